@@ -1,0 +1,335 @@
+//! Commands: validate input → call the domain → store → render.
+//!
+//! Each command receives an open ledger and the environment read by `main`;
+//! none opens a ledger or reads the clock itself. This file dispatches and
+//! holds what several commands share: finding an agreement, the computed
+//! "book" of every agreement's slots and events, and the JSON shapes of
+//! CLI.md.
+
+mod agreements;
+mod data;
+mod demo;
+mod entries;
+mod misc;
+mod remind;
+mod summary;
+
+use crate::Env;
+use crate::cli::Command;
+use crate::error::{Error, Result};
+use crate::ledger::{Access, Agreement, Entry, Ledger, Settings};
+use crate::slots::Status;
+use crate::terms::{Kind, Period, Terms};
+use crate::time::{Instant, Span, rfc3339};
+use crate::trust::{self, Analysis, Score};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::io::Write;
+
+pub use crate::report::{Book, Item};
+
+/// What every command gets: the environment, the ledger's settings, "now".
+pub struct Ctx<'a> {
+    pub env: &'a Env,
+    pub settings: Settings,
+    pub now: Instant,
+}
+
+pub fn run(env: &Env, command: Command, out: &mut dyn Write) -> Result<()> {
+    let access = match &command {
+        Command::Completions(a) => return misc::completions(a, out),
+        Command::Man => return misc::man(out),
+        Command::Demo(a) => return demo::run(env, a, out),
+        Command::Remind(a) if a.systemd => return remind::systemd(out),
+        Command::Init(_)
+        | Command::Promise(_)
+        | Command::Kept(_)
+        | Command::Broke(_)
+        | Command::Excuse(_)
+        | Command::Void(_)
+        | Command::Amend(_)
+        | Command::Pause(_)
+        | Command::Resume(_)
+        | Command::Retire(_)
+        | Command::Review
+        | Command::Import(_) => Access::Write,
+        Command::Remind(a) if !a.dry_run => Access::Write,
+        Command::Config(a) if a.value.is_some() => Access::Write,
+        _ => Access::Read,
+    };
+    let init_zone = match &command {
+        Command::Init(a) => a.zone.clone(),
+        _ => None,
+    };
+    let mut ledger = Ledger::open(&env.db, access, || match &init_zone {
+        Some(z) => crate::time::parse_zone(z).map_err(Error::usage),
+        None => env.home_zone(),
+    })?;
+    let ctx = Ctx {
+        env,
+        settings: ledger.settings()?,
+        now: env.now,
+    };
+    match command {
+        Command::Init(a) => agreements::init(&ctx, &mut ledger, a, out),
+        Command::Promise(a) => agreements::promise(&ctx, &mut ledger, a, out),
+        Command::List(a) => agreements::list(&ctx, &ledger, a, out),
+        Command::Show(a) => agreements::show(&ctx, &ledger, a, out),
+        Command::Amend(a) => agreements::amend(&ctx, &mut ledger, a, out),
+        Command::Pause(a) => {
+            agreements::set_status(&ctx, &mut ledger, &a.agreement, Status::Paused, out)
+        }
+        Command::Resume(a) => {
+            agreements::set_status(&ctx, &mut ledger, &a.agreement, Status::Active, out)
+        }
+        Command::Retire(a) => {
+            agreements::set_status(&ctx, &mut ledger, &a.agreement, Status::Retired, out)
+        }
+        Command::Void(a) => agreements::void(&ctx, &mut ledger, a, out),
+        Command::Config(a) => agreements::config(&ctx, &mut ledger, a, out),
+        Command::Kept(a) => {
+            entries::log_outcome(&ctx, &mut ledger, crate::ledger::Outcome::Kept, a, out)
+        }
+        Command::Broke(a) => {
+            entries::log_outcome(&ctx, &mut ledger, crate::ledger::Outcome::Broken, a, out)
+        }
+        Command::Excuse(a) => entries::excuse(&ctx, &mut ledger, a, out),
+        Command::Log(a) => entries::list(&ctx, &ledger, a, out),
+        Command::Report(a) => summary::report(&ctx, &ledger, a, out),
+        Command::Trend(a) => summary::trend(&ctx, &ledger, a, out),
+        Command::Overpromising(a) => summary::overpromising(&ctx, &ledger, a, out),
+        Command::Due(a) => summary::due(&ctx, &ledger, a, out),
+        Command::Review => summary::review(&ctx, &mut ledger, out),
+        Command::Remind(a) => remind::run(&ctx, &mut ledger, a, out),
+        Command::Export(a) => data::export(&ctx, &ledger, a, out),
+        Command::Import(a) => data::import(&ctx, &mut ledger, a, out),
+        Command::Demo(_) | Command::Completions(_) | Command::Man => unreachable!("handled above"),
+    }
+}
+
+/// Find an agreement by id or slug. A slug prefers the live agreement.
+pub fn find<'a>(agreements: &'a [Agreement], arg: &str, now: Instant) -> Result<&'a Agreement> {
+    let arg = arg.trim();
+    let found = if !arg.is_empty() && arg.chars().all(|c| c.is_ascii_digit()) {
+        arg.parse::<i64>()
+            .ok()
+            .and_then(|id| agreements.iter().find(|a| a.id == id))
+    } else {
+        let mut same: Vec<&Agreement> = agreements.iter().filter(|a| a.slug == arg).collect();
+        same.sort_by_key(|a| (a.is_live(now), !a.is_void(), a.id));
+        same.last().copied()
+    };
+    found.ok_or_else(|| {
+        Error::usage(format!(
+            "there is no promise \"{}\"",
+            crate::time::printable(arg)
+        ))
+        .hint("`troth list` shows each promise's id and slug")
+    })
+}
+
+pub fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+/// The reminder lead in force: the agreement's own, else DESIGN.md §6's default.
+pub fn remind_lead(a: &Agreement, terms: &Terms) -> Option<Span> {
+    a.remind.or(match terms {
+        Terms::Schedule(_) => Some(Span::hours(1)),
+        Terms::Deadline { .. } => Some(Span::days(1)),
+        Terms::Quota {
+            period: Period::Day,
+            ..
+        } => Some(Span::hours(6)),
+        Terms::Quota {
+            period: Period::Week,
+            ..
+        } => Some(Span::days(2)),
+        Terms::Quota {
+            period: Period::Month,
+            ..
+        } => Some(Span::days(3)),
+        Terms::Quota {
+            period: Period::Year,
+            ..
+        } => Some(Span::days(14)),
+        Terms::Standing => None,
+    })
+}
+
+/// `list --json` / `show --json`: the shape of CLI.md.
+pub fn agreement_json(
+    a: &Agreement,
+    analysis: Option<&Analysis>,
+    settings: &Settings,
+    now: Instant,
+) -> Value {
+    let (_, version) = a.plan.version_at(now);
+    let score = analysis
+        .map(|an| trust::score_at(&an.events, &settings.trust, now))
+        .unwrap_or(Score::new(&settings.trust));
+    let status = a.plan.status_at(now);
+    json!({
+        "id": a.id,
+        "uuid": a.uuid,
+        "slug": a.slug,
+        "text": a.text,
+        "by": a.by,
+        "to": a.to,
+        "kind": version.terms.kind().name(),
+        "terms": version.terms.to_string(),
+        "unit": version.unit,
+        "zone": a.zone.name(),
+        "starts": rfc3339(a.starts, a.zone),
+        "ends": a.ends.map(|t| rfc3339(t, a.zone)),
+        "status": status.name(),
+        "remind": remind_lead(a, &version.terms).map(|s| s.to_string()),
+        "trust": round4(score.trust),
+        "rate": score.rate().map(round4),
+        "pending": pending_json(a, now),
+        "void": a.is_void(),
+    })
+}
+
+/// The change not yet in effect, if any.
+pub fn pending(a: &Agreement, now: Instant) -> Option<(Option<Terms>, Option<Status>, Instant)> {
+    let v = a
+        .plan
+        .versions_in_force()
+        .into_iter()
+        .find(|v| v.effective > now);
+    let s = a
+        .plan
+        .statuses_in_force()
+        .into_iter()
+        .find(|s| s.effective > now);
+    match (v, s) {
+        (None, None) => None,
+        (Some(v), None) => Some((Some(v.terms), None, v.effective)),
+        (None, Some(s)) => Some((None, Some(s.status), s.effective)),
+        (Some(v), Some(s)) if v.effective == s.effective => {
+            Some((Some(v.terms), Some(s.status), v.effective))
+        }
+        (Some(v), Some(s)) if v.effective < s.effective => Some((Some(v.terms), None, v.effective)),
+        (Some(_), Some(s)) => Some((None, Some(s.status), s.effective)),
+    }
+}
+
+fn pending_json(a: &Agreement, now: Instant) -> Value {
+    match pending(a, now) {
+        None => Value::Null,
+        Some((terms, status, from)) => json!({
+            "terms": terms.map(|t| t.to_string()),
+            "status": status.map(|s| s.name()),
+            "from": rfc3339(from, a.zone),
+        }),
+    }
+}
+
+/// `kept --json` and each element of `log --json`.
+pub fn entry_json(e: &Entry, a: &Agreement, analysis: Option<&Analysis>) -> Value {
+    let mut v = json!({
+        "id": e.id,
+        "uuid": e.uuid,
+        "agreement": a.slug,
+        "outcome": e.outcome.name(),
+        "at": rfc3339(e.at, a.zone),
+        "note": e.note,
+        "by": e.logged_by,
+        "void": e.void.is_some(),
+    });
+    let obj = v.as_object_mut().expect("object");
+    obj.insert("agreement_id".into(), json!(a.id));
+    obj.insert("logged_at".into(), json!(rfc3339(e.logged_at, a.zone)));
+    if let Some(void) = &e.void {
+        obj.insert("reason".into(), json!(void.reason));
+    }
+    if let Some(an) = analysis {
+        obj.insert("late".into(), json!(an.late.contains(&e.id)));
+    }
+    v
+}
+
+pub fn write_json(out: &mut dyn Write, v: &Value) -> Result<()> {
+    serde_json::to_writer_pretty(&mut *out, v)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// Text of a promise: 1–500 characters, no control characters.
+pub fn validate_text(text: &str) -> Result<String> {
+    let t = text.trim();
+    let n = t.chars().count();
+    if n == 0 {
+        return Err(Error::usage("a promise needs its words").hint(
+            "for example: troth promise \"date night every Friday\" --terms \"every fri 19:00\"",
+        ));
+    }
+    if n > 500 {
+        return Err(Error::usage(format!(
+            "the promise is {n} characters long; at most 500 fit"
+        ))
+        .hint("say it shorter; details can go in a note"));
+    }
+    if t.chars().any(|c| c.is_control()) {
+        return Err(Error::usage("the promise contains control characters")
+            .hint("write it on one line, as plain text"));
+    }
+    Ok(t.to_string())
+}
+
+pub fn validate_note(note: Option<&str>) -> Result<Option<String>> {
+    let Some(n) = note else { return Ok(None) };
+    let count = n.chars().count();
+    if count > 4000 {
+        return Err(Error::usage(format!(
+            "the note is {count} characters long; at most 4,000 fit"
+        )));
+    }
+    if n.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return Err(Error::usage("the note contains control characters")
+            .hint("plain text, newlines and tabs are fine"));
+    }
+    Ok(if n.trim().is_empty() {
+        None
+    } else {
+        Some(n.to_string())
+    })
+}
+
+/// Words for a quota's unit: "weekends" / "times".
+pub fn unit_word(unit: Option<&str>, n: u32) -> String {
+    match unit {
+        Some(u) => u.to_string(),
+        None if n == 1 => "time".into(),
+        None => "times".into(),
+    }
+}
+
+/// "this month", "this week", "today", "this year".
+pub fn period_phrase(p: Period) -> &'static str {
+    match p {
+        Period::Day => "today",
+        Period::Week => "this week",
+        Period::Month => "this month",
+        Period::Year => "this year",
+    }
+}
+
+/// Terms in words: "2 weekends a month", "every fri 19:00".
+pub fn terms_words(t: &Terms, unit: Option<&str>) -> String {
+    match t {
+        Terms::Quota { count, period } => match unit {
+            Some(u) => format!("{count} {u} a {}", period.name()),
+            None if *count == 1 => format!("once a {}", period.name()),
+            None if *count == 2 => format!("twice a {}", period.name()),
+            None => format!("{count} times a {}", period.name()),
+        },
+        Terms::Standing => "standing".into(),
+        other => other.to_string(),
+    }
+}
+
+pub fn kind_of(a: &Agreement, now: Instant) -> Kind {
+    a.plan.version_at(now).1.terms.kind()
+}

@@ -1,0 +1,191 @@
+//! Settings: the `troth config` keys, validated, with their defaults.
+//! Stored append-only in the `settings` table; the latest value of a key wins.
+
+use crate::error::{Error, Result};
+use crate::time::parse_zone;
+use chrono::NaiveTime;
+use chrono_tz::Tz;
+use rusqlite::Connection;
+
+pub const KEYS: &[&str] = &[
+    "me",
+    "partner",
+    "zone",
+    "trust.start",
+    "trust.gain",
+    "trust.loss",
+    "overpromise.threshold",
+    "remind.quiet",
+    "remind.private",
+];
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TrustParams {
+    pub start: f64,
+    pub gain: f64,
+    pub loss: f64,
+}
+
+impl Default for TrustParams {
+    fn default() -> Self {
+        TrustParams {
+            start: 0.5,
+            gain: 0.05,
+            loss: 0.20,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub me: Option<String>,
+    pub partner: Option<String>,
+    pub zone: Tz,
+    pub trust: TrustParams,
+    pub threshold: f64,
+    /// Quiet hours, local: from, until (may wrap midnight). None when off.
+    pub quiet: Option<(NaiveTime, NaiveTime)>,
+    pub private: bool,
+}
+
+impl Settings {
+    pub fn load(conn: &Connection) -> Result<Settings> {
+        let mut stmt = conn.prepare("SELECT key, value FROM settings ORDER BY id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut s = Settings {
+            me: None,
+            partner: None,
+            zone: chrono_tz::UTC,
+            trust: TrustParams::default(),
+            threshold: 0.8,
+            quiet: Some(default_quiet()),
+            private: false,
+        };
+        for row in rows {
+            let (key, value) = row?;
+            s.apply(&key, &value).map_err(|e| {
+                Error::failure(format!("the ledger holds a bad setting: {}", e.message))
+            })?;
+        }
+        Ok(s)
+    }
+
+    /// Apply one validated key/value.
+    pub fn apply(&mut self, key: &str, value: &str) -> Result<()> {
+        match key {
+            "me" => self.me = Some(validate_name(value)?),
+            "partner" => self.partner = Some(validate_name(value)?),
+            "zone" => self.zone = parse_zone(value).map_err(Error::usage)?,
+            "trust.start" => self.trust.start = fraction(key, value, true)?,
+            "trust.gain" => self.trust.gain = fraction(key, value, false)?,
+            "trust.loss" => self.trust.loss = fraction(key, value, false)?,
+            "overpromise.threshold" => self.threshold = fraction(key, value, true)?,
+            "remind.quiet" => self.quiet = parse_quiet(value)?,
+            "remind.private" => {
+                self.private = match value {
+                    "true" => true,
+                    "false" => false,
+                    _ => {
+                        return Err(Error::usage(format!(
+                            "remind.private is true or false, not \"{value}\""
+                        )));
+                    }
+                }
+            }
+            _ => return Err(unknown_key(key)),
+        }
+        Ok(())
+    }
+
+    /// The value of a key as `troth config KEY` prints it.
+    pub fn get(&self, key: &str) -> Result<String> {
+        Ok(match key {
+            "me" => self.me.clone().unwrap_or_default(),
+            "partner" => self.partner.clone().unwrap_or_default(),
+            "zone" => self.zone.name().to_string(),
+            "trust.start" => self.trust.start.to_string(),
+            "trust.gain" => self.trust.gain.to_string(),
+            "trust.loss" => self.trust.loss.to_string(),
+            "overpromise.threshold" => self.threshold.to_string(),
+            "remind.quiet" => match self.quiet {
+                Some((a, b)) => format!("{}-{}", a.format("%H:%M"), b.format("%H:%M")),
+                None => "off".into(),
+            },
+            "remind.private" => self.private.to_string(),
+            _ => return Err(unknown_key(key)),
+        })
+    }
+
+    /// Who a promise is by, when not said: `me`, else "me".
+    pub fn default_by(&self) -> String {
+        self.me.clone().unwrap_or_else(|| "me".into())
+    }
+
+    pub fn default_to(&self) -> String {
+        self.partner.clone().unwrap_or_else(|| "partner".into())
+    }
+}
+
+pub fn default_quiet() -> (NaiveTime, NaiveTime) {
+    (
+        NaiveTime::from_hms_opt(22, 0, 0).expect("time"),
+        NaiveTime::from_hms_opt(8, 0, 0).expect("time"),
+    )
+}
+
+fn unknown_key(key: &str) -> Error {
+    Error::usage(format!(
+        "unknown setting \"{}\"",
+        crate::time::printable(key)
+    ))
+    .hint(format!("the settings are: {}", KEYS.join(", ")))
+}
+
+pub fn validate_name(value: &str) -> Result<String> {
+    let n = value.trim();
+    let count = n.chars().count();
+    if count == 0 || count > 60 || n.chars().any(|c| c.is_control()) {
+        return Err(Error::usage(format!(
+            "\"{}\" is not a name troth can use",
+            crate::time::printable(value)
+        ))
+        .hint("a name is 1–60 characters, without control characters"));
+    }
+    Ok(n.to_string())
+}
+
+fn fraction(key: &str, value: &str, inclusive_zero: bool) -> Result<f64> {
+    let v: f64 = value.trim().parse().map_err(|_| {
+        Error::usage(format!(
+            "{key} must be a number between 0 and 1, not \"{}\"",
+            crate::time::printable(value)
+        ))
+    })?;
+    let ok = v.is_finite() && v <= 1.0 && if inclusive_zero { v >= 0.0 } else { v > 0.0 };
+    if !ok {
+        return Err(Error::usage(format!(
+            "{key} must be a number between 0 and 1, not \"{}\"",
+            crate::time::printable(value)
+        )));
+    }
+    Ok(v)
+}
+
+/// `22:00-08:00`, or `off`.
+pub fn parse_quiet(value: &str) -> Result<Option<(NaiveTime, NaiveTime)>> {
+    let v = value.trim();
+    if v == "off" || v == "none" {
+        return Ok(None);
+    }
+    let bad = || {
+        Error::usage(format!(
+            "could not read quiet hours \"{}\"",
+            crate::time::printable(value)
+        ))
+        .hint("use HH:MM-HH:MM, e.g. 22:00-08:00, or off")
+    };
+    let (a, b) = v.split_once('-').ok_or_else(bad)?;
+    let a = NaiveTime::parse_from_str(a.trim(), "%H:%M").map_err(|_| bad())?;
+    let b = NaiveTime::parse_from_str(b.trim(), "%H:%M").map_err(|_| bad())?;
+    Ok(Some((a, b)))
+}

@@ -1,0 +1,120 @@
+//! troth: parse arguments; read the clock and the environment; open the
+//! ledger; run the command; map errors to exit codes. Nothing below this file
+//! reads the real clock or the environment.
+
+mod cli;
+mod commands;
+mod error;
+mod ledger;
+mod notify;
+mod render;
+mod report;
+mod slots;
+mod terms;
+mod time;
+mod trust;
+
+use clap::Parser;
+use error::{Error, Result};
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Everything a command may know about the world, read once here.
+pub struct Env {
+    pub now: time::Instant,
+    /// `TZ`, if set (validated only where it is used: creating a ledger).
+    pub tz: Option<String>,
+    pub db: PathBuf,
+    /// `--db` was given on the command line (not `TROTH_DB`).
+    pub db_flag: bool,
+    pub json: bool,
+    pub verbose: bool,
+    /// Where `demo` keeps its own ledger.
+    pub demo_db: PathBuf,
+    /// `DBUS_SESSION_BUS_ADDRESS` is set.
+    pub has_bus_address: bool,
+    /// Is stdin a terminal (for `review`)?
+    pub interactive: bool,
+}
+
+impl Env {
+    /// The zone a new ledger records as home: `TZ` (an IANA name), else the
+    /// system's zone, else UTC.
+    pub fn home_zone(&self) -> Result<chrono_tz::Tz> {
+        match &self.tz {
+            Some(tz) if !tz.is_empty() => time::parse_zone(tz).map_err(|e| {
+                Error::usage(format!("TZ: {e}"))
+                    .hint("set TZ to an IANA zone name, e.g. TZ=Europe/Berlin, or unset it")
+            }),
+            _ => Ok(iana_time_zone::get_timezone()
+                .ok()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(chrono_tz::UTC)),
+        }
+    }
+}
+
+fn main() {
+    let cli = cli::Cli::parse();
+    let code = match run(cli) {
+        Ok(()) => 0,
+        Err(e) if matches!(e.kind, error::Kind::BrokenPipe) => 0,
+        Err(e) => {
+            let mut err = anstream::stderr().lock();
+            let _ = writeln!(err, "error: {}", e.message);
+            for h in &e.hints {
+                let _ = writeln!(err, "hint: {h}");
+            }
+            e.exit_code()
+        }
+    };
+    std::process::exit(code);
+}
+
+fn run(cli: cli::Cli) -> Result<()> {
+    let now = match std::env::var("TROTH_NOW") {
+        Ok(s) if !s.is_empty() => time::parse_rfc3339(&s).ok_or_else(|| {
+            Error::usage(format!(
+                "TROTH_NOW is not an RFC 3339 time: \"{}\"",
+                time::printable(&s)
+            ))
+            .hint("for example TROTH_NOW=2026-11-23T18:00:00+01:00")
+        })?,
+        _ => chrono::Utc::now(),
+    };
+    // Whole seconds: the ledger stores seconds, and "now" must compare equal to itself.
+    let now = ledger::from_ts(now.timestamp());
+    let data_dir =
+        directories::ProjectDirs::from("", "", "troth").map(|d| d.data_dir().to_path_buf());
+    let default_db = || -> Result<PathBuf> {
+        data_dir.clone().map(|d| d.join("troth.db")).ok_or_else(|| {
+            Error::failure("could not find a home folder for the ledger")
+                .hint("set TROTH_DB or pass --db PATH")
+        })
+    };
+    let env_db = std::env::var_os("TROTH_DB")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from);
+    let db_flag = cli.db.is_some();
+    let db = match (cli.db.clone(), env_db) {
+        (Some(p), _) | (None, Some(p)) => p,
+        (None, None) => default_db()?,
+    };
+    let demo_db = data_dir.unwrap_or_else(std::env::temp_dir).join("demo.db");
+    let env = Env {
+        now,
+        tz: std::env::var("TZ").ok(),
+        db,
+        db_flag,
+        json: cli.json,
+        verbose: cli.verbose,
+        demo_db,
+        has_bus_address: std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
+        interactive: std::io::IsTerminal::is_terminal(&std::io::stdin()),
+    };
+    let stdout = anstream::stdout();
+    let mut out = stdout.lock();
+    commands::run(&env, cli.command, &mut out)?;
+    out.flush()?;
+    Ok(())
+}

@@ -1,0 +1,679 @@
+//! Terms: what exactly was promised — pure parsing and printing.
+//!
+//! Owns the four kinds of DESIGN.md §1 (quota, schedule, deadline, standing),
+//! the phrases people type for them ("2 weekends a month", "twice a week",
+//! "every fri 19:00", "by 2026-12-01") and their canonical printed form of
+//! CLI.md. `parse(print(t)) == t` for every value (property-tested).
+
+use chrono::{Datelike, Days, NaiveDate, NaiveTime, Timelike, Weekday};
+use std::fmt;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Period {
+    Day,
+    Week,
+    Month,
+    Year,
+}
+
+impl Period {
+    pub fn name(self) -> &'static str {
+        match self {
+            Period::Day => "day",
+            Period::Week => "week",
+            Period::Month => "month",
+            Period::Year => "year",
+        }
+    }
+
+    /// The next longer period and how many of this one it holds (DESIGN.md §4).
+    pub fn longer(self) -> Option<(Period, u32)> {
+        match self {
+            Period::Day => Some((Period::Week, 7)),
+            Period::Week => Some((Period::Month, 4)),
+            Period::Month => Some((Period::Year, 12)),
+            Period::Year => None,
+        }
+    }
+
+    /// Approximate length in days, for comparing loads across periods.
+    pub fn days(self) -> f64 {
+        match self {
+            Period::Day => 1.0,
+            Period::Week => 7.0,
+            Period::Month => 365.25 / 12.0,
+            Period::Year => 365.25,
+        }
+    }
+
+    fn parse(word: &str) -> Option<Period> {
+        Some(match word {
+            "day" | "days" | "d" => Period::Day,
+            "week" | "weeks" | "wk" | "w" => Period::Week,
+            "month" | "months" | "mo" => Period::Month,
+            "year" | "years" | "yr" | "y" => Period::Year,
+            _ => return None,
+        })
+    }
+
+    fn adverb(word: &str) -> Option<Period> {
+        Some(match word {
+            "daily" => Period::Day,
+            "weekly" => Period::Week,
+            "monthly" => Period::Month,
+            "yearly" | "annually" => Period::Year,
+            _ => return None,
+        })
+    }
+}
+
+/// Days of the week as a bit set, Monday = bit 0.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Days7(pub u8);
+
+impl Days7 {
+    pub const ALL: Days7 = Days7(0b111_1111);
+
+    pub fn contains(self, w: Weekday) -> bool {
+        self.0 & (1 << w.num_days_from_monday()) != 0
+    }
+
+    pub fn count(self) -> u32 {
+        self.0.count_ones()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Schedule {
+    /// `every mon,wed 07:30`, `every day 21:00`, `every sat`.
+    Weekly {
+        days: Days7,
+        time: Option<NaiveTime>,
+    },
+    /// `monthly on 31 09:00`: the last day of shorter months.
+    Monthly { day: u32, time: Option<NaiveTime> },
+}
+
+impl Schedule {
+    /// N units per natural period, for over-promising suggestions (§4).
+    pub fn natural(&self) -> (u32, Period) {
+        match self {
+            Schedule::Weekly { days, .. } => (days.count(), Period::Week),
+            Schedule::Monthly { .. } => (1, Period::Month),
+        }
+    }
+
+    pub fn time(&self) -> Option<NaiveTime> {
+        match self {
+            Schedule::Weekly { time, .. } | Schedule::Monthly { time, .. } => *time,
+        }
+    }
+
+    /// The occurrence date in the month of `date` for a monthly schedule.
+    pub fn monthly_date(day: u32, year: i32, month: u32) -> NaiveDate {
+        let mut d = day;
+        loop {
+            if let Some(date) = NaiveDate::from_ymd_opt(year, month, d) {
+                return date;
+            }
+            d -= 1;
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Terms {
+    Quota {
+        count: u32,
+        period: Period,
+    },
+    Schedule(Schedule),
+    Deadline {
+        date: NaiveDate,
+        time: Option<NaiveTime>,
+    },
+    Standing,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Quota,
+    Schedule,
+    Deadline,
+    Standing,
+}
+
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Quota => "quota",
+            Kind::Schedule => "schedule",
+            Kind::Deadline => "deadline",
+            Kind::Standing => "standing",
+        }
+    }
+}
+
+impl Terms {
+    pub fn kind(&self) -> Kind {
+        match self {
+            Terms::Quota { .. } => Kind::Quota,
+            Terms::Schedule(_) => Kind::Schedule,
+            Terms::Deadline { .. } => Kind::Deadline,
+            Terms::Standing => Kind::Standing,
+        }
+    }
+
+    /// N units per period, where the terms recur.
+    pub fn per_period(&self) -> Option<(u32, Period)> {
+        match self {
+            Terms::Quota { count, period } => Some((*count, *period)),
+            Terms::Schedule(s) => Some(s.natural()),
+            _ => None,
+        }
+    }
+
+    /// Units per day on average, for comparing promises of different periods.
+    pub fn load(&self) -> f64 {
+        self.per_period()
+            .map(|(n, p)| n as f64 / p.days())
+            .unwrap_or(0.0)
+    }
+}
+
+/// Terms as parsed from the user's words: the value and the quota's noun.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Parsed {
+    pub terms: Terms,
+    pub unit: Option<String>,
+}
+
+pub const TERMS_HINT: &str = "try \"every fri 19:00\", \"2/month\", \"2 weekends a month\", \"by 2026-12-01\" or \"standing\"";
+
+const DAY_NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+fn fmt_time(t: NaiveTime) -> String {
+    format!("{:02}:{:02}", t.hour(), t.minute())
+}
+
+impl fmt::Display for Terms {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Terms::Quota { count, period } => write!(f, "{count}/{}", period.name()),
+            Terms::Schedule(Schedule::Weekly { days, time }) => {
+                if *days == Days7::ALL {
+                    f.write_str("every day")?;
+                } else {
+                    let names: Vec<&str> = (0..7)
+                        .filter(|i| days.0 & (1 << i) != 0)
+                        .map(|i| DAY_NAMES[i])
+                        .collect();
+                    write!(f, "every {}", names.join(","))?;
+                }
+                if let Some(t) = time {
+                    write!(f, " {}", fmt_time(*t))?;
+                }
+                Ok(())
+            }
+            Terms::Schedule(Schedule::Monthly { day, time }) => {
+                write!(f, "monthly on {day}")?;
+                if let Some(t) = time {
+                    write!(f, " {}", fmt_time(*t))?;
+                }
+                Ok(())
+            }
+            Terms::Deadline { date, time } => {
+                write!(f, "by {}", date.format("%Y-%m-%d"))?;
+                if let Some(t) = time {
+                    write!(f, " {}", fmt_time(*t))?;
+                }
+                Ok(())
+            }
+            Terms::Standing => f.write_str("standing"),
+        }
+    }
+}
+
+fn number_word(w: &str) -> Option<u32> {
+    const WORDS: [&str; 13] = [
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+        "eleven", "twelve",
+    ];
+    match w {
+        "once" | "a" | "an" => Some(1),
+        "twice" => Some(2),
+        "thrice" => Some(3),
+        _ => WORDS
+            .iter()
+            .position(|x| *x == w)
+            .map(|i| i as u32)
+            .or_else(|| {
+                if w.len() <= 6 && w.chars().all(|c| c.is_ascii_digit()) {
+                    w.parse().ok()
+                } else {
+                    None
+                }
+            }),
+    }
+}
+
+fn weekday(w: &str) -> Option<Weekday> {
+    let w = w.trim_end_matches('s');
+    Some(match w {
+        "mon" | "monday" => Weekday::Mon,
+        "tue" | "tues" | "tuesday" => Weekday::Tue,
+        "wed" | "wednesday" => Weekday::Wed,
+        "thu" | "thur" | "thurs" | "thursday" => Weekday::Thu,
+        "fri" | "friday" => Weekday::Fri,
+        "sat" | "saturday" => Weekday::Sat,
+        "sun" | "sunday" => Weekday::Sun,
+        _ => return None,
+    })
+}
+
+/// `19:00`, `7:30`, `7pm`, `7:30pm`, `noon`.
+fn parse_time(w: &str) -> Option<NaiveTime> {
+    if w == "noon" {
+        return NaiveTime::from_hms_opt(12, 0, 0);
+    }
+    let (body, pm) = if let Some(b) = w.strip_suffix("pm") {
+        (b, Some(true))
+    } else if let Some(b) = w.strip_suffix("am") {
+        (b, Some(false))
+    } else {
+        (w, None)
+    };
+    let (h, m) = match body.split_once(':') {
+        Some((h, m)) => (h, m),
+        None if pm.is_some() => (body, "0"),
+        None => return None,
+    };
+    if h.is_empty() || h.len() > 2 || m.is_empty() || m.len() > 2 {
+        return None;
+    }
+    if pm.is_none() && m.len() != 2 {
+        return None;
+    }
+    let mut h: u32 = h.parse().ok()?;
+    let m: u32 = m.parse().ok()?;
+    if let Some(pm) = pm {
+        if !(1..=12).contains(&h) {
+            return None;
+        }
+        h = match (h, pm) {
+            (12, false) => 0,
+            (12, true) => 12,
+            (h, true) => h + 12,
+            (h, false) => h,
+        };
+    }
+    NaiveTime::from_hms_opt(h, m, 0)
+}
+
+fn ordinal(w: &str) -> Option<u32> {
+    let digits = w.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let suffix = &w[digits.len()..];
+    if !matches!(suffix, "" | "st" | "nd" | "rd" | "th") || digits.is_empty() || digits.len() > 2 {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// Parse the words of a promise's terms. `today` (in the agreement's zone)
+/// resolves "by saturday".
+pub fn parse(input: &str, today: NaiveDate) -> Result<Parsed, String> {
+    let bad = || format!("could not read terms \"{}\"", crate::time::printable(input));
+    let lower = input.trim().to_lowercase();
+    if lower.chars().count() > 200 {
+        return Err(bad());
+    }
+    let cleaned = lower.replace(['.', ';'], " ");
+    let cleaned = cleaned
+        .replace(" and ", ",")
+        .replace(", ", ",")
+        .replace(" ,", ",");
+    let words: Vec<&str> = cleaned.split_whitespace().collect();
+    let plain = |terms| Ok(Parsed { terms, unit: None });
+    match words.as_slice() {
+        [] | ["standing"] | ["ongoing"] | ["always"] => return plain(Terms::Standing),
+        _ => {}
+    }
+    let first = words[0];
+
+    // Deadline: "by DATE [at] [TIME]".
+    if first == "by" || first == "before" || first == "due" {
+        let rest: Vec<&str> = words[1..]
+            .iter()
+            .copied()
+            .filter(|w| *w != "at" && *w != "on")
+            .collect();
+        let (date_word, time_word) = match rest.as_slice() {
+            [d] => (*d, None),
+            [d, t] => (*d, Some(*t)),
+            _ => {
+                // "by 2026-12-01T18:00"
+                return Err(bad());
+            }
+        };
+        let (date_word, time_word) = match (date_word.split_once('t'), time_word) {
+            (Some((d, t)), None) if d.len() == 10 => (d, Some(t)),
+            _ => (date_word, time_word),
+        };
+        let date = if let Ok(d) = NaiveDate::parse_from_str(date_word, "%Y-%m-%d") {
+            d
+        } else if date_word == "today" {
+            today
+        } else if date_word == "tomorrow" {
+            today + Days::new(1)
+        } else if let Some(w) = weekday(date_word) {
+            let ahead = (7 + w.num_days_from_monday() - today.weekday().num_days_from_monday()) % 7;
+            today + Days::new(ahead as u64)
+        } else {
+            return Err(bad());
+        };
+        if !(crate::time::MIN_YEAR..=crate::time::MAX_YEAR).contains(&date.year()) {
+            return Err(format!(
+                "the date in \"{}\" is outside the years 1970–2999",
+                crate::time::printable(input)
+            ));
+        }
+        let time = match time_word {
+            None => None,
+            Some(t) => Some(parse_time(t).ok_or_else(bad)?),
+        };
+        return plain(Terms::Deadline { date, time });
+    }
+
+    // Monthly schedule: "monthly on [the] 1[st] [at] [09:00]", "every month on the 1st".
+    let monthly_rest = match words.as_slice() {
+        ["monthly", "on", rest @ ..] => Some(rest),
+        ["every", "month", "on", rest @ ..] => Some(rest),
+        _ => None,
+    };
+    if let Some(rest) = monthly_rest {
+        let rest: Vec<&str> = rest
+            .iter()
+            .copied()
+            .filter(|w| !matches!(*w, "the" | "at" | "day"))
+            .collect();
+        let (day, time) = match rest.as_slice() {
+            [d] => (ordinal(d), None),
+            [d, t] => (ordinal(d), Some(parse_time(t).ok_or_else(bad)?)),
+            _ => return Err(bad()),
+        };
+        let day = day.ok_or_else(bad)?;
+        if !(1..=31).contains(&day) {
+            return Err(format!(
+                "\"{}\": a day of the month is 1 to 31",
+                crate::time::printable(input)
+            ));
+        }
+        return plain(Terms::Schedule(Schedule::Monthly { day, time }));
+    }
+
+    // Weekly schedule: "every fri 19:00", "every mon,wed at 7:30", "daily at 21:00".
+    let weekly_rest = match words.as_slice() {
+        ["every", rest @ ..] if !rest.is_empty() => Some(rest.to_vec()),
+        ["daily", "at", rest @ ..] | ["every", "day", "at", rest @ ..] => {
+            let mut v = vec!["day"];
+            v.extend_from_slice(rest);
+            Some(v)
+        }
+        ["weekly", "on", rest @ ..] if !rest.is_empty() => Some(rest.to_vec()),
+        _ => None,
+    };
+    if let Some(rest) = weekly_rest {
+        let rest: Vec<&str> = rest
+            .into_iter()
+            .filter(|w| *w != "at" && *w != "on")
+            .collect();
+        // Split into day words (possibly comma-joined) and an optional time.
+        let (day_words, time) = match rest.split_last() {
+            Some((last, init)) if parse_time(last).is_some() && !init.is_empty() => {
+                (init.to_vec(), parse_time(last))
+            }
+            _ => (rest.clone(), None),
+        };
+        let mut days = 0u8;
+        let mut ok = !day_words.is_empty();
+        for part in day_words
+            .iter()
+            .flat_map(|w| w.split(','))
+            .filter(|p| !p.is_empty())
+        {
+            match part {
+                "day" | "days" => days |= Days7::ALL.0,
+                "weekday" | "weekdays" => days |= 0b001_1111,
+                "weekend" | "weekends" => days |= 0b110_0000,
+                p => match weekday(p) {
+                    Some(w) => days |= 1 << w.num_days_from_monday(),
+                    None => ok = false,
+                },
+            }
+        }
+        if ok && days != 0 {
+            return plain(Terms::Schedule(Schedule::Weekly {
+                days: Days7(days),
+                time,
+            }));
+        }
+        // "every" followed by something else may still be a quota ("every week" is not).
+        return Err(bad());
+    }
+
+    // Quota: "daily", "2/month", "2 a month", "2 weekends a month", "twice a week".
+    if let [adverb] = words.as_slice() {
+        if let Some(period) = Period::adverb(adverb) {
+            return plain(Terms::Quota { count: 1, period });
+        }
+    }
+    let (count_word, rest): (&str, Vec<&str>) = match first.split_once('/') {
+        Some((n, p)) if !p.is_empty() => {
+            let mut v = vec!["/", p];
+            v.extend_from_slice(&words[1..]);
+            (n, v)
+        }
+        _ => (first, words[1..].to_vec()),
+    };
+    let count = number_word(count_word)
+        .filter(|_| !matches!(count_word, "a" | "an"))
+        .ok_or_else(bad)?;
+    let (period, unit_words): (Period, &[&str]) = match rest.as_slice() {
+        [unit @ .., conn, p]
+            if matches!(
+                *conn,
+                "a" | "an" | "per" | "each" | "every" | "/" | "in" | "a-"
+            ) && Period::parse(p).is_some() =>
+        {
+            let unit = if unit.last() == Some(&"per") {
+                &unit[..unit.len() - 1]
+            } else {
+                unit
+            };
+            (Period::parse(p).expect("checked"), unit)
+        }
+        [unit @ .., adverb] if Period::adverb(adverb).is_some() => {
+            (Period::adverb(adverb).expect("checked"), unit)
+        }
+        _ => return Err(bad()),
+    };
+    if count == 0 {
+        return Err(format!(
+            "\"{}\" promises nothing: a quota needs at least 1",
+            crate::time::printable(input)
+        ));
+    }
+    if count > 1000 {
+        return Err(format!(
+            "\"{}\" is more than troth counts: at most 1000 per period",
+            crate::time::printable(input)
+        ));
+    }
+    let unit = match unit_words {
+        [] | ["times"] | ["time"] | ["x"] => None,
+        words => {
+            let noun = words.join(" ");
+            if noun.chars().count() > 40
+                || !noun
+                    .chars()
+                    .all(|c| c.is_alphabetic() || c == ' ' || c == '-' || c == '\'')
+            {
+                return Err(bad());
+            }
+            Some(noun)
+        }
+    };
+    Ok(Parsed {
+        terms: Terms::Quota { count, period },
+        unit,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 23).unwrap() // a Monday
+    }
+
+    fn canon(s: &str) -> String {
+        parse(s, today())
+            .unwrap_or_else(|e| panic!("{s}: {e}"))
+            .terms
+            .to_string()
+    }
+
+    #[test]
+    fn phrases_read_as_people_mean_them() {
+        let cases = [
+            ("2/month", "2/month"),
+            ("2 a month", "2/month"),
+            ("2 per month", "2/month"),
+            ("2 weekends a month", "2/month"),
+            ("2 weekends each month", "2/month"),
+            ("3 times a week", "3/week"),
+            ("3 times per week", "3/week"),
+            ("twice a week", "2/week"),
+            ("two a week", "2/week"),
+            ("once a month", "1/month"),
+            ("twelve a year", "12/year"),
+            ("daily", "1/day"),
+            ("weekly", "1/week"),
+            ("monthly", "1/month"),
+            ("yearly", "1/year"),
+            ("3/week", "3/week"),
+            ("1/day", "1/day"),
+            ("4 date nights a month", "4/month"),
+            ("5 workouts weekly", "5/week"),
+            ("every fri 19:00", "every fri 19:00"),
+            ("every Friday at 7pm", "every fri 19:00"),
+            ("every mon,wed 07:30", "every mon,wed 07:30"),
+            ("every wed,mon 7:30", "every mon,wed 07:30"),
+            ("every monday and wednesday at 07:30", "every mon,wed 07:30"),
+            ("every day 21:00", "every day 21:00"),
+            ("daily at 21:00", "every day 21:00"),
+            ("every sat", "every sat"),
+            ("every saturday", "every sat"),
+            ("every fridays", "every fri"),
+            ("every weekday 08:00", "every mon,tue,wed,thu,fri 08:00"),
+            ("every mon,tue,wed,thu,fri,sat,sun", "every day"),
+            ("monthly on 1 09:00", "monthly on 1 09:00"),
+            ("monthly on 31 09:00", "monthly on 31 09:00"),
+            ("monthly on the 15th", "monthly on 15"),
+            ("every month on the 1st at 9am", "monthly on 1 09:00"),
+            ("by 2026-12-01", "by 2026-12-01"),
+            ("by 2026-12-01 18:00", "by 2026-12-01 18:00"),
+            ("by 2026-12-01 at 6pm", "by 2026-12-01 18:00"),
+            ("by saturday", "by 2026-11-28"),
+            ("by monday", "by 2026-11-23"),
+            ("by tomorrow", "by 2026-11-24"),
+            ("standing", "standing"),
+            ("", "standing"),
+            ("  Standing ", "standing"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(canon(input), want, "{input}");
+        }
+        assert_eq!(
+            parse("2 weekends a month", today())
+                .unwrap()
+                .unit
+                .as_deref(),
+            Some("weekends")
+        );
+        assert_eq!(parse("3 times a week", today()).unwrap().unit, None);
+    }
+
+    #[test]
+    fn nonsense_is_refused() {
+        for bad in [
+            "fridays",
+            "0/week",
+            "2/fortnight",
+            "every",
+            "every 19:00",
+            "monthly on 32",
+            "monthly on 0",
+            "by 2026-13-01",
+            "by someday",
+            "a month",
+            "2",
+            "lots a week",
+            "every fri 25:00",
+            "by 0000-01-01",
+            "by 9999-01-01",
+            "1001/day",
+            "2 a month'; drop table entries;--",
+            "-1/week",
+        ] {
+            assert!(parse(bad, today()).is_err(), "{bad} should be refused");
+        }
+    }
+
+    fn arb_time() -> impl Strategy<Value = Option<NaiveTime>> {
+        prop::option::of(
+            (0u32..24, 0u32..60).prop_map(|(h, m)| NaiveTime::from_hms_opt(h, m, 0).unwrap()),
+        )
+    }
+
+    fn arb_terms() -> impl Strategy<Value = Terms> {
+        let period = prop_oneof![
+            Just(Period::Day),
+            Just(Period::Week),
+            Just(Period::Month),
+            Just(Period::Year)
+        ];
+        prop_oneof![
+            (1u32..=1000, period).prop_map(|(count, period)| Terms::Quota { count, period }),
+            (1u8..128, arb_time()).prop_map(|(d, time)| Terms::Schedule(Schedule::Weekly {
+                days: Days7(d),
+                time
+            })),
+            (1u32..=31, arb_time())
+                .prop_map(|(day, time)| Terms::Schedule(Schedule::Monthly { day, time })),
+            (0i64..365 * 900, arb_time()).prop_map(|(n, time)| Terms::Deadline {
+                date: NaiveDate::from_ymd_opt(1970, 1, 1).unwrap() + Days::new(n as u64),
+                time
+            }),
+            Just(Terms::Standing),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(10_000))]
+        #[test]
+        fn print_then_parse_is_identity(t in arb_terms()) {
+            let printed = t.to_string();
+            let back = parse(&printed, today()).unwrap();
+            prop_assert_eq!(back.terms, t);
+            prop_assert_eq!(back.unit, None);
+        }
+
+        #[test]
+        fn parsing_never_panics(s in "\\PC{0,60}") {
+            let _ = parse(&s, today());
+        }
+    }
+}

@@ -1,0 +1,503 @@
+//! Time, as the user types it and as troth reasons about it — pure, no clock.
+//!
+//! Owns: resolving a local wall-clock time in a zone to an instant (the RFC
+//! 5545 rule of DESIGN.md §2), parsing `WHEN` and `DURATION` (CLI.md), calendar
+//! arithmetic in a zone, and printing instants with their zone's offset.
+//! `now` and the zone are always arguments; only `main` reads the clock.
+
+use chrono::{
+    DateTime, Datelike, Days, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset,
+    SecondsFormat, TimeZone, Utc, Weekday,
+};
+use chrono_tz::Tz;
+
+pub type Instant = DateTime<Utc>;
+
+/// Earliest and latest dates troth accepts (CLI.md limits).
+pub const MIN_YEAR: i32 = 1970;
+pub const MAX_YEAR: i32 = 2999;
+
+/// The instant a local wall-clock time names in `tz`.
+///
+/// RFC 5545: a time in the spring-forward gap is read with the offset in
+/// force before the gap (02:30 → 03:30 summer time); a time that occurs twice
+/// is the first of the two.
+pub fn resolve_local(tz: Tz, naive: NaiveDateTime) -> Instant {
+    match tz.from_local_datetime(&naive) {
+        LocalResult::Single(t) => t.with_timezone(&Utc),
+        LocalResult::Ambiguous(a, b) => a.with_timezone(&Utc).min(b.with_timezone(&Utc)),
+        LocalResult::None => {
+            // A day before the gap lies after the previous transition in every
+            // real zone, so its offset is the one in force before the gap.
+            let before = naive.and_utc() - Duration::days(1);
+            let offset = tz.offset_from_utc_datetime(&before.naive_utc()).fix();
+            (naive - Duration::seconds(offset.local_minus_utc() as i64)).and_utc()
+        }
+    }
+}
+
+/// The first instant of a local day (a midnight in a gap starts the day at
+/// the first instant that exists, which the gap rule above yields).
+pub fn day_start(tz: Tz, date: NaiveDate) -> Instant {
+    resolve_local(tz, date.and_time(NaiveTime::MIN))
+}
+
+/// The end of a local day: the start of the next one ("24:00").
+pub fn day_end(tz: Tz, date: NaiveDate) -> Instant {
+    day_start(tz, date + Days::new(1))
+}
+
+/// The local date of an instant in a zone.
+pub fn local_date(tz: Tz, t: Instant) -> NaiveDate {
+    t.with_timezone(&tz).date_naive()
+}
+
+pub fn local(tz: Tz, t: Instant) -> NaiveDateTime {
+    t.with_timezone(&tz).naive_local()
+}
+
+/// Monday of the ISO week holding `date`.
+pub fn week_monday(date: NaiveDate) -> NaiveDate {
+    date - Days::new(date.weekday().num_days_from_monday() as u64)
+}
+
+/// RFC 3339 with the offset of the zone the time belongs to; UTC is `+00:00`.
+pub fn rfc3339(t: Instant, tz: Tz) -> String {
+    t.with_timezone(&tz)
+        .to_rfc3339_opts(SecondsFormat::Secs, false)
+}
+
+/// Parse an RFC 3339 instant (TROTH_NOW and imports).
+pub fn parse_rfc3339(s: &str) -> Option<Instant> {
+    let t = DateTime::parse_from_rfc3339(s.trim())
+        .ok()?
+        .with_timezone(&Utc);
+    in_range(t).then_some(t)
+}
+
+fn in_range(t: Instant) -> bool {
+    (MIN_YEAR..=MAX_YEAR).contains(&t.year())
+}
+
+/// Parse an IANA zone name; POSIX rule strings and unknown names are refused.
+pub fn parse_zone(s: &str) -> Result<Tz, String> {
+    let name = s.strip_prefix(':').unwrap_or(s).trim();
+    if name.is_empty() {
+        return Err("an empty time zone".into());
+    }
+    name.parse::<Tz>().map_err(|_| {
+        if name.chars().any(|c| c.is_ascii_digit() || c == ',') && !name.contains('/') {
+            format!("\"{name}\" looks like a POSIX TZ rule; troth needs an IANA zone name such as Europe/Berlin")
+        } else {
+            format!("unknown time zone \"{name}\"; use an IANA zone name such as Europe/Berlin or America/New_York")
+        }
+    })
+}
+
+/// How a date without a time is read (CLI.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DateMeaning {
+    /// `--at`: 12:00 that day; `today`/`now` mean now, `yesterday` this time yesterday.
+    Noon,
+    /// `--starts`, `--since`, `--from`: the start of the day.
+    Start,
+    /// `--ends`, `--until`, `by` terms: the end of the day (24:00).
+    End,
+}
+
+pub const WHEN_HINT: &str = "use 2026-11-20, \"2026-11-20 19:30\", 2026-11-20T19:30:00+01:00, today, yesterday, now, \"3d ago\" or \"2h ago\"";
+
+/// Parse a `WHEN` as CLI.md defines it, in `tz` unless it carries an offset.
+pub fn parse_when(
+    input: &str,
+    now: Instant,
+    tz: Tz,
+    meaning: DateMeaning,
+) -> Result<Instant, String> {
+    let s = input.trim();
+    let lower = s.to_ascii_lowercase();
+    let bad = || format!("could not read the time \"{}\"", printable(input));
+    if s.is_empty() {
+        return Err("an empty time".into());
+    }
+    let today = local_date(tz, now);
+    let for_date = |d: NaiveDate| -> Instant {
+        match meaning {
+            DateMeaning::Noon => resolve_local(tz, d.and_hms_opt(12, 0, 0).expect("noon")),
+            DateMeaning::Start => day_start(tz, d),
+            DateMeaning::End => day_end(tz, d),
+        }
+    };
+    let t = match lower.as_str() {
+        "now" => now,
+        "today" => match meaning {
+            DateMeaning::Noon => now,
+            _ => for_date(today),
+        },
+        "yesterday" => match meaning {
+            DateMeaning::Noon => shift_days(tz, now, -1),
+            _ => for_date(today.pred_opt().ok_or_else(bad)?),
+        },
+        "tomorrow" => match meaning {
+            DateMeaning::Noon => shift_days(tz, now, 1),
+            _ => for_date(today.succ_opt().ok_or_else(bad)?),
+        },
+        _ => {
+            if let Some(ago) = lower.strip_suffix("ago") {
+                let d = parse_duration(ago.trim()).map_err(|_| bad())?;
+                d.before(tz, now)
+            } else if let Some(t) = parse_rfc3339_loose(s) {
+                t
+            } else if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+                check_year(d.year()).map_err(|_| bad())?;
+                for_date(d)
+            } else if let Some(naive) = parse_local_datetime(s) {
+                check_year(naive.year()).map_err(|_| bad())?;
+                resolve_local(tz, naive)
+            } else {
+                return Err(bad());
+            }
+        }
+    };
+    if !in_range(t) {
+        return Err(format!(
+            "the time \"{}\" is outside the years {MIN_YEAR}–{MAX_YEAR}",
+            printable(input)
+        ));
+    }
+    Ok(t)
+}
+
+fn check_year(y: i32) -> Result<(), ()> {
+    if (MIN_YEAR..=MAX_YEAR).contains(&y) {
+        Ok(())
+    } else {
+        Err(())
+    }
+}
+
+fn parse_rfc3339_loose(s: &str) -> Option<Instant> {
+    let s = s.replacen(' ', "T", 1);
+    let t = DateTime::parse_from_rfc3339(&s).ok()?;
+    Some(t.with_timezone(&Utc))
+}
+
+/// `2026-11-20 19:30`, `2026-11-20T19:30`, with optional seconds.
+pub fn parse_local_datetime(s: &str) -> Option<NaiveDateTime> {
+    for fmt in [
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S",
+    ] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(s, fmt) {
+            return Some(t);
+        }
+    }
+    None
+}
+
+/// `now` moved by whole calendar days in `tz` (a day across a clock change is
+/// 23 or 25 hours).
+pub fn shift_days(tz: Tz, t: Instant, days: i64) -> Instant {
+    let naive = local(tz, t);
+    let moved = if days >= 0 {
+        naive.checked_add_days(Days::new(days as u64))
+    } else {
+        naive.checked_sub_days(Days::new(days.unsigned_abs()))
+    };
+    moved.map(|n| resolve_local(tz, n)).unwrap_or(t)
+}
+
+/// A `DURATION`: calendar days (weeks are 7 days) plus clock minutes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Span {
+    pub days: i64,
+    pub minutes: i64,
+}
+
+pub const DURATION_HINT: &str = "use 30m, 90m, 2h, 1h30m, 1d or 1w";
+
+/// Parse `30m`, `90m`, `2h`, `1h30m`, `1d`, `1w` and combinations.
+pub fn parse_duration(input: &str) -> Result<Span, String> {
+    let s: String = input
+        .trim()
+        .to_ascii_lowercase()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let bad = || format!("could not read the duration \"{}\"", printable(input));
+    if s.is_empty() {
+        return Err(bad());
+    }
+    let mut span = Span::default();
+    let mut digits = String::new();
+    let mut seen = String::new();
+    for c in s.chars() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            if digits.len() > 6 {
+                return Err(bad());
+            }
+            continue;
+        }
+        if digits.is_empty() || seen.contains(c) {
+            return Err(bad());
+        }
+        let n: i64 = digits.parse().map_err(|_| bad())?;
+        digits.clear();
+        match c {
+            'w' => span.days += n * 7,
+            'd' => span.days += n,
+            'h' => span.minutes += n * 60,
+            'm' => span.minutes += n,
+            _ => return Err(bad()),
+        }
+        seen.push(c);
+    }
+    if !digits.is_empty() {
+        return Err(bad());
+    }
+    if span.days > 366 * 10 || span.minutes > 366 * 24 * 60 {
+        return Err(format!(
+            "the duration \"{}\" is longer than troth handles (at most 10 years)",
+            printable(input)
+        ));
+    }
+    Ok(span)
+}
+
+impl Span {
+    pub fn days(n: i64) -> Span {
+        Span {
+            days: n,
+            minutes: 0,
+        }
+    }
+    pub fn hours(n: i64) -> Span {
+        Span {
+            days: 0,
+            minutes: n * 60,
+        }
+    }
+
+    /// `t` minus this span: whole calendar days in `tz`, then clock minutes.
+    pub fn before(&self, tz: Tz, t: Instant) -> Instant {
+        shift_days(tz, t, -self.days) - Duration::minutes(self.minutes)
+    }
+
+    /// `t` plus this span.
+    pub fn after(&self, tz: Tz, t: Instant) -> Instant {
+        shift_days(tz, t, self.days) + Duration::minutes(self.minutes)
+    }
+}
+
+impl std::fmt::Display for Span {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut out = String::new();
+        if self.days > 0 {
+            if self.days % 7 == 0 {
+                out.push_str(&format!("{}w", self.days / 7));
+            } else {
+                out.push_str(&format!("{}d", self.days));
+            }
+        }
+        let (h, m) = (self.minutes / 60, self.minutes % 60);
+        if h > 0 {
+            out.push_str(&format!("{h}h"));
+        }
+        if m > 0 || out.is_empty() {
+            out.push_str(&format!("{m}m"));
+        }
+        f.write_str(&out)
+    }
+}
+
+/// Show user input safely in a message: control characters escaped, long
+/// input shortened.
+pub fn printable(s: &str) -> String {
+    let mut out: String = s.chars().take(60).flat_map(|c| c.escape_debug()).collect();
+    if s.chars().count() > 60 {
+        out.push('…');
+    }
+    out.replace("\\\"", "\"").replace("\\'", "'")
+}
+
+/// Short human dates: "Fri 27 Nov", with the year when it differs from `now`'s.
+pub fn human_date(t: Instant, tz: Tz, now: Instant) -> String {
+    let l = t.with_timezone(&tz);
+    if l.year() == now.with_timezone(&tz).year() {
+        l.format("%a %-d %b").to_string()
+    } else {
+        l.format("%a %-d %b %Y").to_string()
+    }
+}
+
+/// "Fri 27 Nov 19:00", omitting midnight.
+pub fn human_datetime(t: Instant, tz: Tz, now: Instant) -> String {
+    let l = t.with_timezone(&tz);
+    let date = human_date(t, tz, now);
+    if l.time() == NaiveTime::MIN {
+        date
+    } else {
+        format!("{date} {}", l.format("%H:%M"))
+    }
+}
+
+pub fn weekday_index(w: Weekday) -> u32 {
+    w.num_days_from_monday()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tz(s: &str) -> Tz {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn spring_forward_gap_takes_the_offset_before() {
+        // Berlin 2026-03-29 02:30 does not exist; +01:00 applies → 01:30Z = 03:30 CEST.
+        let t = resolve_local(
+            tz("Europe/Berlin"),
+            parse_local_datetime("2026-03-29 02:30").unwrap(),
+        );
+        assert_eq!(rfc3339(t, tz("Europe/Berlin")), "2026-03-29T03:30:00+02:00");
+        let t = resolve_local(
+            tz("America/New_York"),
+            parse_local_datetime("2026-03-08 02:15").unwrap(),
+        );
+        assert_eq!(
+            rfc3339(t, tz("America/New_York")),
+            "2026-03-08T03:15:00-04:00"
+        );
+    }
+
+    #[test]
+    fn fall_back_overlap_takes_the_first() {
+        let t = resolve_local(
+            tz("Europe/Berlin"),
+            parse_local_datetime("2026-10-25 02:30").unwrap(),
+        );
+        assert_eq!(rfc3339(t, tz("Europe/Berlin")), "2026-10-25T02:30:00+02:00");
+        let t = resolve_local(
+            tz("America/New_York"),
+            parse_local_datetime("2026-11-01 01:30").unwrap(),
+        );
+        assert_eq!(
+            rfc3339(t, tz("America/New_York")),
+            "2026-11-01T01:30:00-04:00"
+        );
+    }
+
+    #[test]
+    fn midnight_in_a_gap_starts_at_the_first_instant() {
+        // Santiago springs forward at 00:00 → 01:00 on 2026-09-06.
+        let z = tz("America/Santiago");
+        let t = day_start(z, NaiveDate::from_ymd_opt(2026, 9, 6).unwrap());
+        assert_eq!(rfc3339(t, z), "2026-09-06T01:00:00-03:00");
+    }
+
+    #[test]
+    fn a_day_across_a_clock_change_is_23_or_25_hours() {
+        let z = tz("Europe/Berlin");
+        let d = NaiveDate::from_ymd_opt(2026, 3, 29).unwrap();
+        assert_eq!((day_end(z, d) - day_start(z, d)).num_hours(), 23);
+        let d = NaiveDate::from_ymd_opt(2026, 10, 25).unwrap();
+        assert_eq!((day_end(z, d) - day_start(z, d)).num_hours(), 25);
+        let now = parse_rfc3339("2026-10-25T12:00:00+01:00").unwrap();
+        assert_eq!((now - Span::days(1).before(z, now)).num_hours(), 25);
+    }
+
+    #[test]
+    fn when_forms() {
+        let z = tz("Europe/Berlin");
+        let now = parse_rfc3339("2026-11-23T15:00:00+01:00").unwrap();
+        let p = |s, m| parse_when(s, now, z, m).map(|t| rfc3339(t, z));
+        assert_eq!(
+            p("2026-11-20", DateMeaning::Noon).unwrap(),
+            "2026-11-20T12:00:00+01:00"
+        );
+        assert_eq!(
+            p("2026-11-20", DateMeaning::Start).unwrap(),
+            "2026-11-20T00:00:00+01:00"
+        );
+        assert_eq!(
+            p("2026-11-20", DateMeaning::End).unwrap(),
+            "2026-11-21T00:00:00+01:00"
+        );
+        assert_eq!(
+            p("2026-11-20 19:30", DateMeaning::Noon).unwrap(),
+            "2026-11-20T19:30:00+01:00"
+        );
+        assert_eq!(
+            p("2026-11-20T19:30:00Z", DateMeaning::Noon).unwrap(),
+            "2026-11-20T20:30:00+01:00"
+        );
+        assert_eq!(
+            p("today", DateMeaning::Noon).unwrap(),
+            "2026-11-23T15:00:00+01:00"
+        );
+        assert_eq!(
+            p("today", DateMeaning::Start).unwrap(),
+            "2026-11-23T00:00:00+01:00"
+        );
+        assert_eq!(
+            p("yesterday", DateMeaning::Noon).unwrap(),
+            "2026-11-22T15:00:00+01:00"
+        );
+        assert_eq!(
+            p("3d ago", DateMeaning::Noon).unwrap(),
+            "2026-11-20T15:00:00+01:00"
+        );
+        assert_eq!(
+            p("2h ago", DateMeaning::Noon).unwrap(),
+            "2026-11-23T13:00:00+01:00"
+        );
+        assert!(p("0000-01-01", DateMeaning::Noon).is_err());
+        assert!(p("9999-01-01", DateMeaning::Noon).is_err());
+        assert!(p("fortnight", DateMeaning::Noon).is_err());
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(
+            parse_duration("30m").unwrap(),
+            Span {
+                days: 0,
+                minutes: 30
+            }
+        );
+        assert_eq!(
+            parse_duration("1h30m").unwrap(),
+            Span {
+                days: 0,
+                minutes: 90
+            }
+        );
+        assert_eq!(
+            parse_duration("1w").unwrap(),
+            Span {
+                days: 7,
+                minutes: 0
+            }
+        );
+        assert_eq!(parse_duration("1h30m").unwrap().to_string(), "1h30m");
+        assert_eq!(parse_duration("3d").unwrap().to_string(), "3d");
+        for bad in ["", "m", "1", "1x", "-1d", "1d1d", "99999999d", "1.5h"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn posix_tz_is_refused_with_a_hint() {
+        assert!(
+            parse_zone("CET-1CEST,M3.5.0,M10.5.0/3")
+                .unwrap_err()
+                .contains("POSIX")
+        );
+        assert!(parse_zone("Mars/Olympus").is_err());
+        assert_eq!(parse_zone(":Europe/Berlin").unwrap(), tz("Europe/Berlin"));
+    }
+}
