@@ -26,20 +26,12 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     /// Bad input: exit 2.
     pub fn usage(message: impl Into<String>) -> Self {
-        Error {
-            kind: Kind::Usage,
-            message: message.into(),
-            hints: Vec::new(),
-        }
+        Error { kind: Kind::Usage, message: message.into(), hints: Vec::new() }
     }
 
     /// Any other failure: exit 1.
     pub fn failure(message: impl Into<String>) -> Self {
-        Error {
-            kind: Kind::Failure,
-            message: message.into(),
-            hints: Vec::new(),
-        }
+        Error { kind: Kind::Failure, message: message.into(), hints: Vec::new() }
     }
 
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
@@ -69,21 +61,16 @@ impl From<rusqlite::Error> for Error {
             use rusqlite::ErrorCode::*;
             match code.code {
                 DiskFull => {
-                    return Error::failure(format!(
-                        "the ledger could not be written: the disk is full ({e})"
-                    ))
-                    .hint("nothing was changed; free some space and run the command again");
+                    return Error::failure(format!("the ledger could not be written: the disk is full ({e})"))
+                        .hint("nothing was changed; free some space and run the command again");
                 }
                 ReadOnly => {
-                    return Error::failure(format!("the ledger is read-only here ({e})")).hint(
-                        "nothing was changed; check the file's and its folder's permissions",
-                    );
+                    return Error::failure(format!("the ledger is read-only here ({e})"))
+                        .hint("nothing was changed; check the file's and its folder's permissions");
                 }
                 DatabaseBusy | DatabaseLocked => {
-                    return Error::failure(format!(
-                        "the ledger is busy: another troth kept it locked too long ({e})"
-                    ))
-                    .hint("nothing was changed; run the command again");
+                    return Error::failure(format!("the ledger is busy: another troth kept it locked too long ({e})"))
+                        .hint("nothing was changed; run the command again");
                 }
                 NotADatabase => {
                     return Error::failure("this file is not a troth ledger (it is not an SQLite database)")
@@ -99,11 +86,7 @@ impl From<rusqlite::Error> for Error {
 impl From<std::io::Error> for Error {
     fn from(e: std::io::Error) -> Self {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
-            return Error {
-                kind: Kind::BrokenPipe,
-                message: String::new(),
-                hints: Vec::new(),
-            };
+            return Error { kind: Kind::BrokenPipe, message: String::new(), hints: Vec::new() };
         }
         Error::failure(format!("{e}"))
     }

@@ -43,19 +43,18 @@ impl Env {
     pub fn home_zone(&self) -> Result<chrono_tz::Tz> {
         match &self.tz {
             Some(tz) if !tz.is_empty() => time::parse_zone(tz).map_err(|e| {
-                Error::usage(format!("TZ: {e}"))
-                    .hint("set TZ to an IANA zone name, e.g. TZ=Europe/Berlin, or unset it")
+                Error::usage(format!("TZ: {e}")).hint("set TZ to an IANA zone name, e.g. TZ=Europe/Berlin, or unset it")
             }),
-            _ => Ok(iana_time_zone::get_timezone()
-                .ok()
-                .and_then(|n| n.parse().ok())
-                .unwrap_or(chrono_tz::UTC)),
+            _ => Ok(iana_time_zone::get_timezone().ok().and_then(|n| n.parse().ok()).unwrap_or(chrono_tz::UTC)),
         }
     }
 }
 
 fn main() {
-    let cli = cli::Cli::parse();
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => exit_usage(e),
+    };
     let code = match run(cli) {
         Ok(()) => 0,
         Err(e) if matches!(e.kind, error::Kind::BrokenPipe) => 0,
@@ -71,30 +70,47 @@ fn main() {
     std::process::exit(code);
 }
 
+/// Clap's own errors in troth's shape: one `error:` line, then `hint:` lines.
+fn exit_usage(e: clap::Error) -> ! {
+    use clap::error::ErrorKind;
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        let _ = e.print();
+        std::process::exit(0);
+    }
+    if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        let _ = e.print();
+        std::process::exit(2);
+    }
+    let text = e.render().to_string();
+    let mut err = anstream::stderr().lock();
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let first = lines.next().unwrap_or("error: bad arguments");
+    let _ =
+        writeln!(err, "{}", if first.starts_with("error: ") { first.to_string() } else { format!("error: {first}") });
+    for l in lines {
+        let l = l.strip_prefix("tip: ").unwrap_or(l);
+        let _ = writeln!(err, "hint: {l}");
+    }
+    std::process::exit(2);
+}
+
 fn run(cli: cli::Cli) -> Result<()> {
     let now = match std::env::var("TROTH_NOW") {
         Ok(s) if !s.is_empty() => time::parse_rfc3339(&s).ok_or_else(|| {
-            Error::usage(format!(
-                "TROTH_NOW is not an RFC 3339 time: \"{}\"",
-                time::printable(&s)
-            ))
-            .hint("for example TROTH_NOW=2026-11-23T18:00:00+01:00")
+            Error::usage(format!("TROTH_NOW is not an RFC 3339 time: \"{}\"", time::printable(&s)))
+                .hint("for example TROTH_NOW=2026-11-23T18:00:00+01:00")
         })?,
         _ => chrono::Utc::now(),
     };
     // Whole seconds: the ledger stores seconds, and "now" must compare equal to itself.
     let now = ledger::from_ts(now.timestamp());
-    let data_dir =
-        directories::ProjectDirs::from("", "", "troth").map(|d| d.data_dir().to_path_buf());
+    let data_dir = directories::ProjectDirs::from("", "", "troth").map(|d| d.data_dir().to_path_buf());
     let default_db = || -> Result<PathBuf> {
         data_dir.clone().map(|d| d.join("troth.db")).ok_or_else(|| {
-            Error::failure("could not find a home folder for the ledger")
-                .hint("set TROTH_DB or pass --db PATH")
+            Error::failure("could not find a home folder for the ledger").hint("set TROTH_DB or pass --db PATH")
         })
     };
-    let env_db = std::env::var_os("TROTH_DB")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from);
+    let env_db = std::env::var_os("TROTH_DB").filter(|v| !v.is_empty()).map(PathBuf::from);
     let db_flag = cli.db.is_some();
     let db = match (cli.db.clone(), env_db) {
         (Some(p), _) | (None, Some(p)) => p,

@@ -42,10 +42,6 @@ impl Notifier for Recorder {
     fn send(&self, note: &Note) -> Result<(), String> {
         let n = self.sent.borrow().len();
         self.sent.borrow_mut().push(note.clone());
-        if self.fail.contains(&n) {
-            Err("refused by the recorder".into())
-        } else {
-            Ok(())
-        }
+        if self.fail.contains(&n) { Err("refused by the recorder".into()) } else { Ok(()) }
     }
 }

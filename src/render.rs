@@ -18,11 +18,7 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
         b.push_record(r.clone());
     }
     let mut t = b.build();
-    t.with(TableStyle::blank()).with(
-        Width::wrap(WIDTH)
-            .priority(Priority::max(true))
-            .keep_words(true),
-    );
+    t.with(TableStyle::blank()).with(Width::wrap(WIDTH).priority(Priority::max(true)).keep_words(true));
     t.to_string()
 }
 

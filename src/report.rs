@@ -24,12 +24,7 @@ pub struct Book<'a> {
 }
 
 impl<'a> Book<'a> {
-    pub fn new(
-        agreements: &'a [Agreement],
-        entries: &'a [Entry],
-        now: Instant,
-        horizon: Instant,
-    ) -> Book<'a> {
+    pub fn new(agreements: &'a [Agreement], entries: &'a [Entry], now: Instant, horizon: Instant) -> Book<'a> {
         let mut by_agreement: HashMap<i64, Vec<&Entry>> = HashMap::new();
         for e in entries.iter().filter(|e| e.void.is_none()) {
             by_agreement.entry(e.agreement_id).or_default().push(e);
@@ -39,11 +34,7 @@ impl<'a> Book<'a> {
             .filter(|a| !a.is_void())
             .map(|a| {
                 let entries = by_agreement.remove(&a.id).unwrap_or_default();
-                Item {
-                    agreement: a,
-                    analysis: trust::analyze(a, &entries, now, horizon),
-                    entries,
-                }
+                Item { agreement: a, analysis: trust::analyze(a, &entries, now, horizon), entries }
             })
             .collect();
         Book { items }
@@ -106,8 +97,8 @@ impl Week {
                 if !(crate::time::MIN_YEAR..=crate::time::MAX_YEAR).contains(&y) {
                     return Err(bad());
                 }
-                let monday = NaiveDate::from_isoywd_opt(y, w, Weekday::Mon)
-                    .ok_or_else(|| format!("{y} has no ISO week {w}"))?;
+                let monday =
+                    NaiveDate::from_isoywd_opt(y, w, Weekday::Mon).ok_or_else(|| format!("{y} has no ISO week {w}"))?;
                 Ok(Week::of(monday, home))
             }
         }
@@ -152,29 +143,16 @@ pub struct Summary {
 
 /// Group trust at the end and start of a span: mean over agreements with events.
 fn group_trust(items: &[&Item], p: &TrustParams, start: Instant, end: Instant) -> Trust {
-    let at = |t: Instant| -> Vec<Score> {
-        items
-            .iter()
-            .map(|i| trust::score_at(&i.analysis.events, p, t))
-            .collect()
-    };
+    let at = |t: Instant| -> Vec<Score> { items.iter().map(|i| trust::score_at(&i.analysis.events, p, t)).collect() };
     let g_end = trust::group(&at(end));
     let g_start = trust::group(&at(start));
     let e = g_end.map(|g| g.trust).unwrap_or(p.start);
     let s = g_start.map(|g| g.trust).unwrap_or(p.start);
-    Trust {
-        trust: e,
-        trust_change: e - s,
-        rate: g_end.and_then(|g: Group| g.rate),
-    }
+    Trust { trust: e, trust_change: e - s, rate: g_end.and_then(|g: Group| g.rate) }
 }
 
 pub fn summary(book: &Book, week: &Week, p: &TrustParams, by: Option<&str>) -> Summary {
-    let items: Vec<&Item> = book
-        .items
-        .iter()
-        .filter(|i| by.is_none_or(|b| i.agreement.by == b))
-        .collect();
+    let items: Vec<&Item> = book.items.iter().filter(|i| by.is_none_or(|b| i.agreement.by == b)).collect();
     let mut rows = Vec::new();
     let mut entries = Vec::new();
     for item in &items {
@@ -186,12 +164,7 @@ pub fn summary(book: &Book, week: &Week, p: &TrustParams, by: Option<&str>) -> S
         if due.is_empty() && week_entries.is_empty() {
             continue;
         }
-        let standing = item
-            .agreement
-            .plan
-            .versions_in_force()
-            .iter()
-            .all(|v| v.terms == Terms::Standing);
+        let standing = item.agreement.plan.versions_in_force().iter().all(|v| v.terms == Terms::Standing);
         let mut row = Row {
             agreement_id: item.agreement.id,
             promised: 0,
@@ -200,10 +173,7 @@ pub fn summary(book: &Book, week: &Week, p: &TrustParams, by: Option<&str>) -> S
             excused: 0,
             missed: 0,
             extra: 0,
-            late: week_entries
-                .iter()
-                .filter(|e| a.late.contains(&e.id))
-                .count() as u32,
+            late: week_entries.iter().filter(|e| a.late.contains(&e.id)).count() as u32,
             open: None,
             trust: 0.0,
             trust_change: 0.0,
@@ -211,14 +181,8 @@ pub fn summary(book: &Book, week: &Week, p: &TrustParams, by: Option<&str>) -> S
             standing,
         };
         if standing {
-            row.kept = week_entries
-                .iter()
-                .filter(|e| e.outcome == Outcome::Kept)
-                .count() as u32;
-            row.broken = week_entries
-                .iter()
-                .filter(|e| e.outcome == Outcome::Broken)
-                .count() as u32;
+            row.kept = week_entries.iter().filter(|e| e.outcome == Outcome::Kept).count() as u32;
+            row.broken = week_entries.iter().filter(|e| e.outcome == Outcome::Broken).count() as u32;
         }
         for s in &due {
             row.promised += s.promised;
@@ -243,10 +207,7 @@ pub fn summary(book: &Book, week: &Week, p: &TrustParams, by: Option<&str>) -> S
     for i in &items {
         people.entry(i.agreement.by.clone()).or_default().push(i);
     }
-    let people = people
-        .into_iter()
-        .map(|(name, its)| (name, group_trust(&its, p, week.start, week.end)))
-        .collect();
+    let people = people.into_iter().map(|(name, its)| (name, group_trust(&its, p, week.start, week.end))).collect();
     Summary {
         week: week.clone(),
         rows,
@@ -282,11 +243,7 @@ pub fn overpromising(
 ) -> (Vec<Over>, Vec<OverPerson>) {
     let mut list = Vec::new();
     let mut people: BTreeMap<String, (u32, u32)> = BTreeMap::new();
-    for item in book
-        .items
-        .iter()
-        .filter(|i| by.is_none_or(|b| i.agreement.by == b))
-    {
+    for item in book.items.iter().filter(|i| by.is_none_or(|b| i.agreement.by == b)) {
         if item.agreement.retired_at(now) {
             continue;
         }
@@ -294,23 +251,14 @@ pub fn overpromising(
             let e = people.entry(item.agreement.by.clone()).or_default();
             e.0 += j.promised;
             e.1 += j.delivered;
-            list.push(Over {
-                agreement_id: item.agreement.id,
-                judgement: j,
-            });
+            list.push(Over { agreement_id: item.agreement.id, judgement: j });
         }
     }
     let people = people
         .into_iter()
         .map(|(name, (promised, delivered))| {
             let rate = (promised > 0).then(|| delivered as f64 / promised as f64);
-            OverPerson {
-                name,
-                promised,
-                delivered,
-                rate,
-                overpromised: rate.is_some_and(|r| r < threshold),
-            }
+            OverPerson { name, promised, delivered, rate, overpromised: rate.is_some_and(|r| r < threshold) }
         })
         .collect();
     (list, people)
@@ -338,9 +286,7 @@ pub fn due(book: &Book, now: Instant, until: Instant) -> Vec<Due> {
             item.analysis
                 .slots
                 .iter()
-                .filter(move |s| {
-                    !s.closed && s.remaining > 0 && s.slot.due < until && s.slot.end > now
-                })
+                .filter(move |s| !s.closed && s.remaining > 0 && s.slot.due < until && s.slot.end > now)
                 .map(move |s| Due {
                     agreement_id: item.agreement.id,
                     start: s.slot.start,
@@ -358,13 +304,7 @@ pub fn due(book: &Book, now: Instant, until: Instant) -> Vec<Due> {
 
 /// Trust at the end of each of the `n` most recent ISO weeks of the home
 /// zone, the current one included. `None` where nothing had been scored yet.
-pub fn trend(
-    items: &[&Item],
-    p: &TrustParams,
-    now: Instant,
-    home: Tz,
-    n: u32,
-) -> Vec<(Week, Option<Group>)> {
+pub fn trend(items: &[&Item], p: &TrustParams, now: Instant, home: Tz, n: u32) -> Vec<(Week, Option<Group>)> {
     let mut weeks = vec![Week::containing(now, home)];
     for _ in 1..n.max(1) {
         let prev = weeks.last().expect("one").previous(home);
@@ -372,10 +312,8 @@ pub fn trend(
     }
     weeks.reverse();
     let times: Vec<Instant> = weeks.iter().map(|w| w.end).collect();
-    let per_item: Vec<Vec<Score>> = items
-        .iter()
-        .map(|i| trust::scores_at_each(&i.analysis.events, p, &times))
-        .collect();
+    let per_item: Vec<Vec<Score>> =
+        items.iter().map(|i| trust::scores_at_each(&i.analysis.events, p, &times)).collect();
     weeks
         .into_iter()
         .enumerate()
@@ -388,10 +326,7 @@ pub fn trend(
 
 /// Agreements by id, for rendering.
 pub fn index<'a>(book: &'a Book) -> HashMap<i64, &'a Agreement> {
-    book.items
-        .iter()
-        .map(|i| (i.agreement.id, i.agreement))
-        .collect()
+    book.items.iter().map(|i| (i.agreement.id, i.agreement)).collect()
 }
 
 #[cfg(test)]
@@ -404,10 +339,7 @@ mod tests {
         let now = crate::time::parse_rfc3339("2026-12-30T12:00:00+01:00").unwrap();
         let w = Week::parse(Some("this"), now, z).unwrap();
         assert_eq!(w.label, "2026-W53");
-        assert_eq!(
-            crate::time::rfc3339(w.start, z),
-            "2026-12-28T00:00:00+01:00"
-        );
+        assert_eq!(crate::time::rfc3339(w.start, z), "2026-12-28T00:00:00+01:00");
         assert_eq!(crate::time::rfc3339(w.end, z), "2027-01-04T00:00:00+01:00");
         let w = Week::parse(Some("2027-W01"), now, z).unwrap();
         assert_eq!(w.monday, NaiveDate::from_ymd_opt(2027, 1, 4).unwrap());

@@ -118,20 +118,12 @@ impl Plan {
 
     /// The status in force at `t`.
     pub fn status_at(&self, t: Instant) -> Status {
-        self.statuses_in_force()
-            .iter()
-            .rev()
-            .find(|s| s.effective <= t)
-            .map(|s| s.status)
-            .unwrap_or(Status::Active)
+        self.statuses_in_force().iter().rev().find(|s| s.effective <= t).map(|s| s.status).unwrap_or(Status::Active)
     }
 
     /// When retirement takes (or took) effect, if it was decided.
     pub fn retired_from(&self) -> Option<Instant> {
-        self.statuses_in_force()
-            .iter()
-            .find(|s| s.status == Status::Retired)
-            .map(|s| s.effective)
+        self.statuses_in_force().iter().find(|s| s.status == Status::Retired).map(|s| s.effective)
     }
 
     /// The version in force at `t` (the first one before it starts).
@@ -145,17 +137,9 @@ impl Plan {
     pub fn slots(&self, until: Instant) -> Vec<Slot> {
         let versions = self.versions_in_force();
         let statuses = self.statuses_in_force();
-        let retired = statuses
-            .iter()
-            .find(|s| s.status == Status::Retired)
-            .map(|s| s.effective);
+        let retired = statuses.iter().find(|s| s.status == Status::Retired).map(|s| s.effective);
         let active_at = |t: Instant| {
-            statuses
-                .iter()
-                .rev()
-                .find(|s| s.effective <= t)
-                .map(|s| s.status)
-                .unwrap_or(Status::Active)
+            statuses.iter().rev().find(|s| s.effective <= t).map(|s| s.status).unwrap_or(Status::Active)
                 == Status::Active
         };
         let mut stop = until;
@@ -164,10 +148,7 @@ impl Plan {
         }
         let mut out = Vec::new();
         for (i, v) in versions.iter().enumerate() {
-            let upper = versions
-                .get(i + 1)
-                .map(|n| n.effective.min(stop))
-                .unwrap_or(stop);
+            let upper = versions.get(i + 1).map(|n| n.effective.min(stop)).unwrap_or(stop);
             let first = i == 0;
             match v.terms {
                 Terms::Standing => {}
@@ -176,14 +157,7 @@ impl Plan {
                     let start = v.effective;
                     let released = retired.is_some_and(|r| r < due);
                     if start < upper && due > start && active_at(start) && !released {
-                        out.push(Slot {
-                            start,
-                            end: due,
-                            due,
-                            units: 1,
-                            version: i,
-                            terms: v.terms,
-                        });
+                        out.push(Slot { start, end: due, due, units: 1, version: i, terms: v.terms });
                     }
                 }
                 Terms::Quota { count, period } => {
@@ -199,14 +173,7 @@ impl Plan {
                         let next = next_period(period, p);
                         let end = day_start(self.zone, next);
                         if active_at(start) {
-                            out.push(Slot {
-                                start,
-                                end,
-                                due: end,
-                                units: count,
-                                version: i,
-                                terms: v.terms,
-                            });
+                            out.push(Slot { start, end, due: end, units: count, version: i, terms: v.terms });
                         }
                         p = next;
                     }
@@ -239,14 +206,7 @@ impl Plan {
                         }
                         if active_at(start) {
                             let due = occurrence_time(&s, self.zone, d);
-                            out.push(Slot {
-                                start,
-                                end,
-                                due,
-                                units: 1,
-                                version: i,
-                                terms: v.terms,
-                            });
+                            out.push(Slot { start, end, due, units: 1, version: i, terms: v.terms });
                         }
                         date = next;
                         d = date;
@@ -263,10 +223,7 @@ impl Plan {
     /// The slot under way at `now`, if any (none while paused, before the
     /// first slot, or for standing terms).
     pub fn slot_in_progress(&self, now: Instant) -> Option<Slot> {
-        self.slots(now + chrono::Duration::seconds(1))
-            .into_iter()
-            .rev()
-            .find(|s| s.start <= now && now < s.end)
+        self.slots(now + chrono::Duration::seconds(1)).into_iter().rev().find(|s| s.start <= now && now < s.end)
     }
 
     /// The next slot boundary: the end of the slot under way, else `now`.
@@ -278,10 +235,7 @@ impl Plan {
 /// The due time of deadline terms in `tz`.
 pub fn due_of_deadline(terms: &Terms, tz: Tz) -> Option<Instant> {
     match terms {
-        Terms::Deadline {
-            date,
-            time: Some(t),
-        } => Some(resolve_local(tz, date.and_time(*t))),
+        Terms::Deadline { date, time: Some(t) } => Some(resolve_local(tz, date.and_time(*t))),
         Terms::Deadline { date, time: None } => Some(day_end(tz, *date)),
         _ => None,
     }
@@ -372,13 +326,7 @@ mod tests {
             zone,
             starts,
             ends: None,
-            versions: vec![Version {
-                id: 1,
-                terms: t.terms,
-                unit: None,
-                effective: starts,
-                created: starts,
-            }],
+            versions: vec![Version { id: 1, terms: t.terms, unit: None, effective: starts, created: starts }],
             statuses: vec![],
         }
     }
@@ -417,10 +365,7 @@ mod tests {
         // 2026 has an ISO week 53: Mon 28 Dec 2026 – Sun 3 Jan 2027.
         let p = plan("America/New_York", "3/week", "2026-12-21T00:00:00-05:00");
         let s = show(&p, "2027-01-05T00:00:00-05:00");
-        assert_eq!(
-            s[1],
-            "2026-12-28T00:00:00-05:00 2027-01-04T00:00:00-05:00 2027-01-04T00:00:00-05:00 3"
-        );
+        assert_eq!(s[1], "2026-12-28T00:00:00-05:00 2027-01-04T00:00:00-05:00 2027-01-04T00:00:00-05:00 3");
         // The week of the spring change is 167 hours long.
         let p = plan("Europe/Berlin", "1/week", "2026-03-23T00:00:00+01:00");
         let slots = p.slots(parse_rfc3339("2026-03-24T00:00:00+01:00").unwrap());
@@ -430,11 +375,7 @@ mod tests {
 
     #[test]
     fn schedule_windows_run_to_the_next_occurrence_day() {
-        let p = plan(
-            "Europe/Berlin",
-            "every fri 19:00",
-            "2026-11-20T10:00:00+01:00",
-        );
+        let p = plan("Europe/Berlin", "every fri 19:00", "2026-11-20T10:00:00+01:00");
         assert_eq!(
             show(&p, "2026-11-28T00:00:00+01:00"),
             [
@@ -443,41 +384,25 @@ mod tests {
             ]
         );
         // Starting after the occurrence time skips to the next week.
-        let p = plan(
-            "Europe/Berlin",
-            "every fri 19:00",
-            "2026-11-20T20:00:00+01:00",
-        );
+        let p = plan("Europe/Berlin", "every fri 19:00", "2026-11-20T20:00:00+01:00");
         assert_eq!(show(&p, "2026-11-28T00:00:00+01:00").len(), 1);
     }
 
     #[test]
     fn schedule_in_the_spring_gap_and_the_fall_overlap() {
-        let p = plan(
-            "Europe/Berlin",
-            "every sun 02:30",
-            "2026-03-28T00:00:00+01:00",
-        );
+        let p = plan("Europe/Berlin", "every sun 02:30", "2026-03-28T00:00:00+01:00");
         let s = show(&p, "2026-11-01T00:00:00+01:00");
         assert!(s[0].contains(" 2026-03-29T03:30:00+02:00 "), "{}", s[0]);
         let oct = s.iter().find(|l| l.starts_with("2026-10-25")).unwrap();
         assert!(oct.contains(" 2026-10-25T02:30:00+02:00 "), "{oct}");
-        let p = plan(
-            "America/New_York",
-            "every sun 02:30",
-            "2026-03-01T00:00:00-05:00",
-        );
+        let p = plan("America/New_York", "every sun 02:30", "2026-03-01T00:00:00-05:00");
         let s = show(&p, "2026-03-09T00:00:00-04:00");
         assert!(s[1].contains(" 2026-03-08T03:30:00-04:00 "), "{}", s[1]);
     }
 
     #[test]
     fn monthly_on_31_falls_on_the_last_day() {
-        let p = plan(
-            "Europe/Berlin",
-            "monthly on 31 09:00",
-            "2027-01-01T00:00:00+01:00",
-        );
+        let p = plan("Europe/Berlin", "monthly on 31 09:00", "2027-01-01T00:00:00+01:00");
         let dues: Vec<String> = p
             .slots(parse_rfc3339("2028-03-01T00:00:00+01:00").unwrap())
             .iter()
@@ -491,58 +416,27 @@ mod tests {
 
     #[test]
     fn deadline_is_one_slot_and_retiring_it_early_releases_it() {
-        let mut p = plan(
-            "Europe/Berlin",
-            "by 2026-12-01",
-            "2026-11-20T10:00:00+01:00",
-        );
+        let mut p = plan("Europe/Berlin", "by 2026-12-01", "2026-11-20T10:00:00+01:00");
         assert_eq!(
             show(&p, "2027-01-01T00:00:00+01:00"),
             ["2026-11-20T10:00:00+01:00 2026-12-02T00:00:00+01:00 2026-12-02T00:00:00+01:00 1"]
         );
         let now = parse_rfc3339("2026-11-25T10:00:00+01:00").unwrap();
-        p.statuses.push(StatusChange {
-            id: 1,
-            status: Status::Retired,
-            effective: now,
-            created: now,
-        });
+        p.statuses.push(StatusChange { id: 1, status: Status::Retired, effective: now, created: now });
         assert!(show(&p, "2027-01-01T00:00:00+01:00").is_empty());
     }
 
     #[test]
     fn a_later_version_replaces_a_pending_one() {
         let mut p = plan("Europe/Berlin", "4/month", "2026-09-01T00:00:00+02:00");
-        let t = |s| {
-            terms::parse(s, NaiveDate::from_ymd_opt(2026, 11, 1).unwrap())
-                .unwrap()
-                .terms
-        };
+        let t = |s| terms::parse(s, NaiveDate::from_ymd_opt(2026, 11, 1).unwrap()).unwrap().terms;
         let dec = parse_rfc3339("2026-12-01T00:00:00+01:00").unwrap();
         let dec7 = parse_rfc3339("2026-12-07T00:00:00+01:00").unwrap();
-        p.versions.push(Version {
-            id: 2,
-            terms: t("3/month"),
-            unit: None,
-            effective: dec,
-            created: dec,
-        });
-        p.versions.push(Version {
-            id: 3,
-            terms: t("1/week"),
-            unit: None,
-            effective: dec7,
-            created: dec7,
-        });
+        p.versions.push(Version { id: 2, terms: t("3/month"), unit: None, effective: dec, created: dec });
+        p.versions.push(Version { id: 3, terms: t("1/week"), unit: None, effective: dec7, created: dec7 });
         let slots = p.slots(parse_rfc3339("2026-12-15T00:00:00+01:00").unwrap());
         assert_eq!(slots.iter().filter(|s| s.units == 3).count(), 1);
-        p.versions.push(Version {
-            id: 4,
-            terms: t("2/month"),
-            unit: None,
-            effective: dec,
-            created: dec,
-        });
+        p.versions.push(Version { id: 4, terms: t("2/month"), unit: None, effective: dec, created: dec });
         assert_eq!(p.versions_in_force().len(), 2);
         assert_eq!(p.versions_in_force()[1].terms, t("2/month"));
     }
@@ -552,37 +446,19 @@ mod tests {
         let mut p = plan("Europe/Berlin", "1/week", "2026-11-02T00:00:00+01:00");
         let pause = parse_rfc3339("2026-11-16T00:00:00+01:00").unwrap();
         let resume = parse_rfc3339("2026-11-25T12:00:00+01:00").unwrap();
-        p.statuses.push(StatusChange {
-            id: 1,
-            status: Status::Paused,
-            effective: pause,
-            created: pause,
-        });
-        p.statuses.push(StatusChange {
-            id: 2,
-            status: Status::Active,
-            effective: resume,
-            created: resume,
-        });
+        p.statuses.push(StatusChange { id: 1, status: Status::Paused, effective: pause, created: pause });
+        p.statuses.push(StatusChange { id: 2, status: Status::Active, effective: resume, created: resume });
         let s = show(&p, "2026-12-08T00:00:00+01:00");
         let starts: Vec<&str> = s.iter().map(|l| &l[..10]).collect();
-        assert_eq!(
-            starts,
-            ["2026-11-02", "2026-11-09", "2026-11-30", "2026-12-07"]
-        );
+        assert_eq!(starts, ["2026-11-02", "2026-11-09", "2026-11-30", "2026-12-07"]);
     }
 
     #[test]
     fn first_start_of_new_terms() {
         let z: Tz = "Europe/Berlin".parse().unwrap();
-        let t = terms::parse("1/week", NaiveDate::from_ymd_opt(2026, 11, 1).unwrap())
-            .unwrap()
-            .terms;
+        let t = terms::parse("1/week", NaiveDate::from_ymd_opt(2026, 11, 1).unwrap()).unwrap().terms;
         // Monthly → weekly from Tuesday 1 December starts Monday 7 December.
         let base = parse_rfc3339("2026-12-01T00:00:00+01:00").unwrap();
-        assert_eq!(
-            rfc3339(first_start(&t, z, base), z),
-            "2026-12-07T00:00:00+01:00"
-        );
+        assert_eq!(rfc3339(first_start(&t, z, base), z), "2026-12-07T00:00:00+01:00");
     }
 }

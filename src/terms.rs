@@ -86,10 +86,7 @@ impl Days7 {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Schedule {
     /// `every mon,wed 07:30`, `every day 21:00`, `every sat`.
-    Weekly {
-        days: Days7,
-        time: Option<NaiveTime>,
-    },
+    Weekly { days: Days7, time: Option<NaiveTime> },
     /// `monthly on 31 09:00`: the last day of shorter months.
     Monthly { day: u32, time: Option<NaiveTime> },
 }
@@ -123,15 +120,9 @@ impl Schedule {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Terms {
-    Quota {
-        count: u32,
-        period: Period,
-    },
+    Quota { count: u32, period: Period },
     Schedule(Schedule),
-    Deadline {
-        date: NaiveDate,
-        time: Option<NaiveTime>,
-    },
+    Deadline { date: NaiveDate, time: Option<NaiveTime> },
     Standing,
 }
 
@@ -175,9 +166,7 @@ impl Terms {
 
     /// Units per day on average, for comparing promises of different periods.
     pub fn load(&self) -> f64 {
-        self.per_period()
-            .map(|(n, p)| n as f64 / p.days())
-            .unwrap_or(0.0)
+        self.per_period().map(|(n, p)| n as f64 / p.days()).unwrap_or(0.0)
     }
 }
 
@@ -188,7 +177,8 @@ pub struct Parsed {
     pub unit: Option<String>,
 }
 
-pub const TERMS_HINT: &str = "try \"every fri 19:00\", \"2/month\", \"2 weekends a month\", \"by 2026-12-01\" or \"standing\"";
+pub const TERMS_HINT: &str =
+    "try \"every fri 19:00\", \"2/month\", \"2 weekends a month\", \"by 2026-12-01\" or \"standing\"";
 
 const DAY_NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
@@ -204,10 +194,7 @@ impl fmt::Display for Terms {
                 if *days == Days7::ALL {
                     f.write_str("every day")?;
                 } else {
-                    let names: Vec<&str> = (0..7)
-                        .filter(|i| days.0 & (1 << i) != 0)
-                        .map(|i| DAY_NAMES[i])
-                        .collect();
+                    let names: Vec<&str> = (0..7).filter(|i| days.0 & (1 << i) != 0).map(|i| DAY_NAMES[i]).collect();
                     write!(f, "every {}", names.join(","))?;
                 }
                 if let Some(t) = time {
@@ -235,10 +222,8 @@ impl fmt::Display for Terms {
 }
 
 fn number_word(w: &str) -> Option<u32> {
-    const WORDS: [&str; 13] = [
-        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-        "eleven", "twelve",
-    ];
+    const WORDS: [&str; 13] =
+        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"];
     match w {
         "once" | "a" | "an" => Some(1),
         "twice" => Some(2),
@@ -247,13 +232,7 @@ fn number_word(w: &str) -> Option<u32> {
             .iter()
             .position(|x| *x == w)
             .map(|i| i as u32)
-            .or_else(|| {
-                if w.len() <= 6 && w.chars().all(|c| c.is_ascii_digit()) {
-                    w.parse().ok()
-                } else {
-                    None
-                }
-            }),
+            .or_else(|| if w.len() <= 6 && w.chars().all(|c| c.is_ascii_digit()) { w.parse().ok() } else { None }),
     }
 }
 
@@ -328,10 +307,7 @@ pub fn parse(input: &str, today: NaiveDate) -> Result<Parsed, String> {
         return Err(bad());
     }
     let cleaned = lower.replace(['.', ';'], " ");
-    let cleaned = cleaned
-        .replace(" and ", ",")
-        .replace(", ", ",")
-        .replace(" ,", ",");
+    let cleaned = cleaned.replace(" and ", ",").replace(", ", ",").replace(" ,", ",");
     let words: Vec<&str> = cleaned.split_whitespace().collect();
     let plain = |terms| Ok(Parsed { terms, unit: None });
     match words.as_slice() {
@@ -342,11 +318,7 @@ pub fn parse(input: &str, today: NaiveDate) -> Result<Parsed, String> {
 
     // Deadline: "by DATE [at] [TIME]".
     if first == "by" || first == "before" || first == "due" {
-        let rest: Vec<&str> = words[1..]
-            .iter()
-            .copied()
-            .filter(|w| *w != "at" && *w != "on")
-            .collect();
+        let rest: Vec<&str> = words[1..].iter().copied().filter(|w| *w != "at" && *w != "on").collect();
         let (date_word, time_word) = match rest.as_slice() {
             [d] => (*d, None),
             [d, t] => (*d, Some(*t)),
@@ -372,10 +344,7 @@ pub fn parse(input: &str, today: NaiveDate) -> Result<Parsed, String> {
             return Err(bad());
         };
         if !(crate::time::MIN_YEAR..=crate::time::MAX_YEAR).contains(&date.year()) {
-            return Err(format!(
-                "the date in \"{}\" is outside the years 1970–2999",
-                crate::time::printable(input)
-            ));
+            return Err(format!("the date in \"{}\" is outside the years 1970–2999", crate::time::printable(input)));
         }
         let time = match time_word {
             None => None,
@@ -391,11 +360,7 @@ pub fn parse(input: &str, today: NaiveDate) -> Result<Parsed, String> {
         _ => None,
     };
     if let Some(rest) = monthly_rest {
-        let rest: Vec<&str> = rest
-            .iter()
-            .copied()
-            .filter(|w| !matches!(*w, "the" | "at" | "day"))
-            .collect();
+        let rest: Vec<&str> = rest.iter().copied().filter(|w| !matches!(*w, "the" | "at" | "day")).collect();
         let (day, time) = match rest.as_slice() {
             [d] => (ordinal(d), None),
             [d, t] => (ordinal(d), Some(parse_time(t).ok_or_else(bad)?)),
@@ -403,10 +368,7 @@ pub fn parse(input: &str, today: NaiveDate) -> Result<Parsed, String> {
         };
         let day = day.ok_or_else(bad)?;
         if !(1..=31).contains(&day) {
-            return Err(format!(
-                "\"{}\": a day of the month is 1 to 31",
-                crate::time::printable(input)
-            ));
+            return Err(format!("\"{}\": a day of the month is 1 to 31", crate::time::printable(input)));
         }
         return plain(Terms::Schedule(Schedule::Monthly { day, time }));
     }
@@ -423,24 +385,15 @@ pub fn parse(input: &str, today: NaiveDate) -> Result<Parsed, String> {
         _ => None,
     };
     if let Some(rest) = weekly_rest {
-        let rest: Vec<&str> = rest
-            .into_iter()
-            .filter(|w| *w != "at" && *w != "on")
-            .collect();
+        let rest: Vec<&str> = rest.into_iter().filter(|w| *w != "at" && *w != "on").collect();
         // Split into day words (possibly comma-joined) and an optional time.
         let (day_words, time) = match rest.split_last() {
-            Some((last, init)) if parse_time(last).is_some() && !init.is_empty() => {
-                (init.to_vec(), parse_time(last))
-            }
+            Some((last, init)) if parse_time(last).is_some() && !init.is_empty() => (init.to_vec(), parse_time(last)),
             _ => (rest.clone(), None),
         };
         let mut days = 0u8;
         let mut ok = !day_words.is_empty();
-        for part in day_words
-            .iter()
-            .flat_map(|w| w.split(','))
-            .filter(|p| !p.is_empty())
-        {
+        for part in day_words.iter().flat_map(|w| w.split(',')).filter(|p| !p.is_empty()) {
             match part {
                 "day" | "days" => days |= Days7::ALL.0,
                 "weekday" | "weekdays" => days |= 0b001_1111,
@@ -452,10 +405,7 @@ pub fn parse(input: &str, today: NaiveDate) -> Result<Parsed, String> {
             }
         }
         if ok && days != 0 {
-            return plain(Terms::Schedule(Schedule::Weekly {
-                days: Days7(days),
-                time,
-            }));
+            return plain(Terms::Schedule(Schedule::Weekly { days: Days7(days), time }));
         }
         // "every" followed by something else may still be a quota ("every week" is not).
         return Err(bad());
@@ -475,33 +425,20 @@ pub fn parse(input: &str, today: NaiveDate) -> Result<Parsed, String> {
         }
         _ => (first, words[1..].to_vec()),
     };
-    let count = number_word(count_word)
-        .filter(|_| !matches!(count_word, "a" | "an"))
-        .ok_or_else(bad)?;
+    let count = number_word(count_word).filter(|_| !matches!(count_word, "a" | "an")).ok_or_else(bad)?;
     let (period, unit_words): (Period, &[&str]) = match rest.as_slice() {
         [unit @ .., conn, p]
-            if matches!(
-                *conn,
-                "a" | "an" | "per" | "each" | "every" | "/" | "in" | "a-"
-            ) && Period::parse(p).is_some() =>
+            if matches!(*conn, "a" | "an" | "per" | "each" | "every" | "/" | "in" | "a-")
+                && Period::parse(p).is_some() =>
         {
-            let unit = if unit.last() == Some(&"per") {
-                &unit[..unit.len() - 1]
-            } else {
-                unit
-            };
+            let unit = if unit.last() == Some(&"per") { &unit[..unit.len() - 1] } else { unit };
             (Period::parse(p).expect("checked"), unit)
         }
-        [unit @ .., adverb] if Period::adverb(adverb).is_some() => {
-            (Period::adverb(adverb).expect("checked"), unit)
-        }
+        [unit @ .., adverb] if Period::adverb(adverb).is_some() => (Period::adverb(adverb).expect("checked"), unit),
         _ => return Err(bad()),
     };
     if count == 0 {
-        return Err(format!(
-            "\"{}\" promises nothing: a quota needs at least 1",
-            crate::time::printable(input)
-        ));
+        return Err(format!("\"{}\" promises nothing: a quota needs at least 1", crate::time::printable(input)));
     }
     if count > 1000 {
         return Err(format!(
@@ -514,19 +451,14 @@ pub fn parse(input: &str, today: NaiveDate) -> Result<Parsed, String> {
         words => {
             let noun = words.join(" ");
             if noun.chars().count() > 40
-                || !noun
-                    .chars()
-                    .all(|c| c.is_alphabetic() || c == ' ' || c == '-' || c == '\'')
+                || !noun.chars().all(|c| c.is_alphabetic() || c == ' ' || c == '-' || c == '\'')
             {
                 return Err(bad());
             }
             Some(noun)
         }
     };
-    Ok(Parsed {
-        terms: Terms::Quota { count, period },
-        unit,
-    })
+    Ok(Parsed { terms: Terms::Quota { count, period }, unit })
 }
 
 #[cfg(test)]
@@ -539,10 +471,7 @@ mod tests {
     }
 
     fn canon(s: &str) -> String {
-        parse(s, today())
-            .unwrap_or_else(|e| panic!("{s}: {e}"))
-            .terms
-            .to_string()
+        parse(s, today()).unwrap_or_else(|e| panic!("{s}: {e}")).terms.to_string()
     }
 
     #[test]
@@ -596,13 +525,7 @@ mod tests {
         for (input, want) in cases {
             assert_eq!(canon(input), want, "{input}");
         }
-        assert_eq!(
-            parse("2 weekends a month", today())
-                .unwrap()
-                .unit
-                .as_deref(),
-            Some("weekends")
-        );
+        assert_eq!(parse("2 weekends a month", today()).unwrap().unit.as_deref(), Some("weekends"));
         assert_eq!(parse("3 times a week", today()).unwrap().unit, None);
     }
 
@@ -633,26 +556,15 @@ mod tests {
     }
 
     fn arb_time() -> impl Strategy<Value = Option<NaiveTime>> {
-        prop::option::of(
-            (0u32..24, 0u32..60).prop_map(|(h, m)| NaiveTime::from_hms_opt(h, m, 0).unwrap()),
-        )
+        prop::option::of((0u32..24, 0u32..60).prop_map(|(h, m)| NaiveTime::from_hms_opt(h, m, 0).unwrap()))
     }
 
     fn arb_terms() -> impl Strategy<Value = Terms> {
-        let period = prop_oneof![
-            Just(Period::Day),
-            Just(Period::Week),
-            Just(Period::Month),
-            Just(Period::Year)
-        ];
+        let period = prop_oneof![Just(Period::Day), Just(Period::Week), Just(Period::Month), Just(Period::Year)];
         prop_oneof![
             (1u32..=1000, period).prop_map(|(count, period)| Terms::Quota { count, period }),
-            (1u8..128, arb_time()).prop_map(|(d, time)| Terms::Schedule(Schedule::Weekly {
-                days: Days7(d),
-                time
-            })),
-            (1u32..=31, arb_time())
-                .prop_map(|(day, time)| Terms::Schedule(Schedule::Monthly { day, time })),
+            (1u8..128, arb_time()).prop_map(|(d, time)| Terms::Schedule(Schedule::Weekly { days: Days7(d), time })),
+            (1u32..=31, arb_time()).prop_map(|(day, time)| Terms::Schedule(Schedule::Monthly { day, time })),
             (0i64..365 * 900, arb_time()).prop_map(|(n, time)| Terms::Deadline {
                 date: NaiveDate::from_ymd_opt(1970, 1, 1).unwrap() + Days::new(n as u64),
                 time

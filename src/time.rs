@@ -6,8 +6,8 @@
 //! `now` and the zone are always arguments; only `main` reads the clock.
 
 use chrono::{
-    DateTime, Datelike, Days, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset,
-    SecondsFormat, TimeZone, Utc, Weekday,
+    DateTime, Datelike, Days, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, SecondsFormat,
+    TimeZone, Utc, Weekday,
 };
 use chrono_tz::Tz;
 
@@ -63,15 +63,12 @@ pub fn week_monday(date: NaiveDate) -> NaiveDate {
 
 /// RFC 3339 with the offset of the zone the time belongs to; UTC is `+00:00`.
 pub fn rfc3339(t: Instant, tz: Tz) -> String {
-    t.with_timezone(&tz)
-        .to_rfc3339_opts(SecondsFormat::Secs, false)
+    t.with_timezone(&tz).to_rfc3339_opts(SecondsFormat::Secs, false)
 }
 
 /// Parse an RFC 3339 instant (TROTH_NOW and imports).
 pub fn parse_rfc3339(s: &str) -> Option<Instant> {
-    let t = DateTime::parse_from_rfc3339(s.trim())
-        .ok()?
-        .with_timezone(&Utc);
+    let t = DateTime::parse_from_rfc3339(s.trim()).ok()?.with_timezone(&Utc);
     in_range(t).then_some(t)
 }
 
@@ -86,7 +83,7 @@ pub fn parse_zone(s: &str) -> Result<Tz, String> {
         return Err("an empty time zone".into());
     }
     name.parse::<Tz>().map_err(|_| {
-        if name.chars().any(|c| c.is_ascii_digit() || c == ',') && !name.contains('/') {
+        if name.contains(',') || (name.chars().any(|c| c.is_ascii_digit()) && !name.contains('/')) {
             format!("\"{name}\" looks like a POSIX TZ rule; troth needs an IANA zone name such as Europe/Berlin")
         } else {
             format!("unknown time zone \"{name}\"; use an IANA zone name such as Europe/Berlin or America/New_York")
@@ -105,15 +102,11 @@ pub enum DateMeaning {
     End,
 }
 
-pub const WHEN_HINT: &str = "use 2026-11-20, \"2026-11-20 19:30\", 2026-11-20T19:30:00+01:00, today, yesterday, now, \"3d ago\" or \"2h ago\"";
+pub const WHEN_HINT: &str =
+    "use 2026-11-20, \"2026-11-20 19:30\", 2026-11-20T19:30:00+01:00, today, yesterday, now, \"3d ago\" or \"2h ago\"";
 
 /// Parse a `WHEN` as CLI.md defines it, in `tz` unless it carries an offset.
-pub fn parse_when(
-    input: &str,
-    now: Instant,
-    tz: Tz,
-    meaning: DateMeaning,
-) -> Result<Instant, String> {
+pub fn parse_when(input: &str, now: Instant, tz: Tz, meaning: DateMeaning) -> Result<Instant, String> {
     let s = input.trim();
     let lower = s.to_ascii_lowercase();
     let bad = || format!("could not read the time \"{}\"", printable(input));
@@ -160,20 +153,13 @@ pub fn parse_when(
         }
     };
     if !in_range(t) {
-        return Err(format!(
-            "the time \"{}\" is outside the years {MIN_YEAR}–{MAX_YEAR}",
-            printable(input)
-        ));
+        return Err(format!("the time \"{}\" is outside the years {MIN_YEAR}–{MAX_YEAR}", printable(input)));
     }
     Ok(t)
 }
 
 fn check_year(y: i32) -> Result<(), ()> {
-    if (MIN_YEAR..=MAX_YEAR).contains(&y) {
-        Ok(())
-    } else {
-        Err(())
-    }
+    if (MIN_YEAR..=MAX_YEAR).contains(&y) { Ok(()) } else { Err(()) }
 }
 
 fn parse_rfc3339_loose(s: &str) -> Option<Instant> {
@@ -184,12 +170,7 @@ fn parse_rfc3339_loose(s: &str) -> Option<Instant> {
 
 /// `2026-11-20 19:30`, `2026-11-20T19:30`, with optional seconds.
 pub fn parse_local_datetime(s: &str) -> Option<NaiveDateTime> {
-    for fmt in [
-        "%Y-%m-%d %H:%M",
-        "%Y-%m-%dT%H:%M",
-        "%Y-%m-%d %H:%M:%S",
-        "%Y-%m-%dT%H:%M:%S",
-    ] {
+    for fmt in ["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"] {
         if let Ok(t) = NaiveDateTime::parse_from_str(s, fmt) {
             return Some(t);
         }
@@ -220,12 +201,7 @@ pub const DURATION_HINT: &str = "use 30m, 90m, 2h, 1h30m, 1d or 1w";
 
 /// Parse `30m`, `90m`, `2h`, `1h30m`, `1d`, `1w` and combinations.
 pub fn parse_duration(input: &str) -> Result<Span, String> {
-    let s: String = input
-        .trim()
-        .to_ascii_lowercase()
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
+    let s: String = input.trim().to_ascii_lowercase().chars().filter(|c| !c.is_whitespace()).collect();
     let bad = || format!("could not read the duration \"{}\"", printable(input));
     if s.is_empty() {
         return Err(bad());
@@ -259,26 +235,17 @@ pub fn parse_duration(input: &str) -> Result<Span, String> {
         return Err(bad());
     }
     if span.days > 366 * 10 || span.minutes > 366 * 24 * 60 {
-        return Err(format!(
-            "the duration \"{}\" is longer than troth handles (at most 10 years)",
-            printable(input)
-        ));
+        return Err(format!("the duration \"{}\" is longer than troth handles (at most 10 years)", printable(input)));
     }
     Ok(span)
 }
 
 impl Span {
     pub fn days(n: i64) -> Span {
-        Span {
-            days: n,
-            minutes: 0,
-        }
+        Span { days: n, minutes: 0 }
     }
     pub fn hours(n: i64) -> Span {
-        Span {
-            days: 0,
-            minutes: n * 60,
-        }
+        Span { days: 0, minutes: n * 60 }
     }
 
     /// `t` minus this span: whole calendar days in `tz`, then clock minutes.
@@ -337,11 +304,7 @@ pub fn human_date(t: Instant, tz: Tz, now: Instant) -> String {
 pub fn human_datetime(t: Instant, tz: Tz, now: Instant) -> String {
     let l = t.with_timezone(&tz);
     let date = human_date(t, tz, now);
-    if l.time() == NaiveTime::MIN {
-        date
-    } else {
-        format!("{date} {}", l.format("%H:%M"))
-    }
+    if l.time() == NaiveTime::MIN { date } else { format!("{date} {}", l.format("%H:%M")) }
 }
 
 pub fn weekday_index(w: Weekday) -> u32 {
@@ -359,36 +322,18 @@ mod tests {
     #[test]
     fn spring_forward_gap_takes_the_offset_before() {
         // Berlin 2026-03-29 02:30 does not exist; +01:00 applies → 01:30Z = 03:30 CEST.
-        let t = resolve_local(
-            tz("Europe/Berlin"),
-            parse_local_datetime("2026-03-29 02:30").unwrap(),
-        );
+        let t = resolve_local(tz("Europe/Berlin"), parse_local_datetime("2026-03-29 02:30").unwrap());
         assert_eq!(rfc3339(t, tz("Europe/Berlin")), "2026-03-29T03:30:00+02:00");
-        let t = resolve_local(
-            tz("America/New_York"),
-            parse_local_datetime("2026-03-08 02:15").unwrap(),
-        );
-        assert_eq!(
-            rfc3339(t, tz("America/New_York")),
-            "2026-03-08T03:15:00-04:00"
-        );
+        let t = resolve_local(tz("America/New_York"), parse_local_datetime("2026-03-08 02:15").unwrap());
+        assert_eq!(rfc3339(t, tz("America/New_York")), "2026-03-08T03:15:00-04:00");
     }
 
     #[test]
     fn fall_back_overlap_takes_the_first() {
-        let t = resolve_local(
-            tz("Europe/Berlin"),
-            parse_local_datetime("2026-10-25 02:30").unwrap(),
-        );
+        let t = resolve_local(tz("Europe/Berlin"), parse_local_datetime("2026-10-25 02:30").unwrap());
         assert_eq!(rfc3339(t, tz("Europe/Berlin")), "2026-10-25T02:30:00+02:00");
-        let t = resolve_local(
-            tz("America/New_York"),
-            parse_local_datetime("2026-11-01 01:30").unwrap(),
-        );
-        assert_eq!(
-            rfc3339(t, tz("America/New_York")),
-            "2026-11-01T01:30:00-04:00"
-        );
+        let t = resolve_local(tz("America/New_York"), parse_local_datetime("2026-11-01 01:30").unwrap());
+        assert_eq!(rfc3339(t, tz("America/New_York")), "2026-11-01T01:30:00-04:00");
     }
 
     #[test]
@@ -415,46 +360,16 @@ mod tests {
         let z = tz("Europe/Berlin");
         let now = parse_rfc3339("2026-11-23T15:00:00+01:00").unwrap();
         let p = |s, m| parse_when(s, now, z, m).map(|t| rfc3339(t, z));
-        assert_eq!(
-            p("2026-11-20", DateMeaning::Noon).unwrap(),
-            "2026-11-20T12:00:00+01:00"
-        );
-        assert_eq!(
-            p("2026-11-20", DateMeaning::Start).unwrap(),
-            "2026-11-20T00:00:00+01:00"
-        );
-        assert_eq!(
-            p("2026-11-20", DateMeaning::End).unwrap(),
-            "2026-11-21T00:00:00+01:00"
-        );
-        assert_eq!(
-            p("2026-11-20 19:30", DateMeaning::Noon).unwrap(),
-            "2026-11-20T19:30:00+01:00"
-        );
-        assert_eq!(
-            p("2026-11-20T19:30:00Z", DateMeaning::Noon).unwrap(),
-            "2026-11-20T20:30:00+01:00"
-        );
-        assert_eq!(
-            p("today", DateMeaning::Noon).unwrap(),
-            "2026-11-23T15:00:00+01:00"
-        );
-        assert_eq!(
-            p("today", DateMeaning::Start).unwrap(),
-            "2026-11-23T00:00:00+01:00"
-        );
-        assert_eq!(
-            p("yesterday", DateMeaning::Noon).unwrap(),
-            "2026-11-22T15:00:00+01:00"
-        );
-        assert_eq!(
-            p("3d ago", DateMeaning::Noon).unwrap(),
-            "2026-11-20T15:00:00+01:00"
-        );
-        assert_eq!(
-            p("2h ago", DateMeaning::Noon).unwrap(),
-            "2026-11-23T13:00:00+01:00"
-        );
+        assert_eq!(p("2026-11-20", DateMeaning::Noon).unwrap(), "2026-11-20T12:00:00+01:00");
+        assert_eq!(p("2026-11-20", DateMeaning::Start).unwrap(), "2026-11-20T00:00:00+01:00");
+        assert_eq!(p("2026-11-20", DateMeaning::End).unwrap(), "2026-11-21T00:00:00+01:00");
+        assert_eq!(p("2026-11-20 19:30", DateMeaning::Noon).unwrap(), "2026-11-20T19:30:00+01:00");
+        assert_eq!(p("2026-11-20T19:30:00Z", DateMeaning::Noon).unwrap(), "2026-11-20T20:30:00+01:00");
+        assert_eq!(p("today", DateMeaning::Noon).unwrap(), "2026-11-23T15:00:00+01:00");
+        assert_eq!(p("today", DateMeaning::Start).unwrap(), "2026-11-23T00:00:00+01:00");
+        assert_eq!(p("yesterday", DateMeaning::Noon).unwrap(), "2026-11-22T15:00:00+01:00");
+        assert_eq!(p("3d ago", DateMeaning::Noon).unwrap(), "2026-11-20T15:00:00+01:00");
+        assert_eq!(p("2h ago", DateMeaning::Noon).unwrap(), "2026-11-23T13:00:00+01:00");
         assert!(p("0000-01-01", DateMeaning::Noon).is_err());
         assert!(p("9999-01-01", DateMeaning::Noon).is_err());
         assert!(p("fortnight", DateMeaning::Noon).is_err());
@@ -462,27 +377,9 @@ mod tests {
 
     #[test]
     fn durations() {
-        assert_eq!(
-            parse_duration("30m").unwrap(),
-            Span {
-                days: 0,
-                minutes: 30
-            }
-        );
-        assert_eq!(
-            parse_duration("1h30m").unwrap(),
-            Span {
-                days: 0,
-                minutes: 90
-            }
-        );
-        assert_eq!(
-            parse_duration("1w").unwrap(),
-            Span {
-                days: 7,
-                minutes: 0
-            }
-        );
+        assert_eq!(parse_duration("30m").unwrap(), Span { days: 0, minutes: 30 });
+        assert_eq!(parse_duration("1h30m").unwrap(), Span { days: 0, minutes: 90 });
+        assert_eq!(parse_duration("1w").unwrap(), Span { days: 7, minutes: 0 });
         assert_eq!(parse_duration("1h30m").unwrap().to_string(), "1h30m");
         assert_eq!(parse_duration("3d").unwrap().to_string(), "3d");
         for bad in ["", "m", "1", "1x", "-1d", "1d1d", "99999999d", "1.5h"] {
@@ -492,11 +389,7 @@ mod tests {
 
     #[test]
     fn posix_tz_is_refused_with_a_hint() {
-        assert!(
-            parse_zone("CET-1CEST,M3.5.0,M10.5.0/3")
-                .unwrap_err()
-                .contains("POSIX")
-        );
+        assert!(parse_zone("CET-1CEST,M3.5.0,M10.5.0/3").unwrap_err().contains("POSIX"));
         assert!(parse_zone("Mars/Olympus").is_err());
         assert_eq!(parse_zone(":Europe/Berlin").unwrap(), tz("Europe/Berlin"));
     }

@@ -100,11 +100,7 @@ pub fn analyze(a: &Agreement, entries: &[&Entry], now: Instant, horizon: Instant
     for (i, tally) in out.slots.iter_mut().enumerate() {
         let units = tally.slot.units;
         let entries = &per_slot[i];
-        tally.excused = (entries
-            .iter()
-            .filter(|e| e.outcome == Outcome::Excused)
-            .count() as u32)
-            .min(units);
+        tally.excused = (entries.iter().filter(|e| e.outcome == Outcome::Excused).count() as u32).min(units);
         tally.promised = units - tally.excused;
         let mut kept_scored = 0;
         for e in entries {
@@ -153,65 +149,38 @@ pub fn analyze(a: &Agreement, entries: &[&Entry], now: Instant, horizon: Instant
             }
         }
     }
-    let deadline_dues: Vec<Instant> = out
-        .slots
-        .iter()
-        .filter(|s| matches!(s.slot.terms, Terms::Deadline { .. }))
-        .map(|s| s.slot.due)
-        .collect();
+    let deadline_dues: Vec<Instant> =
+        out.slots.iter().filter(|s| matches!(s.slot.terms, Terms::Deadline { .. })).map(|s| s.slot.due).collect();
     let mut standing_days = HashSet::new();
     for e in outside {
         match e.outcome {
             Outcome::Kept => {
                 let (_, version) = a.plan.version_at(e.at);
-                if version.terms == Terms::Standing
-                    && !standing_days.insert(local_date(a.zone, e.at))
-                {
+                if version.terms == Terms::Standing && !standing_days.insert(local_date(a.zone, e.at)) {
                     out.unscored.insert(e.id);
                     continue;
                 }
                 if deadline_dues.iter().any(|d| *d < e.at) {
                     out.late.insert(e.id);
                 }
-                out.events.push(Event {
-                    at: e.at,
-                    kind: EventKind::Kept,
-                    entry: Some(e.id),
-                    slot: None,
-                    units: 1,
-                });
+                out.events.push(Event { at: e.at, kind: EventKind::Kept, entry: Some(e.id), slot: None, units: 1 });
             }
             Outcome::Broken => {
-                out.events.push(Event {
-                    at: e.at,
-                    kind: EventKind::Broken,
-                    entry: Some(e.id),
-                    slot: None,
-                    units: 1,
-                });
+                out.events.push(Event { at: e.at, kind: EventKind::Broken, entry: Some(e.id), slot: None, units: 1 });
             }
             Outcome::Excused => {}
         }
     }
     // Ties: a slot's misses come before entries at the same instant; entries
     // at the same instant go in the order they were logged (their ids).
-    out.events.sort_by_key(|e| {
-        (
-            e.at,
-            e.kind != EventKind::Missed,
-            e.entry.unwrap_or(0),
-            e.slot.unwrap_or(0),
-        )
-    });
+    out.events.sort_by_key(|e| (e.at, e.kind != EventKind::Missed, e.entry.unwrap_or(0), e.slot.unwrap_or(0)));
     out
 }
 
 fn find_slot(slots: &[SlotTally], t: Instant) -> Option<usize> {
     let n = slots.partition_point(|s| s.slot.start <= t);
     // Windows rarely overlap (a deadline's due instant); look back a little.
-    (n.saturating_sub(2)..n)
-        .rev()
-        .find(|&i| slots[i].slot.holds(t))
+    (n.saturating_sub(2)..n).rev().find(|&i| slots[i].slot.holds(t))
 }
 
 /// One step of the model.
@@ -233,11 +202,7 @@ pub struct Score {
 
 impl Score {
     pub fn new(p: &TrustParams) -> Score {
-        Score {
-            trust: p.start,
-            kept: 0,
-            total: 0,
-        }
+        Score { trust: p.start, kept: 0, total: 0 }
     }
 
     pub fn apply(&mut self, e: &Event, p: &TrustParams) {
@@ -285,10 +250,7 @@ pub fn group(scores: &[Score]) -> Option<Group> {
     let trust = with.iter().map(|s| s.trust).sum::<f64>() / with.len() as f64;
     let kept: u32 = with.iter().map(|s| s.kept).sum();
     let total: u32 = with.iter().map(|s| s.total).sum();
-    Some(Group {
-        trust,
-        rate: (total > 0).then(|| kept as f64 / total as f64),
-    })
+    Some(Group { trust, rate: (total > 0).then(|| kept as f64 / total as f64) })
 }
 
 /// Scores at each of a sorted list of instants, in one sweep.
@@ -322,19 +284,9 @@ pub struct Judgement {
 
 /// Judge the most recent `n` closed slots under the terms in force now; None
 /// with fewer than 3.
-pub fn judge(
-    a: &Agreement,
-    analysis: &Analysis,
-    now: Instant,
-    n: usize,
-    threshold: f64,
-) -> Option<Judgement> {
+pub fn judge(a: &Agreement, analysis: &Analysis, now: Instant, n: usize, threshold: f64) -> Option<Judgement> {
     let (current, version) = a.plan.version_at(now);
-    let closed: Vec<&SlotTally> = analysis
-        .slots
-        .iter()
-        .filter(|s| s.closed && s.slot.version == current)
-        .collect();
+    let closed: Vec<&SlotTally> = analysis.slots.iter().filter(|s| s.closed && s.slot.version == current).collect();
     if closed.len() < 3 || n < 3 {
         return None;
     }
@@ -343,11 +295,7 @@ pub fn judge(
     let delivered: u32 = recent.iter().map(|s| s.delivered).sum();
     let rate = (promised > 0).then(|| delivered as f64 / promised as f64);
     let overpromised = rate.is_some_and(|r| r < threshold);
-    let suggested = if overpromised {
-        suggest(&version.terms, delivered, promised)
-    } else {
-        None
-    };
+    let suggested = if overpromised { suggest(&version.terms, delivered, promised) } else { None };
     Some(Judgement {
         terms: version.terms,
         slots: recent.len() as u32,
@@ -370,10 +318,7 @@ pub fn suggest(terms: &Terms, delivered: u32, promised: u32) -> Option<Terms> {
     loop {
         let k = delivered as u64 * n / promised as u64;
         if k >= 1 {
-            return Some(Terms::Quota {
-                count: k.min(1000) as u32,
-                period,
-            });
+            return Some(Terms::Quota { count: k.min(1000) as u32, period });
         }
         let (longer, factor) = period.longer()?;
         n *= factor as u64;
@@ -386,11 +331,7 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    const P: TrustParams = TrustParams {
-        start: 0.5,
-        gain: 0.05,
-        loss: 0.20,
-    };
+    const P: TrustParams = TrustParams { start: 0.5, gain: 0.05, loss: 0.20 };
 
     #[test]
     fn one_step_each_way() {
@@ -409,29 +350,11 @@ mod tests {
 
     #[test]
     fn the_documents_example_suggests_two_a_month() {
-        let t = Terms::Quota {
-            count: 4,
-            period: Period::Month,
-        };
-        assert_eq!(
-            suggest(&t, 14, 24),
-            Some(Terms::Quota {
-                count: 2,
-                period: Period::Month
-            })
-        );
+        let t = Terms::Quota { count: 4, period: Period::Month };
+        assert_eq!(suggest(&t, 14, 24), Some(Terms::Quota { count: 2, period: Period::Month }));
         // 1/day delivered 2 of 30 → 0/day → 2×7/30 = 0/week → 2×28/30 = 1/month.
-        let t = Terms::Quota {
-            count: 1,
-            period: Period::Day,
-        };
-        assert_eq!(
-            suggest(&t, 2, 30),
-            Some(Terms::Quota {
-                count: 1,
-                period: Period::Month
-            })
-        );
+        let t = Terms::Quota { count: 1, period: Period::Day };
+        assert_eq!(suggest(&t, 2, 30), Some(Terms::Quota { count: 1, period: Period::Month }));
         assert_eq!(suggest(&t, 0, 30), None);
     }
 

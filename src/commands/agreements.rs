@@ -2,8 +2,7 @@
 //! pause/resume/retire, void, config.
 
 use super::{
-    Book, Ctx, agreement_json, find, remind_lead, round4, terms_words, validate_note,
-    validate_text, write_json,
+    Book, Ctx, agreement_json, find, remind_lead, round4, terms_words, validate_note, validate_text, write_json,
 };
 use crate::cli::{AmendArgs, ConfigArgs, InitArgs, ListArgs, PromiseArgs, ShowArgs, VoidArgs};
 use crate::error::{Error, Result};
@@ -20,17 +19,10 @@ use std::io::Write;
 pub fn init(ctx: &Ctx, ledger: &mut Ledger, a: InitArgs, out: &mut dyn Write) -> Result<()> {
     let me = a.me.as_deref().map(validate_name).transpose()?;
     let partner = a.partner.as_deref().map(validate_name).transpose()?;
-    let zone = a
-        .zone
-        .as_deref()
-        .map(|z| time::parse_zone(z).map_err(Error::usage))
-        .transpose()?;
+    let zone = a.zone.as_deref().map(|z| time::parse_zone(z).map_err(Error::usage)).transpose()?;
     let tx = ledger.write()?;
-    for (key, value) in [
-        ("me", me.clone()),
-        ("partner", partner.clone()),
-        ("zone", zone.map(|z| z.name().to_string())),
-    ] {
+    for (key, value) in [("me", me.clone()), ("partner", partner.clone()), ("zone", zone.map(|z| z.name().to_string()))]
+    {
         if let Some(v) = value {
             if crate::ledger::setting(&tx, key)?.as_deref() != Some(v.as_str()) {
                 append::setting(&tx, &new_uuid(), key, &v, ctx.now)?;
@@ -42,11 +34,7 @@ pub fn init(ctx: &Ctx, ledger: &mut Ledger, a: InitArgs, out: &mut dyn Write) ->
     if ctx.env.json {
         return write_json(out, &settings_json(&settings));
     }
-    let path = ledger
-        .path
-        .as_ref()
-        .map(|p| p.display().to_string())
-        .unwrap_or_default();
+    let path = ledger.path.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
     writeln!(
         out,
         "ledger ready  {path}\n              {} & {} · home zone {}",
@@ -54,10 +42,7 @@ pub fn init(ctx: &Ctx, ledger: &mut Ledger, a: InitArgs, out: &mut dyn Write) ->
         settings.default_to(),
         settings.zone.name()
     )?;
-    writeln!(
-        out,
-        "next: troth promise \"date night every Friday\" --terms \"every fri 19:00\""
-    )?;
+    writeln!(out, "next: troth promise \"date night every Friday\" --terms \"every fri 19:00\"")?;
     Ok(())
 }
 
@@ -65,12 +50,7 @@ pub fn init(ctx: &Ctx, ledger: &mut Ledger, a: InitArgs, out: &mut dyn Write) ->
 fn slug_from(text: &str) -> String {
     let words: Vec<String> = text
         .split_whitespace()
-        .map(|w| {
-            w.to_lowercase()
-                .chars()
-                .filter(|c| c.is_ascii_alphanumeric())
-                .collect::<String>()
-        })
+        .map(|w| w.to_lowercase().chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>())
         .filter(|w| !w.is_empty())
         .take(3)
         .collect();
@@ -91,8 +71,7 @@ fn slug_from(text: &str) -> String {
 pub fn validate_slug(s: &str) -> Result<String> {
     let ok = !s.is_empty()
         && s.len() <= 40
-        && s.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !s.chars().all(|c| c.is_ascii_digit());
     if !ok {
         return Err(Error::usage(format!("\"{}\" cannot be a slug", time::printable(s)))
@@ -105,13 +84,7 @@ fn parse_terms(input: &str, zone: chrono_tz::Tz, now: Instant) -> Result<terms::
     terms::parse(input, local_date(zone, now)).map_err(|e| Error::usage(e).hint(terms::TERMS_HINT))
 }
 
-pub fn when(
-    input: &str,
-    ctx: &Ctx,
-    zone: chrono_tz::Tz,
-    meaning: DateMeaning,
-    flag: &str,
-) -> Result<Instant> {
+pub fn when(input: &str, ctx: &Ctx, zone: chrono_tz::Tz, meaning: DateMeaning, flag: &str) -> Result<Instant> {
     time::parse_when(input, ctx.now, zone, meaning)
         .map_err(|e| Error::usage(format!("{flag}: {e}")).hint(time::WHEN_HINT))
 }
@@ -128,11 +101,7 @@ pub fn promise(ctx: &Ctx, ledger: &mut Ledger, a: PromiseArgs, out: &mut dyn Wri
         Some(s) => when(s, ctx, zone, DateMeaning::Start, "--starts")?,
         None => ctx.now,
     };
-    let ends = a
-        .ends
-        .as_deref()
-        .map(|s| when(s, ctx, zone, DateMeaning::End, "--ends"))
-        .transpose()?;
+    let ends = a.ends.as_deref().map(|s| when(s, ctx, zone, DateMeaning::End, "--ends")).transpose()?;
     if let Some(e) = ends {
         if e <= starts {
             return Err(Error::usage(format!(
@@ -156,20 +125,15 @@ pub fn promise(ctx: &Ctx, ledger: &mut Ledger, a: PromiseArgs, out: &mut dyn Wri
     let remind = a
         .remind
         .as_deref()
-        .map(|r| {
-            time::parse_duration(r)
-                .map_err(|e| Error::usage(format!("--remind: {e}")).hint(time::DURATION_HINT))
-        })
+        .map(|r| time::parse_duration(r).map_err(|e| Error::usage(format!("--remind: {e}")).hint(time::DURATION_HINT)))
         .transpose()?;
     let agreements = ledger.agreements()?;
     let slug = match &a.slug {
         Some(s) => {
             let s = validate_slug(s)?;
             if agreements.iter().any(|x| x.slug == s && x.is_live(ctx.now)) {
-                return Err(Error::usage(format!(
-                    "the slug \"{s}\" is already taken by a promise in force"
-                ))
-                .hint("choose another with --slug"));
+                return Err(Error::usage(format!("the slug \"{s}\" is already taken by a promise in force"))
+                    .hint("choose another with --slug"));
             }
             s
         }
@@ -185,8 +149,7 @@ pub fn promise(ctx: &Ctx, ledger: &mut Ledger, a: PromiseArgs, out: &mut dyn Wri
             s
         }
     };
-    if !a.anyway && parsed.terms.per_period().is_some()
-        || (!a.anyway && matches!(parsed.terms, Terms::Deadline { .. }))
+    if !a.anyway && parsed.terms.per_period().is_some() || (!a.anyway && matches!(parsed.terms, Terms::Deadline { .. }))
     {
         let entries = ledger.entries(None)?;
         let book = Book::new(&agreements, &entries, ctx.now, ctx.now);
@@ -212,28 +175,13 @@ pub fn promise(ctx: &Ctx, ledger: &mut Ledger, a: PromiseArgs, out: &mut dyn Wri
             created_at: ctx.now,
         },
     )?;
-    append::version(
-        &tx,
-        &new_uuid(),
-        id,
-        &parsed.terms.to_string(),
-        parsed.unit.as_deref(),
-        starts,
-        None,
-        ctx.now,
-    )?;
+    append::version(&tx, &new_uuid(), id, &parsed.terms.to_string(), parsed.unit.as_deref(), starts, None, ctx.now)?;
     tx.commit()?;
-    let created = ledger
-        .agreement(id)?
-        .ok_or_else(|| Error::failure("the new promise could not be read back"))?;
+    let created = ledger.agreement(id)?.ok_or_else(|| Error::failure("the new promise could not be read back"))?;
     if ctx.env.json {
         return write_json(out, &agreement_json(&created, None, &ctx.settings, ctx.now));
     }
-    let first = created
-        .plan
-        .slots(ctx.now + chrono::Duration::days(400))
-        .into_iter()
-        .next();
+    let first = created.plan.slots(ctx.now + chrono::Duration::days(400)).into_iter().next();
     let from = match (&parsed.terms, first) {
         (Terms::Standing, _) => format!("from {}", human_date(starts, zone, ctx.now)),
         (Terms::Deadline { .. }, Some(s)) => {
@@ -261,18 +209,11 @@ fn overpromised_record(ctx: &Ctx, book: &Book, by: &str) -> Option<String> {
     let mut promised = 0;
     let mut delivered = 0;
     let mut any_over = false;
-    for item in book
-        .items
-        .iter()
-        .filter(|i| i.agreement.by == by && i.agreement.is_live(ctx.now))
-    {
-        if let Some(j) = trust::judge(
-            item.agreement,
-            &item.analysis,
-            ctx.now,
-            8,
-            ctx.settings.threshold,
-        ) {
+    // A promise with nothing logged yet has no record to judge (its history
+    // may simply not be entered yet).
+    let logged = |i: &&crate::report::Item| i.analysis.events.iter().any(|e| e.entry.is_some());
+    for item in book.items.iter().filter(|i| i.agreement.by == by && i.agreement.is_live(ctx.now)).filter(logged) {
+        if let Some(j) = trust::judge(item.agreement, &item.analysis, ctx.now, 8, ctx.settings.threshold) {
             promised += j.promised;
             delivered += j.delivered;
             any_over |= j.overpromised;
@@ -290,44 +231,26 @@ pub fn list(ctx: &Ctx, ledger: &Ledger, a: ListArgs, out: &mut dyn Write) -> Res
     let agreements = ledger.agreements()?;
     let entries = ledger.entries(None)?;
     let book = Book::new(&agreements, &entries, ctx.now, ctx.now);
-    let shown: Vec<&Agreement> = agreements
-        .iter()
-        .filter(|x| a.all || (!x.is_void() && !x.retired_at(ctx.now)))
-        .collect();
+    let shown: Vec<&Agreement> =
+        agreements.iter().filter(|x| a.all || (!x.is_void() && !x.retired_at(ctx.now))).collect();
     if ctx.env.json {
         let arr: Vec<Value> = shown
             .iter()
-            .map(|x| {
-                agreement_json(
-                    x,
-                    book.get(x.id).map(|i| &i.analysis),
-                    &ctx.settings,
-                    ctx.now,
-                )
-            })
+            .map(|x| agreement_json(x, book.get(x.id).map(|i| &i.analysis), &ctx.settings, ctx.now))
             .collect();
         return write_json(out, &Value::Array(arr));
     }
     if shown.is_empty() {
         writeln!(out, "No promises yet.")?;
-        writeln!(
-            out,
-            "Make one: troth promise \"date night every Friday\" --terms \"every fri 19:00\""
-        )?;
+        writeln!(out, "Make one: troth promise \"date night every Friday\" --terms \"every fri 19:00\"")?;
         return Ok(());
     }
     let rows: Vec<Vec<String>> = shown
         .iter()
         .map(|x| {
             let (_, v) = x.plan.version_at(ctx.now);
-            let score = book
-                .get(x.id)
-                .map(|i| trust::score_at(&i.analysis.events, &ctx.settings.trust, ctx.now));
-            let status = if x.is_void() {
-                "void".to_string()
-            } else {
-                x.plan.status_at(ctx.now).name().to_string()
-            };
+            let score = book.get(x.id).map(|i| trust::score_at(&i.analysis.events, &ctx.settings.trust, ctx.now));
+            let status = if x.is_void() { "void".to_string() } else { x.plan.status_at(ctx.now).name().to_string() };
             let status = match super::pending(x, ctx.now) {
                 Some((t, s, from)) if !x.is_void() => {
                     let what = match (t, s) {
@@ -335,10 +258,7 @@ pub fn list(ctx: &Ctx, ledger: &Ledger, a: ListArgs, out: &mut dyn Write) -> Res
                         (None, Some(s)) => s.name().to_string(),
                         _ => String::new(),
                     };
-                    format!(
-                        "{status} ({what} from {})",
-                        human_date(from, x.zone, ctx.now)
-                    )
+                    format!("{status} ({what} from {})", human_date(from, x.zone, ctx.now))
                 }
                 _ => status,
             };
@@ -348,21 +268,12 @@ pub fn list(ctx: &Ctx, ledger: &Ledger, a: ListArgs, out: &mut dyn Write) -> Res
                 format!("{} → {}", x.by, x.to),
                 v.terms.to_string(),
                 status,
-                score
-                    .map(|s| trust2(s.trust))
-                    .unwrap_or_else(|| trust2(ctx.settings.trust.start)),
+                score.map(|s| trust2(s.trust)).unwrap_or_else(|| trust2(ctx.settings.trust.start)),
                 percent(score.and_then(|s| s.rate())),
             ]
         })
         .collect();
-    writeln!(
-        out,
-        "{}",
-        render::table(
-            &["#", "promise", "who", "terms", "status", "trust", "kept"],
-            &rows
-        )
-    )?;
+    writeln!(out, "{}", render::table(&["#", "promise", "who", "terms", "status", "trust", "kept"], &rows))?;
     Ok(())
 }
 
@@ -386,12 +297,7 @@ pub fn show(ctx: &Ctx, ledger: &Ledger, a: ShowArgs, out: &mut dyn Write) -> Res
         steps.clear();
     }
     if ctx.env.json {
-        let mut v = agreement_json(
-            x,
-            (!x.is_void()).then_some(&analysis),
-            &ctx.settings,
-            ctx.now,
-        );
+        let mut v = agreement_json(x, (!x.is_void()).then_some(&analysis), &ctx.settings, ctx.now);
         let obj = v.as_object_mut().expect("object");
         obj.insert(
             "versions".into(),
@@ -447,28 +353,13 @@ pub fn show(ctx: &Ctx, ledger: &Ledger, a: ShowArgs, out: &mut dyn Write) -> Res
         );
         obj.insert(
             "entries".into(),
-            Value::Array(
-                entries
-                    .iter()
-                    .map(|e| super::entry_json(e, x, Some(&analysis)))
-                    .collect(),
-            ),
+            Value::Array(entries.iter().map(|e| super::entry_json(e, x, Some(&analysis))).collect()),
         );
         return write_json(out, &v);
     }
     let (_, version) = x.plan.version_at(ctx.now);
-    writeln!(
-        out,
-        "#{} {} — \"{}\"",
-        x.id,
-        paint(render::BOLD, &x.slug),
-        x.text
-    )?;
-    let status = if x.is_void() {
-        "void".to_string()
-    } else {
-        x.plan.status_at(ctx.now).name().to_string()
-    };
+    writeln!(out, "#{} {} — \"{}\"", x.id, paint(render::BOLD, &x.slug), x.text)?;
+    let status = if x.is_void() { "void".to_string() } else { x.plan.status_at(ctx.now).name().to_string() };
     writeln!(
         out,
         "{} → {} · {} · {} · since {} · {status}",
@@ -485,21 +376,12 @@ pub fn show(ctx: &Ctx, ledger: &Ledger, a: ShowArgs, out: &mut dyn Write) -> Res
             (None, Some(s)) => s.name().to_string(),
             _ => String::new(),
         };
-        writeln!(
-            out,
-            "change ahead: {what} from {}",
-            human_datetime(from, x.zone, ctx.now)
-        )?;
+        writeln!(out, "change ahead: {what} from {}", human_datetime(from, x.zone, ctx.now))?;
     }
     if x.plan.versions.len() > 1 {
         writeln!(out, "\nterms history")?;
         for ver in x.plan.versions_in_force() {
-            writeln!(
-                out,
-                "  from {:<22} {}",
-                human_datetime(ver.effective, x.zone, ctx.now),
-                ver.terms
-            )?;
+            writeln!(out, "  from {:<22} {}", human_datetime(ver.effective, x.zone, ctx.now), ver.terms)?;
         }
     }
     writeln!(out)?;
@@ -519,8 +401,7 @@ pub fn show(ctx: &Ctx, ledger: &Ledger, a: ShowArgs, out: &mut dyn Write) -> Res
         )?,
     }
     if !steps.is_empty() {
-        let notes: std::collections::HashMap<i64, &crate::ledger::Entry> =
-            entries.iter().map(|e| (e.id, e)).collect();
+        let notes: std::collections::HashMap<i64, &crate::ledger::Entry> = entries.iter().map(|e| (e.id, e)).collect();
         let rows: Vec<Vec<String>> = steps
             .iter()
             .map(|(ev, before, after)| {
@@ -549,20 +430,12 @@ pub fn show(ctx: &Ctx, ledger: &Ledger, a: ShowArgs, out: &mut dyn Write) -> Res
                         w
                     }
                 };
-                vec![
-                    human_datetime(ev.at, x.zone, ctx.now),
-                    what,
-                    format!("{} → {}", trust2(*before), trust2(*after)),
-                ]
+                vec![human_datetime(ev.at, x.zone, ctx.now), what, format!("{} → {}", trust2(*before), trust2(*after))]
             })
             .collect();
         writeln!(out, "{}", render::table(&["when", "event", "trust"], &rows))?;
     }
-    if let Some(s) = analysis
-        .slots
-        .iter()
-        .find(|s| !s.closed && s.slot.start <= ctx.now)
-    {
+    if let Some(s) = analysis.slots.iter().find(|s| !s.closed && s.slot.start <= ctx.now) {
         writeln!(
             out,
             "\nnow: {} of {} kept, due {}",
@@ -573,10 +446,7 @@ pub fn show(ctx: &Ctx, ledger: &Ledger, a: ShowArgs, out: &mut dyn Write) -> Res
     }
     let extra: u32 = analysis.slots.iter().map(|s| s.extra).sum();
     if extra > 0 {
-        writeln!(
-            out,
-            "and {extra} kept beyond what was promised — shown, not scored"
-        )?;
+        writeln!(out, "and {extra} kept beyond what was promised — shown, not scored")?;
     }
     Ok(())
 }
@@ -596,23 +466,11 @@ pub fn amend(ctx: &Ctx, ledger: &mut Ledger, a: AmendArgs, out: &mut dyn Write) 
     let note = validate_note(a.note.as_deref())?;
     let parsed = parse_terms(&a.terms, x.zone, ctx.now)?;
     let (_, current) = x.plan.version_at(ctx.now);
-    let latest = x
-        .plan
-        .versions_in_force()
-        .last()
-        .cloned()
-        .expect("a version");
+    let latest = x.plan.versions_in_force().last().cloned().expect("a version");
     if latest.terms == parsed.terms && latest.unit == parsed.unit {
-        return Err(Error::usage(format!(
-            "{} already has the terms {}",
-            x.slug, parsed.terms
-        )));
+        return Err(Error::usage(format!("{} already has the terms {}", x.slug, parsed.terms)));
     }
-    let from = a
-        .from
-        .as_deref()
-        .map(|f| when(f, ctx, x.zone, DateMeaning::Start, "--from"))
-        .transpose()?;
+    let from = a.from.as_deref().map(|f| when(f, ctx, x.zone, DateMeaning::Start, "--from")).transpose()?;
     let effective = match (current.terms, parsed.terms, from) {
         // A deadline may be moved until it is due: the new due time replaces the old one.
         (Terms::Deadline { .. }, Terms::Deadline { .. }, None)
@@ -641,24 +499,15 @@ pub fn amend(ctx: &Ctx, ledger: &mut Ledger, a: AmendArgs, out: &mut dyn Write) 
     };
     if let Some(due) = slots::due_of_deadline(&parsed.terms, x.zone) {
         if due <= effective.max(x.starts) || due <= ctx.now {
-            return Err(Error::usage(format!(
-                "the new deadline {} has already passed",
-                rfc3339(due, x.zone)
-            ))
-            .hint("choose a due time that is still ahead"));
+            return Err(Error::usage(format!("the new deadline {} has already passed", rfc3339(due, x.zone)))
+                .hint("choose a due time that is still ahead"));
         }
     }
     if !a.anyway && parsed.terms.load() > current.terms.load() {
         let entries = ledger.entries(None)?;
         let book = Book::new(&agreements, &entries, ctx.now, ctx.now);
         if let Some(item) = book.get(x.id) {
-            if let Some(j) = trust::judge(
-                item.agreement,
-                &item.analysis,
-                ctx.now,
-                8,
-                ctx.settings.threshold,
-            ) {
+            if let Some(j) = trust::judge(item.agreement, &item.analysis, ctx.now, 8, ctx.settings.threshold) {
                 let supported = j.suggested.map(|t| t.load()).unwrap_or(0.0);
                 if j.overpromised && parsed.terms.load() > supported + 1e-9 {
                     let mut err = Error::usage(format!(
@@ -673,13 +522,9 @@ pub fn amend(ctx: &Ctx, ledger: &mut Ledger, a: AmendArgs, out: &mut dyn Write) 
                     err = err.hint(format!(
                         "{} looks like more than the record supports{}",
                         parsed.terms,
-                        j.suggested
-                            .map(|t| format!("; {t} does"))
-                            .unwrap_or_default()
+                        j.suggested.map(|t| format!("; {t} does")).unwrap_or_default()
                     ));
-                    return Err(
-                        err.hint("promise it anyway with --anyway, or choose terms you can keep")
-                    );
+                    return Err(err.hint("promise it anyway with --anyway, or choose terms you can keep"));
                 }
             }
         }
@@ -729,37 +574,21 @@ pub fn amend(ctx: &Ctx, ledger: &mut Ledger, a: AmendArgs, out: &mut dyn Write) 
 
 fn refuse_if_closed(x: &Agreement, now: Instant) -> Result<()> {
     if x.is_void() {
-        return Err(Error::usage(format!(
-            "{} was voided as entered by mistake; it takes nothing more",
-            x.slug
-        ))
-        .hint("make it again with `troth promise` if it was meant"));
+        return Err(Error::usage(format!("{} was voided as entered by mistake; it takes nothing more", x.slug))
+            .hint("make it again with `troth promise` if it was meant"));
     }
     if x.retired_at(now) {
-        return Err(
-            Error::usage(format!("{} is retired; retirement is final", x.slug))
-                .hint("make a new promise with `troth promise` if it is to go on"),
-        );
+        return Err(Error::usage(format!("{} is retired; retirement is final", x.slug))
+            .hint("make a new promise with `troth promise` if it is to go on"));
     }
     Ok(())
 }
 
-pub fn set_status(
-    ctx: &Ctx,
-    ledger: &mut Ledger,
-    arg: &str,
-    status: Status,
-    out: &mut dyn Write,
-) -> Result<()> {
+pub fn set_status(ctx: &Ctx, ledger: &mut Ledger, arg: &str, status: Status, out: &mut dyn Write) -> Result<()> {
     let agreements = ledger.agreements()?;
     let x = find(&agreements, arg, ctx.now)?.clone();
     refuse_if_closed(&x, ctx.now)?;
-    let intended = x
-        .plan
-        .statuses_in_force()
-        .last()
-        .map(|s| s.status)
-        .unwrap_or(Status::Active);
+    let intended = x.plan.statuses_in_force().last().map(|s| s.status).unwrap_or(Status::Active);
     if intended == Status::Retired {
         return Err(Error::usage(format!("{} is already being retired", x.slug)));
     }
@@ -792,10 +621,7 @@ pub fn set_status(
     let when = if effective <= ctx.now {
         "now".to_string()
     } else {
-        format!(
-            "from {} (the slot under way still counts)",
-            human_datetime(effective, x.zone, ctx.now)
-        )
+        format!("from {} (the slot under way still counts)", human_datetime(effective, x.zone, ctx.now))
     };
     writeln!(out, "{}  {} {when}", paint(render::CALM, verb), x.slug)?;
     Ok(())
@@ -807,11 +633,8 @@ pub fn void(ctx: &Ctx, ledger: &mut Ledger, a: VoidArgs, out: &mut dyn Write) ->
     if let Some(arg) = &a.agreement {
         let x = find(&agreements, arg, ctx.now)?;
         if x.is_void() {
-            return Err(Error::usage(format!(
-                "{} is already void; a void cannot be undone",
-                x.slug
-            ))
-            .hint("make the promise again with `troth promise` if it was meant"));
+            return Err(Error::usage(format!("{} is already void; a void cannot be undone", x.slug))
+                .hint("make the promise again with `troth promise` if it was meant"));
         }
         let tx = ledger.write()?;
         append::void_agreement(&tx, &new_uuid(), x.id, reason.as_deref(), ctx.now)?;
@@ -829,30 +652,19 @@ pub fn void(ctx: &Ctx, ledger: &mut Ledger, a: VoidArgs, out: &mut dyn Write) ->
         )?;
         return Ok(());
     }
-    let raw = a
-        .entry_id
-        .as_deref()
-        .unwrap_or_default()
-        .trim()
-        .trim_start_matches('#');
+    let raw = a.entry_id.as_deref().unwrap_or_default().trim().trim_start_matches('#');
     let id: i64 = raw.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
         Error::usage(format!("\"{}\" is not an entry id", time::printable(raw)))
             .hint("entry ids are the numbers in `troth log`; to void a promise use --agreement")
     })?;
     let entry = ledger.entry(id)?.ok_or_else(|| {
-        Error::usage(format!("there is no entry #{id}"))
-            .hint("`troth log --all` shows every entry with its id")
+        Error::usage(format!("there is no entry #{id}")).hint("`troth log --all` shows every entry with its id")
     })?;
     if entry.void.is_some() {
-        return Err(Error::usage(format!(
-            "entry #{id} is already void; a void cannot be voided"
-        ))
-        .hint("log the entry again instead"));
+        return Err(Error::usage(format!("entry #{id} is already void; a void cannot be voided"))
+            .hint("log the entry again instead"));
     }
-    let x = agreements
-        .iter()
-        .find(|x| x.id == entry.agreement_id)
-        .expect("entry's agreement");
+    let x = agreements.iter().find(|x| x.id == entry.agreement_id).expect("entry's agreement");
     let tx = ledger.write()?;
     append::void_entry(&tx, &new_uuid(), id, reason.as_deref(), ctx.now)?;
     tx.commit()?;
@@ -903,10 +715,7 @@ pub fn config(ctx: &Ctx, ledger: &mut Ledger, a: ConfigArgs, out: &mut dyn Write
             let s = ledger.settings()?;
             let v = s.get(&key)?;
             if ctx.env.json {
-                return write_json(
-                    out,
-                    &json!({ "key": key, "value": settings_json(&s)[key.as_str()] }),
-                );
+                return write_json(out, &json!({ "key": key, "value": settings_json(&s)[key.as_str()] }));
             }
             writeln!(out, "{v}")?;
         }

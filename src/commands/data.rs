@@ -10,11 +10,6 @@ pub fn export(_ctx: &Ctx, _ledger: &Ledger, _a: ExportArgs, _out: &mut dyn Write
     Err(Error::failure("export is not built yet"))
 }
 
-pub fn import(
-    _ctx: &Ctx,
-    _ledger: &mut Ledger,
-    _a: ImportArgs,
-    _out: &mut dyn Write,
-) -> Result<()> {
+pub fn import(_ctx: &Ctx, _ledger: &mut Ledger, _a: ImportArgs, _out: &mut dyn Write) -> Result<()> {
     Err(Error::failure("import is not built yet"))
 }

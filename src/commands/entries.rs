@@ -15,16 +15,11 @@ use std::io::Write;
 /// Refuse entries a promise cannot take.
 fn check_open(x: &Agreement, at: Instant, now: Instant) -> Result<()> {
     if x.is_void() {
-        return Err(Error::usage(format!(
-            "{} was voided as entered by mistake; it takes no entries",
-            x.slug
-        )));
+        return Err(Error::usage(format!("{} was voided as entered by mistake; it takes no entries", x.slug)));
     }
     if x.retired_at(now) {
-        return Err(
-            Error::usage(format!("{} is retired; it takes no entries", x.slug))
-                .hint("`troth list --all` shows retired promises"),
-        );
+        return Err(Error::usage(format!("{} is retired; it takes no entries", x.slug))
+            .hint("`troth list --all` shows retired promises"));
     }
     if at < x.starts {
         return Err(Error::usage(format!(
@@ -56,25 +51,14 @@ fn check_open(x: &Agreement, at: Instant, now: Instant) -> Result<()> {
     Ok(())
 }
 
-fn analyse_one(
-    ledger: &Ledger,
-    x: &Agreement,
-    now: Instant,
-    horizon: Instant,
-) -> Result<(Vec<Entry>, Analysis)> {
+fn analyse_one(ledger: &Ledger, x: &Agreement, now: Instant, horizon: Instant) -> Result<(Vec<Entry>, Analysis)> {
     let entries = ledger.entries(Some(x.id))?;
     let live: Vec<&Entry> = entries.iter().filter(|e| e.void.is_none()).collect();
     let analysis = trust::analyze(x, &live, now, horizon);
     Ok((entries, analysis))
 }
 
-pub fn log_outcome(
-    ctx: &Ctx,
-    ledger: &mut Ledger,
-    outcome: Outcome,
-    a: LogArgs,
-    out: &mut dyn Write,
-) -> Result<()> {
+pub fn log_outcome(ctx: &Ctx, ledger: &mut Ledger, outcome: Outcome, a: LogArgs, out: &mut dyn Write) -> Result<()> {
     let agreements = ledger.agreements()?;
     let x = find(&agreements, &a.agreement, ctx.now)?;
     let note = validate_note(a.note.as_deref())?;
@@ -83,34 +67,16 @@ pub fn log_outcome(
         None => ctx.now,
     };
     if at > ctx.now {
-        return Err(Error::usage(format!(
-            "{} is in the future; troth logs what has happened",
-            rfc3339(at, x.zone)
-        ))
-        .hint("to release a future slot by mutual agreement, use `troth excuse`"));
+        return Err(Error::usage(format!("{} is in the future; troth logs what has happened", rfc3339(at, x.zone)))
+            .hint("to release a future slot by mutual agreement, use `troth excuse`"));
     }
     check_open(x, at, ctx.now)?;
-    let before = if ctx.env.json {
-        None
-    } else {
-        Some(analyse_one(ledger, x, ctx.now, ctx.now)?.1)
-    };
+    let before = if ctx.env.json { None } else { Some(analyse_one(ledger, x, ctx.now, ctx.now)?.1) };
     let by = ctx.settings.default_by();
     let tx = ledger.write()?;
-    let id = append::entry(
-        &tx,
-        &new_uuid(),
-        x.id,
-        outcome,
-        at,
-        note.as_deref(),
-        &by,
-        ctx.now,
-    )?;
+    let id = append::entry(&tx, &new_uuid(), x.id, outcome, at, note.as_deref(), &by, ctx.now)?;
     tx.commit()?;
-    let entry = ledger
-        .entry(id)?
-        .ok_or_else(|| Error::failure("the entry could not be read back"))?;
+    let entry = ledger.entry(id)?.ok_or_else(|| Error::failure("the entry could not be read back"))?;
     if ctx.env.json {
         return write_json(out, &entry_json(&entry, x, None));
     }
@@ -120,14 +86,7 @@ pub fn log_outcome(
     let t1 = trust::score_at(&after.events, p, ctx.now).trust;
     let mut line = format!(
         "{}  {}",
-        paint(
-            if outcome == Outcome::Kept {
-                render::KEPT
-            } else {
-                render::CALM
-            },
-            outcome.name()
-        ),
+        paint(if outcome == Outcome::Kept { render::KEPT } else { render::CALM }, outcome.name()),
         x.slug
     );
     if ctx.env.verbose {
@@ -142,11 +101,7 @@ pub fn log_outcome(
                 s.kept.min(s.promised),
                 s.promised,
                 if s.closed {
-                    format!(
-                        "in the {} of {}",
-                        period.name(),
-                        human_date(s.slot.start, x.zone, ctx.now)
-                    )
+                    format!("in the {} of {}", period.name(), human_date(s.slot.start, x.zone, ctx.now))
                 } else {
                     period_phrase(period).to_string()
                 }
@@ -180,10 +135,7 @@ pub fn excuse(ctx: &Ctx, ledger: &mut Ledger, a: LogArgs, out: &mut dyn Write) -
     let agreements = ledger.agreements()?;
     let x = find(&agreements, &a.agreement, ctx.now)?;
     let note = validate_note(a.note.as_deref())?;
-    let given =
-        a.at.as_deref()
-            .map(|s| when(s, ctx, x.zone, DateMeaning::Noon, "--at"))
-            .transpose()?;
+    let given = a.at.as_deref().map(|s| when(s, ctx, x.zone, DateMeaning::Noon, "--at")).transpose()?;
     let probe = given.unwrap_or(ctx.now);
     check_open(x, probe.max(x.starts), ctx.now)?;
     let horizon = probe.max(ctx.now) + chrono::Duration::days(400);
@@ -194,19 +146,11 @@ pub fn excuse(ctx: &Ctx, ledger: &mut Ledger, a: LogArgs, out: &mut dyn Write) -
     };
     let (index, at) = match given {
         Some(at) => {
-            let i = analysis
-                .slots
-                .iter()
-                .rposition(|s| s.slot.holds(at))
-                .ok_or_else(nothing_due)?;
+            let i = analysis.slots.iter().rposition(|s| s.slot.holds(at)).ok_or_else(nothing_due)?;
             (i, at)
         }
         None => {
-            let i = analysis
-                .slots
-                .iter()
-                .position(|s| s.slot.due > ctx.now)
-                .ok_or_else(nothing_due)?;
+            let i = analysis.slots.iter().position(|s| s.slot.due > ctx.now).ok_or_else(nothing_due)?;
             (i, analysis.slots[i].slot.start.max(ctx.now).max(x.starts))
         }
     };
@@ -230,20 +174,9 @@ pub fn excuse(ctx: &Ctx, ledger: &mut Ledger, a: LogArgs, out: &mut dyn Write) -
     }
     let by = ctx.settings.default_by();
     let tx = ledger.write()?;
-    let id = append::entry(
-        &tx,
-        &new_uuid(),
-        x.id,
-        Outcome::Excused,
-        at,
-        note.as_deref(),
-        &by,
-        ctx.now,
-    )?;
+    let id = append::entry(&tx, &new_uuid(), x.id, Outcome::Excused, at, note.as_deref(), &by, ctx.now)?;
     tx.commit()?;
-    let entry = ledger
-        .entry(id)?
-        .ok_or_else(|| Error::failure("the entry could not be read back"))?;
+    let entry = ledger.entry(id)?.ok_or_else(|| Error::failure("the entry could not be read back"))?;
     if ctx.env.json {
         return write_json(out, &entry_json(&entry, x, None));
     }
@@ -252,11 +185,7 @@ pub fn excuse(ctx: &Ctx, ledger: &mut Ledger, a: LogArgs, out: &mut dyn Write) -
         "{}  {}{} · one unit of the slot due {} released by agreement · trust unchanged",
         paint(render::CALM, "excused"),
         x.slug,
-        if ctx.env.verbose {
-            format!(" #{id}")
-        } else {
-            String::new()
-        },
+        if ctx.env.verbose { format!(" #{id}") } else { String::new() },
         human_datetime(s.slot.due, x.zone, ctx.now)
     )?;
     Ok(())
@@ -264,25 +193,12 @@ pub fn excuse(ctx: &Ctx, ledger: &mut Ledger, a: LogArgs, out: &mut dyn Write) -
 
 pub fn list(ctx: &Ctx, ledger: &Ledger, a: LogListArgs, out: &mut dyn Write) -> Result<()> {
     let agreements = ledger.agreements()?;
-    let only = a
-        .agreement
-        .as_deref()
-        .map(|s| find(&agreements, s, ctx.now))
-        .transpose()?;
+    let only = a.agreement.as_deref().map(|s| find(&agreements, s, ctx.now)).transpose()?;
     let zone = only.map(|x| x.zone).unwrap_or(ctx.settings.zone);
-    let since = a
-        .since
-        .as_deref()
-        .map(|s| when(s, ctx, zone, DateMeaning::Start, "--since"))
-        .transpose()?;
-    let until = a
-        .until
-        .as_deref()
-        .map(|s| when(s, ctx, zone, DateMeaning::End, "--until"))
-        .transpose()?;
+    let since = a.since.as_deref().map(|s| when(s, ctx, zone, DateMeaning::Start, "--since")).transpose()?;
+    let until = a.until.as_deref().map(|s| when(s, ctx, zone, DateMeaning::End, "--until")).transpose()?;
     let entries = ledger.entries(only.map(|x| x.id))?;
-    let by_id: std::collections::HashMap<i64, &Agreement> =
-        agreements.iter().map(|x| (x.id, x)).collect();
+    let by_id: std::collections::HashMap<i64, &Agreement> = agreements.iter().map(|x| (x.id, x)).collect();
     let shown: Vec<(&Entry, &Agreement)> = entries
         .iter()
         .filter(|e| a.all || e.void.is_none())
@@ -295,15 +211,7 @@ pub fn list(ctx: &Ctx, ledger: &Ledger, a: LogListArgs, out: &mut dyn Write) -> 
         return write_json(out, &Value::Array(arr));
     }
     if shown.is_empty() {
-        writeln!(
-            out,
-            "No entries{}.",
-            if a.all {
-                ""
-            } else {
-                " (void ones are in --all)"
-            }
-        )?;
+        writeln!(out, "No entries{}.", if a.all { "" } else { " (void ones are in --all)" })?;
         return Ok(());
     }
     let rows: Vec<Vec<String>> = shown
@@ -313,15 +221,8 @@ pub fn list(ctx: &Ctx, ledger: &Ledger, a: LogListArgs, out: &mut dyn Write) -> 
             let note = match &e.void {
                 Some(v) => format!(
                     "void{}{}",
-                    v.reason
-                        .as_deref()
-                        .map(|r| format!(": {r}"))
-                        .unwrap_or_default(),
-                    if note.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" · {note}")
-                    }
+                    v.reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default(),
+                    if note.is_empty() { String::new() } else { format!(" · {note}") }
                 ),
                 None => note,
             };
@@ -334,10 +235,6 @@ pub fn list(ctx: &Ctx, ledger: &Ledger, a: LogListArgs, out: &mut dyn Write) -> 
             ]
         })
         .collect();
-    writeln!(
-        out,
-        "{}",
-        render::table(&["#", "when", "promise", "outcome", "note"], &rows)
-    )?;
+    writeln!(out, "{}", render::table(&["#", "when", "promise", "outcome", "note"], &rows))?;
     Ok(())
 }

@@ -22,23 +22,14 @@ pub fn man(out: &mut dyn Write) -> Result<()> {
 }
 
 /// A line chart of weekly trust: dated x axis, 0–1 y axis.
-pub fn trend_svg(
-    path: &Path,
-    subject: &str,
-    points: &[(Week, Option<Group>)],
-    start: f64,
-) -> Result<()> {
+pub fn trend_svg(path: &Path, subject: &str, points: &[(Week, Option<Group>)], start: f64) -> Result<()> {
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (800, 400)).into_drawing_area();
-        let draw =
-            |e: &dyn std::fmt::Display| Error::failure(format!("could not draw the chart: {e}"));
+        let draw = |e: &dyn std::fmt::Display| Error::failure(format!("could not draw the chart: {e}"));
         root.fill(&WHITE).map_err(|e| draw(&e))?;
         let n = points.len().max(1);
-        let labels: Vec<String> = points
-            .iter()
-            .map(|(w, _)| w.monday.format("%-d %b").to_string())
-            .collect();
+        let labels: Vec<String> = points.iter().map(|(w, _)| w.monday.format("%-d %b").to_string()).collect();
         let mut chart = ChartBuilder::on(&root)
             .caption(format!("{subject} trust, week by week"), ("sans-serif", 22))
             .margin(16)
@@ -62,23 +53,13 @@ pub fn trend_svg(
                 ShapeStyle::from(&RGBColor(180, 180, 180)).stroke_width(1),
             ))
             .map_err(|e| draw(&e))?;
-        let values: Vec<(usize, f64)> = points
-            .iter()
-            .enumerate()
-            .filter_map(|(i, (_, g))| g.map(|g| (i, g.trust)))
-            .collect();
+        let values: Vec<(usize, f64)> =
+            points.iter().enumerate().filter_map(|(i, (_, g))| g.map(|g| (i, g.trust))).collect();
         chart
-            .draw_series(LineSeries::new(
-                values.clone(),
-                ShapeStyle::from(&RGBColor(40, 110, 160)).stroke_width(3),
-            ))
+            .draw_series(LineSeries::new(values.clone(), ShapeStyle::from(&RGBColor(40, 110, 160)).stroke_width(3)))
             .map_err(|e| draw(&e))?;
         chart
-            .draw_series(
-                values
-                    .iter()
-                    .map(|&(i, v)| Circle::new((i, v), 4, RGBColor(40, 110, 160).filled())),
-            )
+            .draw_series(values.iter().map(|&(i, v)| Circle::new((i, v), 4, RGBColor(40, 110, 160).filled())))
             .map_err(|e| draw(&e))?;
         root.present().map_err(|e| draw(&e))?;
     }

@@ -19,14 +19,13 @@ use crate::cli::Command;
 use crate::error::{Error, Result};
 use crate::ledger::{Access, Agreement, Entry, Ledger, Settings};
 use crate::slots::Status;
-use crate::terms::{Kind, Period, Terms};
+use crate::terms::{Period, Terms};
 use crate::time::{Instant, Span, rfc3339};
 use crate::trust::{self, Analysis, Score};
 use serde_json::{Value, json};
-use std::collections::HashMap;
 use std::io::Write;
 
-pub use crate::report::{Book, Item};
+pub use crate::report::Book;
 
 /// What every command gets: the environment, the ledger's settings, "now".
 pub struct Ctx<'a> {
@@ -65,34 +64,20 @@ pub fn run(env: &Env, command: Command, out: &mut dyn Write) -> Result<()> {
         Some(z) => crate::time::parse_zone(z).map_err(Error::usage),
         None => env.home_zone(),
     })?;
-    let ctx = Ctx {
-        env,
-        settings: ledger.settings()?,
-        now: env.now,
-    };
+    let ctx = Ctx { env, settings: ledger.settings()?, now: env.now };
     match command {
         Command::Init(a) => agreements::init(&ctx, &mut ledger, a, out),
         Command::Promise(a) => agreements::promise(&ctx, &mut ledger, a, out),
         Command::List(a) => agreements::list(&ctx, &ledger, a, out),
         Command::Show(a) => agreements::show(&ctx, &ledger, a, out),
         Command::Amend(a) => agreements::amend(&ctx, &mut ledger, a, out),
-        Command::Pause(a) => {
-            agreements::set_status(&ctx, &mut ledger, &a.agreement, Status::Paused, out)
-        }
-        Command::Resume(a) => {
-            agreements::set_status(&ctx, &mut ledger, &a.agreement, Status::Active, out)
-        }
-        Command::Retire(a) => {
-            agreements::set_status(&ctx, &mut ledger, &a.agreement, Status::Retired, out)
-        }
+        Command::Pause(a) => agreements::set_status(&ctx, &mut ledger, &a.agreement, Status::Paused, out),
+        Command::Resume(a) => agreements::set_status(&ctx, &mut ledger, &a.agreement, Status::Active, out),
+        Command::Retire(a) => agreements::set_status(&ctx, &mut ledger, &a.agreement, Status::Retired, out),
         Command::Void(a) => agreements::void(&ctx, &mut ledger, a, out),
         Command::Config(a) => agreements::config(&ctx, &mut ledger, a, out),
-        Command::Kept(a) => {
-            entries::log_outcome(&ctx, &mut ledger, crate::ledger::Outcome::Kept, a, out)
-        }
-        Command::Broke(a) => {
-            entries::log_outcome(&ctx, &mut ledger, crate::ledger::Outcome::Broken, a, out)
-        }
+        Command::Kept(a) => entries::log_outcome(&ctx, &mut ledger, crate::ledger::Outcome::Kept, a, out),
+        Command::Broke(a) => entries::log_outcome(&ctx, &mut ledger, crate::ledger::Outcome::Broken, a, out),
         Command::Excuse(a) => entries::excuse(&ctx, &mut ledger, a, out),
         Command::Log(a) => entries::list(&ctx, &ledger, a, out),
         Command::Report(a) => summary::report(&ctx, &ledger, a, out),
@@ -111,20 +96,15 @@ pub fn run(env: &Env, command: Command, out: &mut dyn Write) -> Result<()> {
 pub fn find<'a>(agreements: &'a [Agreement], arg: &str, now: Instant) -> Result<&'a Agreement> {
     let arg = arg.trim();
     let found = if !arg.is_empty() && arg.chars().all(|c| c.is_ascii_digit()) {
-        arg.parse::<i64>()
-            .ok()
-            .and_then(|id| agreements.iter().find(|a| a.id == id))
+        arg.parse::<i64>().ok().and_then(|id| agreements.iter().find(|a| a.id == id))
     } else {
         let mut same: Vec<&Agreement> = agreements.iter().filter(|a| a.slug == arg).collect();
         same.sort_by_key(|a| (a.is_live(now), !a.is_void(), a.id));
         same.last().copied()
     };
     found.ok_or_else(|| {
-        Error::usage(format!(
-            "there is no promise \"{}\"",
-            crate::time::printable(arg)
-        ))
-        .hint("`troth list` shows each promise's id and slug")
+        Error::usage(format!("there is no promise \"{}\"", crate::time::printable(arg)))
+            .hint("`troth list` shows each promise's id and slug")
     })
 }
 
@@ -137,37 +117,19 @@ pub fn remind_lead(a: &Agreement, terms: &Terms) -> Option<Span> {
     a.remind.or(match terms {
         Terms::Schedule(_) => Some(Span::hours(1)),
         Terms::Deadline { .. } => Some(Span::days(1)),
-        Terms::Quota {
-            period: Period::Day,
-            ..
-        } => Some(Span::hours(6)),
-        Terms::Quota {
-            period: Period::Week,
-            ..
-        } => Some(Span::days(2)),
-        Terms::Quota {
-            period: Period::Month,
-            ..
-        } => Some(Span::days(3)),
-        Terms::Quota {
-            period: Period::Year,
-            ..
-        } => Some(Span::days(14)),
+        Terms::Quota { period: Period::Day, .. } => Some(Span::hours(6)),
+        Terms::Quota { period: Period::Week, .. } => Some(Span::days(2)),
+        Terms::Quota { period: Period::Month, .. } => Some(Span::days(3)),
+        Terms::Quota { period: Period::Year, .. } => Some(Span::days(14)),
         Terms::Standing => None,
     })
 }
 
 /// `list --json` / `show --json`: the shape of CLI.md.
-pub fn agreement_json(
-    a: &Agreement,
-    analysis: Option<&Analysis>,
-    settings: &Settings,
-    now: Instant,
-) -> Value {
+pub fn agreement_json(a: &Agreement, analysis: Option<&Analysis>, settings: &Settings, now: Instant) -> Value {
     let (_, version) = a.plan.version_at(now);
-    let score = analysis
-        .map(|an| trust::score_at(&an.events, &settings.trust, now))
-        .unwrap_or(Score::new(&settings.trust));
+    let score =
+        analysis.map(|an| trust::score_at(&an.events, &settings.trust, now)).unwrap_or(Score::new(&settings.trust));
     let status = a.plan.status_at(now);
     json!({
         "id": a.id,
@@ -193,23 +155,13 @@ pub fn agreement_json(
 
 /// The change not yet in effect, if any.
 pub fn pending(a: &Agreement, now: Instant) -> Option<(Option<Terms>, Option<Status>, Instant)> {
-    let v = a
-        .plan
-        .versions_in_force()
-        .into_iter()
-        .find(|v| v.effective > now);
-    let s = a
-        .plan
-        .statuses_in_force()
-        .into_iter()
-        .find(|s| s.effective > now);
+    let v = a.plan.versions_in_force().into_iter().find(|v| v.effective > now);
+    let s = a.plan.statuses_in_force().into_iter().find(|s| s.effective > now);
     match (v, s) {
         (None, None) => None,
         (Some(v), None) => Some((Some(v.terms), None, v.effective)),
         (None, Some(s)) => Some((None, Some(s.status), s.effective)),
-        (Some(v), Some(s)) if v.effective == s.effective => {
-            Some((Some(v.terms), Some(s.status), v.effective))
-        }
+        (Some(v), Some(s)) if v.effective == s.effective => Some((Some(v.terms), Some(s.status), v.effective)),
         (Some(v), Some(s)) if v.effective < s.effective => Some((Some(v.terms), None, v.effective)),
         (Some(_), Some(s)) => Some((None, Some(s.status), s.effective)),
     }
@@ -261,19 +213,15 @@ pub fn validate_text(text: &str) -> Result<String> {
     let t = text.trim();
     let n = t.chars().count();
     if n == 0 {
-        return Err(Error::usage("a promise needs its words").hint(
-            "for example: troth promise \"date night every Friday\" --terms \"every fri 19:00\"",
-        ));
+        return Err(Error::usage("a promise needs its words")
+            .hint("for example: troth promise \"date night every Friday\" --terms \"every fri 19:00\""));
     }
     if n > 500 {
-        return Err(Error::usage(format!(
-            "the promise is {n} characters long; at most 500 fit"
-        ))
-        .hint("say it shorter; details can go in a note"));
+        return Err(Error::usage(format!("the promise is {n} characters long; at most 500 fit"))
+            .hint("say it shorter; details can go in a note"));
     }
     if t.chars().any(|c| c.is_control()) {
-        return Err(Error::usage("the promise contains control characters")
-            .hint("write it on one line, as plain text"));
+        return Err(Error::usage("the promise contains control characters").hint("write it on one line, as plain text"));
     }
     Ok(t.to_string())
 }
@@ -282,19 +230,12 @@ pub fn validate_note(note: Option<&str>) -> Result<Option<String>> {
     let Some(n) = note else { return Ok(None) };
     let count = n.chars().count();
     if count > 4000 {
-        return Err(Error::usage(format!(
-            "the note is {count} characters long; at most 4,000 fit"
-        )));
+        return Err(Error::usage(format!("the note is {count} characters long; at most 4,000 fit")));
     }
     if n.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        return Err(Error::usage("the note contains control characters")
-            .hint("plain text, newlines and tabs are fine"));
+        return Err(Error::usage("the note contains control characters").hint("plain text, newlines and tabs are fine"));
     }
-    Ok(if n.trim().is_empty() {
-        None
-    } else {
-        Some(n.to_string())
-    })
+    Ok(if n.trim().is_empty() { None } else { Some(n.to_string()) })
 }
 
 /// Words for a quota's unit: "weekends" / "times".
@@ -328,8 +269,4 @@ pub fn terms_words(t: &Terms, unit: Option<&str>) -> String {
         Terms::Standing => "standing".into(),
         other => other.to_string(),
     }
-}
-
-pub fn kind_of(a: &Agreement, now: Instant) -> Kind {
-    a.plan.version_at(now).1.terms.kind()
 }

@@ -25,15 +25,13 @@ fn check_person(agreements: &[Agreement], by: Option<&str>) -> Result<()> {
             let mut names: Vec<&str> = agreements.iter().map(|a| a.by.as_str()).collect();
             names.sort();
             names.dedup();
-            return Err(
-                Error::usage(format!("no promises are by \"{}\"", time::printable(b))).hint(
-                    if names.is_empty() {
-                        "no promises yet".to_string()
-                    } else {
-                        format!("promises are by: {}", names.join(", "))
-                    },
-                ),
-            );
+            return Err(Error::usage(format!("no promises are by \"{}\"", time::printable(b))).hint(
+                if names.is_empty() {
+                    "no promises yet".to_string()
+                } else {
+                    format!("promises are by: {}", names.join(", "))
+                },
+            ));
         }
     }
     Ok(())
@@ -75,60 +73,35 @@ fn over_sentence(a: &Agreement, j: &Judgement) -> String {
     );
     match (&j.suggested, j.overpromised) {
         (Some(t), true) => s.push_str(&format!(" — promise {} and keep it.", per_words(t))),
-        (None, true) => {
-            s.push_str(" — nothing was delivered lately; talk about what could really be promised.")
-        }
+        (None, true) => s.push_str(" — nothing was delivered lately; talk about what could really be promised."),
         _ => s.push_str(" — within what the record supports."),
     }
     s
 }
 
-pub fn overpromising(
-    ctx: &Ctx,
-    ledger: &Ledger,
-    a: OverpromisingArgs,
-    out: &mut dyn Write,
-) -> Result<()> {
+pub fn overpromising(ctx: &Ctx, ledger: &Ledger, a: OverpromisingArgs, out: &mut dyn Write) -> Result<()> {
     if a.slots < 3 {
-        return Err(Error::usage(format!(
-            "--slots {} is too few to judge; at least 3 are needed",
-            a.slots
-        )));
+        return Err(Error::usage(format!("--slots {} is too few to judge; at least 3 are needed", a.slots)));
     }
     let (agreements, entries) = load(ledger)?;
     check_person(&agreements, a.by.as_deref())?;
     let book = Book::new(&agreements, &entries, ctx.now, ctx.now);
-    let (list, people) = report::overpromising(
-        &book,
-        ctx.now,
-        a.slots as usize,
-        ctx.settings.threshold,
-        a.by.as_deref(),
-    );
+    let (list, people) =
+        report::overpromising(&book, ctx.now, a.slots as usize, ctx.settings.threshold, a.by.as_deref());
     let by_id = report::index(&book);
     if ctx.env.json {
         return write_json(out, &over_json(&list, &people, &by_id));
     }
     if list.is_empty() {
-        writeln!(
-            out,
-            "Nothing to judge yet: a promise needs 3 closed slots under its current terms."
-        )?;
+        writeln!(out, "Nothing to judge yet: a promise needs 3 closed slots under its current terms.")?;
         return Ok(());
     }
     let over: Vec<&Over> = list.iter().filter(|o| o.judgement.overpromised).collect();
     if over.is_empty() {
-        writeln!(
-            out,
-            "No promise is more than its record supports. Keep going."
-        )?;
+        writeln!(out, "No promise is more than its record supports. Keep going.")?;
     }
     for o in &over {
-        writeln!(
-            out,
-            "{}",
-            over_sentence(by_id[&o.agreement_id], &o.judgement)
-        )?;
+        writeln!(out, "{}", over_sentence(by_id[&o.agreement_id], &o.judgement))?;
     }
     let rows: Vec<Vec<String>> = list
         .iter()
@@ -142,29 +115,12 @@ pub fn overpromising(
                 j.slots.to_string(),
                 format!("{} of {}", j.delivered, j.promised),
                 percent(j.rate),
-                j.suggested
-                    .map(|t| t.to_string())
-                    .unwrap_or_else(|| "—".into()),
+                j.suggested.map(|t| t.to_string()).unwrap_or_else(|| "—".into()),
             ]
         })
         .collect();
     writeln!(out)?;
-    writeln!(
-        out,
-        "{}",
-        render::table(
-            &[
-                "promise",
-                "by",
-                "terms",
-                "slots",
-                "delivered",
-                "rate",
-                "suggested"
-            ],
-            &rows
-        )
-    )?;
+    writeln!(out, "{}", render::table(&["promise", "by", "terms", "slots", "delivered", "rate", "suggested"], &rows))?;
     for p in &people {
         writeln!(
             out,
@@ -208,18 +164,9 @@ pub fn due_words(d: &Due, a: &Agreement, now: Instant) -> String {
                 Period::Day => "the day ends".to_string(),
                 p => format!("the {} ends {}", p.name(), relative_day(d.due, a, now)),
             };
-            let left = format!(
-                "{} of {} {} left",
-                d.remaining,
-                d.promised,
-                unit_word(unit.as_deref(), d.promised)
-            );
+            let left = format!("{} of {} {} left", d.remaining, d.promised, unit_word(unit.as_deref(), d.promised));
             if d.start > now {
-                format!(
-                    "{} promised {}",
-                    d.promised,
-                    period_phrase(period).replace("this", "next")
-                )
+                format!("{} promised {}", d.promised, period_phrase(period).replace("this", "next"))
             } else {
                 format!("{left}, {ends}")
             }
@@ -261,19 +208,10 @@ pub fn due(ctx: &Ctx, ledger: &Ledger, a: DueArgs, out: &mut dyn Write) -> Resul
         .iter()
         .map(|d| {
             let a = by_id[&d.agreement_id];
-            vec![
-                human_datetime(d.due, a.zone, ctx.now),
-                a.slug.clone(),
-                a.by.clone(),
-                due_words(d, a, ctx.now),
-            ]
+            vec![human_datetime(d.due, a.zone, ctx.now), a.slug.clone(), a.by.clone(), due_words(d, a, ctx.now)]
         })
         .collect();
-    writeln!(
-        out,
-        "{}",
-        render::table(&["due", "promise", "by", ""], &rows)
-    )?;
+    writeln!(out, "{}", render::table(&["due", "promise", "by", ""], &rows))?;
     Ok(())
 }
 
@@ -296,21 +234,14 @@ pub fn report(ctx: &Ctx, ledger: &Ledger, a: ReportArgs, out: &mut dyn Write) ->
     let horizon = (ctx.now + Duration::days(8)).max(week.end);
     let book = Book::new(&agreements, &entries, ctx.now, horizon);
     let s = report::summary(&book, &week, &ctx.settings.trust, a.by.as_deref());
-    let (over, people_over) =
-        report::overpromising(&book, ctx.now, 8, ctx.settings.threshold, a.by.as_deref());
+    let (over, people_over) = report::overpromising(&book, ctx.now, 8, ctx.settings.threshold, a.by.as_deref());
     let upcoming_until = time::Span::days(7).after(home, ctx.now);
     let upcoming: Vec<Due> = report::due(&book, ctx.now, upcoming_until)
         .into_iter()
-        .filter(|d| {
-            a.by.as_deref().is_none_or(|b| {
-                book.get(d.agreement_id)
-                    .is_some_and(|i| i.agreement.by == b)
-            })
-        })
+        .filter(|d| a.by.as_deref().is_none_or(|b| book.get(d.agreement_id).is_some_and(|i| i.agreement.by == b)))
         .collect();
     let by_id = report::index(&book);
-    let entry_by_id: HashMap<i64, &crate::ledger::Entry> =
-        entries.iter().map(|e| (e.id, e)).collect();
+    let entry_by_id: HashMap<i64, &crate::ledger::Entry> = entries.iter().map(|e| (e.id, e)).collect();
     match format {
         ReportFormat::Json => {
             let v = json!({
@@ -343,12 +274,8 @@ pub fn report(ctx: &Ctx, ledger: &Ledger, a: ReportArgs, out: &mut dyn Write) ->
             write_json(out, &v)
         }
         ReportFormat::Csv => report_csv(&s, &by_id, out),
-        ReportFormat::Table => {
-            report_text(ctx, &s, &over, &upcoming, &by_id, &entry_by_id, false, out)
-        }
-        ReportFormat::Markdown => {
-            report_text(ctx, &s, &over, &upcoming, &by_id, &entry_by_id, true, out)
-        }
+        ReportFormat::Table => report_text(ctx, &s, &over, &upcoming, &by_id, &entry_by_id, false, out),
+        ReportFormat::Markdown => report_text(ctx, &s, &over, &upcoming, &by_id, &entry_by_id, true, out),
     }
 }
 
@@ -402,19 +329,12 @@ fn report_csv(s: &Summary, by_id: &HashMap<i64, &Agreement>, out: &mut dyn Write
         ])
         .map_err(csv_err)?;
     }
-    for (name, t) in s
-        .people
-        .iter()
-        .map(|(n, t)| (format!("person:{n}"), t))
-        .chain([("overall".to_string(), &s.overall)])
+    for (name, t) in
+        s.people.iter().map(|(n, t)| (format!("person:{n}"), t)).chain([("overall".to_string(), &s.overall)])
     {
         let mut rec = vec![s.week.label.clone(), name];
         rec.extend(std::iter::repeat_n(String::new(), 12));
-        rec.extend([
-            f(t.trust),
-            f(t.trust_change),
-            t.rate.map(f).unwrap_or_default(),
-        ]);
+        rec.extend([f(t.trust), f(t.trust_change), t.rate.map(f).unwrap_or_default()]);
         w.write_record(rec).map_err(csv_err)?;
     }
     w.flush()?;
@@ -441,65 +361,41 @@ fn report_text(
 ) -> Result<()> {
     let home = ctx.settings.zone;
     let last_day = s.week.monday + chrono::Days::new(6);
-    let span = format!(
-        "{}–{}",
-        s.week.monday.format("%-d %b"),
-        last_day.format("%-d %b %Y")
-    );
+    let span = format!("{}–{}", s.week.monday.format("%-d %b"), last_day.format("%-d %b %Y"));
     let mut names: Vec<&str> = s.people.iter().map(|(n, _)| n.as_str()).collect();
     if names.is_empty() {
         names = vec![];
     }
-    let week_no = s
-        .week
-        .label
-        .split("-W")
-        .nth(1)
-        .unwrap_or("")
-        .trim_start_matches('0');
+    let week_no = s.week.label.split("-W").nth(1).unwrap_or("").trim_start_matches('0');
     let title = format!(
         "Week {week_no} · {span}{}",
-        if names.is_empty() {
-            String::new()
-        } else {
-            format!(" · {}", names.join(" & "))
-        }
+        if names.is_empty() { String::new() } else { format!(" · {}", names.join(" & ")) }
     );
-    let headers = [
-        "promise", "by", "promised", "kept", "broken", "excused", "missed", "trust", "",
-    ];
+    let headers = ["promise", "by", "promised", "kept", "broken", "excused", "missed", "trust"];
+    let mut notes: Vec<String> = Vec::new();
     let rows: Vec<Vec<String>> = s
         .rows
         .iter()
         .map(|r| {
             let a = by_id[&r.agreement_id];
-            let mut note = Vec::new();
-            if let Some((k, p, d)) = r.open {
-                note.push(format!(
-                    "{k} of {p} so far, due {}",
-                    human_datetime(d, a.zone, ctx.now)
-                ));
+            if let Some((k, p, d)) = r.open.filter(|(k, p, _)| k < p) {
+                notes.push(format!("{}: {k} of {p} so far, due {}", a.slug, human_datetime(d, a.zone, ctx.now)));
             }
             if r.extra > 0 {
-                note.push(format!("+{} extra", r.extra));
+                notes.push(format!("{}: {} kept beyond the promise (shown, not scored)", a.slug, r.extra));
             }
             if r.late > 0 {
-                note.push(format!("{} late", r.late));
+                notes.push(format!("{}: {} kept after the deadline (late)", a.slug, r.late));
             }
             vec![
                 a.slug.clone(),
                 a.by.clone(),
-                if r.standing {
-                    "—".into()
-                } else {
-                    count(r.promised)
-                },
+                if r.standing { "—".into() } else { count(r.promised) },
                 count(r.kept),
                 count(r.broken),
                 count(r.excused),
                 count(r.missed),
                 format!("{} {}", trust2(r.trust), change(r.trust_change)),
-                note.join(" · "),
             ]
         })
         .collect();
@@ -508,13 +404,19 @@ fn report_text(
         if rows.is_empty() {
             writeln!(out, "Nothing was due and nothing was logged this week.\n")?;
         } else {
-            writeln!(out, "| {} |", headers[..8].join(" | "))?;
-            writeln!(out, "|{}", "---|".repeat(8))?;
+            writeln!(out, "| {} |", headers.join(" | "))?;
+            writeln!(out, "|{}", "---|".repeat(headers.len()))?;
             for r in &rows {
-                let cells: Vec<String> = r[..8].iter().map(|c| c.replace('|', "\\|")).collect();
+                let cells: Vec<String> = r.iter().map(|c| c.replace('|', "\\|")).collect();
                 writeln!(out, "| {} |", cells.join(" | "))?;
             }
             writeln!(out)?;
+            for n in &notes {
+                writeln!(out, "- {n}")?;
+            }
+            if !notes.is_empty() {
+                writeln!(out)?;
+            }
         }
         writeln!(out, "### Trust\n")?;
         for (name, t) in &s.people {
@@ -538,11 +440,7 @@ fn report_text(
             for id in &s.entries {
                 if let Some(e) = entry_by_id.get(id) {
                     let a = by_id[&e.agreement_id];
-                    let note = e
-                        .note
-                        .as_deref()
-                        .map(|n| format!(" — {}", n.replace('\n', " ")))
-                        .unwrap_or_default();
+                    let note = e.note.as_deref().map(|n| format!(" — {}", n.replace('\n', " "))).unwrap_or_default();
                     writeln!(
                         out,
                         "- {} · {} · {}{note}",
@@ -558,11 +456,7 @@ fn report_text(
         if !over.is_empty() {
             writeln!(out, "### Promises to renegotiate\n")?;
             for o in over {
-                writeln!(
-                    out,
-                    "- {}",
-                    over_sentence(by_id[&o.agreement_id], &o.judgement)
-                )?;
+                writeln!(out, "- {}", over_sentence(by_id[&o.agreement_id], &o.judgement))?;
             }
             writeln!(out)?;
         }
@@ -580,6 +474,9 @@ fn report_text(
         writeln!(out, "  Nothing was due and nothing was logged this week.")?;
     } else {
         writeln!(out, "{}", render::table(&headers, &rows))?;
+        for n in &notes {
+            writeln!(out, "  {n}")?;
+        }
     }
     writeln!(out)?;
     for (name, t) in &s.people {
@@ -605,11 +502,7 @@ fn report_text(
     if !overs.is_empty() {
         writeln!(out)?;
         for o in overs {
-            writeln!(
-                out,
-                "  Over-promising: {}",
-                over_sentence(by_id[&o.agreement_id], &o.judgement)
-            )?;
+            writeln!(out, "  Over-promising: {}", over_sentence(by_id[&o.agreement_id], &o.judgement))?;
         }
     }
     if !upcoming.is_empty() {
@@ -631,9 +524,7 @@ fn report_text(
 
 pub fn trend(ctx: &Ctx, ledger: &Ledger, a: TrendArgs, out: &mut dyn Write) -> Result<()> {
     if a.weeks == 0 || a.weeks > 520 {
-        return Err(
-            Error::usage(format!("--weeks {} is out of range", a.weeks)).hint("use 1 to 520 weeks")
-        );
+        return Err(Error::usage(format!("--weeks {} is out of range", a.weeks)).hint("use 1 to 520 weeks"));
     }
     let (agreements, entries) = load(ledger)?;
     check_person(&agreements, a.by.as_deref())?;
@@ -641,21 +532,9 @@ pub fn trend(ctx: &Ctx, ledger: &Ledger, a: TrendArgs, out: &mut dyn Write) -> R
     let (subject, items): (String, Vec<&report::Item>) = match (&a.agreement, &a.by) {
         (Some(arg), _) => {
             let x = find(&agreements, arg, ctx.now)?;
-            (
-                x.slug.clone(),
-                book.items
-                    .iter()
-                    .filter(|i| i.agreement.id == x.id)
-                    .collect(),
-            )
+            (x.slug.clone(), book.items.iter().filter(|i| i.agreement.id == x.id).collect())
         }
-        (None, Some(by)) => (
-            by.clone(),
-            book.items
-                .iter()
-                .filter(|i| &i.agreement.by == by)
-                .collect(),
-        ),
+        (None, Some(by)) => (by.clone(), book.items.iter().filter(|i| &i.agreement.by == by).collect()),
         (None, None) => ("overall".into(), book.items.iter().collect()),
     };
     let p = &ctx.settings.trust;
@@ -671,49 +550,24 @@ pub fn trend(ctx: &Ctx, ledger: &Ledger, a: TrendArgs, out: &mut dyn Write) -> R
         return write_json(out, &json!({"subject": subject, "weeks": weeks}));
     }
     let values: Vec<Option<f64>> = points.iter().map(|(_, g)| g.map(|g| g.trust)).collect();
-    let first = points
-        .first()
-        .map(|(w, _)| w.label.split("-W").nth(1).unwrap_or("").to_string())
-        .unwrap_or_default();
-    let last = points
-        .last()
-        .map(|(w, _)| w.label.split("-W").nth(1).unwrap_or("").to_string())
-        .unwrap_or_default();
+    let first = points.first().map(|(w, _)| w.label.split("-W").nth(1).unwrap_or("").to_string()).unwrap_or_default();
+    let last = points.last().map(|(w, _)| w.label.split("-W").nth(1).unwrap_or("").to_string()).unwrap_or_default();
     let v0 = values.iter().flatten().next().copied().unwrap_or(p.start);
     let v1 = values.last().copied().flatten().unwrap_or(p.start);
-    let label = if subject == "overall" {
-        "overall trust".to_string()
-    } else {
-        format!("{subject} trust")
-    };
-    writeln!(
-        out,
-        "{label}, weeks {first}–{last}:  {}  {} → {}",
-        sparkline(&values),
-        trust2(v0),
-        trust2(v1)
-    )?;
+    let label = if subject == "overall" { "overall trust".to_string() } else { format!("{subject} trust") };
+    writeln!(out, "{label}, weeks {first}–{last}:  {}  {} → {}", sparkline(&values), trust2(v0), trust2(v1))?;
     let rows: Vec<Vec<String>> = points
         .iter()
         .map(|(w, g)| {
             vec![
                 w.label.clone(),
-                format!(
-                    "{}–{}",
-                    w.monday.format("%-d %b"),
-                    (w.monday + chrono::Days::new(6)).format("%-d %b")
-                ),
-                g.map(|g| format!("{:.4}", g.trust))
-                    .unwrap_or_else(|| "—".into()),
+                format!("{}–{}", w.monday.format("%-d %b"), (w.monday + chrono::Days::new(6)).format("%-d %b")),
+                g.map(|g| format!("{:.4}", g.trust)).unwrap_or_else(|| "—".into()),
                 percent(g.and_then(|g| g.rate)),
             ]
         })
         .collect();
-    writeln!(
-        out,
-        "\n{}",
-        render::table(&["week", "days", "trust", "follow-through"], &rows)
-    )?;
+    writeln!(out, "\n{}", render::table(&["week", "days", "trust", "follow-through"], &rows))?;
     if let Some(path) = &a.svg {
         writeln!(out, "chart written to {}", path.display())?;
     }
@@ -724,8 +578,9 @@ pub fn trend(ctx: &Ctx, ledger: &Ledger, a: TrendArgs, out: &mut dyn Write) -> R
 
 pub fn review(ctx: &Ctx, ledger: &mut Ledger, out: &mut dyn Write) -> Result<()> {
     if !ctx.env.interactive {
-        return Err(Error::usage("review asks questions, and stdin is not a terminal")
-            .hint("run `troth review` in a terminal, or log each slot with `troth kept`, `troth broke` or `troth excuse`"));
+        return Err(Error::usage("review asks questions, and stdin is not a terminal").hint(
+            "run `troth review` in a terminal, or log each slot with `troth kept`, `troth broke` or `troth excuse`",
+        ));
     }
     let (agreements, entries) = load(ledger)?;
     let book = Book::new(&agreements, &entries, ctx.now, ctx.now);
@@ -734,11 +589,7 @@ pub fn review(ctx: &Ctx, ledger: &mut Ledger, out: &mut dyn Write) -> Result<()>
         .iter()
         .filter(|i| !i.agreement.retired_at(ctx.now))
         .flat_map(|i| {
-            i.analysis
-                .slots
-                .iter()
-                .filter(|s| s.slot.due <= ctx.now && s.remaining > 0)
-                .map(move |s| (i.agreement, s))
+            i.analysis.slots.iter().filter(|s| s.slot.due <= ctx.now && s.remaining > 0).map(move |s| (i.agreement, s))
         })
         .collect();
     pending.sort_by_key(|(_, s)| s.slot.due);
@@ -780,12 +631,7 @@ pub fn review(ctx: &Ctx, ledger: &mut Ledger, out: &mut dyn Write) -> Result<()>
                 _ => break,
             };
             // Log it inside the slot: at its due time, or just before its end.
-            let at = s
-                .slot
-                .due
-                .min(s.slot.end - Duration::seconds(1))
-                .min(ctx.now)
-                .max(a.starts);
+            let at = s.slot.due.min(s.slot.end - Duration::seconds(1)).min(ctx.now).max(a.starts);
             let tx = ledger.write()?;
             append::entry(
                 &tx,

@@ -136,11 +136,7 @@ pub enum Access {
 impl Ledger {
     /// Open (or, for writes, create) the ledger at `path`. `home_zone` is
     /// recorded when the ledger is created.
-    pub fn open(
-        path: &Path,
-        access: Access,
-        home_zone: impl FnOnce() -> Result<Tz>,
-    ) -> Result<Ledger> {
+    pub fn open(path: &Path, access: Access, home_zone: impl FnOnce() -> Result<Tz>) -> Result<Ledger> {
         let exists = path.exists();
         if !exists && access == Access::Read {
             let zone = home_zone()?;
@@ -150,35 +146,28 @@ impl Ledger {
             ledger.ensure_home_zone(zone)?;
             return Ok(ledger);
         }
+        // A new ledger's home zone is checked before anything is created.
+        let mut new_zone = None;
         if exists {
             check_private(path)?;
         } else {
+            new_zone = Some(home_zone()?);
             create_private(path)?;
         }
-        let conn = Connection::open(path).map_err(|e| {
-            Error::failure(format!("could not open the ledger {}: {e}", path.display()))
-        })?;
+        let conn = Connection::open(path)
+            .map_err(|e| Error::failure(format!("could not open the ledger {}: {e}", path.display())))?;
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
         // Look before touching anything: journal_mode=WAL would rewrite the header.
-        let version: i64 = conn
-            .pragma_query_value(None, "user_version", |r| r.get(0))
-            .map_err(|e| not_a_ledger(path, e))?;
-        let app_id: i64 = conn
-            .pragma_query_value(None, "application_id", |r| r.get(0))
-            .map_err(|e| not_a_ledger(path, e))?;
+        let version: i64 =
+            conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(|e| not_a_ledger(path, e))?;
+        let app_id: i64 =
+            conn.pragma_query_value(None, "application_id", |r| r.get(0)).map_err(|e| not_a_ledger(path, e))?;
         let tables: i64 = conn
-            .query_row(
-                "SELECT count(*) FROM sqlite_schema WHERE type = 'table'",
-                [],
-                |r| r.get(0),
-            )
+            .query_row("SELECT count(*) FROM sqlite_schema WHERE type = 'table'", [], |r| r.get(0))
             .map_err(|e| not_a_ledger(path, e))?;
         if (app_id != 0 && app_id != APPLICATION_ID) || (version == 0 && tables > 0) {
-            return Err(Error::failure(format!(
-                "{} is an SQLite database but not a troth ledger",
-                path.display()
-            ))
-            .hint("point --db or TROTH_DB at a troth ledger, or at a path where none exists yet"));
+            return Err(Error::failure(format!("{} is an SQLite database but not a troth ledger", path.display()))
+                .hint("point --db or TROTH_DB at a troth ledger, or at a path where none exists yet"));
         }
         if version > LATEST_VERSION {
             return Err(Error::failure(format!(
@@ -195,24 +184,17 @@ impl Ledger {
             backup_before_upgrade(&conn, path, version)?;
         }
         migrate::run(&mut conn)?;
-        let ledger = Ledger {
-            conn,
-            path: Some(path.to_path_buf()),
-        };
-        let zone = home_zone;
-        if ledger.setting("zone")?.is_none() {
-            ledger.ensure_home_zone(zone()?)?;
+        let ledger = Ledger { conn, path: Some(path.to_path_buf()) };
+        if let Some(zone) = new_zone {
+            ledger.ensure_home_zone(zone)?;
         }
         Ok(ledger)
     }
 
     fn ensure_home_zone(&self, zone: Tz) -> Result<()> {
         let tx = self.conn.unchecked_transaction()?;
-        let exists: bool = tx.query_row(
-            "SELECT EXISTS (SELECT 1 FROM settings WHERE key = 'zone')",
-            [],
-            |r| r.get(0),
-        )?;
+        let exists: bool =
+            tx.query_row("SELECT EXISTS (SELECT 1 FROM settings WHERE key = 'zone')", [], |r| r.get(0))?;
         if !exists {
             tx.execute(
                 "INSERT INTO settings (uuid, key, value, set_at) VALUES (?1, 'zone', ?2, ?3)",
@@ -226,9 +208,7 @@ impl Ledger {
     /// An IMMEDIATE transaction: concurrent writers queue on the busy timeout
     /// instead of failing halfway.
     pub fn write(&mut self) -> Result<rusqlite::Transaction<'_>> {
-        Ok(self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?)
+        Ok(self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
     }
 
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
@@ -253,9 +233,7 @@ impl Ledger {
     }
 
     pub fn entry(&self, id: i64) -> Result<Option<Entry>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(&format!("{ENTRY_SELECT} WHERE e.id = ?1"))?;
+        let mut stmt = self.conn.prepare_cached(&format!("{ENTRY_SELECT} WHERE e.id = ?1"))?;
         Ok(stmt.query_row([id], entry_row).optional()?)
     }
 }
@@ -263,11 +241,8 @@ impl Ledger {
 fn not_a_ledger(path: &Path, e: rusqlite::Error) -> Error {
     let err = Error::from(e);
     if err.message.contains("not a troth ledger") {
-        Error::failure(format!(
-            "{} is not a troth ledger (it is not an SQLite database)",
-            path.display()
-        ))
-        .hint("point --db or TROTH_DB at a troth ledger, or at a path where none exists yet")
+        Error::failure(format!("{} is not a troth ledger (it is not an SQLite database)", path.display()))
+            .hint("point --db or TROTH_DB at a troth ledger, or at a path where none exists yet")
     } else {
         err
     }
@@ -276,14 +251,10 @@ fn not_a_ledger(path: &Path, e: rusqlite::Error) -> Error {
 #[cfg(unix)]
 fn check_private(path: &Path) -> Result<()> {
     use std::os::unix::fs::PermissionsExt;
-    let meta = std::fs::metadata(path).map_err(|e| {
-        Error::failure(format!("could not read the ledger {}: {e}", path.display()))
-    })?;
+    let meta = std::fs::metadata(path)
+        .map_err(|e| Error::failure(format!("could not read the ledger {}: {e}", path.display())))?;
     if meta.is_dir() {
-        return Err(Error::failure(format!(
-            "{} is a folder, not a troth ledger",
-            path.display()
-        )));
+        return Err(Error::failure(format!("{} is a folder, not a troth ledger", path.display())));
     }
     let mode = meta.permissions().mode();
     if mode & 0o022 != 0 {
@@ -311,10 +282,7 @@ pub fn create_private(path: &Path) -> Result<()> {
             #[cfg(unix)]
             std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
             builder.create(parent).map_err(|e| {
-                Error::failure(format!(
-                    "could not create the folder {} for the ledger: {e}",
-                    parent.display()
-                ))
+                Error::failure(format!("could not create the folder {} for the ledger: {e}", parent.display()))
             })?;
         }
     }
@@ -322,12 +290,7 @@ pub fn create_private(path: &Path) -> Result<()> {
     opts.write(true).create(true).truncate(false);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-    opts.open(path).map_err(|e| {
-        Error::failure(format!(
-            "could not create the ledger {}: {e}",
-            path.display()
-        ))
-    })?;
+    opts.open(path).map_err(|e| Error::failure(format!("could not create the ledger {}: {e}", path.display())))?;
     Ok(())
 }
 
@@ -337,8 +300,7 @@ pub fn create_private_file(path: &Path) -> Result<std::fs::File> {
     opts.write(true).create(true).truncate(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-    opts.open(path)
-        .map_err(|e| Error::failure(format!("could not write {}: {e}", path.display())))
+    opts.open(path).map_err(|e| Error::failure(format!("could not write {}: {e}", path.display())))
 }
 
 fn backup_before_upgrade(conn: &Connection, path: &Path, version: i64) -> Result<()> {
@@ -349,32 +311,20 @@ fn backup_before_upgrade(conn: &Connection, path: &Path, version: i64) -> Result
         return Ok(());
     }
     drop(create_private_file(&backup)?);
-    conn.execute("VACUUM INTO ?1", [backup.to_string_lossy()])
-        .map_err(|e| {
-            Error::failure(format!(
-                "could not back up the ledger to {} before upgrading it: {e}",
-                backup.display()
-            ))
-        })?;
+    conn.execute("VACUUM INTO ?1", [backup.to_string_lossy()]).map_err(|e| {
+        Error::failure(format!("could not back up the ledger to {} before upgrading it: {e}", backup.display()))
+    })?;
     Ok(())
 }
 
 pub fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
     Ok(conn
-        .query_row(
-            "SELECT value FROM settings WHERE key = ?1 ORDER BY id DESC LIMIT 1",
-            [key],
-            |r| r.get(0),
-        )
+        .query_row("SELECT value FROM settings WHERE key = ?1 ORDER BY id DESC LIMIT 1", [key], |r| r.get(0))
         .optional()?)
 }
 
 fn load_agreements(conn: &Connection, only: Option<i64>) -> Result<Vec<Agreement>> {
-    let filter = if only.is_some() {
-        "WHERE a.id = ?1"
-    } else {
-        "WHERE ?1 IS NULL"
-    };
+    let filter = if only.is_some() { "WHERE a.id = ?1" } else { "WHERE ?1 IS NULL" };
     let mut stmt = conn.prepare(&format!(
         "SELECT a.id, a.uuid, a.slug, a.text, a.by_name, a.to_name, a.zone, a.starts, a.ends, a.remind, a.created_at,
                 v.reason, v.voided_at
@@ -398,10 +348,7 @@ fn load_agreements(conn: &Connection, only: Option<i64>) -> Result<Vec<Agreement
                 ends: r.get::<_, Option<i64>>(8)?.map(from_ts),
                 remind: remind.and_then(|s| crate::time::parse_duration(&s).ok()),
                 created_at: from_ts(r.get(10)?),
-                void: voided_at.map(|at| Void {
-                    reason: r.get(11).ok().flatten(),
-                    at: from_ts(at),
-                }),
+                void: voided_at.map(|at| Void { reason: r.get(11).ok().flatten(), at: from_ts(at) }),
                 plan: Plan {
                     zone,
                     starts: from_ts(r.get(7)?),
@@ -412,8 +359,7 @@ fn load_agreements(conn: &Connection, only: Option<i64>) -> Result<Vec<Agreement
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    let index: std::collections::HashMap<i64, usize> =
-        out.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
+    let index: std::collections::HashMap<i64, usize> = out.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
     let mut stmt = conn.prepare(&format!(
         "SELECT id, agreement_id, terms, unit, effective, created_at FROM terms_versions
          WHERE ?1 IS NULL OR agreement_id = ?1 ORDER BY id"
@@ -435,9 +381,8 @@ fn load_agreements(conn: &Connection, only: Option<i64>) -> Result<Vec<Agreement
         };
         let a = &mut out[i];
         let today = NaiveDate::from_ymd_opt(2000, 1, 1).expect("date");
-        let parsed = terms::parse(&text, today).map_err(|e| {
-            Error::failure(format!("the ledger holds terms troth cannot read ({e})"))
-        })?;
+        let parsed = terms::parse(&text, today)
+            .map_err(|e| Error::failure(format!("the ledger holds terms troth cannot read ({e})")))?;
         a.plan.versions.push(Version {
             id,
             terms: parsed.terms,
@@ -451,21 +396,14 @@ fn load_agreements(conn: &Connection, only: Option<i64>) -> Result<Vec<Agreement
          WHERE ?1 IS NULL OR agreement_id = ?1 ORDER BY id",
     )?;
     let rows = stmt.query_map([only], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, i64>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, i64>(3)?,
-            r.get::<_, i64>(4)?,
-        ))
+        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?, r.get::<_, i64>(4)?))
     })?;
     for row in rows {
         let (id, agreement_id, status, effective, created) = row?;
         let Some(&i) = index.get(&agreement_id) else {
             continue;
         };
-        let status = Status::parse(&status)
-            .ok_or_else(|| Error::failure("the ledger holds an unknown status"))?;
+        let status = Status::parse(&status).ok_or_else(|| Error::failure("the ledger holds an unknown status"))?;
         out[i].plan.statuses.push(StatusChange {
             id,
             status,
@@ -477,8 +415,7 @@ fn load_agreements(conn: &Connection, only: Option<i64>) -> Result<Vec<Agreement
     Ok(out)
 }
 
-const ENTRY_SELECT: &str =
-    "SELECT e.id, e.uuid, e.agreement_id, e.outcome, e.at, e.note, e.logged_by, e.logged_at,
+const ENTRY_SELECT: &str = "SELECT e.id, e.uuid, e.agreement_id, e.outcome, e.at, e.note, e.logged_by, e.logged_at,
         v.reason, v.voided_at FROM entries e LEFT JOIN voids v ON v.entry_id = e.id";
 
 fn entry_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
@@ -493,17 +430,13 @@ fn entry_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
         note: r.get(5)?,
         logged_by: r.get(6)?,
         logged_at: from_ts(r.get(7)?),
-        void: voided_at.map(|at| Void {
-            reason: r.get(8).ok().flatten(),
-            at: from_ts(at),
-        }),
+        void: voided_at.map(|at| Void { reason: r.get(8).ok().flatten(), at: from_ts(at) }),
     })
 }
 
 fn load_entries(conn: &Connection, agreement: Option<i64>) -> Result<Vec<Entry>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "{ENTRY_SELECT} WHERE ?1 IS NULL OR e.agreement_id = ?1 ORDER BY e.at, e.id"
-    ))?;
+    let mut stmt =
+        conn.prepare_cached(&format!("{ENTRY_SELECT} WHERE ?1 IS NULL OR e.agreement_id = ?1 ORDER BY e.at, e.id"))?;
     let rows = stmt.query_map([agreement], entry_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -595,25 +528,11 @@ pub mod append {
             "INSERT INTO entries (uuid, agreement_id, outcome, at, note, logged_by, logged_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?
-        .execute(params![
-            uuid,
-            agreement,
-            outcome.name(),
-            ts(at),
-            note,
-            logged_by,
-            ts(logged_at)
-        ])?;
+        .execute(params![uuid, agreement, outcome.name(), ts(at), note, logged_by, ts(logged_at)])?;
         Ok(tx.last_insert_rowid())
     }
 
-    pub fn void_entry(
-        tx: &Transaction<'_>,
-        uuid: &str,
-        entry: i64,
-        reason: Option<&str>,
-        at: Instant,
-    ) -> Result<()> {
+    pub fn void_entry(tx: &Transaction<'_>, uuid: &str, entry: i64, reason: Option<&str>, at: Instant) -> Result<()> {
         tx.execute(
             "INSERT INTO voids (uuid, entry_id, reason, voided_at) VALUES (?1, ?2, ?3, ?4)",
             params![uuid, entry, reason, ts(at)],
@@ -635,13 +554,7 @@ pub mod append {
         Ok(())
     }
 
-    pub fn setting(
-        tx: &Transaction<'_>,
-        uuid: &str,
-        key: &str,
-        value: &str,
-        at: Instant,
-    ) -> Result<()> {
+    pub fn setting(tx: &Transaction<'_>, uuid: &str, key: &str, value: &str, at: Instant) -> Result<()> {
         tx.execute(
             "INSERT INTO settings (uuid, key, value, set_at) VALUES (?1, ?2, ?3, ?4)",
             params![uuid, key, value, ts(at)],

@@ -28,11 +28,7 @@ pub struct TrustParams {
 
 impl Default for TrustParams {
     fn default() -> Self {
-        TrustParams {
-            start: 0.5,
-            gain: 0.05,
-            loss: 0.20,
-        }
+        TrustParams { start: 0.5, gain: 0.05, loss: 0.20 }
     }
 }
 
@@ -63,9 +59,8 @@ impl Settings {
         };
         for row in rows {
             let (key, value) = row?;
-            s.apply(&key, &value).map_err(|e| {
-                Error::failure(format!("the ledger holds a bad setting: {}", e.message))
-            })?;
+            s.apply(&key, &value)
+                .map_err(|e| Error::failure(format!("the ledger holds a bad setting: {}", e.message)))?;
         }
         Ok(s)
     }
@@ -86,9 +81,7 @@ impl Settings {
                     "true" => true,
                     "false" => false,
                     _ => {
-                        return Err(Error::usage(format!(
-                            "remind.private is true or false, not \"{value}\""
-                        )));
+                        return Err(Error::usage(format!("remind.private is true or false, not \"{value}\"")));
                     }
                 }
             }
@@ -127,39 +120,27 @@ impl Settings {
 }
 
 pub fn default_quiet() -> (NaiveTime, NaiveTime) {
-    (
-        NaiveTime::from_hms_opt(22, 0, 0).expect("time"),
-        NaiveTime::from_hms_opt(8, 0, 0).expect("time"),
-    )
+    (NaiveTime::from_hms_opt(22, 0, 0).expect("time"), NaiveTime::from_hms_opt(8, 0, 0).expect("time"))
 }
 
 fn unknown_key(key: &str) -> Error {
-    Error::usage(format!(
-        "unknown setting \"{}\"",
-        crate::time::printable(key)
-    ))
-    .hint(format!("the settings are: {}", KEYS.join(", ")))
+    Error::usage(format!("unknown setting \"{}\"", crate::time::printable(key)))
+        .hint(format!("the settings are: {}", KEYS.join(", ")))
 }
 
 pub fn validate_name(value: &str) -> Result<String> {
     let n = value.trim();
     let count = n.chars().count();
     if count == 0 || count > 60 || n.chars().any(|c| c.is_control()) {
-        return Err(Error::usage(format!(
-            "\"{}\" is not a name troth can use",
-            crate::time::printable(value)
-        ))
-        .hint("a name is 1–60 characters, without control characters"));
+        return Err(Error::usage(format!("\"{}\" is not a name troth can use", crate::time::printable(value)))
+            .hint("a name is 1–60 characters, without control characters"));
     }
     Ok(n.to_string())
 }
 
 fn fraction(key: &str, value: &str, inclusive_zero: bool) -> Result<f64> {
     let v: f64 = value.trim().parse().map_err(|_| {
-        Error::usage(format!(
-            "{key} must be a number between 0 and 1, not \"{}\"",
-            crate::time::printable(value)
-        ))
+        Error::usage(format!("{key} must be a number between 0 and 1, not \"{}\"", crate::time::printable(value)))
     })?;
     let ok = v.is_finite() && v <= 1.0 && if inclusive_zero { v >= 0.0 } else { v > 0.0 };
     if !ok {
@@ -178,11 +159,8 @@ pub fn parse_quiet(value: &str) -> Result<Option<(NaiveTime, NaiveTime)>> {
         return Ok(None);
     }
     let bad = || {
-        Error::usage(format!(
-            "could not read quiet hours \"{}\"",
-            crate::time::printable(value)
-        ))
-        .hint("use HH:MM-HH:MM, e.g. 22:00-08:00, or off")
+        Error::usage(format!("could not read quiet hours \"{}\"", crate::time::printable(value)))
+            .hint("use HH:MM-HH:MM, e.g. 22:00-08:00, or off")
     };
     let (a, b) = v.split_once('-').ok_or_else(bad)?;
     let a = NaiveTime::parse_from_str(a.trim(), "%H:%M").map_err(|_| bad())?;

@@ -1,0 +1,256 @@
+//! Every command, end to end, with the JSON shapes of CLI.md.
+
+use crate::support::{TestEnv, num};
+use serde_json::Value;
+
+fn keys(v: &Value) -> Vec<String> {
+    let mut k: Vec<String> = v.as_object().expect("object").keys().cloned().collect();
+    k.sort();
+    k
+}
+
+fn has_keys(v: &Value, want: &[&str]) {
+    let k = keys(v);
+    for w in want {
+        assert!(k.contains(&w.to_string()), "missing {w} in {v}");
+    }
+}
+
+fn couple() -> TestEnv {
+    let env = TestEnv::berlin();
+    env.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
+    env
+}
+
+#[test]
+fn the_documents_agreements_from_promise_to_json() {
+    let env = couple();
+    let a = env.json(&[
+        "promise",
+        "I will spend 2 weekends each month just with you",
+        "--terms",
+        "2 weekends a month",
+        "--slug",
+        "weekends",
+    ]);
+    has_keys(
+        &a,
+        &[
+            "id", "uuid", "slug", "text", "by", "to", "kind", "terms", "unit", "zone", "starts", "ends", "status",
+            "remind", "trust", "rate", "pending",
+        ],
+    );
+    assert_eq!(a["slug"], "weekends");
+    assert_eq!(a["by"], "Alex");
+    assert_eq!(a["to"], "Sam");
+    assert_eq!(a["kind"], "quota");
+    assert_eq!(a["terms"], "2/month");
+    assert_eq!(a["unit"], "weekends");
+    assert_eq!(a["zone"], "Europe/Berlin");
+    assert_eq!(a["starts"], "2026-11-23T18:00:00+01:00");
+    assert_eq!(a["ends"], Value::Null);
+    assert_eq!(a["status"], "active");
+    assert_eq!(a["remind"], "3d");
+    assert_eq!(num(&a["trust"]), 0.5);
+    assert_eq!(a["rate"], Value::Null);
+    assert_eq!(a["pending"], Value::Null);
+    assert_eq!(a["uuid"].as_str().unwrap().len(), 36);
+
+    let d = env.json(&["promise", "Date night every Friday", "--terms", "every friday at 7pm", "--slug", "date-night"]);
+    assert_eq!(d["kind"], "schedule");
+    assert_eq!(d["terms"], "every fri 19:00");
+    assert_eq!(d["unit"], Value::Null);
+    assert_eq!(d["remind"], "1h");
+    let c = env.json(&["promise", "Call if I'm running late", "--by", "Sam", "--to", "Alex"]);
+    assert_eq!(c["kind"], "standing");
+    assert_eq!(c["terms"], "standing");
+    assert_eq!(c["by"], "Sam");
+    assert_eq!(c["remind"], Value::Null);
+    let s = env.json(&["promise", "Fix the sink", "--terms", "by 2026-12-01 18:00", "--remind", "2h"]);
+    assert_eq!(s["kind"], "deadline");
+    assert_eq!(s["terms"], "by 2026-12-01 18:00");
+    assert_eq!(s["remind"], "2h");
+    assert_eq!(s["slug"], "fix-the-sink");
+
+    let list = env.json(&["list"]);
+    let slugs: Vec<&str> = list.as_array().unwrap().iter().map(|a| a["slug"].as_str().unwrap()).collect();
+    assert_eq!(slugs, ["weekends", "date-night", "call-if-im", "fix-the-sink"]);
+    let table = env.ok(&["list"]);
+    assert!(table.contains("weekends") && table.contains("every fri 19:00"), "{table}");
+    assert!(table.lines().all(|l| l.chars().count() <= 80), "fits 80 columns:\n{table}");
+}
+
+#[test]
+fn slugs_are_made_from_the_text_with_a_number_on_a_clash() {
+    let env = couple();
+    assert_eq!(env.json(&["promise", "Date night"])["slug"], "date-night");
+    assert_eq!(env.json(&["promise", "Date night"])["slug"], "date-night-2");
+    assert_eq!(env.json(&["promise", "2026"])["slug"], "p-2026");
+}
+
+#[test]
+fn kept_broke_excuse_and_log() {
+    let env = couple();
+    env.ok(&["promise", "Date night", "--terms", "every fri 19:00", "--starts", "2026-11-01"]);
+    let k = env.json(&["kept", "date-night", "--at", "2026-11-20 19:30", "--note", "the Thai place"]);
+    has_keys(&k, &["id", "uuid", "agreement", "outcome", "at", "note", "by", "void"]);
+    assert_eq!(k["agreement"], "date-night");
+    assert_eq!(k["outcome"], "kept");
+    assert_eq!(k["at"], "2026-11-20T19:30:00+01:00");
+    assert_eq!(k["note"], "the Thai place");
+    assert_eq!(k["by"], "Alex");
+    assert_eq!(k["void"], false);
+    let b = env.json(&["broken", "date-night", "--at", "2026-11-13"]);
+    assert_eq!(b["outcome"], "broken");
+    assert_eq!(b["at"], "2026-11-13T12:00:00+01:00", "a date alone means 12:00");
+    // Excuse defaults to the next slot still ahead: Friday 27 November.
+    let e = env.json(&["excuse", "date-night", "--note", "you travel"]);
+    assert_eq!(e["outcome"], "excused");
+    assert_eq!(e["at"], "2026-11-27T00:00:00+01:00", "names Friday's slot");
+    let log = env.json(&["log"]);
+    let outcomes: Vec<&str> = log.as_array().unwrap().iter().map(|e| e["outcome"].as_str().unwrap()).collect();
+    assert_eq!(outcomes, ["broken", "kept", "excused"], "time order");
+    let since = env.json(&["log", "--since", "2026-11-14", "--until", "2026-11-20"]);
+    assert_eq!(since.as_array().unwrap().len(), 1, "--since/--until are inclusive days");
+    let human = env.ok(&["kept", "date-night", "--at", "yesterday"]);
+    assert!(human.starts_with("kept  date-night"), "{human}");
+    assert!(human.contains("trust"), "{human}");
+    let broke = env.ok(&["broke", "date-night", "--at", "2026-11-06 20:00"]);
+    assert!(broke.contains("hint:"), "{broke}");
+}
+
+#[test]
+fn void_keeps_everything_visible() {
+    let env = couple();
+    env.ok(&["promise", "Date night", "--terms", "every fri 19:00", "--starts", "2026-11-01"]);
+    let k = env.json(&["kept", "date-night", "--at", "2026-11-20 19:30"]);
+    let id = k["id"].to_string();
+    let v = env.json(&["void", &id, "--reason", "logged the wrong week"]);
+    assert_eq!(v["void"], true);
+    assert_eq!(env.json(&["log"]).as_array().unwrap().len(), 0);
+    let all = env.json(&["log", "--all"]);
+    assert_eq!(all.as_array().unwrap().len(), 1);
+    assert_eq!(all[0]["void"], true);
+    // A void cannot be voided.
+    let err = env.fails(2, &["void", &id]);
+    assert!(err.contains("already void"), "{err}");
+    // A promise entered by mistake.
+    env.ok(&["promise", "Oops", "--terms", "daily"]);
+    let v = env.json(&["void", "--agreement", "oops"]);
+    assert_eq!(v["void"], true);
+    assert_eq!(env.json(&["list"]).as_array().unwrap().len(), 1);
+    assert_eq!(env.json(&["list", "--all"]).as_array().unwrap().len(), 2);
+    env.fails(2, &["kept", "oops"]);
+}
+
+#[test]
+fn amend_takes_effect_at_the_next_slot() {
+    let env = couple();
+    env.ok(&["promise", "Weekends", "--terms", "4/month", "--starts", "2026-09-01"]);
+    // Monthly → weekly from Tuesday 1 December starts Monday 7 December.
+    env.ok(&["amend", "weekends", "--terms", "1/week", "--anyway"]);
+    let a = env.json(&["show", "weekends"]);
+    assert_eq!(a["terms"], "4/month", "terms in force now");
+    assert_eq!(a["pending"]["terms"], "1/week");
+    assert_eq!(a["pending"]["status"], Value::Null);
+    assert_eq!(a["pending"]["from"], "2026-12-07T00:00:00+01:00");
+    // --from before the first possible slot is refused.
+    let err = env.fails(2, &["amend", "weekends", "--terms", "2/month", "--from", "2026-11-25"]);
+    assert!(err.contains("--from"), "{err}");
+    // A later amend replaces the pending one.
+    env.ok(&["amend", "weekends", "--terms", "2 weekends a month", "--from", "2026-12-01"]);
+    let a = env.json(&["show", "weekends"]);
+    assert_eq!(a["pending"]["terms"], "2/month");
+    assert_eq!(a["pending"]["from"], "2026-12-01T00:00:00+01:00");
+    let mut later = TestEnv::berlin();
+    later.dir = env.dir;
+    later.db = env.db.clone();
+    later.set_now("2026-12-02T09:00:00+01:00");
+    let a = later.json(&["show", "weekends"]);
+    assert_eq!(a["terms"], "2/month");
+    assert_eq!(a["unit"], "weekends");
+    assert_eq!(a["pending"], Value::Null);
+}
+
+#[test]
+fn a_deadline_can_be_moved_until_it_is_due() {
+    let env = couple();
+    env.ok(&["promise", "Fix the sink", "--terms", "by 2026-11-28", "--slug", "sink"]);
+    env.ok(&["amend", "sink", "--terms", "by 2026-12-05"]);
+    let a = env.json(&["show", "sink"]);
+    assert_eq!(a["terms"], "by 2026-12-05", "replaced at once");
+    assert_eq!(a["pending"], Value::Null);
+    let due = env.json(&["due", "--within", "30d"]);
+    assert_eq!(due.as_array().unwrap().len(), 1);
+    assert_eq!(due[0]["due"], "2026-12-06T00:00:00+01:00");
+}
+
+#[test]
+fn pause_resume_retire() {
+    let env = couple();
+    env.ok(&["promise", "Gym together", "--terms", "2/week", "--starts", "2026-11-02", "--slug", "gym"]);
+    let p = env.json(&["pause", "gym"]);
+    assert_eq!(p["status"], "active", "takes effect at the next slot boundary");
+    assert_eq!(p["pending"]["status"], "paused");
+    assert_eq!(p["pending"]["from"], "2026-11-30T00:00:00+01:00");
+    env.fails(2, &["pause", "gym"]);
+    env.ok(&["resume", "gym"]);
+    env.fails(2, &["resume", "gym"]);
+    env.ok(&["retire", "gym"]);
+    env.fails(2, &["retire", "gym"]);
+    env.fails(2, &["pause", "gym"]);
+}
+
+#[test]
+fn retired_promises_take_no_entries() {
+    let mut env = couple();
+    env.ok(&["promise", "Fix the sink", "--terms", "by 2026-12-01", "--slug", "sink"]);
+    env.ok(&["retire", "sink"]);
+    assert_eq!(env.json(&["show", "sink"])["status"], "retired");
+    assert_eq!(env.json(&["list"]).as_array().unwrap().len(), 0);
+    assert_eq!(env.json(&["list", "--all"]).as_array().unwrap().len(), 1);
+    env.set_now("2026-11-23T19:00:00+01:00");
+    let err = env.fails(2, &["kept", "sink"]);
+    assert!(err.contains("retired"), "{err}");
+    env.fails(2, &["amend", "sink", "--terms", "by 2026-12-10"]);
+    env.ok(&["void", "--agreement", "sink"]);
+    // The slug is free again.
+    env.ok(&["promise", "Fix the sink properly", "--terms", "by 2026-12-10", "--slug", "sink"]);
+}
+
+#[test]
+fn config_keys_are_validated() {
+    let env = couple();
+    assert_eq!(env.ok(&["config", "me"]).trim(), "Alex");
+    env.ok(&["config", "trust.gain", "0.1"]);
+    assert_eq!(env.ok(&["config", "trust.gain"]).trim(), "0.1");
+    env.ok(&["config", "remind.quiet", "23:00-07:00"]);
+    env.ok(&["config", "remind.private", "true"]);
+    let all = env.json(&["config"]);
+    assert_eq!(all["remind.private"], true);
+    assert_eq!(all["remind.quiet"], "23:00-07:00");
+    assert_eq!(all["zone"], "Europe/Berlin");
+    env.fails(2, &["config", "trust.gain", "1.5"]);
+    env.fails(2, &["config", "trust.loss", "lots"]);
+    env.fails(2, &["config", "remind.private", "maybe"]);
+    env.fails(2, &["config", "remind.quiet", "late"]);
+    env.fails(2, &["config", "zone", "Mars/Olympus"]);
+    env.fails(2, &["config", "colour", "blue"]);
+}
+
+#[test]
+fn names_default_to_me_and_partner_until_init() {
+    let env = TestEnv::berlin();
+    let a = env.json(&["promise", "Date night", "--terms", "weekly"]);
+    assert_eq!(a["by"], "me");
+    assert_eq!(a["to"], "partner");
+}
+
+#[test]
+fn completions_and_man_page() {
+    let env = TestEnv::berlin();
+    let bash = env.ok(&["completions", "bash"]);
+    assert!(bash.contains("troth"), "{bash}");
+    let man = env.ok(&["man"]);
+    assert!(man.contains(".TH troth"), "{}", &man[..200.min(man.len())]);
+}

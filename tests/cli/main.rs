@@ -1,0 +1,10 @@
+//! The integration tests: the real binary against a real SQLite ledger in a
+//! temp dir, with a fixed clock (`TROTH_NOW`) and zone (`TZ`). One binary with
+//! modules, so it links once.
+
+mod commands;
+mod errors;
+mod numbers;
+mod slots;
+mod storage;
+mod support;

@@ -1,0 +1,154 @@
+//! TestEnv: a private folder, a cleared environment, a fixed clock and zone.
+
+use assert_cmd::prelude::*;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::process::Output;
+use tempfile::TempDir;
+
+pub struct TestEnv {
+    pub dir: TempDir,
+    pub db: PathBuf,
+    pub tz: String,
+    pub now: String,
+    pub extra: Vec<(String, String)>,
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl TestEnv {
+    pub fn new(tz: &str, now: &str) -> TestEnv {
+        let dir = tempfile::Builder::new().prefix("troth-test").tempdir_in(env_tmp()).expect("temp dir");
+        let db = dir.path().join("ledger").join("troth.db");
+        TestEnv { dir, db, tz: tz.into(), now: now.into(), extra: Vec::new() }
+    }
+
+    /// Berlin, Monday 23 November 2026, 18:00.
+    pub fn berlin() -> TestEnv {
+        TestEnv::new("Europe/Berlin", "2026-11-23T18:00:00+01:00")
+    }
+
+    pub fn set_now(&mut self, now: &str) -> &mut Self {
+        self.now = now.into();
+        self
+    }
+
+    pub fn command(&self) -> Command {
+        let mut c = Command::cargo_bin("troth").expect("binary");
+        c.env_clear()
+            .env("HOME", self.dir.path().join("home"))
+            .env("XDG_DATA_HOME", self.dir.path().join("data"))
+            .env("TZ", &self.tz)
+            .env("TROTH_NOW", &self.now)
+            .env("TROTH_DB", &self.db)
+            .env("NO_COLOR", "1");
+        for (k, v) in &self.extra {
+            c.env(k, v);
+        }
+        c
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        let out: Output = self.command().args(args).output().expect("run troth");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Run and expect success; returns stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let r = self.run(args);
+        assert_eq!(r.code, 0, "troth {args:?} failed:\nstdout: {}\nstderr: {}", r.stdout, r.stderr);
+        r.stdout
+    }
+
+    pub fn json(&self, args: &[&str]) -> Value {
+        let mut a: Vec<&str> = args.to_vec();
+        a.push("--json");
+        let out = self.ok(&a);
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("troth {args:?} printed no JSON ({e}):\n{out}"))
+    }
+
+    /// Run and expect failure with `code`, one `error:` line first, and the
+    /// ledger's content unchanged. Returns stderr.
+    pub fn fails(&self, code: i32, args: &[&str]) -> String {
+        let before = self.dump();
+        let r = self.run(args);
+        assert_eq!(r.code, code, "troth {args:?}: expected exit {code}\nstdout: {}\nstderr: {}", r.stdout, r.stderr);
+        assert!(r.stderr.starts_with("error: "), "troth {args:?}: stderr should start with `error: `:\n{}", r.stderr);
+        assert_eq!(r.stderr.lines().filter(|l| l.starts_with("error: ")).count(), 1, "one error line:\n{}", r.stderr);
+        for line in r.stderr.lines().skip(1) {
+            assert!(line.starts_with("hint: "), "only hint lines may follow: {line}");
+        }
+        assert!(r.stdout.is_empty(), "nothing on stdout on failure: {}", r.stdout);
+        assert_eq!(before, self.dump(), "troth {args:?} changed the ledger");
+        r.stderr
+    }
+
+    /// The ledger's content, table by table (not its bytes: SQLite may
+    /// rewrite pages without changing content). Empty when there is no ledger.
+    pub fn dump(&self) -> String {
+        dump(&self.db)
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+}
+
+pub fn dump(db: &Path) -> String {
+    if !db.exists() {
+        return String::new();
+    }
+    let conn = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).expect("open");
+    let mut out = String::new();
+    let tables: Vec<String> = match conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect::<Result<_, _>>())
+    {
+        Ok(t) => t,
+        // Not a database: its bytes are its content.
+        Err(_) => return format!("{:?}", std::fs::read(db).unwrap()),
+    };
+    for t in tables {
+        out.push_str(&format!("== {t}\n"));
+        let mut stmt = conn.prepare(&format!("SELECT * FROM \"{t}\" ORDER BY 1")).unwrap();
+        let n = stmt.column_count();
+        let rows = stmt
+            .query_map([], |r| {
+                let mut cells = Vec::new();
+                for i in 0..n {
+                    let v: rusqlite::types::Value = r.get(i)?;
+                    cells.push(format!("{v:?}"));
+                }
+                Ok(cells.join("|"))
+            })
+            .unwrap();
+        for row in rows {
+            out.push_str(&row.unwrap());
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Tests run on a real disk where possible (TMPDIR may be tmpfs).
+fn env_tmp() -> PathBuf {
+    std::env::temp_dir()
+}
+
+/// Round to 4 places, as troth's JSON does.
+pub fn r4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+pub fn num(v: &Value) -> f64 {
+    v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
+}
