@@ -412,10 +412,10 @@ pub fn parse(input: &str, today: NaiveDate) -> Result<Parsed, String> {
     }
 
     // Quota: "daily", "2/month", "2 a month", "2 weekends a month", "twice a week".
-    if let [adverb] = words.as_slice() {
-        if let Some(period) = Period::adverb(adverb) {
-            return plain(Terms::Quota { count: 1, period });
-        }
+    if let [adverb] = words.as_slice()
+        && let Some(period) = Period::adverb(adverb)
+    {
+        return plain(Terms::Quota { count: 1, period });
     }
     let (count_word, rest): (&str, Vec<&str>) = match first.split_once('/') {
         Some((n, p)) if !p.is_empty() => {

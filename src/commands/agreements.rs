@@ -23,10 +23,10 @@ pub fn init(ctx: &Ctx, ledger: &mut Ledger, a: InitArgs, out: &mut dyn Write) ->
     let tx = ledger.write()?;
     for (key, value) in [("me", me.clone()), ("partner", partner.clone()), ("zone", zone.map(|z| z.name().to_string()))]
     {
-        if let Some(v) = value {
-            if crate::ledger::setting(&tx, key)?.as_deref() != Some(v.as_str()) {
-                append::setting(&tx, &new_uuid(), key, &v, ctx.now)?;
-            }
+        if let Some(v) = value
+            && crate::ledger::setting(&tx, key)?.as_deref() != Some(v.as_str())
+        {
+            append::setting(&tx, &new_uuid(), key, &v, ctx.now)?;
         }
     }
     tx.commit()?;
@@ -102,25 +102,25 @@ pub fn promise(ctx: &Ctx, ledger: &mut Ledger, a: PromiseArgs, out: &mut dyn Wri
         None => ctx.now,
     };
     let ends = a.ends.as_deref().map(|s| when(s, ctx, zone, DateMeaning::End, "--ends")).transpose()?;
-    if let Some(e) = ends {
-        if e <= starts {
-            return Err(Error::usage(format!(
-                "--ends ({}) is not after the promise starts ({})",
-                rfc3339(e, zone),
-                rfc3339(starts, zone)
-            )));
-        }
+    if let Some(e) = ends
+        && e <= starts
+    {
+        return Err(Error::usage(format!(
+            "--ends ({}) is not after the promise starts ({})",
+            rfc3339(e, zone),
+            rfc3339(starts, zone)
+        )));
     }
     let parsed = parse_terms(a.terms.as_deref().unwrap_or("standing"), zone, ctx.now)?;
-    if let Some(due) = slots::due_of_deadline(&parsed.terms, zone) {
-        if due <= starts {
-            return Err(Error::usage(format!(
-                "the deadline {} is not after the promise starts ({})",
-                rfc3339(due, zone),
-                rfc3339(starts, zone)
-            ))
-            .hint("choose a later date, or --starts earlier if it was promised before"));
-        }
+    if let Some(due) = slots::due_of_deadline(&parsed.terms, zone)
+        && due <= starts
+    {
+        return Err(Error::usage(format!(
+            "the deadline {} is not after the promise starts ({})",
+            rfc3339(due, zone),
+            rfc3339(starts, zone)
+        ))
+        .hint("choose a later date, or --starts earlier if it was promised before"));
     }
     let remind = a
         .remind
@@ -497,35 +497,35 @@ pub fn amend(ctx: &Ctx, ledger: &mut Ledger, a: AmendArgs, out: &mut dyn Write) 
             slots::first_start(&parsed.terms, x.zone, base)
         }
     };
-    if let Some(due) = slots::due_of_deadline(&parsed.terms, x.zone) {
-        if due <= effective.max(x.starts) || due <= ctx.now {
-            return Err(Error::usage(format!("the new deadline {} has already passed", rfc3339(due, x.zone)))
-                .hint("choose a due time that is still ahead"));
-        }
+    if let Some(due) = slots::due_of_deadline(&parsed.terms, x.zone)
+        && (due <= effective.max(x.starts) || due <= ctx.now)
+    {
+        return Err(Error::usage(format!("the new deadline {} has already passed", rfc3339(due, x.zone)))
+            .hint("choose a due time that is still ahead"));
     }
     if !a.anyway && parsed.terms.load() > current.terms.load() {
         let entries = ledger.entries(None)?;
         let book = Book::new(&agreements, &entries, ctx.now, ctx.now);
-        if let Some(item) = book.get(x.id) {
-            if let Some(j) = trust::judge(item.agreement, &item.analysis, ctx.now, 8, ctx.settings.threshold) {
-                let supported = j.suggested.map(|t| t.load()).unwrap_or(0.0);
-                if j.overpromised && parsed.terms.load() > supported + 1e-9 {
-                    let mut err = Error::usage(format!(
-                        "{}'s record for {}: promised {}, delivered {} over the last {} slots ({})",
-                        x.by,
-                        x.slug,
-                        j.promised,
-                        j.delivered,
-                        j.slots,
-                        percent(j.rate)
-                    ));
-                    err = err.hint(format!(
-                        "{} looks like more than the record supports{}",
-                        parsed.terms,
-                        j.suggested.map(|t| format!("; {t} does")).unwrap_or_default()
-                    ));
-                    return Err(err.hint("promise it anyway with --anyway, or choose terms you can keep"));
-                }
+        if let Some(item) = book.get(x.id)
+            && let Some(j) = trust::judge(item.agreement, &item.analysis, ctx.now, 8, ctx.settings.threshold)
+        {
+            let supported = j.suggested.map(|t| t.load()).unwrap_or(0.0);
+            if j.overpromised && parsed.terms.load() > supported + 1e-9 {
+                let mut err = Error::usage(format!(
+                    "{}'s record for {}: promised {}, delivered {} over the last {} slots ({})",
+                    x.by,
+                    x.slug,
+                    j.promised,
+                    j.delivered,
+                    j.slots,
+                    percent(j.rate)
+                ));
+                err = err.hint(format!(
+                    "{} looks like more than the record supports{}",
+                    parsed.terms,
+                    j.suggested.map(|t| format!("; {t} does")).unwrap_or_default()
+                ));
+                return Err(err.hint("promise it anyway with --anyway, or choose terms you can keep"));
             }
         }
         if let Some(record) = overpromised_record(ctx, &book, &x.by) {

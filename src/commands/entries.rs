@@ -30,23 +30,23 @@ fn check_open(x: &Agreement, at: Instant, now: Instant) -> Result<()> {
         ))
         .hint("use --at with a time on or after the start"));
     }
-    if let Some(e) = x.ends {
-        if at >= e {
-            return Err(Error::usage(format!(
-                "{} ended at {}; it takes no entries after that",
-                x.slug,
-                rfc3339(e, x.zone)
-            )));
-        }
+    if let Some(e) = x.ends
+        && at >= e
+    {
+        return Err(Error::usage(format!(
+            "{} ended at {}; it takes no entries after that",
+            x.slug,
+            rfc3339(e, x.zone)
+        )));
     }
-    if let Some(r) = x.plan.retired_from() {
-        if at >= r {
-            return Err(Error::usage(format!(
-                "{} is retired from {}; it takes no entries after that",
-                x.slug,
-                rfc3339(r, x.zone)
-            )));
-        }
+    if let Some(r) = x.plan.retired_from()
+        && at >= r
+    {
+        return Err(Error::usage(format!(
+            "{} is retired from {}; it takes no entries after that",
+            x.slug,
+            rfc3339(r, x.zone)
+        )));
     }
     Ok(())
 }

@@ -1,23 +1,366 @@
-//! Reminders: `troth remind` (DESIGN.md §6).
+//! Reminders (DESIGN.md §6): one desktop notification per open slot with
+//! units remaining, once its notification time has come.
+//!
+//! Exactly once: a slot (agreement, start) is claimed in an IMMEDIATE
+//! transaction before anything is sent, so two runs never both send it; the
+//! outcome is recorded after. A failed send is recorded and retried on the next
+//! run. The one window in which a reminder can repeat is a crash between the
+//! send and the record: the claim then has no outcome, and after
+//! `CLAIM_LEASE` another run takes it again.
 
-use super::Ctx;
+use super::{Book, Ctx, remind_lead, write_json};
 use crate::cli::RemindArgs;
 use crate::error::{Error, Result};
-use crate::ledger::Ledger;
+use crate::ledger::{Agreement, Ledger, from_ts, new_uuid, ts};
+use crate::notify::{Desktop, Note, Notifier};
+use crate::terms::Terms;
+use crate::time::{Instant, human_datetime, local, local_date, resolve_local};
+use crate::trust::SlotTally;
+use chrono::{Duration, NaiveTime};
+use chrono_tz::Tz;
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use serde_json::json;
 use std::io::Write;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// A claim with no recorded outcome is taken to be in flight for this long.
+const CLAIM_LEASE: Duration = Duration::minutes(10);
+/// `--watch` wakes at least this often, so a laptop back from suspend catches up.
+const WATCH_MAX_SLEEP: std::time::Duration = std::time::Duration::from_secs(300);
 
 pub fn systemd(out: &mut dyn Write) -> Result<()> {
+    let exe = std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_else(|_| "troth".into());
     writeln!(
         out,
-        "# ~/.config/systemd/user/troth-remind.service\n[Unit]\nDescription=troth reminders\n\n[Service]\nType=oneshot\nExecStart=%h/.cargo/bin/troth remind\n"
-    )?;
-    writeln!(
-        out,
-        "# ~/.config/systemd/user/troth-remind.timer\n[Unit]\nDescription=Run troth reminders every 5 minutes\n\n[Timer]\nOnBootSec=1min\nOnUnitActiveSec=5min\nPersistent=true\n\n[Install]\nWantedBy=timers.target"
+        "# ~/.config/systemd/user/troth-remind.service
+[Unit]
+Description=troth: desktop reminders for promises that fall due
+
+[Service]
+Type=oneshot
+ExecStart={exe} remind
+
+# ~/.config/systemd/user/troth-remind.timer
+[Unit]
+Description=Run troth reminders every 5 minutes
+
+[Timer]
+OnBootSec=1min
+OnUnitActiveSec=5min
+Persistent=true
+
+[Install]
+WantedBy=timers.target
+
+# Install: save the two units above, then
+#   systemctl --user daemon-reload && systemctl --user enable --now troth-remind.timer"
     )?;
     Ok(())
 }
 
-pub fn run(_ctx: &Ctx, _ledger: &mut Ledger, _a: RemindArgs, _out: &mut dyn Write) -> Result<()> {
-    Err(Error::failure("reminders are not built yet"))
+/// One reminder that is due to be sent.
+#[derive(Clone, Debug)]
+pub struct Pending {
+    pub agreement_id: i64,
+    pub slot_start: Instant,
+    pub notify_at: Instant,
+    pub note: Note,
+    pub slug: String,
+}
+
+fn in_quiet(t: NaiveTime, (from, until): (NaiveTime, NaiveTime)) -> bool {
+    if from == until {
+        false
+    } else if from < until {
+        from <= t && t < until
+    } else {
+        t >= from || t < until
+    }
+}
+
+/// The first instant at or after `t` outside quiet hours (in the home zone).
+pub fn out_of_quiet(t: Instant, home: Tz, quiet: Option<(NaiveTime, NaiveTime)>) -> Instant {
+    let Some(q) = quiet else { return t };
+    let l = local(home, t);
+    if !in_quiet(l.time(), q) {
+        return t;
+    }
+    let mut end = l.date().and_time(q.1);
+    if end <= l {
+        end += Duration::days(1);
+    }
+    resolve_local(home, end)
+}
+
+/// When a slot's reminder is due: lead before its due time (a quota's end),
+/// never before the slot starts, never in quiet hours.
+pub fn notify_time(a: &Agreement, s: &SlotTally, home: Tz, quiet: Option<(NaiveTime, NaiveTime)>) -> Option<Instant> {
+    let lead = remind_lead(a, &s.slot.terms)?;
+    let base = match s.slot.terms {
+        Terms::Quota { .. } => s.slot.end,
+        _ => s.slot.due,
+    };
+    Some(out_of_quiet(lead.before(a.zone, base).max(s.slot.start), home, quiet))
+}
+
+/// "tonight 19:00", "tomorrow 18:00", "Fri 27 Nov 19:00".
+fn when_words(t: Instant, zone: Tz, now: Instant) -> String {
+    let days = (local_date(zone, t) - local_date(zone, now)).num_days();
+    let hm = t.with_timezone(&zone).format("%H:%M");
+    match days {
+        0 => format!("today {hm}"),
+        1 => format!("tomorrow {hm}"),
+        -1 => format!("yesterday {hm}"),
+        _ => human_datetime(t, zone, now),
+    }
+}
+
+fn note_for(a: &Agreement, s: &SlotTally, now: Instant, private: bool) -> Note {
+    let unit = a.plan.version_at(s.slot.start).1.unit;
+    let body = match s.slot.terms {
+        Terms::Quota { period, .. } => {
+            let ends = s.slot.end - Duration::seconds(1);
+            let days = (local_date(a.zone, ends) - local_date(a.zone, now)).num_days();
+            let when = match days {
+                0 => "today".to_string(),
+                1 => "tomorrow".to_string(),
+                d => format!("in {d} days"),
+            };
+            format!(
+                "{} of {} {} left, the {} ends {when}",
+                s.remaining,
+                s.promised,
+                super::unit_word(unit.as_deref(), s.promised),
+                period.name()
+            )
+        }
+        _ if s.slot.due <= now => format!("overdue since {}", when_words(s.slot.due, a.zone, now)),
+        _ => format!("due {}", when_words(s.slot.due, a.zone, now)),
+    };
+    if private {
+        Note { summary: "A promise is due".into(), body }
+    } else {
+        Note { summary: a.text.clone(), body: format!("{} — {body}", a.slug) }
+    }
+}
+
+/// Every reminder whose time has come (`due_now`) and the next time one will.
+pub fn plan(ctx: &Ctx, ledger: &Ledger, all: bool) -> Result<(Vec<Pending>, Option<Instant>)> {
+    let agreements = ledger.agreements()?;
+    let entries = ledger.entries(None)?;
+    let horizon = ctx.now + Duration::days(400);
+    let book = Book::new(&agreements, &entries, ctx.now, horizon);
+    let me = ctx.settings.me.clone();
+    let mut due_now = Vec::new();
+    let mut next: Option<Instant> = None;
+    let sent = sent_or_in_flight(ledger, ctx.now)?;
+    for item in &book.items {
+        let a = item.agreement;
+        if !all && me.as_deref().is_some_and(|m| a.by != m) {
+            continue;
+        }
+        for s in item.analysis.slots.iter().filter(|s| !s.closed && s.remaining > 0) {
+            let Some(at) = notify_time(a, s, ctx.settings.zone, ctx.settings.quiet) else { continue };
+            if sent.contains(&(a.id, ts(s.slot.start))) {
+                continue;
+            }
+            if at <= ctx.now {
+                due_now.push(Pending {
+                    agreement_id: a.id,
+                    slot_start: s.slot.start,
+                    notify_at: at,
+                    note: note_for(a, s, ctx.now, ctx.settings.private),
+                    slug: a.slug.clone(),
+                });
+            } else {
+                next = Some(next.map_or(at, |n: Instant| n.min(at)));
+            }
+        }
+    }
+    // Quiet hours hold back even what is overdue.
+    if out_of_quiet(ctx.now, ctx.settings.zone, ctx.settings.quiet) != ctx.now {
+        let wake = out_of_quiet(ctx.now, ctx.settings.zone, ctx.settings.quiet);
+        if !due_now.is_empty() {
+            next = Some(next.map_or(wake, |n| n.min(wake)));
+        }
+        due_now.clear();
+    }
+    due_now.sort_by_key(|p| (p.notify_at, p.agreement_id));
+    Ok((due_now, next))
+}
+
+/// Slots already reminded, or claimed by a run still within its lease.
+fn sent_or_in_flight(ledger: &Ledger, now: Instant) -> Result<std::collections::HashSet<(i64, i64)>> {
+    let mut stmt = ledger.conn.prepare(
+        "SELECT c.agreement_id, c.slot_start FROM reminder_claims c
+         LEFT JOIN reminder_results r ON r.claim_id = c.id
+         WHERE r.outcome = 'sent' OR (r.outcome IS NULL AND c.claimed_at > ?1)",
+    )?;
+    let rows = stmt.query_map([ts(now - CLAIM_LEASE)], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Claim a slot atomically: None when it is already sent or in flight.
+fn claim(ledger: &mut Ledger, p: &Pending, now: Instant) -> Result<Option<i64>> {
+    let tx = ledger.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let taken: Option<i64> = tx
+        .query_row(
+            "SELECT c.id FROM reminder_claims c LEFT JOIN reminder_results r ON r.claim_id = c.id
+             WHERE c.agreement_id = ?1 AND c.slot_start = ?2
+               AND (r.outcome = 'sent' OR (r.outcome IS NULL AND c.claimed_at > ?3)) LIMIT 1",
+            params![p.agreement_id, ts(p.slot_start), ts(now - CLAIM_LEASE)],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if taken.is_some() {
+        return Ok(None);
+    }
+    tx.execute(
+        "INSERT INTO reminder_claims (uuid, agreement_id, slot_start, claimed_at) VALUES (?1, ?2, ?3, ?4)",
+        params![new_uuid(), p.agreement_id, ts(p.slot_start), ts(now)],
+    )?;
+    let id = tx.last_insert_rowid();
+    tx.commit()?;
+    Ok(Some(id))
+}
+
+fn record(ledger: &mut Ledger, claim: i64, outcome: &str, detail: Option<&str>, now: Instant) -> Result<()> {
+    let tx = ledger.write()?;
+    tx.execute(
+        "INSERT INTO reminder_results (uuid, claim_id, outcome, detail, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![new_uuid(), claim, outcome, detail.map(|d| d.chars().take(4000).collect::<String>()), ts(now)],
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+fn no_server(detail: &str) -> Error {
+    Error::failure(format!("could not reach a notification server: {detail}"))
+        .hint("reminders need a desktop session (a D-Bus session bus and a notification daemon)")
+        .hint("nothing was recorded as sent; it will be tried again on the next run — `troth remind --systemd` sets up a timer")
+}
+
+/// Send what is due. Returns what was sent; stops at the first failed send.
+pub fn send_due(ctx: &Ctx, ledger: &mut Ledger, notifier: &dyn Notifier, all: bool) -> Result<Vec<Pending>> {
+    let (due, _) = plan(ctx, ledger, all)?;
+    let mut sent = Vec::new();
+    for p in due {
+        let Some(claim_id) = claim(ledger, &p, ctx.now)? else { continue };
+        match notifier.send(&p.note) {
+            Ok(()) => {
+                record(ledger, claim_id, "sent", None, ctx.now)?;
+                sent.push(p);
+            }
+            Err(detail) => {
+                record(ledger, claim_id, "failed", Some(&detail), ctx.now)?;
+                return Err(no_server(&detail));
+            }
+        }
+    }
+    Ok(sent)
+}
+
+pub fn run(ctx: &Ctx, ledger: &mut Ledger, a: RemindArgs, out: &mut dyn Write) -> Result<()> {
+    if a.dry_run {
+        let (due, next) = plan(ctx, ledger, a.all)?;
+        if ctx.env.json {
+            let v: Vec<_> = due
+                .iter()
+                .map(|p| json!({"slug": p.slug, "summary": p.note.summary, "body": p.note.body, "slot_start": crate::time::rfc3339(p.slot_start, ctx.settings.zone)}))
+                .collect();
+            return write_json(out, &serde_json::Value::Array(v));
+        }
+        for p in &due {
+            writeln!(out, "would remind  {} — {}", p.note.summary, p.note.body)?;
+        }
+        if due.is_empty() {
+            match next {
+                Some(t) => writeln!(
+                    out,
+                    "Nothing to remind about now; the next reminder is due {}.",
+                    human_datetime(t, ctx.settings.zone, ctx.now)
+                )?,
+                None => writeln!(out, "Nothing to remind about.")?,
+            }
+        }
+        return Ok(());
+    }
+    if a.watch {
+        return watch(ctx, ledger, a.all, out);
+    }
+    let sent = send_due(ctx, ledger, &Desktop, a.all)?;
+    if ctx.env.json {
+        let v: Vec<_> =
+            sent.iter().map(|p| json!({"slug": p.slug, "summary": p.note.summary, "body": p.note.body})).collect();
+        return write_json(out, &serde_json::Value::Array(v));
+    }
+    for p in &sent {
+        writeln!(out, "reminded  {}: {}", p.note.summary, p.note.body)?;
+    }
+    Ok(())
+}
+
+/// Stay running: send each reminder when its time comes. Sleeps until the
+/// next notification time, a change to the ledger, or 5 minutes at most.
+fn watch(ctx: &Ctx, ledger: &mut Ledger, all: bool, out: &mut dyn Write) -> Result<()> {
+    let stop = Arc::new(AtomicBool::new(false));
+    for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        signal_hook::flag::register(sig, Arc::clone(&stop))
+            .map_err(|e| Error::failure(format!("could not listen for signals: {e}")))?;
+    }
+    let started = std::time::Instant::now();
+    let clock_start = ctx.now;
+    let now = || clock_start + Duration::from_std(started.elapsed()).unwrap_or_default();
+    let poll = std::time::Duration::from_millis(500);
+    while !stop.load(Ordering::Relaxed) {
+        let settings = ledger.settings()?;
+        let tick = Ctx { env: ctx.env, settings, now: from_ts(ts(now())) };
+        match send_due(&tick, ledger, &Desktop, all) {
+            Ok(sent) => {
+                for p in &sent {
+                    writeln!(out, "reminded  {}: {}", p.note.summary, p.note.body)?;
+                }
+                out.flush()?;
+            }
+            Err(e) => {
+                let mut err = std::io::stderr();
+                let _ = writeln!(err, "error: {}", e.message);
+            }
+        }
+        let (_, next) = plan(&tick, ledger, all)?;
+        let until_next = next
+            .map(|t| (t - tick.now).to_std().unwrap_or_default() + std::time::Duration::from_millis(200))
+            .unwrap_or(WATCH_MAX_SLEEP)
+            .min(WATCH_MAX_SLEEP);
+        let version: i64 = ledger.conn.pragma_query_value(None, "data_version", |r| r.get(0))?;
+        let slept = std::time::Instant::now();
+        while slept.elapsed() < until_next && !stop.load(Ordering::Relaxed) {
+            std::thread::sleep(poll.min(until_next.saturating_sub(slept.elapsed())));
+            let v: i64 = ledger.conn.pragma_query_value(None, "data_version", |r| r.get(0))?;
+            if v != version {
+                break;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quiet_hours_wrap_midnight() {
+        let q = (NaiveTime::from_hms_opt(22, 0, 0).unwrap(), NaiveTime::from_hms_opt(8, 0, 0).unwrap());
+        assert!(in_quiet(NaiveTime::from_hms_opt(3, 0, 0).unwrap(), q));
+        assert!(in_quiet(NaiveTime::from_hms_opt(22, 0, 0).unwrap(), q));
+        assert!(!in_quiet(NaiveTime::from_hms_opt(8, 0, 0).unwrap(), q));
+        assert!(!in_quiet(NaiveTime::from_hms_opt(18, 0, 0).unwrap(), q));
+        let z: Tz = "Europe/Berlin".parse().unwrap();
+        let t = crate::time::parse_rfc3339("2026-11-23T23:30:00+01:00").unwrap();
+        assert_eq!(crate::time::rfc3339(out_of_quiet(t, z, Some(q)), z), "2026-11-24T08:00:00+01:00");
+        let t = crate::time::parse_rfc3339("2026-11-24T03:00:00+01:00").unwrap();
+        assert_eq!(crate::time::rfc3339(out_of_quiet(t, z, Some(q)), z), "2026-11-24T08:00:00+01:00");
+    }
 }

@@ -20,19 +20,17 @@ fn load(ledger: &Ledger) -> Result<(Vec<Agreement>, Vec<crate::ledger::Entry>)> 
 }
 
 fn check_person(agreements: &[Agreement], by: Option<&str>) -> Result<()> {
-    if let Some(b) = by {
-        if !agreements.iter().any(|a| a.by == b) {
-            let mut names: Vec<&str> = agreements.iter().map(|a| a.by.as_str()).collect();
-            names.sort();
-            names.dedup();
-            return Err(Error::usage(format!("no promises are by \"{}\"", time::printable(b))).hint(
-                if names.is_empty() {
-                    "no promises yet".to_string()
-                } else {
-                    format!("promises are by: {}", names.join(", "))
-                },
-            ));
-        }
+    if let Some(b) = by
+        && !agreements.iter().any(|a| a.by == b)
+    {
+        let mut names: Vec<&str> = agreements.iter().map(|a| a.by.as_str()).collect();
+        names.sort();
+        names.dedup();
+        return Err(Error::usage(format!("no promises are by \"{}\"", time::printable(b))).hint(if names.is_empty() {
+            "no promises yet".to_string()
+        } else {
+            format!("promises are by: {}", names.join(", "))
+        }));
     }
     Ok(())
 }

@@ -9,7 +9,7 @@
 mod migrate;
 pub mod settings;
 
-pub use migrate::{LATEST_VERSION, MIGRATIONS};
+pub use migrate::LATEST_VERSION;
 pub use settings::Settings;
 
 use crate::error::{Error, Result};
@@ -275,16 +275,16 @@ fn check_private(_path: &Path) -> Result<()> {
 
 /// Create the ledger file (and any folders troth has to make) private to the user.
 pub fn create_private(path: &Path) -> Result<()> {
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        if !parent.exists() {
-            let mut builder = std::fs::DirBuilder::new();
-            builder.recursive(true);
-            #[cfg(unix)]
-            std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-            builder.create(parent).map_err(|e| {
-                Error::failure(format!("could not create the folder {} for the ledger: {e}", parent.display()))
-            })?;
-        }
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
+        && !parent.exists()
+    {
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(parent).map_err(|e| {
+            Error::failure(format!("could not create the folder {} for the ledger: {e}", parent.display()))
+        })?;
     }
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true).create(true).truncate(false);
@@ -360,10 +360,10 @@ fn load_agreements(conn: &Connection, only: Option<i64>) -> Result<Vec<Agreement
         })?
         .collect::<rusqlite::Result<_>>()?;
     let index: std::collections::HashMap<i64, usize> = out.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
-    let mut stmt = conn.prepare(&format!(
+    let mut stmt = conn.prepare(
         "SELECT id, agreement_id, terms, unit, effective, created_at FROM terms_versions
-         WHERE ?1 IS NULL OR agreement_id = ?1 ORDER BY id"
-    ))?;
+         WHERE ?1 IS NULL OR agreement_id = ?1 ORDER BY id",
+    )?;
     let rows = stmt.query_map([only], |r| {
         Ok((
             r.get::<_, i64>(0)?,

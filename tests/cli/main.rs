@@ -2,9 +2,11 @@
 //! temp dir, with a fixed clock (`TROTH_NOW`) and zone (`TZ`). One binary with
 //! modules, so it links once.
 
+mod bus;
 mod commands;
 mod errors;
 mod numbers;
+mod remind;
 mod slots;
 mod storage;
 mod support;

@@ -1,0 +1,236 @@
+//! Reminders over a real D-Bus bus to a real notification server (bus.rs).
+
+use crate::bus::{Bus, NotificationServer};
+use crate::support::TestEnv;
+
+struct Setup {
+    env: TestEnv,
+    server: NotificationServer,
+    _bus: Bus,
+}
+
+/// Berlin, Friday 27 November 2026 at `time`, Alex & Sam, a private bus.
+fn setup(now: &str) -> Setup {
+    let bus = Bus::start();
+    let server = NotificationServer::start(&bus);
+    let mut env = TestEnv::new("Europe/Berlin", now);
+    env.extra.push(("DBUS_SESSION_BUS_ADDRESS".into(), bus.address.clone()));
+    env.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
+    Setup { env, server, _bus: bus }
+}
+
+fn results(env: &TestEnv) -> Vec<String> {
+    let c = rusqlite::Connection::open(&env.db).unwrap();
+    let mut stmt = c.prepare("SELECT outcome FROM reminder_results ORDER BY id").unwrap();
+    stmt.query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap()
+}
+
+#[test]
+fn a_schedule_is_reminded_an_hour_before_exactly_once() {
+    let mut s = setup("2026-11-27T17:00:00+01:00");
+    s.env.ok(&[
+        "promise",
+        "Date night every Friday",
+        "--terms",
+        "every fri 19:00",
+        "--slug",
+        "date-night",
+        "--starts",
+        "2026-11-01",
+    ]);
+    s.env.ok(&["remind"]);
+    assert_eq!(s.server.count(), 0, "17:00 is before 18:00");
+    s.env.set_now("2026-11-27T18:00:00+01:00");
+    let out = s.env.ok(&["remind"]);
+    assert!(out.contains("date-night"), "{out}");
+    let got = s.server.all();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].app_name, "troth");
+    assert_eq!(got[0].summary, "Date night every Friday");
+    assert_eq!(got[0].body, "date-night — due today 19:00");
+    s.env.ok(&["remind"]);
+    s.env.set_now("2026-11-27T18:30:00+01:00");
+    s.env.ok(&["remind"]);
+    assert_eq!(s.server.count(), 1, "exactly once across runs");
+    assert_eq!(results(&s.env), ["sent"]);
+}
+
+#[test]
+fn each_kind_of_terms_when_due_and_not_yet() {
+    // Saturday 28 November 2026, 12:00.
+    let mut s = setup("2026-11-28T12:00:00+01:00");
+    s.env.ok(&[
+        "promise",
+        "Cook three times a week",
+        "--terms",
+        "3 times a week",
+        "--slug",
+        "cook",
+        "--starts",
+        "2026-11-23",
+    ]);
+    s.env.ok(&["kept", "cook", "--at", "2026-11-24 19:00"]);
+    s.env.ok(&[
+        "promise",
+        "Fix the sink",
+        "--terms",
+        "by 2026-11-29 18:00",
+        "--slug",
+        "sink",
+        "--starts",
+        "2026-11-20",
+    ]);
+    s.env.ok(&["promise", "Weekends", "--terms", "2 weekends a month", "--starts", "2026-11-01"]);
+    s.env.ok(&["promise", "Call if late"]);
+    s.env.ok(&["remind"]);
+    let mut got: Vec<(String, String)> = s.server.all().into_iter().map(|r| (r.summary, r.body)).collect();
+    got.sort();
+    // Week quota: lead 2 days before Monday 00:00 → Saturday 00:00, after quiet hours 08:00.
+    // Deadline: lead 1 day before Sunday 18:00 → Saturday 18:00: not yet.
+    // Month quota: lead 3 days before 1 December → Saturday 28 November 00:00 → 08:00.
+    assert_eq!(
+        got,
+        [
+            ("Cook three times a week".to_string(), "cook — 2 of 3 times left, the week ends tomorrow".to_string()),
+            ("Weekends".to_string(), "weekends — 2 of 2 weekends left, the month ends in 2 days".to_string()),
+        ]
+    );
+    s.env.set_now("2026-11-28T18:00:00+01:00");
+    s.env.ok(&["remind"]);
+    assert_eq!(s.server.count(), 3);
+    assert_eq!(s.server.all()[2].body, "sink — due tomorrow 18:00");
+}
+
+#[test]
+fn quiet_hours_hold_a_reminder_until_they_end() {
+    let mut s = setup("2026-11-27T06:00:00+01:00");
+    s.env.ok(&["promise", "Morning run", "--terms", "every day 07:30", "--slug", "run", "--starts", "2026-11-26"]);
+    s.env.set_now("2026-11-27T06:45:00+01:00");
+    s.env.ok(&["remind"]);
+    assert_eq!(s.server.count(), 0, "never at 06:45: quiet until 08:00");
+    s.env.set_now("2026-11-27T08:00:00+01:00");
+    s.env.ok(&["remind"]);
+    assert_eq!(s.server.all()[0].body, "run — overdue since today 07:30");
+}
+
+#[test]
+fn only_my_promises_unless_all() {
+    let s = setup("2026-11-27T18:00:00+01:00");
+    s.env.ok(&[
+        "promise",
+        "Date night",
+        "--terms",
+        "every fri 19:00",
+        "--by",
+        "Sam",
+        "--to",
+        "Alex",
+        "--starts",
+        "2026-11-01",
+    ]);
+    s.env.ok(&["remind"]);
+    assert_eq!(s.server.count(), 0);
+    s.env.ok(&["remind", "--all"]);
+    assert_eq!(s.server.count(), 1);
+}
+
+#[test]
+fn private_reminders_hide_the_words() {
+    let s = setup("2026-11-27T18:00:00+01:00");
+    s.env.ok(&["config", "remind.private", "true"]);
+    s.env.ok(&["promise", "Date night", "--terms", "every fri 19:00", "--starts", "2026-11-01"]);
+    s.env.ok(&["remind"]);
+    let got = s.server.all();
+    assert_eq!(got[0].summary, "A promise is due");
+    assert!(!got[0].body.contains("date"), "{}", got[0].body);
+}
+
+#[test]
+fn dry_run_records_nothing() {
+    let s = setup("2026-11-27T18:00:00+01:00");
+    s.env.ok(&["promise", "Date night", "--terms", "every fri 19:00", "--starts", "2026-11-01"]);
+    let before = s.env.dump();
+    let out = s.env.ok(&["remind", "--dry-run"]);
+    assert!(out.contains("would remind  Date night — date-night — due today 19:00"), "{out}");
+    assert_eq!(s.server.count(), 0);
+    assert_eq!(before, s.env.dump());
+    s.env.ok(&["remind"]);
+    assert_eq!(s.server.count(), 1);
+}
+
+#[test]
+fn a_failed_send_is_recorded_and_retried() {
+    let s = setup("2026-11-27T18:00:00+01:00");
+    s.env.ok(&["promise", "Date night", "--terms", "every fri 19:00", "--starts", "2026-11-01"]);
+    s.server.fail_next.store(1, std::sync::atomic::Ordering::SeqCst);
+    let r = s.env.run(&["remind"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.starts_with("error: "), "{}", r.stderr);
+    assert_eq!(s.server.count(), 0);
+    assert_eq!(results(&s.env), ["failed"]);
+    s.env.ok(&["remind"]);
+    assert_eq!(s.server.count(), 1);
+    assert_eq!(results(&s.env), ["failed", "sent"]);
+}
+
+#[test]
+fn no_notification_server_exits_1_and_records_nothing_sent() {
+    let bus = Bus::start();
+    let mut env = TestEnv::new("Europe/Berlin", "2026-11-27T18:00:00+01:00");
+    env.extra.push(("DBUS_SESSION_BUS_ADDRESS".into(), bus.address.clone()));
+    env.ok(&["promise", "Date night", "--terms", "every fri 19:00", "--starts", "2026-11-01"]);
+    let r = env.run(&["remind"]);
+    assert_eq!(r.code, 1);
+    assert_eq!(r.stderr.lines().next().map(|l| l.starts_with("error: ")), Some(true), "{}", r.stderr);
+    assert!(!results(&env).contains(&"sent".to_string()));
+    // No bus at all.
+    let mut env2 = TestEnv::new("Europe/Berlin", "2026-11-27T18:00:00+01:00");
+    env2.extra.push(("DBUS_SESSION_BUS_ADDRESS".into(), "unix:path=/nonexistent/troth-test-bus".into()));
+    env2.ok(&["promise", "Date night", "--terms", "every fri 19:00", "--starts", "2026-11-01"]);
+    assert_eq!(env2.run(&["remind"]).code, 1);
+    assert!(!results(&env2).contains(&"sent".to_string()));
+}
+
+#[test]
+fn nothing_to_send_contacts_no_server() {
+    let mut env = TestEnv::new("Europe/Berlin", "2026-11-27T12:00:00+01:00");
+    env.extra.push(("DBUS_SESSION_BUS_ADDRESS".into(), "unix:path=/nonexistent/troth-test-bus".into()));
+    env.ok(&["promise", "Date night", "--terms", "every fri 19:00", "--starts", "2026-11-01"]);
+    env.ok(&["remind"]);
+}
+
+#[test]
+fn concurrent_runs_send_each_reminder_once() {
+    let s = setup("2026-11-27T18:00:00+01:00");
+    for i in 0..5 {
+        s.env.ok(&["promise", &format!("Date night {i}"), "--terms", "every fri 19:00", "--starts", "2026-11-01"]);
+    }
+    let children: Vec<_> = (0..6).map(|_| s.env.command().arg("remind").spawn().unwrap()).collect();
+    for mut c in children {
+        assert!(c.wait().unwrap().success());
+    }
+    assert_eq!(s.server.count(), 5, "exactly one notification per slot");
+}
+
+#[test]
+fn watch_wakes_for_a_reminder_and_for_a_new_promise() {
+    use std::time::{Duration, Instant};
+    // 17:59:57: the reminder for 19:00 is due in 3 seconds.
+    let s = setup("2026-11-27T17:59:57+01:00");
+    s.env.ok(&["promise", "Date night", "--terms", "every fri 19:00", "--starts", "2026-11-01"]);
+    let mut child = s.env.command().args(["remind", "--watch"]).stdout(std::process::Stdio::null()).spawn().unwrap();
+    let wait_for = |n: usize, secs: u64| {
+        let t = Instant::now();
+        while s.server.count() < n && t.elapsed() < Duration::from_secs(secs) {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        s.server.count()
+    };
+    assert_eq!(wait_for(1, 15), 1, "woke for the reminder");
+    // A promise added while it sleeps, already due: picked up promptly.
+    s.env.ok(&["promise", "Fix the sink", "--terms", "by 2026-11-28 12:00"]);
+    assert_eq!(wait_for(2, 15), 2, "picked up the new promise");
+    let _ = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "stops cleanly on SIGTERM: {status:?}");
+}
