@@ -58,7 +58,6 @@ pub struct StatusChange {
 #[derive(Clone, Debug)]
 pub struct Plan {
     pub zone: Tz,
-    pub starts: Instant,
     pub ends: Option<Instant>,
     /// As recorded, in the order they were made.
     pub versions: Vec<Version>,
@@ -324,7 +323,6 @@ mod tests {
         let t = terms::parse(terms_text, local_date(zone, starts)).unwrap();
         Plan {
             zone,
-            starts,
             ends: None,
             versions: vec![Version { id: 1, terms: t.terms, unit: None, effective: starts, created: starts }],
             statuses: vec![],

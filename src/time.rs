@@ -7,7 +7,7 @@
 
 use chrono::{
     DateTime, Datelike, Days, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, SecondsFormat,
-    TimeZone, Utc, Weekday,
+    TimeZone, Utc,
 };
 use chrono_tz::Tz;
 
@@ -305,10 +305,6 @@ pub fn human_datetime(t: Instant, tz: Tz, now: Instant) -> String {
     let l = t.with_timezone(&tz);
     let date = human_date(t, tz, now);
     if l.time() == NaiveTime::MIN { date } else { format!("{date} {}", l.format("%H:%M")) }
-}
-
-pub fn weekday_index(w: Weekday) -> u32 {
-    w.num_days_from_monday()
 }
 
 #[cfg(test)]

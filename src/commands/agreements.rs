@@ -149,8 +149,7 @@ pub fn promise(ctx: &Ctx, ledger: &mut Ledger, a: PromiseArgs, out: &mut dyn Wri
             s
         }
     };
-    if !a.anyway && parsed.terms.per_period().is_some() || (!a.anyway && matches!(parsed.terms, Terms::Deadline { .. }))
-    {
+    if !a.anyway && parsed.terms != Terms::Standing {
         let entries = ledger.entries(None)?;
         let book = Book::new(&agreements, &entries, ctx.now, ctx.now);
         if let Some(record) = overpromised_record(ctx, &book, &by) {

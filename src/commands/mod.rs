@@ -150,6 +150,7 @@ pub fn agreement_json(a: &Agreement, analysis: Option<&Analysis>, settings: &Set
         "rate": score.rate().map(round4),
         "pending": pending_json(a, now),
         "void": a.is_void(),
+        "created": rfc3339(a.created_at, a.zone),
     })
 }
 
@@ -195,6 +196,7 @@ pub fn entry_json(e: &Entry, a: &Agreement, analysis: Option<&Analysis>) -> Valu
     obj.insert("logged_at".into(), json!(rfc3339(e.logged_at, a.zone)));
     if let Some(void) = &e.void {
         obj.insert("reason".into(), json!(void.reason));
+        obj.insert("voided_at".into(), json!(rfc3339(void.at, a.zone)));
     }
     if let Some(an) = analysis {
         obj.insert("late".into(), json!(an.late.contains(&e.id)));

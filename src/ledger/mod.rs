@@ -211,10 +211,6 @@ impl Ledger {
         Ok(self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
     }
 
-    pub fn setting(&self, key: &str) -> Result<Option<String>> {
-        setting(&self.conn, key)
-    }
-
     pub fn settings(&self) -> Result<Settings> {
         Settings::load(&self.conn)
     }
@@ -349,13 +345,7 @@ fn load_agreements(conn: &Connection, only: Option<i64>) -> Result<Vec<Agreement
                 remind: remind.and_then(|s| crate::time::parse_duration(&s).ok()),
                 created_at: from_ts(r.get(10)?),
                 void: voided_at.map(|at| Void { reason: r.get(11).ok().flatten(), at: from_ts(at) }),
-                plan: Plan {
-                    zone,
-                    starts: from_ts(r.get(7)?),
-                    ends: r.get::<_, Option<i64>>(8)?.map(from_ts),
-                    versions: vec![],
-                    statuses: vec![],
-                },
+                plan: Plan { zone, ends: r.get::<_, Option<i64>>(8)?.map(from_ts), versions: vec![], statuses: vec![] },
             })
         })?
         .collect::<rusqlite::Result<_>>()?;

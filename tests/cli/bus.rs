@@ -8,7 +8,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
-use zbus::zvariant::OwnedValue;
+use zbus::OwnedVariant;
 
 #[derive(Clone, Debug)]
 pub struct Received {
@@ -61,7 +61,7 @@ impl Server {
         summary: String,
         body: String,
         _actions: Vec<String>,
-        _hints: HashMap<String, OwnedValue>,
+        _hints: HashMap<String, OwnedVariant>,
         _expire_timeout: i32,
     ) -> zbus::fdo::Result<u32> {
         if self.fail_next.load(Ordering::SeqCst) > 0 {
