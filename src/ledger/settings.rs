@@ -48,7 +48,18 @@ impl Settings {
     pub fn load(conn: &Connection) -> Result<Settings> {
         let mut stmt = conn.prepare("SELECT key, value FROM settings ORDER BY id")?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-        let mut s = Settings {
+        let mut s = Settings::load_defaults();
+        for row in rows {
+            let (key, value) = row?;
+            s.apply(&key, &value)
+                .map_err(|e| Error::failure(format!("the ledger holds a bad setting: {}", e.message)))?;
+        }
+        Ok(s)
+    }
+
+    /// DESIGN.md's defaults, before any setting is made.
+    pub fn load_defaults() -> Settings {
+        Settings {
             me: None,
             partner: None,
             zone: chrono_tz::UTC,
@@ -56,13 +67,7 @@ impl Settings {
             threshold: 0.8,
             quiet: Some(default_quiet()),
             private: false,
-        };
-        for row in rows {
-            let (key, value) = row?;
-            s.apply(&key, &value)
-                .map_err(|e| Error::failure(format!("the ledger holds a bad setting: {}", e.message)))?;
         }
-        Ok(s)
     }
 
     /// Apply one validated key/value.

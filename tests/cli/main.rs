@@ -4,6 +4,7 @@
 
 mod bus;
 mod commands;
+mod data;
 mod errors;
 mod numbers;
 mod remind;

@@ -1,0 +1,193 @@
+//! Export, import, CSV, iCalendar, completions and the man page.
+
+use crate::support::TestEnv;
+use serde_json::Value;
+use std::os::unix::fs::PermissionsExt;
+
+/// A ledger with every kind of terms, an amend, a pause, voids and non-ASCII notes.
+fn rich() -> TestEnv {
+    let mut env = TestEnv::berlin();
+    env.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
+    env.ok(&[
+        "promise",
+        "2 weekends each month just with you",
+        "--terms",
+        "2 weekends a month",
+        "--slug",
+        "weekends",
+        "--starts",
+        "2026-09-01",
+    ]);
+    env.ok(&[
+        "promise",
+        "Date night every Friday",
+        "--terms",
+        "every fri 19:00",
+        "--slug",
+        "date-night",
+        "--starts",
+        "2026-10-01",
+    ]);
+    env.ok(&["promise", "Budget talk", "--terms", "monthly on 31 09:00", "--starts", "2026-10-01"]);
+    env.ok(&["promise", "Call if I'm running late", "--by", "Sam", "--to", "Alex", "--slug", "call"]);
+    env.ok(&["promise", "Fix the sink", "--terms", "by 2026-12-01 18:00", "--slug", "sink", "--starts", "2026-11-01"]);
+    env.ok(&["promise", "Plant the tulips", "--terms", "by 2026-12-10", "--slug", "tulips"]);
+    env.ok(&["kept", "weekends", "--at", "2026-10-10", "--note", "Ausflug an den See — très bien 🌊"]);
+    env.ok(&["kept", "date-night", "--at", "2026-11-20 20:00", "--note", "日本料理"]);
+    let e = env.json(&["broke", "date-night", "--at", "2026-11-13 19:00"]);
+    env.ok(&["void", &e["id"].to_string(), "--reason", "wrong week"]);
+    // Alex's date nights are behind, so a new promise needs --anyway (DESIGN.md §4).
+    env.fails(2, &["promise", "Oops", "--terms", "daily"]);
+    env.ok(&["promise", "Oops", "--terms", "daily", "--anyway"]);
+    env.ok(&["void", "--agreement", "oops", "--reason", "typed by mistake"]);
+    env.ok(&["amend", "weekends", "--terms", "1 weekend a month"]);
+    env.ok(&["pause", "date-night"]);
+    env.set_now("2026-11-23T18:00:00+01:00");
+    env
+}
+
+fn without_exported(mut v: Value) -> Value {
+    v.as_object_mut().unwrap().remove("exported");
+    v
+}
+
+#[test]
+fn export_import_export_is_the_same_content() {
+    let a = rich();
+    let file = a.path("backup.json");
+    a.ok(&["export", "-o", file.to_str().unwrap()]);
+    assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
+    let first: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(first["format"], "troth-export");
+    assert_eq!(first["version"], 1);
+    assert_eq!(first["agreements"].as_array().unwrap().len(), 7);
+    let b = TestEnv::berlin();
+    b.ok(&["import", file.to_str().unwrap()]);
+    let second = b.json(&["export"]);
+    assert_eq!(without_exported(first.clone()), without_exported(second));
+    // The numbers agree too.
+    assert_eq!(a.json(&["list", "--all"]), b.json(&["list", "--all"]));
+    // Importing again adds nothing.
+    let before = b.dump();
+    let again = b.json(&["import", file.to_str().unwrap()]);
+    assert_eq!(again["entries"], 0);
+    assert_eq!(before, b.dump());
+}
+
+#[test]
+fn a_slug_clash_gets_a_suffix_and_says_so() {
+    let a = rich();
+    let file = a.path("a.json");
+    a.ok(&["export", "-o", file.to_str().unwrap()]);
+    let b = TestEnv::berlin();
+    b.ok(&["init", "--me", "Jo"]);
+    b.ok(&["promise", "Our own weekends", "--slug", "weekends", "--terms", "1/month"]);
+    let out = b.ok(&["import", file.to_str().unwrap()]);
+    assert!(out.contains("imported as \"weekends-2\""), "{out}");
+    let slugs: Vec<String> = b
+        .json(&["list", "--all"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["slug"].as_str().unwrap().to_string())
+        .collect();
+    assert!(slugs.contains(&"weekends".to_string()) && slugs.contains(&"weekends-2".to_string()), "{slugs:?}");
+    assert_eq!(b.ok(&["config", "me"]).trim(), "Jo", "local settings win");
+}
+
+#[test]
+fn malformed_and_newer_files_are_refused_untouched() {
+    let a = rich();
+    let good = a.json(&["export"]);
+    let b = rich();
+    let write = |name: &str, body: &[u8]| {
+        let p = b.path(name);
+        std::fs::write(&p, body).unwrap();
+        p
+    };
+    let mut newer = good.clone();
+    newer["version"] = 99.into();
+    let p = write("newer.json", newer.to_string().as_bytes());
+    let err = b.fails(2, &["import", p.to_str().unwrap()]);
+    assert!(err.contains("newer troth"), "{err}");
+    let mut broken = good.clone();
+    broken["entries"][0]["outcome"] = "forgotten".into();
+    let p = write("bad-outcome.json", broken.to_string().as_bytes());
+    let err = b.fails(2, &["import", p.to_str().unwrap()]);
+    assert!(err.contains("entries[0].outcome"), "{err}");
+    let mut broken = good.clone();
+    broken["agreements"][1]["versions"][0]["terms"] = "whenever".into();
+    let p = write("bad-terms.json", broken.to_string().as_bytes());
+    let err = b.fails(2, &["import", p.to_str().unwrap()]);
+    assert!(err.contains("agreements[1].versions[0].terms"), "{err}");
+    for (name, body) in [
+        ("truncated.json", &good.to_string().as_bytes()[..200]),
+        ("binary.json", b"\xff\xfe\x00garbage".as_slice()),
+        ("empty.json", b"".as_slice()),
+        ("array.json", b"[]".as_slice()),
+    ] {
+        let p = write(name, body);
+        b.fails(2, &["import", p.to_str().unwrap()]);
+    }
+    b.fails(2, &["import", b.path("missing.json").to_str().unwrap()]);
+}
+
+#[test]
+fn csv_has_one_row_per_entry() {
+    let env = rich();
+    let out = env.ok(&["export", "--format", "csv"]);
+    let mut r = csv::Reader::from_reader(out.as_bytes());
+    let headers: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        headers,
+        ["id", "agreement", "text", "by", "to", "outcome", "at", "note", "logged_by", "logged_at", "void", "reason"]
+    );
+    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+    assert_eq!(rows.len(), 3);
+    let weekend = rows.iter().find(|x| &x[1] == "weekends").unwrap();
+    assert_eq!(&weekend[7], "Ausflug an den See — très bien 🌊");
+    let void = rows.iter().find(|x| &x[10] == "true").unwrap();
+    assert_eq!(&void[11], "wrong week");
+}
+
+#[test]
+fn ics_reads_back_with_rrule_due_and_vtimezone() {
+    let env = rich();
+    let text = env.ok(&["export", "--format", "ics"]);
+    assert!(text.contains("BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin"), "{text}");
+    assert!(text.contains("RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU"), "{text}");
+    let cal: icalendar::Calendar = text.parse().expect("the crate's parser reads it");
+    use icalendar::Component;
+    let events: Vec<&icalendar::Event> = cal.events().collect();
+    let rrules: Vec<&str> = events.iter().filter_map(|e| e.property_value("RRULE")).collect();
+    assert!(rrules.contains(&"FREQ=MONTHLY;BYMONTHDAY=28,29,30,31;BYSETPOS=-1"), "{rrules:?}");
+    let todos: Vec<&icalendar::Todo> = cal.todos().collect();
+    let dues: Vec<&str> = todos.iter().filter_map(|t| t.property_value("DUE")).collect();
+    assert!(dues.contains(&"20261201T180000"), "{dues:?}");
+    assert!(dues.contains(&"20261210"), "{dues:?}");
+    // date-night is paused from the next boundary but still in force now.
+    assert!(rrules.contains(&"FREQ=WEEKLY;BYDAY=FR"), "{rrules:?}");
+}
+
+#[test]
+fn completions_pass_bash_syntax_and_the_man_page_renders() {
+    let env = TestEnv::berlin();
+    let bash = env.path("troth.bash");
+    std::fs::write(&bash, env.ok(&["completions", "bash"])).unwrap();
+    let st = std::process::Command::new("bash").arg("-n").arg(&bash).status().unwrap();
+    assert!(st.success());
+    for shell in ["zsh", "fish", "elvish", "powershell"] {
+        assert!(env.ok(&["completions", shell]).contains("troth"));
+    }
+    let page = env.path("troth.1");
+    std::fs::write(&page, env.ok(&["man"])).unwrap();
+    let out =
+        std::process::Command::new("man").arg("-l").arg(&page).env("MANPAGER", "cat").env("PAGER", "cat").output();
+    match out {
+        Ok(o) => {
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            assert!(String::from_utf8_lossy(&o.stdout).contains("troth"));
+        }
+        Err(e) => panic!("man must be installed for this test (apt-get install man-db): {e}"),
+    }
+}
