@@ -490,10 +490,10 @@ fn uuid_at(at: &str, s: &str) -> Result<()> {
 }
 
 fn note_at(at: &str, s: &Option<String>) -> Result<()> {
-    if let Some(n) = s {
-        if n.chars().count() > 4000 {
-            return Err(bad(at, "longer than 4,000 characters"));
-        }
+    if let Some(n) = s
+        && n.chars().count() > 4000
+    {
+        return Err(bad(at, "longer than 4,000 characters"));
     }
     Ok(())
 }
@@ -529,10 +529,10 @@ fn validate(f: &File) -> Result<()> {
         validate_name(&a.to).map_err(|e| bad(&format!("{at}.to"), e.message))?;
         let zone = parse_zone(&a.zone).map_err(|e| bad(&format!("{at}.zone"), e))?;
         let starts = time_at(&format!("{at}.starts"), &a.starts)?;
-        if let Some(e) = &a.ends {
-            if time_at(&format!("{at}.ends"), e)? <= starts {
-                return Err(bad(&format!("{at}.ends"), "not after starts"));
-            }
+        if let Some(e) = &a.ends
+            && time_at(&format!("{at}.ends"), e)? <= starts
+        {
+            return Err(bad(&format!("{at}.ends"), "not after starts"));
         }
         if let Some(r) = &a.remind {
             crate::time::parse_duration(r).map_err(|e| bad(&format!("{at}.remind"), e))?;
@@ -554,10 +554,10 @@ fn validate(f: &File) -> Result<()> {
             if parsed.terms.to_string() != v.terms {
                 return Err(bad(&format!("{vat}.terms"), format!("not in canonical form (\"{}\")", parsed.terms)));
             }
-            if let Some(u) = &v.unit {
-                if u.is_empty() || u.chars().count() > 40 {
-                    return Err(bad(&format!("{vat}.unit"), "a unit is 1–40 characters"));
-                }
+            if let Some(u) = &v.unit
+                && (u.is_empty() || u.chars().count() > 40)
+            {
+                return Err(bad(&format!("{vat}.unit"), "a unit is 1–40 characters"));
             }
             time_at(&format!("{vat}.effective"), &v.effective)?;
             time_at(&format!("{vat}.created"), &v.created)?;
@@ -766,18 +766,18 @@ pub fn import(ctx: &Ctx, ledger: &mut Ledger, a: ImportArgs, out: &mut dyn Write
                 tx.last_insert_rowid()
             }
         };
-        if let Some(res) = &r.result {
-            if exists("reminder_results", &res.uuid)?.is_none() {
-                let has: bool =
-                    tx.query_row("SELECT EXISTS (SELECT 1 FROM reminder_results WHERE claim_id = ?1)", [cid], |r| {
-                        r.get(0)
-                    })?;
-                if !has {
-                    tx.execute(
-                        "INSERT INTO reminder_results (uuid, claim_id, outcome, detail, at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                        params![res.uuid, cid, res.outcome, res.detail, time_at("", &res.at)?],
-                    )?;
-                }
+        if let Some(res) = &r.result
+            && exists("reminder_results", &res.uuid)?.is_none()
+        {
+            let has: bool =
+                tx.query_row("SELECT EXISTS (SELECT 1 FROM reminder_results WHERE claim_id = ?1)", [cid], |r| {
+                    r.get(0)
+                })?;
+            if !has {
+                tx.execute(
+                    "INSERT INTO reminder_results (uuid, claim_id, outcome, detail, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![res.uuid, cid, res.outcome, res.detail, time_at("", &res.at)?],
+                )?;
             }
         }
     }
