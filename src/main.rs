@@ -2,53 +2,11 @@
 //! ledger; run the command; map errors to exit codes. Nothing below this file
 //! reads the real clock or the environment.
 
-mod cli;
-mod commands;
-mod error;
-mod ledger;
-mod notify;
-mod render;
-mod report;
-mod slots;
-mod terms;
-mod time;
-mod trust;
-
+use troth::error::{Error, Result};
 use clap::Parser;
-use error::{Error, Result};
+use troth::{Env, cli, commands, error, ledger, time};
 use std::io::Write;
 use std::path::PathBuf;
-
-/// Everything a command may know about the world, read once here.
-pub struct Env {
-    pub now: time::Instant,
-    /// `TZ`, if set (validated only where it is used: creating a ledger).
-    pub tz: Option<String>,
-    pub db: PathBuf,
-    /// `--db` was given on the command line (not `TROTH_DB`).
-    pub db_flag: bool,
-    pub json: bool,
-    pub verbose: bool,
-    /// Where `demo` keeps its own ledger.
-    pub demo_db: PathBuf,
-    /// `DBUS_SESSION_BUS_ADDRESS` is set.
-    pub has_bus_address: bool,
-    /// Is stdin a terminal (for `review`)?
-    pub interactive: bool,
-}
-
-impl Env {
-    /// The zone a new ledger records as home: `TZ` (an IANA name), else the
-    /// system's zone, else UTC.
-    pub fn home_zone(&self) -> Result<chrono_tz::Tz> {
-        match &self.tz {
-            Some(tz) if !tz.is_empty() => time::parse_zone(tz).map_err(|e| {
-                Error::usage(format!("TZ: {e}")).hint("set TZ to an IANA zone name, e.g. TZ=Europe/Berlin, or unset it")
-            }),
-            _ => Ok(iana_time_zone::get_timezone().ok().and_then(|n| n.parse().ok()).unwrap_or(chrono_tz::UTC)),
-        }
-    }
-}
 
 fn main() {
     let cli = match cli::Cli::try_parse() {

@@ -7,7 +7,10 @@ use super::APPLICATION_ID;
 use crate::error::Result;
 use rusqlite::{Connection, TransactionBehavior};
 
-pub const MIGRATIONS: &[(&str, &str)] = &[("0001_init.sql", include_str!("../../migrations/0001_init.sql"))];
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_init.sql", include_str!("../../migrations/0001_init.sql")),
+    ("0002_indexes.sql", include_str!("../../migrations/0002_indexes.sql")),
+];
 
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;
 

@@ -10,4 +10,5 @@ mod numbers;
 mod remind;
 mod slots;
 mod storage;
+mod upgrade;
 mod support;

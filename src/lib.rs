@@ -1,0 +1,50 @@
+//! troth: a private ledger of the promises two partners make, and of each
+//! time one was kept. The library holds everything but `main`, so fuzz targets
+//! and benchmarks can reach the parsers; the binary is `src/main.rs`.
+
+pub mod cli;
+pub mod commands;
+pub mod error;
+pub mod ledger;
+pub mod notify;
+pub mod render;
+pub mod report;
+pub mod slots;
+pub mod terms;
+pub mod time;
+pub mod trust;
+
+use error::{Error, Result};
+use std::path::PathBuf;
+
+/// Everything a command may know about the world, read once here.
+pub struct Env {
+    pub now: time::Instant,
+    /// `TZ`, if set (validated only where it is used: creating a ledger).
+    pub tz: Option<String>,
+    pub db: PathBuf,
+    /// `--db` was given on the command line (not `TROTH_DB`).
+    pub db_flag: bool,
+    pub json: bool,
+    pub verbose: bool,
+    /// Where `demo` keeps its own ledger.
+    pub demo_db: PathBuf,
+    /// `DBUS_SESSION_BUS_ADDRESS` is set.
+    pub has_bus_address: bool,
+    /// Is stdin a terminal (for `review`)?
+    pub interactive: bool,
+}
+
+impl Env {
+    /// The zone a new ledger records as home: `TZ` (an IANA name), else the
+    /// system's zone, else UTC.
+    pub fn home_zone(&self) -> Result<chrono_tz::Tz> {
+        match &self.tz {
+            Some(tz) if !tz.is_empty() => time::parse_zone(tz).map_err(|e| {
+                Error::usage(format!("TZ: {e}")).hint("set TZ to an IANA zone name, e.g. TZ=Europe/Berlin, or unset it")
+            }),
+            _ => Ok(iana_time_zone::get_timezone().ok().and_then(|n| n.parse().ok()).unwrap_or(chrono_tz::UTC)),
+        }
+    }
+}
+
