@@ -68,6 +68,12 @@ impl From<rusqlite::Error> for Error {
                     return Error::failure(format!("the ledger is read-only here ({e})"))
                         .hint("nothing was changed; check the file's and its folder's permissions");
                 }
+                SystemIoFailure => {
+                    return Error::failure(format!(
+                        "could not write the ledger: a disk I/O error — is the disk full? ({e})"
+                    ))
+                    .hint("nothing was changed; free some space (or check the disk) and run the command again");
+                }
                 DatabaseBusy | DatabaseLocked => {
                     return Error::failure(format!("the ledger is busy: another troth kept it locked too long ({e})"))
                         .hint("nothing was changed; run the command again");

@@ -2,11 +2,11 @@
 //! ledger; run the command; map errors to exit codes. Nothing below this file
 //! reads the real clock or the environment.
 
-use troth::error::{Error, Result};
 use clap::Parser;
-use troth::{Env, cli, commands, error, ledger, time};
 use std::io::Write;
 use std::path::PathBuf;
+use troth::error::{Error, Result};
+use troth::{Env, cli, commands, error, ledger, time};
 
 fn main() {
     let cli = match cli::Cli::try_parse() {

@@ -383,6 +383,42 @@ mod tests {
         }
     }
 
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(10_000))]
+
+        #[test]
+        fn when_never_panics(s in "\\PC{0,40}", secs in 0i64..32_000_000_000) {
+            let now = chrono::DateTime::from_timestamp(secs, 0).unwrap();
+            for m in [DateMeaning::Noon, DateMeaning::Start, DateMeaning::End] {
+                if let Ok(t) = parse_when(&s, now, tz("Europe/Berlin"), m) {
+                    prop_assert!((MIN_YEAR..=MAX_YEAR).contains(&t.year()));
+                }
+            }
+        }
+
+        #[test]
+        fn when_reads_back_what_troth_prints(secs in 0i64..32_000_000_000, zone in prop::sample::select(vec![
+            "Europe/Berlin", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe", "UTC"])) {
+            let z = tz(zone);
+            let t = chrono::DateTime::from_timestamp(secs, 0).unwrap();
+            let now = chrono::DateTime::from_timestamp(0, 0).unwrap();
+            prop_assert_eq!(parse_when(&rfc3339(t, z), now, z, DateMeaning::Noon), Ok(t));
+        }
+
+        #[test]
+        fn duration_never_panics(s in "\\PC{0,24}") {
+            let _ = parse_duration(&s);
+        }
+
+        #[test]
+        fn duration_reads_back_what_troth_prints(days in 0i64..3000, minutes in 0i64..(366 * 24 * 60)) {
+            let span = Span { days, minutes };
+            prop_assert_eq!(parse_duration(&span.to_string()), Ok(span));
+        }
+    }
+
     #[test]
     fn posix_tz_is_refused_with_a_hint() {
         assert!(parse_zone("CET-1CEST,M3.5.0,M10.5.0/3").unwrap_err().contains("POSIX"));

@@ -490,6 +490,9 @@ fn uuid_at(at: &str, s: &str) -> Result<()> {
 }
 
 fn note_at(at: &str, s: &Option<String>) -> Result<()> {
+    if s.as_deref().is_some_and(|n| n.chars().any(|c| c.is_control() && c != '\n' && c != '\t')) {
+        return Err(bad(at, "contains control characters"));
+    }
     if let Some(n) = s
         && n.chars().count() > 4000
     {
@@ -605,6 +608,13 @@ fn validate(f: &File) -> Result<()> {
     }
     let _ = known;
     Ok(())
+}
+
+/// Parse and validate an export without touching any ledger (fuzzing, tests).
+pub fn check_import(text: &str) -> Result<()> {
+    let file: File =
+        serde_json::from_str(text).map_err(|e| bad(&format!("line {}, column {}", e.line(), e.column()), e))?;
+    validate(&file)
 }
 
 pub fn import(ctx: &Ctx, ledger: &mut Ledger, a: ImportArgs, out: &mut dyn Write) -> Result<()> {
@@ -798,4 +808,67 @@ pub fn import(ctx: &Ctx, ledger: &mut Ledger, a: ImportArgs, out: &mut dyn Write
         writeln!(out, "          the slug \"{from}\" is taken here by another promise; imported as \"{to}\"")?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const MINIMAL: &str = r#"{"format":"troth-export","version":1,"exported":"2026-11-23T17:00:00+00:00",
+      "settings":{"me":"Alex"},
+      "agreements":[{"uuid":"6f1c1e0e-3f0e-4c3e-9a43-0d7c2b0d9b11","slug":"weekends","text":"2 weekends",
+        "by":"Alex","to":"Sam","zone":"Europe/Berlin","starts":"2026-09-01T00:00:00+00:00","ends":null,"remind":null,
+        "created":"2026-09-01T00:00:00+00:00","void":null,
+        "versions":[{"uuid":"6f1c1e0e-3f0e-4c3e-9a43-0d7c2b0d9b12","terms":"2/month","unit":"weekends",
+          "effective":"2026-09-01T00:00:00+00:00","note":null,"created":"2026-09-01T00:00:00+00:00"}],
+        "statuses":[]}],
+      "entries":[{"uuid":"6f1c1e0e-3f0e-4c3e-9a43-0d7c2b0d9b13","agreement":"6f1c1e0e-3f0e-4c3e-9a43-0d7c2b0d9b11",
+        "outcome":"kept","at":"2026-09-12T10:00:00+00:00","note":null,"logged_by":"Alex",
+        "logged_at":"2026-09-12T10:00:00+00:00","void":null}],
+      "reminders":[]}"#;
+
+    #[test]
+    fn the_minimal_export_is_valid() {
+        check_import(MINIMAL).unwrap();
+    }
+
+    fn leaves(v: &Value, path: Vec<String>, out: &mut Vec<Vec<String>>) {
+        match v {
+            Value::Object(m) => m.iter().for_each(|(k, x)| leaves(x, [path.clone(), vec![k.clone()]].concat(), out)),
+            Value::Array(a) => {
+                a.iter().enumerate().for_each(|(i, x)| leaves(x, [path.clone(), vec![i.to_string()]].concat(), out))
+            }
+            _ => out.push(path),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(10_000))]
+
+        #[test]
+        fn import_never_panics_on_any_text(s in "\\PC{0,200}") {
+            let _ = check_import(&s);
+        }
+
+        #[test]
+        fn import_never_panics_on_a_mutated_export(pick in any::<prop::sample::Index>(), replacement in prop_oneof![
+            "\\PC{0,30}".prop_map(Value::from), any::<i64>().prop_map(Value::from), any::<f64>().prop_map(Value::from),
+            Just(Value::Null), any::<bool>().prop_map(Value::from)]) {
+            let mut v: Value = serde_json::from_str(MINIMAL).unwrap();
+            let mut paths = Vec::new();
+            leaves(&v, vec![], &mut paths);
+            let path = pick.get(&paths);
+            let mut cur = &mut v;
+            for k in path {
+                cur = match cur {
+                    Value::Object(m) => m.get_mut(k).unwrap(),
+                    Value::Array(a) => &mut a[k.parse::<usize>().unwrap()],
+                    _ => unreachable!(),
+                };
+            }
+            *cur = replacement;
+            let _ = check_import(&v.to_string());
+        }
+    }
 }

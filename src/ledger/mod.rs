@@ -552,3 +552,23 @@ pub mod append {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_connection_runs_wal_with_synchronous_full() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        for access in [Access::Write, Access::Read] {
+            let ledger = Ledger::open(&path, access, || Ok(chrono_tz::UTC)).unwrap();
+            let mode: String = ledger.conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
+            let sync: i64 = ledger.conn.pragma_query_value(None, "synchronous", |r| r.get(0)).unwrap();
+            let fk: i64 = ledger.conn.pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
+            let busy: i64 = ledger.conn.pragma_query_value(None, "busy_timeout", |r| r.get(0)).unwrap();
+            assert_eq!((mode.as_str(), sync, fk), ("wal", 2, 1), "{access:?}");
+            assert!(busy >= 10_000);
+        }
+    }
+}

@@ -120,6 +120,11 @@ fn malformed_and_newer_files_are_refused_untouched() {
     let p = write("bad-terms.json", broken.to_string().as_bytes());
     let err = b.fails(2, &["import", p.to_str().unwrap()]);
     assert!(err.contains("agreements[1].versions[0].terms"), "{err}");
+    let mut nul = good.clone();
+    nul["entries"][0]["note"] = "a NUL \u{0} byte".into();
+    let p = write("nul.json", nul.to_string().as_bytes());
+    let err = b.fails(2, &["import", p.to_str().unwrap()]);
+    assert!(err.contains("entries[0].note"), "{err}");
     for (name, body) in [
         ("truncated.json", &good.to_string().as_bytes()[..200]),
         ("binary.json", b"\xff\xfe\x00garbage".as_slice()),

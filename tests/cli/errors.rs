@@ -140,3 +140,121 @@ fn invalid_utf8_in_arguments_is_refused() {
     assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: "));
     assert_eq!(before, env.dump());
 }
+
+/// A corpus of hostile input: every case exits 2 with one `error:` line and
+/// leaves the ledger's content as it was (TestEnv::fails checks all of it).
+#[test]
+fn hostile_corpus() {
+    let env = ledger();
+    let mut cases: Vec<Vec<String>> = Vec::new();
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<String>>();
+    for terms in [
+        "",
+        "0/day",
+        "1/0",
+        "1/fortnight",
+        "1 per",
+        "per month",
+        "2 a",
+        "every",
+        "every xday",
+        "every fri 24:00",
+        "every fri 19:60",
+        "every fri 7:5",
+        "every fri 13pm",
+        "monthly on",
+        "monthly on -1",
+        "monthly on 1st 25:00",
+        "by",
+        "by tomorrow-ish",
+        "by 2026-00-10",
+        "by 2026-12-32",
+        "by 1969-12-31",
+        "by 3000-01-01",
+        "standing still",
+        "\" OR 1=1 --",
+        "2/month; DELETE FROM entries",
+        "1e9/day",
+        "NaN/week",
+        "٣/week",
+        "🙂 a week",
+        "2/month/year",
+    ] {
+        if terms.is_empty() {
+            continue; // empty terms are "standing", which is valid
+        }
+        cases.push(s(&["promise", "x", "--terms", terms]));
+    }
+    for when in [
+        "soonish",
+        "2026-11-31",
+        "2026-02-29",
+        "2026-11-20 25:00",
+        "2026-11-20T19:30:00+25:00",
+        "24h from now",
+        "0d ago ago",
+        "1y ago",
+        "ago",
+        "-1d",
+        "9999-12-31",
+        "0000-01-01",
+        "1969-12-31 23:59",
+        "20261120",
+        "11/20/2026",
+        "2026-11-20 7pm",
+        "now + 1d",
+        "' OR '1'='1",
+        "\u{7f}",
+        "2026-11-20 19:30 +01:00 extra",
+    ] {
+        cases.push(s(&["kept", "date-night", "--at", when]));
+    }
+    for dur in ["0", "1", "d", "1.5h", "1h1h", "-2h", "1hour", "∞", "99999999m", "1d-1h", "1w1x", " ", "1s"] {
+        cases.push(s(&["promise", "x", "--remind", dur]));
+        cases.push(s(&["due", "--within", dur]));
+    }
+    for slug in [
+        "UPPER",
+        "with space",
+        "ümlaut",
+        "a/b",
+        "a.b",
+        "a_b",
+        "0",
+        "42",
+        "'; DROP TABLE agreements; --",
+        "\"quoted\"",
+        "tab\there",
+        "slash\\",
+        "weekends",
+    ] {
+        cases.push(s(&["promise", "x", "--slug", slug]));
+    }
+    for zone in ["Mars/Olympus", "UTC+1", "EST5EDT,M3.2.0,M11.1.0", "europe/berlin/extra", "../../etc/passwd", ""] {
+        cases.push(s(&["promise", "x", "--zone", zone]));
+    }
+    for num in ["-1", "0", "99999999999999999999", "1e3", "abc", "3.5"] {
+        cases.push(s(&["trend", "--weeks", num]));
+        cases.push(s(&["void", num]));
+    }
+    for week in ["2026-W00", "2026-W54", "2026W47", "W47", "0000-W01", "9999-W01", "2026-W-1"] {
+        cases.push(s(&["report", "--week", week]));
+    }
+    let long_text = "x".repeat(501);
+    let long_note = "n".repeat(4001);
+    cases.push(s(&["promise", &long_text]));
+    cases.push(s(&["kept", "date-night", "--note", &long_note]));
+    cases.push(s(&["promise", "ctrl\u{7}char"]));
+    cases.push(s(&["kept", "date-night", "--note", "bell\u{7}"]));
+    cases.push(s(&["promise", "x", "--by", "new\nline"]));
+    cases.push(s(&["config", "me", ""]));
+    cases.push(s(&["config", "overpromise.threshold", "-0.1"]));
+    cases.push(s(&["config", "trust.start", "NaN"]));
+    cases.push(s(&["config", "trust.gain", "inf"]));
+    cases.push(s(&["config", "remind.quiet", "25:00-08:00"]));
+    assert!(cases.len() >= 100, "the corpus has {} cases", cases.len());
+    for args in &cases {
+        let a: Vec<&str> = args.iter().map(String::as_str).collect();
+        env.fails(2, &a);
+    }
+}
