@@ -33,6 +33,8 @@ pub struct Env {
     pub has_bus_address: bool,
     /// Is stdin a terminal (for `review`)?
     pub interactive: bool,
+    /// Is stdout a terminal? Logging then also shows how trust moved.
+    pub stdout_tty: bool,
 }
 
 impl Env {

@@ -85,6 +85,7 @@ fn run(cli: cli::Cli) -> Result<()> {
         demo_db,
         has_bus_address: std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
         interactive: std::io::IsTerminal::is_terminal(&std::io::stdin()),
+        stdout_tty: std::io::IsTerminal::is_terminal(&std::io::stdout()),
     };
     let stdout = anstream::stdout();
     let mut out = stdout.lock();

@@ -3,7 +3,7 @@
 //! Rendering lives in the commands; nothing here prints.
 
 use crate::ledger::settings::TrustParams;
-use crate::ledger::{Agreement, Entry, Outcome};
+use crate::ledger::{Agreement, Fact, Outcome};
 use crate::terms::Terms;
 use crate::time::{Instant, day_start, local_date, week_monday};
 use crate::trust::{self, Analysis, Group, Score};
@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, HashMap};
 pub struct Item<'a> {
     pub agreement: &'a Agreement,
     pub analysis: Analysis,
-    pub entries: Vec<&'a Entry>,
+    pub entries: Vec<Fact>,
 }
 
 /// Every non-void agreement, analysed as of `now`.
@@ -24,10 +24,10 @@ pub struct Book<'a> {
 }
 
 impl<'a> Book<'a> {
-    pub fn new(agreements: &'a [Agreement], entries: &'a [Entry], now: Instant, horizon: Instant) -> Book<'a> {
-        let mut by_agreement: HashMap<i64, Vec<&Entry>> = HashMap::new();
-        for e in entries.iter().filter(|e| e.void.is_none()) {
-            by_agreement.entry(e.agreement_id).or_default().push(e);
+    pub fn new(agreements: &'a [Agreement], facts: &[Fact], now: Instant, horizon: Instant) -> Book<'a> {
+        let mut by_agreement: HashMap<i64, Vec<Fact>> = HashMap::new();
+        for e in facts {
+            by_agreement.entry(e.agreement_id).or_default().push(*e);
         }
         let items = agreements
             .iter()
@@ -159,7 +159,7 @@ pub fn summary(book: &Book, week: &Week, p: &TrustParams, by: Option<&str>) -> S
         let a = &item.analysis;
         let in_week = |t: Instant| week.start < t && t <= week.end;
         let due: Vec<_> = a.slots.iter().filter(|s| in_week(s.slot.due)).collect();
-        let week_entries: Vec<&&Entry> = item.entries.iter().filter(|e| in_week(e.at)).collect();
+        let week_entries: Vec<&Fact> = item.entries.iter().filter(|e| in_week(e.at)).collect();
         entries.extend(week_entries.iter().map(|e| (e.at, e.id)));
         if due.is_empty() && week_entries.is_empty() {
             continue;

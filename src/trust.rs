@@ -7,11 +7,11 @@
 //! figure is recomputed from the append-only facts.
 
 use crate::ledger::settings::TrustParams;
-use crate::ledger::{Agreement, Entry, Outcome};
+use crate::ledger::{Agreement, Fact, Outcome};
 use crate::slots::Slot;
 use crate::terms::{Period, Terms};
 use crate::time::{Instant, local_date};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 #[derive(Clone, Debug)]
 pub struct SlotTally {
@@ -52,8 +52,8 @@ pub struct Event {
 pub struct Analysis {
     pub slots: Vec<SlotTally>,
     pub events: Vec<Event>,
-    /// Entry id → index of the slot holding it.
-    pub slot_of: HashMap<i64, usize>,
+    /// (entry id, index of the slot holding it), in time order.
+    pub slot_of: Vec<(i64, usize)>,
     /// Kept entries after their deadline was due.
     pub late: HashSet<i64>,
     /// Kept entries not scored: beyond a slot's promise, or a second one the
@@ -64,9 +64,9 @@ pub struct Analysis {
 /// Tally slots and build the ordered trust events of one agreement.
 /// `entries` are the agreement's non-void entries; `horizon` bounds the slots
 /// generated (at least `now`).
-pub fn analyze(a: &Agreement, entries: &[&Entry], now: Instant, horizon: Instant) -> Analysis {
+pub fn analyze(a: &Agreement, entries: &[Fact], now: Instant, horizon: Instant) -> Analysis {
     let slots = a.plan.slots(horizon.max(now));
-    let mut sorted: Vec<&Entry> = entries.to_vec();
+    let mut sorted: Vec<&Fact> = entries.iter().collect();
     sorted.sort_by_key(|e| (e.at, e.id));
     let mut out = Analysis {
         slots: slots
@@ -86,12 +86,12 @@ pub fn analyze(a: &Agreement, entries: &[&Entry], now: Instant, horizon: Instant
             .collect(),
         ..Analysis::default()
     };
-    let mut per_slot: Vec<Vec<&Entry>> = vec![Vec::new(); out.slots.len()];
-    let mut outside: Vec<&Entry> = Vec::new();
+    let mut per_slot: Vec<Vec<&Fact>> = vec![Vec::new(); out.slots.len()];
+    let mut outside: Vec<&Fact> = Vec::new();
     for e in &sorted {
         match find_slot(&out.slots, e.at) {
             Some(i) => {
-                out.slot_of.insert(e.id, i);
+                out.slot_of.push((e.id, i));
                 per_slot[i].push(e);
             }
             None => outside.push(e),
@@ -175,6 +175,13 @@ pub fn analyze(a: &Agreement, entries: &[&Entry], now: Instant, horizon: Instant
     // at the same instant go in the order they were logged (their ids).
     out.events.sort_by_key(|e| (e.at, e.kind != EventKind::Missed, e.entry.unwrap_or(0), e.slot.unwrap_or(0)));
     out
+}
+
+impl Analysis {
+    /// The slot holding an entry, if any.
+    pub fn slot_of(&self, entry: i64) -> Option<usize> {
+        self.slot_of.iter().find(|(e, _)| *e == entry).map(|(_, i)| *i)
+    }
 }
 
 fn find_slot(slots: &[SlotTally], t: Instant) -> Option<usize> {

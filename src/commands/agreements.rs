@@ -150,8 +150,8 @@ pub fn promise(ctx: &Ctx, ledger: &mut Ledger, a: PromiseArgs, out: &mut dyn Wri
         }
     };
     if !a.anyway && parsed.terms != Terms::Standing {
-        let entries = ledger.entries(None)?;
-        let book = Book::new(&agreements, &entries, ctx.now, ctx.now);
+        let facts = ledger.facts(None)?;
+        let book = Book::new(&agreements, &facts, ctx.now, ctx.now);
         if let Some(record) = overpromised_record(ctx, &book, &by) {
             return Err(Error::usage(format!("{record}; a new promise adds to that"))
                 .hint("keep the promises already made first, renegotiate one with `troth amend`, or add --anyway"));
@@ -228,8 +228,8 @@ fn overpromised_record(ctx: &Ctx, book: &Book, by: &str) -> Option<String> {
 
 pub fn list(ctx: &Ctx, ledger: &Ledger, a: ListArgs, out: &mut dyn Write) -> Result<()> {
     let agreements = ledger.agreements()?;
-    let entries = ledger.entries(None)?;
-    let book = Book::new(&agreements, &entries, ctx.now, ctx.now);
+    let facts = ledger.facts(None)?;
+    let book = Book::new(&agreements, &facts, ctx.now, ctx.now);
     let shown: Vec<&Agreement> =
         agreements.iter().filter(|x| a.all || (!x.is_void() && !x.retired_at(ctx.now))).collect();
     if ctx.env.json {
@@ -280,7 +280,7 @@ pub fn show(ctx: &Ctx, ledger: &Ledger, a: ShowArgs, out: &mut dyn Write) -> Res
     let agreements = ledger.agreements()?;
     let x = find(&agreements, &a.agreement, ctx.now)?;
     let entries = ledger.entries(Some(x.id))?;
-    let live: Vec<&crate::ledger::Entry> = entries.iter().filter(|e| e.void.is_none()).collect();
+    let live: Vec<crate::ledger::Fact> = entries.iter().filter(|e| e.void.is_none()).map(Into::into).collect();
     let analysis = trust::analyze(x, &live, ctx.now, ctx.now + chrono::Duration::days(8));
     let p = &ctx.settings.trust;
     // The events behind the number, each with the trust before and after.
@@ -503,8 +503,8 @@ pub fn amend(ctx: &Ctx, ledger: &mut Ledger, a: AmendArgs, out: &mut dyn Write) 
             .hint("choose a due time that is still ahead"));
     }
     if !a.anyway && parsed.terms.load() > current.terms.load() {
-        let entries = ledger.entries(None)?;
-        let book = Book::new(&agreements, &entries, ctx.now, ctx.now);
+        let facts = ledger.facts(None)?;
+        let book = Book::new(&agreements, &facts, ctx.now, ctx.now);
         if let Some(item) = book.get(x.id)
             && let Some(j) = trust::judge(item.agreement, &item.analysis, ctx.now, 8, ctx.settings.threshold)
         {

@@ -53,7 +53,7 @@ fn check_open(x: &Agreement, at: Instant, now: Instant) -> Result<()> {
 
 fn analyse_one(ledger: &Ledger, x: &Agreement, now: Instant, horizon: Instant) -> Result<(Vec<Entry>, Analysis)> {
     let entries = ledger.entries(Some(x.id))?;
-    let live: Vec<&Entry> = entries.iter().filter(|e| e.void.is_none()).collect();
+    let live: Vec<crate::ledger::Fact> = entries.iter().filter(|e| e.void.is_none()).map(Into::into).collect();
     let analysis = trust::analyze(x, &live, now, horizon);
     Ok((entries, analysis))
 }
@@ -71,7 +71,10 @@ pub fn log_outcome(ctx: &Ctx, ledger: &mut Ledger, outcome: Outcome, a: LogArgs,
             .hint("to release a future slot by mutual agreement, use `troth excuse`"));
     }
     check_open(x, at, ctx.now)?;
-    let before = if ctx.env.json { None } else { Some(analyse_one(ledger, x, ctx.now, ctx.now)?.1) };
+    // The hot path in scripts computes no trust: only a person at a terminal
+    // (or -v) sees how it moved, which needs the promise's whole history.
+    let explain = !ctx.env.json && (ctx.env.stdout_tty || ctx.env.verbose);
+    let before = if explain { Some(analyse_one(ledger, x, ctx.now, ctx.now)?.1) } else { None };
     let by = ctx.settings.default_by();
     let tx = ledger.write()?;
     let id = append::entry(&tx, &new_uuid(), x.id, outcome, at, note.as_deref(), &by, ctx.now)?;
@@ -80,9 +83,13 @@ pub fn log_outcome(ctx: &Ctx, ledger: &mut Ledger, outcome: Outcome, a: LogArgs,
     if ctx.env.json {
         return write_json(out, &entry_json(&entry, x, None));
     }
+    let Some(before) = before else {
+        writeln!(out, "{}  {} #{id}", outcome.name(), x.slug)?;
+        return Ok(());
+    };
     let (_, after) = analyse_one(ledger, x, ctx.now, ctx.now)?;
     let p = &ctx.settings.trust;
-    let t0 = trust::score_at(&before.expect("computed").events, p, ctx.now).trust;
+    let t0 = trust::score_at(&before.events, p, ctx.now).trust;
     let t1 = trust::score_at(&after.events, p, ctx.now).trust;
     let mut line = format!(
         "{}  {}",
@@ -92,7 +99,7 @@ pub fn log_outcome(ctx: &Ctx, ledger: &mut Ledger, outcome: Outcome, a: LogArgs,
     if ctx.env.verbose {
         line.push_str(&format!(" #{id}"));
     }
-    if let Some(&i) = after.slot_of.get(&id) {
+    if let Some(i) = after.slot_of(id) {
         let s = &after.slots[i];
         if let Terms::Quota { period, .. } = s.slot.terms {
             let unit = x.plan.version_at(s.slot.start).1.unit;

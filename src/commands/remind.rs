@@ -148,7 +148,7 @@ fn note_for(a: &Agreement, s: &SlotTally, now: Instant, private: bool) -> Note {
 /// Every reminder whose time has come (`due_now`) and the next time one will.
 pub fn plan(ctx: &Ctx, ledger: &Ledger, all: bool) -> Result<(Vec<Pending>, Option<Instant>)> {
     let agreements = ledger.agreements()?;
-    let entries = ledger.entries(None)?;
+    let entries = ledger.facts(None)?;
     let horizon = ctx.now + Duration::days(400);
     let book = Book::new(&agreements, &entries, ctx.now, horizon);
     let me = ctx.settings.me.clone();

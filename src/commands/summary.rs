@@ -15,8 +15,8 @@ use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::io::{BufRead, Write};
 
-fn load(ledger: &Ledger) -> Result<(Vec<Agreement>, Vec<crate::ledger::Entry>)> {
-    Ok((ledger.agreements()?, ledger.entries(None)?))
+fn load(ledger: &Ledger) -> Result<(Vec<Agreement>, Vec<crate::ledger::Fact>)> {
+    Ok((ledger.agreements()?, ledger.facts(None)?))
 }
 
 fn check_person(agreements: &[Agreement], by: Option<&str>) -> Result<()> {
@@ -239,7 +239,8 @@ pub fn report(ctx: &Ctx, ledger: &Ledger, a: ReportArgs, out: &mut dyn Write) ->
         .filter(|d| a.by.as_deref().is_none_or(|b| book.get(d.agreement_id).is_some_and(|i| i.agreement.by == b)))
         .collect();
     let by_id = report::index(&book);
-    let entry_by_id: HashMap<i64, &crate::ledger::Entry> = entries.iter().map(|e| (e.id, e)).collect();
+    let week_entries = ledger.entries_between(week.start, week.end)?;
+    let entry_by_id: HashMap<i64, &crate::ledger::Entry> = week_entries.iter().map(|e| (e.id, e)).collect();
     match format {
         ReportFormat::Json => {
             let v = json!({

@@ -112,10 +112,15 @@ fn kept_broke_excuse_and_log() {
     assert_eq!(outcomes, ["broken", "kept", "excused"], "time order");
     let since = env.json(&["log", "--since", "2026-11-14", "--until", "2026-11-20"]);
     assert_eq!(since.as_array().unwrap().len(), 1, "--since/--until are inclusive days");
-    let human = env.ok(&["kept", "date-night", "--at", "yesterday"]);
+    let human = env.ok(&["kept", "date-night", "--at", "yesterday", "-v"]);
     assert!(human.starts_with("kept  date-night"), "{human}");
     assert!(human.contains("trust"), "{human}");
-    let broke = env.ok(&["broke", "date-night", "--at", "2026-11-06 20:00"]);
+    let broke = env.ok(&["broke", "date-night", "--at", "2026-11-06 20:00", "-v"]);
+    assert_eq!(
+        env.ok(&["kept", "date-night", "--at", "2026-11-06 21:00"]).trim(),
+        "kept  date-night #6",
+        "scripts get the short line"
+    );
     assert!(broke.contains("hint:"), "{broke}");
 }
 

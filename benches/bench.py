@@ -1,0 +1,147 @@
+"""troth benchmarks: interleaved runs, medians, p95 and ratios against a
+baseline measured in the same run. Peak memory and CPU come from wait4's
+rusage of each child. Nothing here is a pass/fail test: it prints figures."""
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import time
+
+troth, work = sys.argv[1], sys.argv[2]
+quick = "--quick" in sys.argv
+RUNS = 10 if quick else 30
+NOW = "2026-11-23T18:00:00+01:00"
+BASE_ENV = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": work, "TZ": "Europe/Berlin",
+            "TROTH_NOW": NOW, "NO_COLOR": "1"}
+
+
+def env(db, **extra):
+    e = dict(BASE_ENV, TROTH_DB=db)
+    e.update(extra)
+    return e
+
+
+def run_once(cmd, e):
+    """Wall time (s), peak RSS (KiB), CPU (s) of one run."""
+    t = time.perf_counter()
+    p = subprocess.Popen(cmd, env=e, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t
+    err = p.stderr.read().decode()
+    p.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {cmd}\n{err}")
+    return wall, ru.ru_maxrss, ru.ru_utime + ru.ru_stime
+
+
+def p95(xs):
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(0.95 * (len(xs) - 1))))]
+
+
+def bench(cases):
+    """cases: {name: (cmd, env)}; runs interleaved, RUNS rounds."""
+    res = {n: [] for n in cases}
+    mem = {n: 0 for n in cases}
+    for name, (cmd, e) in cases.items():  # warm-up
+        run_once(cmd, e)
+    for _ in range(RUNS):
+        for name, (cmd, e) in cases.items():
+            w, rss, _ = run_once(cmd, e)
+            res[name].append(w)
+            mem[name] = max(mem[name], rss)
+    return {n: (statistics.median(v), p95(v), mem[n]) for n, v in res.items()}
+
+
+def show(title, results, baseline, goal, bar):
+    print(f"\n## {title}")
+    base = results[baseline][0]
+    for name, (med, hi, rss) in results.items():
+        ratio = med / base
+        mark = ""
+        if name != baseline:
+            mark = "  goal met" if ratio <= goal else ("  within bar" if ratio <= bar else "  OVER BAR")
+        print(f"  {name:<44} median {med * 1000:7.1f} ms  p95 {hi * 1000:7.1f} ms  peak {rss / 1024:5.1f} MiB"
+              f"  ratio {ratio:5.2f}x{mark}")
+    return results
+
+
+def sh(cmd, e):
+    subprocess.run(cmd, env=e, check=True, stdout=subprocess.DEVNULL)
+
+
+print(f"troth benchmarks · {time.strftime('%Y-%m-%d')} · {os.cpu_count()} cores · {RUNS} interleaved runs each")
+
+# 1. kept against a bare SQLite insert into a table of the same shape.
+empty = f"{work}/empty.db"
+sh([troth, "promise", "Walk together", "--slug", "walk", "--starts", "2026-01-01"], env(empty))
+raw = f"{work}/raw.db"
+subprocess.run(["sqlite3", raw, "PRAGMA journal_mode=WAL;",
+                "CREATE TABLE entries (id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE, agreement_id INTEGER NOT NULL,"
+                " outcome TEXT NOT NULL, at INTEGER NOT NULL, note TEXT, logged_by TEXT NOT NULL, logged_at INTEGER NOT NULL) STRICT;"],
+               check=True, stdout=subprocess.DEVNULL)
+insert = ("PRAGMA synchronous=FULL; INSERT INTO entries (uuid, agreement_id, outcome, at, note, logged_by, logged_at) "
+          "VALUES (lower(hex(randomblob(18))), 1, 'kept', unixepoch(), NULL, 'me', unixepoch());")
+r1 = bench({"sqlite3 insert (WAL, synchronous=FULL)": (["sqlite3", raw, insert], BASE_ENV),
+            "troth kept walk": ([troth, "kept", "walk"], env(empty))})
+show("1. troth kept against sqlite3 insert (goal ≤ 1.2×, bar 1.5×)", r1, "sqlite3 insert (WAL, synchronous=FULL)", 1.2, 1.5)
+
+# Ledgers from the demo generator.
+years = [1, 3, 10] if not quick else [1, 3]
+big = {}
+for y in years:
+    db = f"{work}/y{y}.db"
+    sh([troth, "demo", "--db", db, "--agreements", "50", "--years", str(y)], env(db))
+    big[y] = db
+top = big[max(years)]
+
+# 2. kept on a long history against kept on an empty ledger.
+r2 = bench({"troth kept (empty ledger)": ([troth, "kept", "walk"], env(empty)),
+            f"troth kept ({max(years)}-year ledger)": ([troth, "kept", "promise-4"], env(top))})
+show("2. kept on a long ledger against an empty one (goal ≤ 1.05×, bar 1.1×)", r2, "troth kept (empty ledger)", 1.05, 1.1)
+
+# 3. reading ten years against reading every entry once with sqlite3.
+entries = f"sqlite3 -csv (select * from entries)"
+r3 = bench({entries: (["sqlite3", "-csv", top, "select * from entries"], BASE_ENV),
+            "report --format json": ([troth, "report", "--format", "json"], env(top)),
+            "trend --weeks 52 --json": ([troth, "trend", "--weeks", "52", "--json"], env(top)),
+            "overpromising --json": ([troth, "overpromising", "--json"], env(top))})
+show(f"3a. {max(years)} years, 50 promises: summaries (goal ≤ 1×, bar 3×)", r3, entries, 1.0, 3.0)
+r3b = bench({entries: (["sqlite3", "-csv", top, "select * from entries"], BASE_ENV),
+             "list --json": ([troth, "list", "--json"], env(top)),
+             "due --json": ([troth, "due", "--json"], env(top)),
+             "show promise-1 --json": ([troth, "show", "promise-1", "--json"], env(top))})
+show(f"3b. {max(years)} years, 50 promises: list, due, show (goal ≤ 0.3×, bar 0.5×)", r3b, entries, 0.3, 0.5)
+
+# 4. growth of the report with history.
+growth = bench({f"report --format json ({y} y)": ([troth, "report", "--format", "json"], env(big[y])) for y in years})
+print("\n## 4. report growth with history (no worse than linear in entries)")
+base_y = years[0]
+for y in years:
+    med = growth[f"report --format json ({y} y)"][0]
+    ratio = med / growth[f"report --format json ({base_y} y)"][0]
+    print(f"  {y:>2} years ({y * 50 * 200:>6} entries): median {med * 1000:7.1f} ms  ×{ratio:4.2f} for ×{y / base_y:.0f} entries"
+          f"  {'linear or better' if ratio <= y / base_y * 1.1 else 'WORSE THAN LINEAR'}")
+
+# 5. peak memory at the longest history.
+print(f"\n## 5. peak memory at {max(years)} years (goal ≤ 15 MiB, bar 30 MiB)")
+for name, res in list(r3.items()) + list(r3b.items()) + list(r2.items()):
+    if name.startswith("sqlite3"):
+        continue
+    mib = res[2] / 1024
+    print(f"  {name:<44} {mib:5.1f} MiB  {'goal met' if mib <= 15 else ('within bar' if mib <= 30 else 'OVER BAR')}")
+
+# 6. remind --watch idle.
+idle = 10 if quick else 60
+idle_db = f"{work}/idle.db"
+sh([troth, "promise", "Someday", "--terms", "standing"], env(idle_db))
+p = subprocess.Popen([troth, "remind", "--watch"], env=env(idle_db, TROTH_NOW=""), stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL)
+time.sleep(idle)
+p.send_signal(signal.SIGTERM)
+_, status, ru = os.wait4(p.pid, 0)
+cpu = (ru.ru_utime + ru.ru_stime) * 1000
+print(f"\n## 6. remind --watch idle for {idle} s with nothing due (goal < 50 ms CPU; wake-ups as the 5-minute rule needs)")
+print(f"  CPU {cpu:.1f} ms  {'goal met' if cpu < 50 else 'OVER GOAL'} · voluntary context switches {ru.ru_nvcsw}"
+      f" · exit {os.waitstatus_to_exitcode(status)}")
