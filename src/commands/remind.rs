@@ -21,8 +21,6 @@ use chrono_tz::Tz;
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use serde_json::json;
 use std::io::Write;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 /// A claim with no recorded outcome is taken to be in flight for this long.
 const CLAIM_LEASE: Duration = Duration::minutes(10);
@@ -301,19 +299,35 @@ pub fn run(ctx: &Ctx, ledger: &mut Ledger, a: RemindArgs, out: &mut dyn Write) -
     Ok(())
 }
 
+/// Why `--watch` woke up.
+enum Wake {
+    /// The ledger changed (another command wrote to it).
+    Changed,
+    /// SIGINT or SIGTERM: stop cleanly.
+    Stop,
+}
+
 /// Stay running: send each reminder when its time comes. Sleeps until the
-/// next notification time, a change to the ledger, or 5 minutes at most.
+/// next notification time, a change to the ledger (inotify on its WAL), or 5
+/// minutes at most — so a laptop back from suspend catches up. An idle watch
+/// wakes no more often than that.
 fn watch(ctx: &Ctx, ledger: &mut Ledger, all: bool, out: &mut dyn Write) -> Result<()> {
-    let stop = Arc::new(AtomicBool::new(false));
-    for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-        signal_hook::flag::register(sig, Arc::clone(&stop))
-            .map_err(|e| Error::failure(format!("could not listen for signals: {e}")))?;
+    let (tx, rx) = std::sync::mpsc::channel::<Wake>();
+    let mut signals = signal_hook::iterator::Signals::new([signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM])
+        .map_err(|e| Error::failure(format!("could not listen for signals: {e}")))?;
+    let stop_tx = tx.clone();
+    std::thread::spawn(move || {
+        if signals.forever().next().is_some() {
+            let _ = stop_tx.send(Wake::Stop);
+        }
+    });
+    if let Some(path) = ledger.path.clone() {
+        watch_ledger(&path, tx.clone());
     }
     let started = std::time::Instant::now();
     let clock_start = ctx.now;
     let now = || clock_start + Duration::from_std(started.elapsed()).unwrap_or_default();
-    let poll = std::time::Duration::from_millis(500);
-    while !stop.load(Ordering::Relaxed) {
+    loop {
         let settings = ledger.settings()?;
         let tick = Ctx { env: ctx.env, settings, now: from_ts(ts(now())) };
         match send_due(&tick, ledger, &Desktop, all) {
@@ -329,21 +343,71 @@ fn watch(ctx: &Ctx, ledger: &mut Ledger, all: bool, out: &mut dyn Write) -> Resu
             }
         }
         let (_, next) = plan(&tick, ledger, all)?;
-        let until_next = next
+        let wait = next
             .map(|t| (t - tick.now).to_std().unwrap_or_default() + std::time::Duration::from_millis(200))
             .unwrap_or(WATCH_MAX_SLEEP)
             .min(WATCH_MAX_SLEEP);
-        let version: i64 = ledger.conn.pragma_query_value(None, "data_version", |r| r.get(0))?;
-        let slept = std::time::Instant::now();
-        while slept.elapsed() < until_next && !stop.load(Ordering::Relaxed) {
-            std::thread::sleep(poll.min(until_next.saturating_sub(slept.elapsed())));
-            let v: i64 = ledger.conn.pragma_query_value(None, "data_version", |r| r.get(0))?;
-            if v != version {
-                break;
+        match rx.recv_timeout(wait) {
+            Ok(Wake::Stop) => return Ok(()),
+            Ok(Wake::Changed) => {
+                // Let a burst of writes settle, then look once.
+                std::thread::sleep(std::time::Duration::from_millis(50));
+                while let Ok(w) = rx.try_recv() {
+                    if matches!(w, Wake::Stop) {
+                        return Ok(());
+                    }
+                }
             }
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
         }
     }
-    Ok(())
+}
+
+/// Wake the watch when another process commits to the ledger: inotify on the
+/// ledger's folder, for writes to its WAL or the ledger itself (not the
+/// shared-memory index, which readers touch too).
+#[cfg(target_os = "linux")]
+fn watch_ledger(path: &std::path::Path, tx: std::sync::mpsc::Sender<Wake>) {
+    use inotify::{Inotify, WatchMask};
+    let Some(dir) = path.parent().map(|p| if p.as_os_str().is_empty() { std::path::Path::new(".") } else { p }) else {
+        return;
+    };
+    let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else { return };
+    let Ok(mut inotify) = Inotify::init() else { return };
+    if inotify
+        .watches()
+        .add(dir, WatchMask::MODIFY | WatchMask::CREATE | WatchMask::MOVED_TO | WatchMask::CLOSE_WRITE)
+        .is_err()
+    {
+        return;
+    }
+    let wal = format!("{name}-wal");
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        loop {
+            let Ok(events) = inotify.read_events_blocking(&mut buf) else { return };
+            let relevant = events
+                .into_iter()
+                .any(|e| e.name.is_some_and(|n| n.to_string_lossy() == wal || n.to_string_lossy() == name));
+            if relevant && tx.send(Wake::Changed).is_err() {
+                return;
+            }
+        }
+    });
+}
+
+/// Elsewhere, look for changes every few seconds.
+#[cfg(not(target_os = "linux"))]
+fn watch_ledger(_path: &std::path::Path, tx: std::sync::mpsc::Sender<Wake>) {
+    std::thread::spawn(move || {
+        loop {
+            std::thread::sleep(std::time::Duration::from_secs(5));
+            if tx.send(Wake::Changed).is_err() {
+                return;
+            }
+        }
+    });
 }
 
 #[cfg(test)]
