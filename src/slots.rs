@@ -164,17 +164,15 @@ impl Plan {
                     if day_start(self.zone, p) < v.effective {
                         p = next_period(period, p);
                     }
-                    loop {
-                        let start = day_start(self.zone, p);
-                        if start >= upper {
-                            break;
-                        }
+                    let mut start = day_start(self.zone, p);
+                    while start < upper {
                         let next = next_period(period, p);
                         let end = day_start(self.zone, next);
                         if active_at(start) {
                             out.push(Slot { start, end, due: end, units: count, version: i, terms: v.terms });
                         }
                         p = next;
+                        start = end;
                     }
                 }
                 Terms::Schedule(s) => {
@@ -193,22 +191,19 @@ impl Plan {
                         }
                         d = next_occurrence(&s, d + Days::new(1));
                     }
-                    loop {
-                        let start = day_start(self.zone, d);
-                        if start >= upper {
-                            break;
-                        }
+                    let mut start = day_start(self.zone, d);
+                    while start < upper {
                         let next = next_occurrence(&s, d + Days::new(1));
-                        let mut end = day_start(self.zone, next);
-                        if self.ends.is_some_and(|e| end >= e) {
-                            end = day_end(self.zone, d);
-                        }
+                        let next_start = day_start(self.zone, next);
+                        let end =
+                            if self.ends.is_some_and(|e| next_start >= e) { day_end(self.zone, d) } else { next_start };
                         if active_at(start) {
                             let due = occurrence_time(&s, self.zone, d);
                             out.push(Slot { start, end, due, units: 1, version: i, terms: v.terms });
                         }
                         date = next;
                         d = date;
+                        start = next_start;
                     }
                 }
             }

@@ -152,11 +152,15 @@ pub fn analyze(a: &Agreement, entries: &[Fact], now: Instant, horizon: Instant) 
     let deadline_dues: Vec<Instant> =
         out.slots.iter().filter(|s| matches!(s.slot.terms, Terms::Deadline { .. })).map(|s| s.slot.due).collect();
     let mut standing_days = HashSet::new();
+    let versions = a.plan.versions_in_force();
+    let standing_at = |t: Instant| {
+        let i = versions.iter().rposition(|v| v.effective <= t).unwrap_or(0);
+        versions[i].terms == Terms::Standing
+    };
     for e in outside {
         match e.outcome {
             Outcome::Kept => {
-                let (_, version) = a.plan.version_at(e.at);
-                if version.terms == Terms::Standing && !standing_days.insert(local_date(a.zone, e.at)) {
+                if standing_at(e.at) && !standing_days.insert(local_date(a.zone, e.at)) {
                     out.unscored.insert(e.id);
                     continue;
                 }

@@ -199,7 +199,9 @@ impl Ledger {
         if version > 0 && version < LATEST_VERSION {
             backup_before_upgrade(&conn, path, version)?;
         }
-        migrate::run(&mut conn)?;
+        if version < LATEST_VERSION {
+            migrate::run(&mut conn)?;
+        }
         let ledger = Ledger { conn, path: Some(path.to_path_buf()) };
         if let Some(zone) = new_zone {
             ledger.ensure_home_zone(zone)?;

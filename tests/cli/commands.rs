@@ -259,3 +259,37 @@ fn completions_and_man_page() {
     let man = env.ok(&["man"]);
     assert!(man.contains(".TH troth"), "{}", &man[..200.min(man.len())]);
 }
+
+#[test]
+fn review_asks_about_past_due_slots_on_a_terminal() {
+    use std::io::Write;
+    let env = couple();
+    env.ok(&["promise", "Date night", "--terms", "every fri 19:00", "--starts", "2026-11-01"]);
+    // Fridays 6, 13 and 20 November are past due and unlogged.
+    let err = env.fails(2, &["review"]);
+    assert!(err.contains("not a terminal"), "{err}");
+    let base = env.command();
+    let bin = base.get_program().to_string_lossy().into_owned();
+    let mut script = std::process::Command::new("script");
+    script.env_clear().envs(base.get_envs().filter_map(|(k, v)| v.map(|v| (k, v))));
+    let mut child = script
+        .args(["-qec", &format!("{bin} review"), "/dev/null"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("script(1) from util-linux gives review a terminal");
+    let mut stdin = child.stdin.take().unwrap();
+    for answer in ["k", "b", "s"] {
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        writeln!(stdin, "{answer}").unwrap();
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("kept, broken, excused, or skip?"), "{text}");
+    let log = env.json(&["log"]);
+    let got: Vec<(&str, &str)> =
+        log.as_array().unwrap().iter().map(|e| (e["outcome"].as_str().unwrap(), e["at"].as_str().unwrap())).collect();
+    assert_eq!(got, [("kept", "2026-11-06T19:00:00+01:00"), ("broken", "2026-11-13T19:00:00+01:00")]);
+}
