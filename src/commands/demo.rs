@@ -120,7 +120,6 @@ impl Writer<'_> {
         starts: Instant,
         created: Instant,
     ) -> Result<i64> {
-        let parsed = terms::parse(terms, local_date(self.zone, starts)).map_err(Error::failure)?;
         let id = append::agreement(
             &self.tx,
             &append::NewAgreement {
@@ -136,31 +135,15 @@ impl Writer<'_> {
                 created_at: created,
             },
         )?;
-        append::version(
-            &self.tx,
-            &self.rng.uuid(),
-            id,
-            &parsed.terms.to_string(),
-            parsed.unit.as_deref(),
-            starts,
-            None,
-            created,
-        )?;
+        self.amend(id, terms, starts, created, None)?;
         Ok(id)
     }
 
-    fn amend(&mut self, id: i64, terms: &str, effective: Instant, created: Instant, note: &str) -> Result<()> {
+    fn amend(&mut self, id: i64, terms: &str, effective: Instant, created: Instant, note: Option<&str>) -> Result<()> {
         let parsed = terms::parse(terms, local_date(self.zone, effective)).map_err(Error::failure)?;
-        append::version(
-            &self.tx,
-            &self.rng.uuid(),
-            id,
-            &parsed.terms.to_string(),
-            parsed.unit.as_deref(),
-            effective,
-            Some(note),
-            created,
-        )?;
+        let uuid = self.rng.uuid();
+        let canonical = parsed.terms.to_string();
+        append::version(&self.tx, &uuid, id, &canonical, parsed.unit.as_deref(), effective, note, created)?;
         Ok(())
     }
 
@@ -273,7 +256,13 @@ fn build_story(ledger: &mut Ledger, zone: Tz, now: Instant) -> Result<()> {
         cook_start,
     )?;
     let renegotiated = day_start(zone, crate::time::week_monday(today) - Days::new(7 * 5));
-    w.amend(cook, "3 times a week", renegotiated, renegotiated - Duration::days(3), "5 was too many with the new job")?;
+    w.amend(
+        cook,
+        "3 times a week",
+        renegotiated,
+        renegotiated - Duration::days(3),
+        Some("5 was too many with the new job"),
+    )?;
     let mut day = local_date(zone, cook_start);
     while w.local(day, 19, 30) < now {
         let keep = if w.local(day, 0, 0) < renegotiated {

@@ -293,3 +293,47 @@ fn review_asks_about_past_due_slots_on_a_terminal() {
         log.as_array().unwrap().iter().map(|e| (e["outcome"].as_str().unwrap(), e["at"].as_str().unwrap())).collect();
     assert_eq!(got, [("kept", "2026-11-06T19:00:00+01:00"), ("broken", "2026-11-13T19:00:00+01:00")]);
 }
+
+#[test]
+fn demo_writes_its_own_ledger_and_tells_the_story() {
+    let env = TestEnv::berlin();
+    env.ok(&["init", "--me", "Jo"]);
+    let before = env.dump();
+    let out = env.ok(&["demo"]);
+    assert!(out.contains("your own ledger is untouched"), "{out}");
+    assert!(out.contains("Week 47"), "{out}");
+    assert!(
+        out.contains("weekends: Alex promised 4 a month and delivered 4, 2, 2, 1, 3, 2 (58%) — promise 2 a month"),
+        "{out}"
+    );
+    assert!(out.contains("overall trust, weeks 37–48"), "{out}");
+    assert_eq!(before, env.dump(), "the user's ledger is untouched");
+    assert!(env.path("data/troth/demo.db").exists());
+    // Run twice: rebuilt, not doubled.
+    env.ok(&["demo"]);
+    let mut demo = TestEnv::berlin();
+    demo.dir = env.dir;
+    demo.db = demo.dir.path().join("data/troth/demo.db");
+    let show = demo.json(&["show", "weekends"]);
+    assert_eq!(show["terms"], "4/month");
+}
+
+#[test]
+fn synthetic_ledgers_are_the_same_for_the_same_seed() {
+    let env = TestEnv::berlin();
+    let a = env.path("a.db");
+    let b = env.path("b.db");
+    let s = env.json(&["demo", "--db", a.to_str().unwrap(), "--agreements", "3", "--years", "2", "--seed", "7"]);
+    assert_eq!(s["entries"], 1200, "200 entries per agreement-year");
+    env.ok(&["demo", "--db", b.to_str().unwrap(), "--agreements", "3", "--years", "2", "--seed", "7"]);
+    let export = |p: &std::path::Path| {
+        let mut v: serde_json::Value = serde_json::from_str(
+            &String::from_utf8(env.command().env("TROTH_DB", p).args(["export"]).output().unwrap().stdout).unwrap(),
+        )
+        .unwrap();
+        v.as_object_mut().unwrap().remove("exported");
+        v
+    };
+    assert_eq!(export(&a), export(&b));
+    env.fails(2, &["demo", "--db", a.to_str().unwrap(), "--agreements", "3", "--years", "2"]);
+}
