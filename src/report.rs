@@ -25,6 +25,18 @@ pub struct Book<'a> {
 
 impl<'a> Book<'a> {
     pub fn new(agreements: &'a [Agreement], facts: &[Fact], now: Instant, horizon: Instant) -> Book<'a> {
+        Book::window(agreements, facts, now, Instant::MIN_UTC, horizon)
+    }
+
+    /// Only the slots ending after `from` (and the facts given): for what is
+    /// open or due, which needs no history.
+    pub fn window(
+        agreements: &'a [Agreement],
+        facts: &[Fact],
+        now: Instant,
+        from: Instant,
+        horizon: Instant,
+    ) -> Book<'a> {
         let mut by_agreement: HashMap<i64, Vec<Fact>> = HashMap::new();
         for e in facts {
             by_agreement.entry(e.agreement_id).or_default().push(*e);
@@ -34,7 +46,7 @@ impl<'a> Book<'a> {
             .filter(|a| !a.is_void())
             .map(|a| {
                 let entries = by_agreement.remove(&a.id).unwrap_or_default();
-                Item { agreement: a, analysis: trust::analyze(a, &entries, now, horizon), entries }
+                Item { agreement: a, analysis: trust::analyze_window(a, &entries, now, from, horizon), entries }
             })
             .collect();
         Book { items }
@@ -322,6 +334,17 @@ pub fn trend(items: &[&Item], p: &TrustParams, now: Instant, home: Tz, n: u32) -
             (w, trust::group(&scores))
         })
         .collect()
+}
+
+/// How far back facts are needed to know what is open at `now`: a year and a
+/// bit (the longest period), or the start of any deadline still in force.
+pub fn open_window(agreements: &[Agreement], now: Instant) -> Instant {
+    let year = now - chrono::Duration::days(400);
+    agreements
+        .iter()
+        .filter(|a| a.plan.versions.iter().any(|v| matches!(v.terms, Terms::Deadline { .. })))
+        .map(|a| a.plan.versions.iter().map(|v| v.effective).min().unwrap_or(a.starts).min(a.starts))
+        .fold(year, Instant::min)
 }
 
 /// Agreements by id, for rendering.

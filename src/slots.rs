@@ -134,6 +134,13 @@ impl Plan {
 
     /// Every slot that begins before `until`, in order.
     pub fn slots(&self, until: Instant) -> Vec<Slot> {
+        self.slots_between(Instant::MIN_UTC, until)
+    }
+
+    /// The slots that begin before `until` and end after `from`, in order —
+    /// without walking the calendar from the first slot (what is due now
+    /// does not depend on ten years ago).
+    pub fn slots_between(&self, from: Instant, until: Instant) -> Vec<Slot> {
         let versions = self.versions_in_force();
         let statuses = self.statuses_in_force();
         let retired = statuses.iter().find(|s| s.status == Status::Retired).map(|s| s.effective);
@@ -164,6 +171,9 @@ impl Plan {
                     if day_start(self.zone, p) < v.effective {
                         p = next_period(period, p);
                     }
+                    if from > v.effective {
+                        p = p.max(period_start(period, local_date(self.zone, from)));
+                    }
                     let mut start = day_start(self.zone, p);
                     while start < upper {
                         let next = next_period(period, p);
@@ -191,6 +201,13 @@ impl Plan {
                         }
                         d = next_occurrence(&s, d + Days::new(1));
                     }
+                    if from > v.effective {
+                        // The slot holding `from` began at most a month before it.
+                        let near = local_date(self.zone, from) - Days::new(40);
+                        if near > d {
+                            d = next_occurrence(&s, near);
+                        }
+                    }
                     let mut start = day_start(self.zone, d);
                     while start < upper {
                         let next = next_occurrence(&s, d + Days::new(1));
@@ -210,6 +227,9 @@ impl Plan {
         }
         if let Some(r) = retired {
             out.retain(|s| s.start < r || matches!(s.terms, Terms::Deadline { .. }));
+        }
+        if from > Instant::MIN_UTC {
+            out.retain(|s| s.end > from);
         }
         out
     }
@@ -453,5 +473,20 @@ mod tests {
         // Monthly → weekly from Tuesday 1 December starts Monday 7 December.
         let base = parse_rfc3339("2026-12-01T00:00:00+01:00").unwrap();
         assert_eq!(rfc3339(first_start(&t, z, base), z), "2026-12-07T00:00:00+01:00");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(500))]
+        #[test]
+        fn a_window_is_the_same_slots_as_the_whole_calendar(
+            which in 0usize..8, from_days in 0i64..1500, zone in proptest::sample::select(vec!["Europe/Berlin", "America/New_York", "America/Santiago"])
+        ) {
+            let terms = ["2/month", "3/week", "1/day", "1/year", "every fri 19:00", "every mon,wed", "monthly on 31 09:00", "every day 02:30"][which];
+            let p = plan(zone, terms, "2024-01-15T10:00:00+00:00");
+            let until = parse_rfc3339("2028-06-01T00:00:00+00:00").unwrap();
+            let from = parse_rfc3339("2024-01-01T00:00:00+00:00").unwrap() + chrono::Duration::days(from_days) + chrono::Duration::hours(from_days % 24);
+            let all: Vec<Slot> = p.slots(until).into_iter().filter(|s| s.end > from).collect();
+            proptest::prop_assert_eq!(p.slots_between(from, until), all);
+        }
     }
 }

@@ -65,7 +65,13 @@ pub struct Analysis {
 /// `entries` are the agreement's non-void entries; `horizon` bounds the slots
 /// generated (at least `now`).
 pub fn analyze(a: &Agreement, entries: &[Fact], now: Instant, horizon: Instant) -> Analysis {
-    let slots = a.plan.slots(horizon.max(now));
+    analyze_window(a, entries, now, Instant::MIN_UTC, horizon)
+}
+
+/// As `analyze`, for the slots that end after `from` only: enough for what
+/// is open or due, not for trust (earlier events are left out).
+pub fn analyze_window(a: &Agreement, entries: &[Fact], now: Instant, from: Instant, horizon: Instant) -> Analysis {
+    let slots = a.plan.slots_between(from, horizon.max(now));
     let mut sorted: Vec<&Fact> = entries.iter().collect();
     sorted.sort_by_key(|e| (e.at, e.id));
     let mut out = Analysis {

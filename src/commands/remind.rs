@@ -146,9 +146,10 @@ fn note_for(a: &Agreement, s: &SlotTally, now: Instant, private: bool) -> Note {
 /// Every reminder whose time has come (`due_now`) and the next time one will.
 pub fn plan(ctx: &Ctx, ledger: &Ledger, all: bool) -> Result<(Vec<Pending>, Option<Instant>)> {
     let agreements = ledger.agreements()?;
-    let entries = ledger.facts(None)?;
+    let from = crate::report::open_window(&agreements, ctx.now);
+    let entries = ledger.facts_since(from)?;
     let horizon = ctx.now + Duration::days(400);
-    let book = Book::new(&agreements, &entries, ctx.now, horizon);
+    let book = Book::window(&agreements, &entries, ctx.now, from, horizon);
     let me = ctx.settings.me.clone();
     let mut due_now = Vec::new();
     let mut next: Option<Instant> = None;

@@ -191,8 +191,11 @@ pub fn due(ctx: &Ctx, ledger: &Ledger, a: DueArgs, out: &mut dyn Write) -> Resul
     let within = time::parse_duration(&a.within)
         .map_err(|e| Error::usage(format!("--within: {e}")).hint(time::DURATION_HINT))?;
     let until = within.after(ctx.settings.zone, ctx.now);
-    let (agreements, entries) = load(ledger)?;
-    let book = Book::new(&agreements, &entries, ctx.now, until);
+    // What is open now began at most a year ago: no need to read further back.
+    let agreements = ledger.agreements()?;
+    let from = report::open_window(&agreements, ctx.now);
+    let facts = ledger.facts_since(from)?;
+    let book = Book::window(&agreements, &facts, ctx.now, from, until);
     let items = report::due(&book, ctx.now, until);
     let by_id = report::index(&book);
     if ctx.env.json {

@@ -270,6 +270,24 @@ impl Ledger {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Non-void facts with `at` at or after `since`, in time order.
+    pub fn facts_since(&self, since: Instant) -> Result<Vec<Fact>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, agreement_id, outcome, at FROM entries
+             WHERE at >= ?1 AND id NOT IN (SELECT entry_id FROM voids WHERE entry_id IS NOT NULL)
+             ORDER BY at, id",
+        )?;
+        let rows = stmt.query_map([ts(since)], |r| {
+            let outcome = match r.get_ref(2)?.as_str()? {
+                "kept" => Outcome::Kept,
+                "broken" => Outcome::Broken,
+                _ => Outcome::Excused,
+            };
+            Ok(Fact { id: r.get(0)?, agreement_id: r.get(1)?, outcome, at: from_ts(r.get(3)?) })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Entries (void ones included) with `at` in (since, until].
     pub fn entries_between(&self, since: Instant, until: Instant) -> Result<Vec<Entry>> {
         let mut stmt =
