@@ -37,15 +37,19 @@ impl<'a> Book<'a> {
         from: Instant,
         horizon: Instant,
     ) -> Book<'a> {
-        let mut by_agreement: HashMap<i64, Vec<Fact>> = HashMap::new();
+        // Agreement ids are small and dense: index by id rather than hash.
+        let max = agreements.iter().map(|a| a.id).max().unwrap_or(0).max(0) as usize;
+        let mut by_id: Vec<Vec<Fact>> = vec![Vec::new(); max + 1];
         for e in facts {
-            by_agreement.entry(e.agreement_id).or_default().push(*e);
+            if let Some(v) = usize::try_from(e.agreement_id).ok().and_then(|i| by_id.get_mut(i)) {
+                v.push(*e);
+            }
         }
         let items = agreements
             .iter()
             .filter(|a| !a.is_void())
             .map(|a| {
-                let entries = by_agreement.remove(&a.id).unwrap_or_default();
+                let entries = usize::try_from(a.id).ok().and_then(|i| by_id.get_mut(i)).map(std::mem::take).unwrap_or_default();
                 Item { agreement: a, analysis: trust::analyze_window(a, &entries, now, from, horizon), entries }
             })
             .collect();
