@@ -24,15 +24,16 @@ pub struct Book<'a> {
 }
 
 impl<'a> Book<'a> {
-    pub fn new(agreements: &'a [Agreement], facts: &[Fact], now: Instant, horizon: Instant) -> Book<'a> {
+    pub fn new(agreements: &'a [Agreement], facts: Vec<Fact>, now: Instant, horizon: Instant) -> Book<'a> {
         Book::window(agreements, facts, now, Instant::MIN_UTC, horizon)
     }
 
     /// Only the slots ending after `from` (and the facts given): for what is
     /// open or due, which needs no history.
+    /// Takes the facts by value: each moves to its agreement, none is copied.
     pub fn window(
         agreements: &'a [Agreement],
-        facts: &[Fact],
+        facts: Vec<Fact>,
         now: Instant,
         from: Instant,
         horizon: Instant,
@@ -42,14 +43,15 @@ impl<'a> Book<'a> {
         let mut by_id: Vec<Vec<Fact>> = vec![Vec::new(); max + 1];
         for e in facts {
             if let Some(v) = usize::try_from(e.agreement_id).ok().and_then(|i| by_id.get_mut(i)) {
-                v.push(*e);
+                v.push(e);
             }
         }
         let items = agreements
             .iter()
             .filter(|a| !a.is_void())
             .map(|a| {
-                let entries = usize::try_from(a.id).ok().and_then(|i| by_id.get_mut(i)).map(std::mem::take).unwrap_or_default();
+                let entries =
+                    usize::try_from(a.id).ok().and_then(|i| by_id.get_mut(i)).map(std::mem::take).unwrap_or_default();
                 Item { agreement: a, analysis: trust::analyze_window(a, &entries, now, from, horizon), entries }
             })
             .collect();

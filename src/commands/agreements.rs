@@ -151,7 +151,7 @@ pub fn promise(ctx: &Ctx, ledger: &mut Ledger, a: PromiseArgs, out: &mut dyn Wri
     };
     if !a.anyway && parsed.terms != Terms::Standing {
         let facts = ledger.facts(None)?;
-        let book = Book::new(&agreements, &facts, ctx.now, ctx.now);
+        let book = Book::new(&agreements, facts, ctx.now, ctx.now);
         if let Some(record) = overpromised_record(ctx, &book, &by) {
             return Err(Error::usage(format!("{record}; a new promise adds to that"))
                 .hint("keep the promises already made first, renegotiate one with `troth amend`, or add --anyway"));
@@ -229,7 +229,7 @@ fn overpromised_record(ctx: &Ctx, book: &Book, by: &str) -> Option<String> {
 pub fn list(ctx: &Ctx, ledger: &Ledger, a: ListArgs, out: &mut dyn Write) -> Result<()> {
     let agreements = ledger.agreements()?;
     let facts = ledger.facts(None)?;
-    let book = Book::new(&agreements, &facts, ctx.now, ctx.now);
+    let book = Book::new(&agreements, facts, ctx.now, ctx.now);
     let shown: Vec<&Agreement> =
         agreements.iter().filter(|x| a.all || (!x.is_void() && !x.retired_at(ctx.now))).collect();
     if ctx.env.json {
@@ -399,9 +399,14 @@ pub fn show(ctx: &Ctx, ledger: &Ledger, a: ShowArgs, out: &mut dyn Write) -> Res
             trust2(score.trust)
         )?,
     }
+    // The table shows the most recent steps; all of them are in --json.
+    const SHOWN: usize = 40;
+    if steps.len() > SHOWN {
+        writeln!(out, "  … {} earlier events (all of them: troth show {} --json)", steps.len() - SHOWN, x.slug)?;
+    }
     if !steps.is_empty() {
         let notes: std::collections::HashMap<i64, &crate::ledger::Entry> = entries.iter().map(|e| (e.id, e)).collect();
-        let rows: Vec<Vec<String>> = steps
+        let rows: Vec<Vec<String>> = steps[steps.len().saturating_sub(SHOWN)..]
             .iter()
             .map(|(ev, before, after)| {
                 let what = match ev.kind {
@@ -504,7 +509,7 @@ pub fn amend(ctx: &Ctx, ledger: &mut Ledger, a: AmendArgs, out: &mut dyn Write) 
     }
     if !a.anyway && parsed.terms.load() > current.terms.load() {
         let facts = ledger.facts(None)?;
-        let book = Book::new(&agreements, &facts, ctx.now, ctx.now);
+        let book = Book::new(&agreements, facts, ctx.now, ctx.now);
         if let Some(item) = book.get(x.id)
             && let Some(j) = trust::judge(item.agreement, &item.analysis, ctx.now, 8, ctx.settings.threshold)
         {

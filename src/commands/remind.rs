@@ -149,7 +149,7 @@ pub fn plan(ctx: &Ctx, ledger: &Ledger, all: bool) -> Result<(Vec<Pending>, Opti
     let from = crate::report::open_window(&agreements, ctx.now);
     let entries = ledger.facts_since(from)?;
     let horizon = ctx.now + Duration::days(400);
-    let book = Book::window(&agreements, &entries, ctx.now, from, horizon);
+    let book = Book::window(&agreements, entries, ctx.now, from, horizon);
     let me = ctx.settings.me.clone();
     let mut due_now = Vec::new();
     let mut next: Option<Instant> = None;

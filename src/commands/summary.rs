@@ -83,7 +83,7 @@ pub fn overpromising(ctx: &Ctx, ledger: &Ledger, a: OverpromisingArgs, out: &mut
     }
     let (agreements, entries) = load(ledger)?;
     check_person(&agreements, a.by.as_deref())?;
-    let book = Book::new(&agreements, &entries, ctx.now, ctx.now);
+    let book = Book::new(&agreements, entries, ctx.now, ctx.now);
     let (list, people) =
         report::overpromising(&book, ctx.now, a.slots as usize, ctx.settings.threshold, a.by.as_deref());
     let by_id = report::index(&book);
@@ -195,7 +195,7 @@ pub fn due(ctx: &Ctx, ledger: &Ledger, a: DueArgs, out: &mut dyn Write) -> Resul
     let agreements = ledger.agreements()?;
     let from = report::open_window(&agreements, ctx.now);
     let facts = ledger.facts_since(from)?;
-    let book = Book::window(&agreements, &facts, ctx.now, from, until);
+    let book = Book::window(&agreements, facts, ctx.now, from, until);
     let items = report::due(&book, ctx.now, until);
     let by_id = report::index(&book);
     if ctx.env.json {
@@ -233,7 +233,7 @@ pub fn report(ctx: &Ctx, ledger: &Ledger, a: ReportArgs, out: &mut dyn Write) ->
     let (agreements, entries) = load(ledger)?;
     check_person(&agreements, a.by.as_deref())?;
     let horizon = (ctx.now + Duration::days(8)).max(week.end);
-    let book = Book::new(&agreements, &entries, ctx.now, horizon);
+    let book = Book::new(&agreements, entries, ctx.now, horizon);
     let s = report::summary(&book, &week, &ctx.settings.trust, a.by.as_deref());
     let (over, people_over) = report::overpromising(&book, ctx.now, 8, ctx.settings.threshold, a.by.as_deref());
     let upcoming_until = time::Span::days(7).after(home, ctx.now);
@@ -530,7 +530,7 @@ pub fn trend(ctx: &Ctx, ledger: &Ledger, a: TrendArgs, out: &mut dyn Write) -> R
     }
     let (agreements, entries) = load(ledger)?;
     check_person(&agreements, a.by.as_deref())?;
-    let book = Book::new(&agreements, &entries, ctx.now, ctx.now);
+    let book = Book::new(&agreements, entries, ctx.now, ctx.now);
     let (subject, items): (String, Vec<&report::Item>) = match (&a.agreement, &a.by) {
         (Some(arg), _) => {
             let x = find(&agreements, arg, ctx.now)?;
@@ -585,7 +585,7 @@ pub fn review(ctx: &Ctx, ledger: &mut Ledger, out: &mut dyn Write) -> Result<()>
         ));
     }
     let (agreements, entries) = load(ledger)?;
-    let book = Book::new(&agreements, &entries, ctx.now, ctx.now);
+    let book = Book::new(&agreements, entries, ctx.now, ctx.now);
     let mut pending: Vec<(&Agreement, &crate::trust::SlotTally)> = book
         .items
         .iter()
