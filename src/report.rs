@@ -46,37 +46,16 @@ impl<'a> Book<'a> {
                 v.push(e);
             }
         }
-        let total: usize = by_id.iter().map(Vec::len).sum();
-        let work: Vec<(&'a Agreement, Vec<Fact>)> = agreements
+        let items = agreements
             .iter()
             .filter(|a| !a.is_void())
             .map(|a| {
                 let entries =
                     usize::try_from(a.id).ok().and_then(|i| by_id.get_mut(i)).map(std::mem::take).unwrap_or_default();
-                (a, entries)
+                Item { agreement: a, analysis: trust::analyze_window(a, &entries, now, from, horizon), entries }
             })
             .collect();
-        let analyse = |(a, entries): (&'a Agreement, Vec<Fact>)| Item {
-            agreement: a,
-            analysis: trust::analyze_window(a, &entries, now, from, horizon),
-            entries,
-        };
-        // Promises are independent: years of history are analysed on every core.
-        let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
-        if threads < 2 || total < 5_000 || work.len() < 2 {
-            return Book { items: work.into_iter().map(analyse).collect() };
-        }
-        let mut chunks: Vec<Vec<(&'a Agreement, Vec<Fact>)>> = (0..threads).map(|_| Vec::new()).collect();
-        for (i, w) in work.into_iter().enumerate() {
-            chunks[i % threads].push(w);
-        }
-        let mut done: Vec<Item<'a>> = std::thread::scope(|s| {
-            let handles: Vec<_> =
-                chunks.into_iter().map(|c| s.spawn(move || c.into_iter().map(analyse).collect::<Vec<_>>())).collect();
-            handles.into_iter().flat_map(|h| h.join().expect("analysis thread")).collect()
-        });
-        done.sort_by_key(|i| i.agreement.id);
-        Book { items: done }
+        Book { items }
     }
 
     pub fn get(&self, id: i64) -> Option<&Item<'a>> {
