@@ -157,7 +157,8 @@ pub fn analyze_window(a: &Agreement, entries: &[Fact], now: Instant, from: Insta
     }
     let deadline_dues: Vec<Instant> =
         out.slots.iter().filter(|s| matches!(s.slot.terms, Terms::Deadline { .. })).map(|s| s.slot.due).collect();
-    let mut standing_days = HashSet::new();
+    // Facts come in time order, so one kept a day is "not the same day as the last".
+    let mut last_standing_day = None;
     let versions = a.plan.versions_in_force();
     let standing_at = |t: Instant| {
         let i = versions.iter().rposition(|v| v.effective <= t).unwrap_or(0);
@@ -166,7 +167,9 @@ pub fn analyze_window(a: &Agreement, entries: &[Fact], now: Instant, from: Insta
     for e in outside {
         match e.outcome {
             Outcome::Kept => {
-                if standing_at(e.at) && !standing_days.insert(local_date(a.zone, e.at)) {
+                if standing_at(e.at)
+                    && last_standing_day.replace(local_date(a.zone, e.at)) == Some(local_date(a.zone, e.at))
+                {
                     out.unscored.insert(e.id);
                     continue;
                 }
