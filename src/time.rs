@@ -263,11 +263,7 @@ impl std::fmt::Display for Span {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut out = String::new();
         if self.days > 0 {
-            if self.days % 7 == 0 {
-                out.push_str(&format!("{}w", self.days / 7));
-            } else {
-                out.push_str(&format!("{}d", self.days));
-            }
+            out.push_str(&format!("{}d", self.days));
         }
         let (h, m) = (self.minutes / 60, self.minutes % 60);
         if h > 0 {

@@ -125,7 +125,10 @@ pub fn promise(ctx: &Ctx, ledger: &mut Ledger, a: PromiseArgs, out: &mut dyn Wri
     let remind = a
         .remind
         .as_deref()
-        .map(|r| time::parse_duration(r).map_err(|e| Error::usage(format!("--remind: {e}")).hint(time::DURATION_HINT)))
+        .map(|r| {
+            time::parse_duration(r).map_err(|e| Error::usage(format!("--remind: {e}")).hint(time::DURATION_HINT))?;
+            Ok::<String, Error>(r.to_ascii_lowercase().split_whitespace().collect())
+        })
         .transpose()?;
     let agreements = ledger.agreements()?;
     let slug = match &a.slug {

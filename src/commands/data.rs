@@ -673,7 +673,7 @@ pub fn import(ctx: &Ctx, ledger: &mut Ledger, a: ImportArgs, out: &mut dyn Write
                         zone,
                         starts,
                         ends: fa.ends.as_deref().map(|e| time_at("", e).map(from_ts)).transpose()?,
-                        remind: fa.remind.as_deref().and_then(|r| crate::time::parse_duration(r).ok()),
+                        remind: fa.remind.clone(),
                         created_at: from_ts(time_at("", &fa.created)?),
                     },
                 )?;

@@ -146,7 +146,7 @@ pub fn agreement_json(a: &Agreement, analysis: Option<&Analysis>, settings: &Set
         "starts": rfc3339(a.starts, a.zone),
         "ends": a.ends.map(|t| rfc3339(t, a.zone)),
         "status": status.name(),
-        "remind": remind_lead(a, &version.terms).map(|s| s.to_string()),
+        "remind": a.remind_text.clone().or_else(|| remind_lead(a, &version.terms).map(|s| s.to_string())),
         "trust": round4(score.trust),
         "rate": score.rate().map(round4),
         "pending": pending_json(a, now),

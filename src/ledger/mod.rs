@@ -74,6 +74,8 @@ pub struct Agreement {
     pub starts: Instant,
     pub ends: Option<Instant>,
     pub remind: Option<Span>,
+    /// The lead as the user typed it (`1w`, `90m`), shown back as typed.
+    pub remind_text: Option<String>,
     pub created_at: Instant,
     pub void: Option<Void>,
     pub plan: Plan,
@@ -412,7 +414,8 @@ fn load_agreements(conn: &Connection, only: Option<i64>) -> Result<Vec<Agreement
                 zone,
                 starts: from_ts(r.get(7)?),
                 ends: r.get::<_, Option<i64>>(8)?.map(from_ts),
-                remind: remind.and_then(|s| crate::time::parse_duration(&s).ok()),
+                remind: remind.as_deref().and_then(|s| crate::time::parse_duration(s).ok()),
+                remind_text: remind,
                 created_at: from_ts(r.get(10)?),
                 void: voided_at.map(|at| Void { reason: r.get(11).ok().flatten(), at: from_ts(at) }),
                 plan: Plan { zone, ends: r.get::<_, Option<i64>>(8)?.map(from_ts), versions: vec![], statuses: vec![] },
@@ -515,7 +518,8 @@ pub mod append {
         pub zone: Tz,
         pub starts: Instant,
         pub ends: Option<Instant>,
-        pub remind: Option<Span>,
+        /// The reminder lead as typed (a valid DURATION).
+        pub remind: Option<String>,
         pub created_at: Instant,
     }
 
@@ -532,7 +536,7 @@ pub mod append {
                 a.zone.name(),
                 ts(a.starts),
                 a.ends.map(ts),
-                a.remind.map(|r| r.to_string()),
+                a.remind,
                 ts(a.created_at)
             ],
         )?;

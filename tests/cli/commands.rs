@@ -70,11 +70,16 @@ fn the_documents_agreements_from_promise_to_json() {
     assert_eq!(s["kind"], "deadline");
     assert_eq!(s["terms"], "by 2026-12-01 18:00");
     assert_eq!(s["remind"], "2h");
+    // A lead is shown as it was typed; the defaults are DESIGN.md §6's.
+    assert_eq!(env.json(&["promise", "Trip", "--terms", "1/year", "--anyway"])["remind"], "14d");
+    assert_eq!(env.json(&["promise", "Cook", "--terms", "3/week", "--anyway"])["remind"], "2d");
+    assert_eq!(env.json(&["promise", "Walk", "--terms", "daily", "--anyway"])["remind"], "6h");
+    assert_eq!(env.json(&["promise", "Plan", "--terms", "monthly", "--remind", "1w", "--anyway"])["remind"], "1w");
     assert_eq!(s["slug"], "fix-the-sink");
 
     let list = env.json(&["list"]);
     let slugs: Vec<&str> = list.as_array().unwrap().iter().map(|a| a["slug"].as_str().unwrap()).collect();
-    assert_eq!(slugs, ["weekends", "date-night", "call-if-im", "fix-the-sink"]);
+    assert_eq!(slugs, ["weekends", "date-night", "call-if-im", "fix-the-sink", "trip", "cook", "walk", "plan"]);
     let table = env.ok(&["list"]);
     assert!(table.contains("weekends") && table.contains("every fri 19:00"), "{table}");
     assert!(table.lines().all(|l| l.chars().count() <= 80), "fits 80 columns:\n{table}");
