@@ -262,16 +262,8 @@ impl Ledger {
             "SELECT id, agreement_id, outcome, at FROM entries
              WHERE ?1 IS NULL AND id NOT IN (SELECT entry_id FROM voids WHERE entry_id IS NOT NULL)"
         })?;
-        let rows = stmt.query_map([agreement], |r| {
-            let outcome = match r.get_ref(2)?.as_str()? {
-                "kept" => Outcome::Kept,
-                "broken" => Outcome::Broken,
-                _ => Outcome::Excused,
-            };
-            Ok(Fact { id: r.get(0)?, agreement_id: r.get(1)?, outcome, at: from_ts(r.get(3)?) })
-        })?;
-        let rows = rows.collect::<rusqlite::Result<Vec<Fact>>>()?;
-        Ok(rows)
+        let rows = stmt.query_map([agreement], fact_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Non-void facts with `at` at or after `since`, in time order.
@@ -281,14 +273,7 @@ impl Ledger {
              WHERE at >= ?1 AND id NOT IN (SELECT entry_id FROM voids WHERE entry_id IS NOT NULL)
              ORDER BY at, id",
         )?;
-        let rows = stmt.query_map([ts(since)], |r| {
-            let outcome = match r.get_ref(2)?.as_str()? {
-                "kept" => Outcome::Kept,
-                "broken" => Outcome::Broken,
-                _ => Outcome::Excused,
-            };
-            Ok(Fact { id: r.get(0)?, agreement_id: r.get(1)?, outcome, at: from_ts(r.get(3)?) })
-        })?;
+        let rows = stmt.query_map([ts(since)], fact_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -476,6 +461,16 @@ fn load_agreements(conn: &Connection, only: Option<i64>) -> Result<Vec<Agreement
     }
     out.retain(|a| !a.plan.versions.is_empty());
     Ok(out)
+}
+
+/// A row of `SELECT id, agreement_id, outcome, at FROM entries`.
+fn fact_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Fact> {
+    let outcome = match r.get_ref(2)?.as_str()? {
+        "kept" => Outcome::Kept,
+        "broken" => Outcome::Broken,
+        _ => Outcome::Excused,
+    };
+    Ok(Fact { id: r.get(0)?, agreement_id: r.get(1)?, outcome, at: from_ts(r.get(3)?) })
 }
 
 const ENTRY_SELECT: &str = "SELECT e.id, e.uuid, e.agreement_id, e.outcome, e.at, e.note, e.logged_by, e.logged_at,
