@@ -100,6 +100,9 @@ impl From<std::io::Error> for Error {
 
 impl From<serde_json::Error> for Error {
     fn from(e: serde_json::Error) -> Self {
+        if e.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe) {
+            return Error { kind: Kind::BrokenPipe, message: String::new(), hints: Vec::new() };
+        }
         Error::failure(format!("{e}"))
     }
 }

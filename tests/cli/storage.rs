@@ -174,15 +174,18 @@ fn a_broken_pipe_is_not_an_error() {
         let at = format!("2026-{:02}-{:02} 20:00", 1 + d / 28, 1 + d % 28);
         env.ok(&["kept", "date-night", "--at", &at]);
     }
-    let mut child = env
-        .command()
-        .args(["log"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    drop(child.stdout.take());
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    // Tables, JSON and CSV alike (`troth log | head -1`).
+    for args in [vec!["log"], vec!["log", "--json"], vec!["export", "--format", "csv"], vec!["report", "--json"]] {
+        let mut child = env
+            .command()
+            .args(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        assert!(out.stderr.is_empty(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
 }
