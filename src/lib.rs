@@ -29,8 +29,6 @@ pub struct Env {
     pub verbose: bool,
     /// Where `demo` keeps its own ledger.
     pub demo_db: PathBuf,
-    /// `DBUS_SESSION_BUS_ADDRESS` is set.
-    pub has_bus_address: bool,
     /// Is stdin a terminal (for `review`)?
     pub interactive: bool,
     /// Is stdout a terminal? Logging then also shows how trust moved.

@@ -83,7 +83,6 @@ fn run(cli: cli::Cli) -> Result<()> {
         json: cli.json,
         verbose: cli.verbose,
         demo_db,
-        has_bus_address: std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
         interactive: std::io::IsTerminal::is_terminal(&std::io::stdin()),
         stdout_tty: std::io::IsTerminal::is_terminal(&std::io::stdout()),
     };

@@ -428,4 +428,64 @@ mod tests {
         let t = crate::time::parse_rfc3339("2026-11-24T03:00:00+01:00").unwrap();
         assert_eq!(crate::time::rfc3339(out_of_quiet(t, z, Some(q)), z), "2026-11-24T08:00:00+01:00");
     }
+
+    /// The reminder logic with the recording notifier (no bus needed): once
+    /// per slot across runs, and a failed send retried on the next run.
+    #[test]
+    fn recorder_sees_each_slot_once_and_a_failure_retried() {
+        use crate::ledger::{Access, append, new_uuid};
+        use crate::notify::Recorder;
+        let z: Tz = "Europe/Berlin".parse().unwrap();
+        let now = crate::time::parse_rfc3339("2026-11-27T18:00:00+01:00").unwrap();
+        let mut ledger =
+            Ledger::open(std::path::Path::new("/nonexistent/troth-unit.db"), Access::Read, || Ok(z)).unwrap();
+        let starts = crate::time::parse_rfc3339("2026-11-01T00:00:00+01:00").unwrap();
+        {
+            let tx = ledger.write().unwrap();
+            for (slug, terms) in [("date-night", "every fri 19:00"), ("movie", "every fri 20:30")] {
+                let id = append::agreement(
+                    &tx,
+                    &append::NewAgreement {
+                        uuid: new_uuid(),
+                        slug,
+                        text: "Date night",
+                        by: "me",
+                        to: "partner",
+                        zone: z,
+                        starts,
+                        ends: None,
+                        remind: None,
+                        created_at: starts,
+                    },
+                )
+                .unwrap();
+                append::version(&tx, &new_uuid(), id, terms, None, starts, None, starts).unwrap();
+            }
+            tx.commit().unwrap();
+        }
+        let env = crate::Env {
+            now,
+            tz: None,
+            db: "/nonexistent/troth-unit.db".into(),
+            db_flag: false,
+            json: false,
+            verbose: false,
+            demo_db: "/nonexistent/demo.db".into(),
+            interactive: false,
+            stdout_tty: false,
+        };
+        let ctx = Ctx { env: &env, settings: ledger.settings().unwrap(), now };
+        // 18:00: date night (19:00, lead 1h) is due; the movie (20:30) is not, until 19:30.
+        let failing = Recorder { fail: vec![0], ..Recorder::default() };
+        assert!(send_due(&ctx, &mut ledger, &failing, true).is_err(), "the first send fails");
+        let ok = Recorder::default();
+        let sent = send_due(&ctx, &mut ledger, &ok, true).unwrap();
+        assert_eq!(sent.len(), 1, "retried on the next run");
+        assert_eq!(ok.sent.borrow()[0].body, "date-night — due today 19:00");
+        assert!(send_due(&ctx, &mut ledger, &ok, true).unwrap().is_empty(), "and not sent again");
+        let later = Ctx { env: &env, settings: ledger.settings().unwrap(), now: now + Duration::minutes(90) };
+        let sent = send_due(&later, &mut ledger, &ok, true).unwrap();
+        assert_eq!(sent.iter().map(|p| p.slug.as_str()).collect::<Vec<_>>(), ["movie"]);
+        assert_eq!(ok.sent.borrow().len(), 2);
+    }
 }
