@@ -32,7 +32,6 @@ impl Notifier for Desktop {
 
 /// Keeps every note; fails the sends whose index is in `fail`.
 #[derive(Default)]
-#[allow(dead_code)]
 pub struct Recorder {
     pub sent: RefCell<Vec<Note>>,
     pub fail: Vec<usize>,

@@ -521,16 +521,14 @@ fn validate(f: &File) -> Result<()> {
         let v = v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string());
         scratch.apply(k, &v).map_err(|e| bad(&format!("settings.{k}"), e.message))?;
     }
-    let mut known: BTreeSet<&str> = BTreeSet::new();
     for (i, a) in f.agreements.iter().enumerate() {
         let at = format!("agreements[{i}]");
         uuid_at(&format!("{at}.uuid"), &a.uuid)?;
-        known.insert(&a.uuid);
         super::agreements::validate_slug(&a.slug).map_err(|e| bad(&format!("{at}.slug"), e.message))?;
         validate_text(&a.text).map_err(|e| bad(&format!("{at}.text"), e.message))?;
         validate_name(&a.by).map_err(|e| bad(&format!("{at}.by"), e.message))?;
         validate_name(&a.to).map_err(|e| bad(&format!("{at}.to"), e.message))?;
-        let zone = parse_zone(&a.zone).map_err(|e| bad(&format!("{at}.zone"), e))?;
+        parse_zone(&a.zone).map_err(|e| bad(&format!("{at}.zone"), e))?;
         let starts = time_at(&format!("{at}.starts"), &a.starts)?;
         if let Some(e) = &a.ends
             && time_at(&format!("{at}.ends"), e)? <= starts
@@ -565,7 +563,6 @@ fn validate(f: &File) -> Result<()> {
             time_at(&format!("{vat}.effective"), &v.effective)?;
             time_at(&format!("{vat}.created"), &v.created)?;
             note_at(&format!("{vat}.note"), &v.note)?;
-            let _ = zone;
         }
         for (j, s) in a.statuses.iter().enumerate() {
             let sat = format!("{at}.statuses[{j}]");
@@ -606,7 +603,6 @@ fn validate(f: &File) -> Result<()> {
             time_at(&format!("{at}.result.at"), &res.at)?;
         }
     }
-    let _ = known;
     Ok(())
 }
 

@@ -147,9 +147,9 @@ impl Writer<'_> {
         Ok(())
     }
 
+    /// Logged when it happened.
     fn log(&mut self, id: i64, outcome: Outcome, at: Instant, note: Option<&str>, by: &str) -> Result<i64> {
-        let uuid = self.rng.uuid();
-        append::entry(&self.tx, &uuid, id, outcome, at, note, by, at)
+        self.log_before(id, outcome, at, at, note, by)
     }
 
     fn log_before(

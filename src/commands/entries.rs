@@ -104,16 +104,16 @@ pub fn log_outcome(ctx: &Ctx, ledger: &mut Ledger, outcome: Outcome, a: LogArgs,
         if let Terms::Quota { period, .. } = s.slot.terms {
             let unit = x.plan.version_at(s.slot.start).1.unit;
             line.push_str(&format!(
-                " · {} of {} {}",
+                " · {} of {} {} {}",
                 s.kept.min(s.promised),
                 s.promised,
+                unit_word(unit.as_deref(), s.promised),
                 if s.closed {
                     format!("in the {} of {}", period.name(), human_date(s.slot.start, x.zone, ctx.now))
                 } else {
                     period_phrase(period).to_string()
                 }
             ));
-            let _ = unit_word(unit.as_deref(), s.promised);
         }
         if s.extra > 0 && outcome == Outcome::Kept && after.unscored.contains(&id) {
             line.push_str(" · beyond what was promised (shown, not scored)");

@@ -361,13 +361,9 @@ fn report_text(
     markdown: bool,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let home = ctx.settings.zone;
     let last_day = s.week.monday + chrono::Days::new(6);
     let span = format!("{}–{}", s.week.monday.format("%-d %b"), last_day.format("%-d %b %Y"));
-    let mut names: Vec<&str> = s.people.iter().map(|(n, _)| n.as_str()).collect();
-    if names.is_empty() {
-        names = vec![];
-    }
+    let names: Vec<&str> = s.people.iter().map(|(n, _)| n.as_str()).collect();
     let week_no = s.week.label.split("-W").nth(1).unwrap_or("").trim_start_matches('0');
     let title = format!(
         "Week {week_no} · {span}{}",
@@ -518,7 +514,6 @@ fn report_text(
             .collect();
         writeln!(out, "\n  Coming up: {}", parts.join(" · "))?;
     }
-    let _ = home;
     Ok(())
 }
 
