@@ -289,7 +289,7 @@ pub struct ExportArgs {
     /// ics: occurrences due from WHEN on (default: each promise's start)
     #[arg(long, value_name = "WHEN")]
     pub from: Option<String>,
-    /// ics: occurrences due before WHEN (default: a year from now)
+    /// ics: occurrences due until WHEN (default: a year from now)
     #[arg(long, value_name = "WHEN")]
     pub until: Option<String>,
 }

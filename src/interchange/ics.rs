@@ -37,7 +37,7 @@ use std::io::{self, Write};
 
 pub const PRODID: &str = "-//troth//promises//EN";
 
-/// Which occurrences to export: those due at or after `from` and before `until`.
+/// Which occurrences to export: those due from `from` to `until`, inclusive.
 #[derive(Clone, Copy, Debug)]
 pub struct Range {
     pub from: Instant,
@@ -249,12 +249,15 @@ impl Writer<'_> {
     }
 }
 
-/// The slots of `a` that the export shows.
+/// The slots of `a` that the export shows: those due from `from` to `until`,
+/// both included.
 pub fn slots_in(a: &Agreement, range: Range) -> Vec<Slot> {
+    let second = Duration::seconds(1);
+    let lo = if range.from > Instant::MIN_UTC { range.from - second } else { range.from };
     a.plan
-        .slots_between(range.from, range.until)
+        .slots_between(lo, range.until + second)
         .into_iter()
-        .filter(|s| range.from <= s.due && s.due < range.until)
+        .filter(|s| range.from <= s.due && s.due <= range.until)
         .collect()
 }
 
