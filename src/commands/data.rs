@@ -9,12 +9,12 @@
 
 use super::{Ctx, validate_text, write_json};
 use crate::cli::{ExportArgs, ExportFormat, ImportArgs};
+use crate::domain::settings::{KEYS, Settings, validate_name};
+use crate::domain::slots::Status;
+use crate::domain::terms;
+use crate::domain::time::{Instant, parse_rfc3339, parse_zone, rfc3339};
 use crate::error::{Error, Result};
-use crate::ledger::settings::{KEYS, Settings, validate_name};
 use crate::ledger::{Ledger, create_private_file, from_ts, ts};
-use crate::slots::Status;
-use crate::terms;
-use crate::time::{Instant, parse_rfc3339, parse_zone, rfc3339};
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, params};
 use serde::Deserialize;
@@ -280,15 +280,15 @@ fn bad(at: &str, what: impl std::fmt::Display) -> Error {
 }
 
 fn time_at(at: &str, s: &str) -> Result<i64> {
-    parse_rfc3339(s)
-        .map(ts)
-        .ok_or_else(|| bad(at, format!("\"{}\" is not an RFC 3339 time from 1970–2999", crate::time::printable(s))))
+    parse_rfc3339(s).map(ts).ok_or_else(|| {
+        bad(at, format!("\"{}\" is not an RFC 3339 time from 1970–2999", crate::domain::time::printable(s)))
+    })
 }
 
 fn uuid_at(at: &str, s: &str) -> Result<()> {
     uuid::Uuid::parse_str(s)
         .map(|_| ())
-        .map_err(|_| bad(at, format!("\"{}\" is not a uuid", crate::time::printable(s))))?;
+        .map_err(|_| bad(at, format!("\"{}\" is not a uuid", crate::domain::time::printable(s))))?;
     if s.len() != 36 {
         return Err(bad(at, "a uuid is written with 36 characters"));
     }
@@ -342,7 +342,7 @@ fn validate(f: &File) -> Result<()> {
             return Err(bad(&format!("{at}.ends"), "not after starts"));
         }
         if let Some(r) = &a.remind {
-            crate::time::parse_duration(r).map_err(|e| bad(&format!("{at}.remind"), e))?;
+            crate::domain::time::parse_duration(r).map_err(|e| bad(&format!("{at}.remind"), e))?;
         }
         time_at(&format!("{at}.created"), &a.created)?;
         if let Some(v) = &a.void {
@@ -382,7 +382,7 @@ fn validate(f: &File) -> Result<()> {
         let at = format!("entries[{i}]");
         uuid_at(&format!("{at}.uuid"), &e.uuid)?;
         uuid_at(&format!("{at}.agreement"), &e.agreement)?;
-        crate::ledger::Outcome::parse(&e.outcome)
+        crate::domain::Outcome::parse(&e.outcome)
             .ok_or_else(|| bad(&format!("{at}.outcome"), "kept, broken or excused"))?;
         time_at(&format!("{at}.at"), &e.at)?;
         time_at(&format!("{at}.logged_at"), &e.logged_at)?;
@@ -543,7 +543,7 @@ pub fn import(ctx: &Ctx, ledger: &mut Ledger, a: ImportArgs, out: &mut dyn Write
                     &tx,
                     &e.uuid,
                     aid,
-                    crate::ledger::Outcome::parse(&e.outcome).expect("validated"),
+                    crate::domain::Outcome::parse(&e.outcome).expect("validated"),
                     from_ts(time_at("", &e.at)?),
                     e.note.as_deref(),
                     &e.logged_by,

@@ -8,8 +8,8 @@
 //! A program reading the file back removes one leading `'` from such cells
 //! (`unguard`).
 
-use crate::ledger::{Agreement, Entry};
-use crate::time::rfc3339;
+use crate::domain::time::rfc3339;
+use crate::domain::{Agreement, Entry};
 use std::collections::HashMap;
 use std::io::Write;
 

@@ -24,11 +24,11 @@
 //!   VTIMEZONEs, so the changes are found by stepping through chrono-tz's own
 //!   offsets and narrowing each change to the second.
 
+use crate::domain::Agreement;
+use crate::domain::slots::Slot;
+use crate::domain::terms::{Period, Schedule, Terms};
+use crate::domain::time::{DateMeaning, Instant, local, local_date, parse_when, resolve_local};
 use crate::error::{Error, Result};
-use crate::ledger::Agreement;
-use crate::slots::Slot;
-use crate::terms::{Period, Schedule, Terms};
-use crate::time::{DateMeaning, Instant, local, local_date, parse_when, resolve_local};
 use chrono::{Datelike, Duration, LocalResult, Months, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc};
 use chrono_tz::{OffsetComponents, OffsetName, Tz};
 use icalendar::{Calendar, Component, Event, Property, Todo};
@@ -51,7 +51,7 @@ impl Range {
     pub fn from_args(from: Option<&str>, until: Option<&str>, now: Instant, zone: Tz) -> Result<Range> {
         let when = |s: &str, meaning, flag: &str| {
             parse_when(s, now, zone, meaning)
-                .map_err(|e| Error::usage(format!("{flag}: {e}")).hint(crate::time::WHEN_HINT))
+                .map_err(|e| Error::usage(format!("{flag}: {e}")).hint(crate::domain::time::WHEN_HINT))
         };
         let from = from.map(|s| when(s, DateMeaning::Start, "--from")).transpose()?.unwrap_or(Instant::MIN_UTC);
         let until = match until {
