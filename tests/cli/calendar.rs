@@ -115,7 +115,7 @@ fn calendar_occurrences(text: &str, zones: &BTreeMap<String, chrono_tz::Tz>) -> 
     let mut out = Vec::new();
     let wall = |uuid: &str, t: DateTime<Utc>| t.with_timezone(&zones[uuid]).format("%Y-%m-%dT%H:%M:%S").to_string();
     for c in &cal.components {
-        let (kind, comp): (&'static str, &dyn Fn(&str) -> Option<(String, Option<String>, Option<String>)>) = match c {
+        let (kind, comp): (&'static str, Getter) = match c {
             CalendarComponent::Event(e) => ("event", &|k| prop(e, k)),
             CalendarComponent::Todo(t) => ("todo", &|k| prop(t, k)),
             _ => continue,
@@ -166,8 +166,14 @@ fn calendar_occurrences(text: &str, zones: &BTreeMap<String, chrono_tz::Tz>) -> 
     out
 }
 
+/// A property's value and its TZID and VALUE parameters.
+type Prop = (String, Option<String>, Option<String>);
+
+/// Reads one property of a component.
+type Getter<'a> = &'a dyn Fn(&str) -> Option<Prop>;
+
 /// A property's value, TZID and VALUE parameters.
-fn prop<C: Component>(c: &C, key: &str) -> Option<(String, Option<String>, Option<String>)> {
+fn prop<C: Component>(c: &C, key: &str) -> Option<Prop> {
     let p = c.properties().get(key)?;
     let param = |k: &str| p.params().get(k).map(|x| x.value().to_string());
     Some((p.value().to_string(), param("TZID"), param("VALUE")))
