@@ -30,6 +30,15 @@ pub struct Ledger {
     pub path: Option<PathBuf>,
 }
 
+/// Who this ledger is (DESIGN.md §9): the couple's ledger and this copy of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Identity {
+    /// The ledger uuid: the same on every device that syncs this ledger.
+    pub ledger: String,
+    /// This device's uuid: every fact made here records it.
+    pub device: String,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
     Kept,
@@ -217,7 +226,8 @@ impl Ledger {
             tx.query_row("SELECT EXISTS (SELECT 1 FROM settings WHERE key = 'zone')", [], |r| r.get(0))?;
         if !exists {
             tx.execute(
-                "INSERT INTO settings (uuid, key, value, set_at) VALUES (?1, 'zone', ?2, ?3)",
+                "INSERT INTO settings (uuid, key, value, set_at, device)
+                 VALUES (?1, 'zone', ?2, ?3, (SELECT device FROM identity ORDER BY id LIMIT 1))",
                 params![new_uuid(), zone.name(), ts(chrono::Utc::now())],
             )?;
         }
@@ -229,6 +239,16 @@ impl Ledger {
     /// instead of failing halfway.
     pub fn write(&mut self) -> Result<rusqlite::Transaction<'_>> {
         Ok(self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
+    }
+
+    /// This ledger's uuid (shared by every device that syncs it) and this
+    /// device's uuid.
+    pub fn identity(&self) -> Result<Identity> {
+        Ok(self.conn.query_row(
+            "SELECT ledger, (SELECT device FROM identity ORDER BY id LIMIT 1) FROM identity ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok(Identity { ledger: r.get(0)?, device: r.get(1)? }),
+        )?)
     }
 
     pub fn settings(&self) -> Result<Settings> {
@@ -499,10 +519,21 @@ fn load_entries(conn: &Connection, agreement: Option<i64>) -> Result<Vec<Entry>>
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Appends. Each takes an open transaction so a command's writes land together.
+/// Appends. Each takes an open transaction so a command's writes land
+/// together. The functions here stamp each fact with this device; those in
+/// [`append::from_device`] record another device as its maker (facts applied
+/// from a sync folder or an import keep the device that made them).
 pub mod append {
     use super::*;
     use rusqlite::Transaction;
+
+    /// The device column's value: the one given, else this ledger's device.
+    const DEVICE: &str = "coalesce(?0, (SELECT device FROM identity ORDER BY id LIMIT 1))";
+
+    /// `sql` with `?0` (the device) renumbered to the next free parameter `?n`.
+    fn with_device(sql: &str, n: usize) -> String {
+        sql.replace("$DEVICE", &DEVICE.replace("?0", &format!("?{n}")))
+    }
 
     pub struct NewAgreement<'a> {
         pub uuid: String,
@@ -519,22 +550,28 @@ pub mod append {
     }
 
     pub fn agreement(tx: &Transaction<'_>, a: &NewAgreement<'_>) -> Result<i64> {
-        tx.execute(
-            "INSERT INTO agreements (uuid, slug, text, by_name, to_name, zone, starts, ends, remind, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            params![
-                a.uuid,
-                a.slug,
-                a.text,
-                a.by,
-                a.to,
-                a.zone.name(),
-                ts(a.starts),
-                a.ends.map(ts),
-                a.remind,
-                ts(a.created_at)
-            ],
-        )?;
+        insert_agreement(tx, None, a)
+    }
+
+    fn insert_agreement(tx: &Transaction<'_>, device: Option<&str>, a: &NewAgreement<'_>) -> Result<i64> {
+        tx.prepare_cached(&with_device(
+            "INSERT INTO agreements (uuid, slug, text, by_name, to_name, zone, starts, ends, remind, created_at, device)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, $DEVICE)",
+            11,
+        ))?
+        .execute(params![
+            a.uuid,
+            a.slug,
+            a.text,
+            a.by,
+            a.to,
+            a.zone.name(),
+            ts(a.starts),
+            a.ends.map(ts),
+            a.remind,
+            ts(a.created_at),
+            device
+        ])?;
         Ok(tx.last_insert_rowid())
     }
 
@@ -549,11 +586,27 @@ pub mod append {
         note: Option<&str>,
         created: Instant,
     ) -> Result<i64> {
-        tx.execute(
-            "INSERT INTO terms_versions (uuid, agreement_id, terms, unit, effective, note, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![uuid, agreement, terms, unit, ts(effective), note, ts(created)],
-        )?;
+        insert_version(tx, None, uuid, agreement, terms, unit, effective, note, created)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn insert_version(
+        tx: &Transaction<'_>,
+        device: Option<&str>,
+        uuid: &str,
+        agreement: i64,
+        terms: &str,
+        unit: Option<&str>,
+        effective: Instant,
+        note: Option<&str>,
+        created: Instant,
+    ) -> Result<i64> {
+        tx.prepare_cached(&with_device(
+            "INSERT INTO terms_versions (uuid, agreement_id, terms, unit, effective, note, created_at, device)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, $DEVICE)",
+            8,
+        ))?
+        .execute(params![uuid, agreement, terms, unit, ts(effective), note, ts(created), device])?;
         Ok(tx.last_insert_rowid())
     }
 
@@ -565,10 +618,24 @@ pub mod append {
         effective: Instant,
         created: Instant,
     ) -> Result<i64> {
-        tx.execute(
-            "INSERT INTO status_changes (uuid, agreement_id, status, effective, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![uuid, agreement, status.name(), ts(effective), ts(created)],
-        )?;
+        insert_status(tx, None, uuid, agreement, status, effective, created)
+    }
+
+    fn insert_status(
+        tx: &Transaction<'_>,
+        device: Option<&str>,
+        uuid: &str,
+        agreement: i64,
+        status: Status,
+        effective: Instant,
+        created: Instant,
+    ) -> Result<i64> {
+        tx.prepare_cached(&with_device(
+            "INSERT INTO status_changes (uuid, agreement_id, status, effective, created_at, device)
+             VALUES (?1, ?2, ?3, ?4, ?5, $DEVICE)",
+            6,
+        ))?
+        .execute(params![uuid, agreement, status.name(), ts(effective), ts(created), device])?;
         Ok(tx.last_insert_rowid())
     }
 
@@ -583,20 +650,32 @@ pub mod append {
         logged_by: &str,
         logged_at: Instant,
     ) -> Result<i64> {
-        tx.prepare_cached(
-            "INSERT INTO entries (uuid, agreement_id, outcome, at, note, logged_by, logged_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )?
-        .execute(params![uuid, agreement, outcome.name(), ts(at), note, logged_by, ts(logged_at)])?;
+        insert_entry(tx, None, uuid, agreement, outcome, at, note, logged_by, logged_at)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn insert_entry(
+        tx: &Transaction<'_>,
+        device: Option<&str>,
+        uuid: &str,
+        agreement: i64,
+        outcome: Outcome,
+        at: Instant,
+        note: Option<&str>,
+        logged_by: &str,
+        logged_at: Instant,
+    ) -> Result<i64> {
+        tx.prepare_cached(&with_device(
+            "INSERT INTO entries (uuid, agreement_id, outcome, at, note, logged_by, logged_at, device)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, $DEVICE)",
+            8,
+        ))?
+        .execute(params![uuid, agreement, outcome.name(), ts(at), note, logged_by, ts(logged_at), device])?;
         Ok(tx.last_insert_rowid())
     }
 
     pub fn void_entry(tx: &Transaction<'_>, uuid: &str, entry: i64, reason: Option<&str>, at: Instant) -> Result<()> {
-        tx.execute(
-            "INSERT INTO voids (uuid, entry_id, reason, voided_at) VALUES (?1, ?2, ?3, ?4)",
-            params![uuid, entry, reason, ts(at)],
-        )?;
-        Ok(())
+        insert_void(tx, None, uuid, Some(entry), None, reason, at)
     }
 
     pub fn void_agreement(
@@ -606,17 +685,138 @@ pub mod append {
         reason: Option<&str>,
         at: Instant,
     ) -> Result<()> {
-        tx.execute(
-            "INSERT INTO voids (uuid, agreement_id, reason, voided_at) VALUES (?1, ?2, ?3, ?4)",
-            params![uuid, agreement, reason, ts(at)],
-        )?;
+        insert_void(tx, None, uuid, None, Some(agreement), reason, at)
+    }
+
+    fn insert_void(
+        tx: &Transaction<'_>,
+        device: Option<&str>,
+        uuid: &str,
+        entry: Option<i64>,
+        agreement: Option<i64>,
+        reason: Option<&str>,
+        at: Instant,
+    ) -> Result<()> {
+        tx.prepare_cached(&with_device(
+            "INSERT INTO voids (uuid, entry_id, agreement_id, reason, voided_at, device)
+             VALUES (?1, ?2, ?3, ?4, ?5, $DEVICE)",
+            6,
+        ))?
+        .execute(params![uuid, entry, agreement, reason, ts(at), device])?;
         Ok(())
     }
 
     pub fn setting(tx: &Transaction<'_>, uuid: &str, key: &str, value: &str, at: Instant) -> Result<()> {
+        insert_setting(tx, None, uuid, key, value, at)
+    }
+
+    fn insert_setting(
+        tx: &Transaction<'_>,
+        device: Option<&str>,
+        uuid: &str,
+        key: &str,
+        value: &str,
+        at: Instant,
+    ) -> Result<()> {
+        tx.prepare_cached(&with_device(
+            "INSERT INTO settings (uuid, key, value, set_at, device) VALUES (?1, ?2, ?3, ?4, $DEVICE)",
+            5,
+        ))?
+        .execute(params![uuid, key, value, ts(at), device])?;
+        Ok(())
+    }
+
+    /// The same appends, recording `device` (another device's uuid) as the
+    /// maker of the fact.
+    pub mod from_device {
+        use super::*;
+
+        pub fn agreement(tx: &Transaction<'_>, device: &str, a: &NewAgreement<'_>) -> Result<i64> {
+            insert_agreement(tx, Some(device), a)
+        }
+
+        #[allow(clippy::too_many_arguments)]
+        pub fn version(
+            tx: &Transaction<'_>,
+            device: &str,
+            uuid: &str,
+            agreement: i64,
+            terms: &str,
+            unit: Option<&str>,
+            effective: Instant,
+            note: Option<&str>,
+            created: Instant,
+        ) -> Result<i64> {
+            insert_version(tx, Some(device), uuid, agreement, terms, unit, effective, note, created)
+        }
+
+        pub fn status(
+            tx: &Transaction<'_>,
+            device: &str,
+            uuid: &str,
+            agreement: i64,
+            status: Status,
+            effective: Instant,
+            created: Instant,
+        ) -> Result<i64> {
+            insert_status(tx, Some(device), uuid, agreement, status, effective, created)
+        }
+
+        #[allow(clippy::too_many_arguments)]
+        pub fn entry(
+            tx: &Transaction<'_>,
+            device: &str,
+            uuid: &str,
+            agreement: i64,
+            outcome: Outcome,
+            at: Instant,
+            note: Option<&str>,
+            logged_by: &str,
+            logged_at: Instant,
+        ) -> Result<i64> {
+            insert_entry(tx, Some(device), uuid, agreement, outcome, at, note, logged_by, logged_at)
+        }
+
+        pub fn void_entry(
+            tx: &Transaction<'_>,
+            device: &str,
+            uuid: &str,
+            entry: i64,
+            reason: Option<&str>,
+            at: Instant,
+        ) -> Result<()> {
+            insert_void(tx, Some(device), uuid, Some(entry), None, reason, at)
+        }
+
+        pub fn void_agreement(
+            tx: &Transaction<'_>,
+            device: &str,
+            uuid: &str,
+            agreement: i64,
+            reason: Option<&str>,
+            at: Instant,
+        ) -> Result<()> {
+            insert_void(tx, Some(device), uuid, None, Some(agreement), reason, at)
+        }
+
+        pub fn setting(
+            tx: &Transaction<'_>,
+            device: &str,
+            uuid: &str,
+            key: &str,
+            value: &str,
+            at: Instant,
+        ) -> Result<()> {
+            insert_setting(tx, Some(device), uuid, key, value, at)
+        }
+    }
+
+    /// Join another ledger: this device now belongs to the ledger `uuid`.
+    pub fn adopt_ledger(tx: &Transaction<'_>, uuid: &str, at: Instant) -> Result<()> {
         tx.execute(
-            "INSERT INTO settings (uuid, key, value, set_at) VALUES (?1, ?2, ?3, ?4)",
-            params![uuid, key, value, ts(at)],
+            "INSERT INTO identity (ledger, device, since)
+             SELECT ?1, device, ?2 FROM identity ORDER BY id LIMIT 1",
+            params![uuid, ts(at)],
         )?;
         Ok(())
     }

@@ -19,6 +19,10 @@ pub const KEYS: &[&str] = &[
     "remind.private",
 ];
 
+/// Settings both partners share (synced; latest set wins, by set time then
+/// uuid). The others (`me`, `partner`, `zone`, `remind.*`) stay on a device.
+pub const SHARED_KEYS: &[&str] = &["trust.start", "trust.gain", "trust.loss", "overpromise.threshold"];
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct TrustParams {
     pub start: f64,
@@ -46,7 +50,15 @@ pub struct Settings {
 
 impl Settings {
     pub fn load(conn: &Connection) -> Result<Settings> {
-        let mut stmt = conn.prepare("SELECT key, value FROM settings ORDER BY id")?;
+        // A shared key (set on either device) goes by set time then uuid, so
+        // every device agrees on the latest; a local key by the order it was
+        // set here (robust to this clock moving back).
+        let mut stmt = conn.prepare(
+            "SELECT key, value FROM settings ORDER BY
+               CASE WHEN key IN ('trust.start', 'trust.gain', 'trust.loss', 'overpromise.threshold') THEN set_at END,
+               CASE WHEN key IN ('trust.start', 'trust.gain', 'trust.loss', 'overpromise.threshold') THEN uuid END,
+               id",
+        )?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
         let mut s = Settings::load_defaults();
         for row in rows {
