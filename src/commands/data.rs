@@ -155,7 +155,7 @@ pub fn export(ctx: &Ctx, ledger: &Ledger, a: ExportArgs, out: &mut dyn Write) ->
     match format {
         ExportFormat::Json => write_json(&mut buf, &export_json(ledger, &ctx.settings, ctx.now)?)?,
         ExportFormat::Csv => crate::interchange::csv::write(&ledger.agreements()?, &ledger.entries(None)?, &mut buf)
-            .map_err(super::summary::csv_err)?,
+            .map_err(super::csv_err)?,
         ExportFormat::Ics => {
             let range = crate::interchange::ics::Range::from_args(
                 a.from.as_deref(),
@@ -330,7 +330,7 @@ fn validate(f: &File) -> Result<()> {
     for (i, a) in f.agreements.iter().enumerate() {
         let at = format!("agreements[{i}]");
         uuid_at(&format!("{at}.uuid"), &a.uuid)?;
-        super::agreements::validate_slug(&a.slug).map_err(|e| bad(&format!("{at}.slug"), e.message))?;
+        super::promise::validate_slug(&a.slug).map_err(|e| bad(&format!("{at}.slug"), e.message))?;
         validate_text(&a.text).map_err(|e| bad(&format!("{at}.text"), e.message))?;
         validate_name(&a.by).map_err(|e| bad(&format!("{at}.by"), e.message))?;
         validate_name(&a.to).map_err(|e| bad(&format!("{at}.to"), e.message))?;
