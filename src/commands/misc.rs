@@ -15,12 +15,6 @@ pub fn completions(a: &CompletionsArgs, out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
-pub fn man(out: &mut dyn Write) -> Result<()> {
-    let cmd = Cli::command();
-    clap_mangen::Man::new(cmd).render(out)?;
-    Ok(())
-}
-
 /// A line chart of weekly trust: dated x axis, 0–1 y axis.
 pub fn trend_svg(path: &Path, subject: &str, points: &[(Week, Option<Group>)], start: f64) -> Result<()> {
     let mut svg = String::new();

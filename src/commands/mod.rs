@@ -10,6 +10,7 @@ mod agreements;
 mod data;
 mod demo;
 mod entries;
+mod man;
 mod misc;
 mod remind;
 mod summary;
@@ -38,7 +39,7 @@ pub struct Ctx<'a> {
 pub fn run(env: &Env, command: Command, out: &mut dyn Write) -> Result<()> {
     let access = match &command {
         Command::Completions(a) => return misc::completions(a, out),
-        Command::Man => return misc::man(out),
+        Command::Man => return man::man(out),
         Command::Demo(a) => return demo::run(env, a, out),
         Command::Remind(a) if a.systemd => return remind::systemd(out),
         Command::Init(_)
