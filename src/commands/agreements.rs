@@ -463,6 +463,7 @@ fn event_name(k: EventKind) -> &'static str {
         EventKind::Kept => "kept",
         EventKind::Broken => "broken",
         EventKind::Missed => "missed",
+        EventKind::Repair => "repair accepted",
     }
 }
 
