@@ -691,3 +691,225 @@ fn write_repair(out: &mut dyn Write, r: &Repair, x: &Agreement, now: Instant) ->
     writeln!(out, "{text}")?;
     Ok(())
 }
+
+/// `show`'s verdicts, repairs and acceptances, in time order.
+pub fn show_voices(out: &mut dyn Write, x: &Agreement, entries: &[Entry], an: &Analysis, now: Instant) -> Result<()> {
+    let mut lines: Vec<(Instant, String, String)> = Vec::new();
+    for e in entries {
+        for v in &e.verdicts {
+            let what = match v.kind {
+                VerdictKind::Confirmed => format!("{} confirmed #{} ({})", v.by, e.id, e.outcome.name()),
+                VerdictKind::Disputed => format!(
+                    "{} saw #{} ({}) differently: \"{}\"",
+                    v.by,
+                    e.id,
+                    e.outcome.name(),
+                    short(v.note.as_deref().unwrap_or(""), 60)
+                ),
+            };
+            let mut what = what;
+            if let (VerdictKind::Confirmed, Some(n)) = (v.kind, &v.note) {
+                what.push_str(&format!(": \"{}\"", short(n, 60)));
+            }
+            lines.push((v.at, v.uuid.clone(), what));
+        }
+        if let Some(why) = an.why.get(&e.id)
+            && e.void.is_none()
+        {
+            let now_line = match why {
+                crate::voice::Why::Held => format!("#{} is held: it counts for nothing until you two settle it", e.id),
+                crate::voice::Why::DisputedExcuse => {
+                    format!("#{} (excused) is disputed: the unit is promised again", e.id)
+                }
+                crate::voice::Why::LateExcuse => {
+                    format!(
+                        "#{} is a late excuse: it counts once {} confirms it",
+                        e.id,
+                        names(&other_parties(&x.by, &x.to, &e.logged_by))
+                    )
+                }
+            };
+            lines.push((now, format!("~{}", e.id), now_line));
+        }
+    }
+    for r in &x.repairs {
+        let mut what =
+            format!("{} offered repair #{} ({}): \"{}\"", r.by, r.id, repair_for(r, x, now), short(&r.apology, 60));
+        if let Some(p) = &r.plan {
+            what.push_str(&format!(" · plan: \"{}\"", short(p, 40)));
+        }
+        lines.push((r.at, r.uuid.clone(), what));
+        for a in &r.acceptances {
+            let counted = r.accepted().is_some_and(|first| first.uuid == a.uuid) && an.repairs.contains(&r.id);
+            let mut what = format!("{} accepted repair #{}", a.by, r.id);
+            if !counted {
+                what.push_str(
+                    " (counts for nothing: its broken entry or missed unit was already repaired or no longer counts)",
+                );
+            }
+            lines.push((a.at, a.uuid.clone(), what));
+        }
+    }
+    if lines.is_empty() {
+        return Ok(());
+    }
+    lines.sort();
+    writeln!(out, "\nwhat each of you said")?;
+    for (at, key, what) in lines {
+        if key.starts_with('~') {
+            writeln!(out, "  now{:<19} {what}", "")?;
+        } else {
+            writeln!(out, "  {:<22} {what}", human_datetime(at, x.zone, now))?;
+        }
+    }
+    Ok(())
+}
+
+/// `log`'s verdict column: "confirmed by Sam", "Sam saw it differently",
+/// "late excuse, not yet confirmed", or nothing.
+pub fn verdict_words(e: &Entry, an: Option<&Analysis>) -> String {
+    let why = an.and_then(|an| an.why.get(&e.id));
+    match (deciding(&e.verdicts), why) {
+        (Some(v), _) if v.kind == VerdictKind::Disputed => format!("{} saw it differently", v.by),
+        (_, Some(crate::voice::Why::LateExcuse)) => "late excuse, not yet confirmed".into(),
+        (Some(v), _) => format!("confirmed by {}", v.by),
+        (None, _) => String::new(),
+    }
+}
+
+/// One thing the weekly report suggests talking about (§10).
+pub struct Talk<'a> {
+    pub kind: &'static str,
+    pub agreement: &'a Agreement,
+    pub entry: Option<&'a Entry>,
+    pub repair: Option<&'a Repair>,
+}
+
+/// "To talk about" for the week (start, end]: disputes open at its end, late
+/// excuses still waiting then, repairs offered in it (and not accepted by its
+/// end) and repairs accepted in it.
+pub fn talk<'a>(
+    agreements: &'a [Agreement],
+    entries: &'a [Entry],
+    analyses: &HashMap<i64, &Analysis>,
+    start: Instant,
+    end: Instant,
+    by: Option<&str>,
+) -> Vec<Talk<'a>> {
+    let by_id: HashMap<i64, &Agreement> =
+        agreements.iter().filter(|a| !a.is_void() && by.is_none_or(|b| a.by == b)).map(|a| (a.id, a)).collect();
+    let mut out: Vec<(Instant, String, Talk)> = Vec::new();
+    for e in entries {
+        let Some(x) = by_id.get(&e.agreement_id).copied() else { continue };
+        if e.logged_at > end || e.void.as_ref().is_some_and(|v| v.at <= end) {
+            continue;
+        }
+        let said: Vec<crate::voice::Verdict> = e.verdicts.iter().filter(|v| v.at <= end).cloned().collect();
+        let decided = deciding(&said);
+        if let Some(v) = decided.filter(|v| v.kind == VerdictKind::Disputed) {
+            out.push((v.at, v.uuid.clone(), Talk { kind: "dispute", agreement: x, entry: Some(e), repair: None }));
+        } else if decided.is_none() && analyses.get(&x.id).is_some_and(|an| an.late_excuses.contains(&e.id)) {
+            out.push((
+                e.logged_at,
+                e.uuid.clone(),
+                Talk { kind: "late_excuse", agreement: x, entry: Some(e), repair: None },
+            ));
+        }
+    }
+    for x in by_id.values() {
+        for r in &x.repairs {
+            let accepted = r.accepted();
+            if let Some(a) = accepted.filter(|a| start < a.at && a.at <= end) {
+                out.push((
+                    a.at,
+                    a.uuid.clone(),
+                    Talk { kind: "repair_accepted", agreement: x, entry: None, repair: Some(r) },
+                ));
+            } else if start < r.at && r.at <= end && accepted.is_none_or(|a| a.at > end) {
+                out.push((
+                    r.at,
+                    r.uuid.clone(),
+                    Talk { kind: "repair_offered", agreement: x, entry: None, repair: Some(r) },
+                ));
+            }
+        }
+    }
+    out.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    out.into_iter().map(|(_, _, t)| t).collect()
+}
+
+pub fn talk_json(t: &Talk, analyses: &HashMap<i64, &Analysis>, uuids: &HashMap<i64, String>) -> Value {
+    json!({
+        "kind": t.kind,
+        "agreement": t.agreement.slug,
+        "entry": t.entry.map(|e| entry_json(e, t.agreement, analyses.get(&t.agreement.id).copied())),
+        "repair": t.repair.map(|r| repair_json(r, t.agreement, uuids)),
+    })
+}
+
+/// One line, never blaming: "Sam saw it differently: …".
+pub fn talk_words(t: &Talk, now: Instant) -> String {
+    let x = t.agreement;
+    match (t.entry, t.repair) {
+        (Some(e), _) if t.kind == "dispute" => {
+            let v = deciding(&e.verdicts).filter(|v| v.kind == VerdictKind::Disputed);
+            format!(
+                "{} #{} {} {} — {} saw it differently: \"{}\"",
+                x.slug,
+                e.id,
+                e.outcome.name(),
+                human_date(e.at, x.zone, now),
+                v.map(|v| v.by.as_str()).unwrap_or("one of you"),
+                short(v.and_then(|v| v.note.as_deref()).unwrap_or(""), 60)
+            )
+        }
+        (Some(e), _) => format!(
+            "{} #{} excused {} — logged after it was due; it counts once {} confirms it",
+            x.slug,
+            e.id,
+            human_date(e.at, x.zone, now),
+            names(&other_parties(&x.by, &x.to, &e.logged_by))
+        ),
+        (None, Some(r)) if t.kind == "repair_accepted" => format!(
+            "{} — {} accepted {}'s repair #{} ({})",
+            x.slug,
+            r.accepted().map(|a| a.by.as_str()).unwrap_or(&x.to),
+            r.by,
+            r.id,
+            repair_for(r, x, now)
+        ),
+        (None, Some(r)) => format!(
+            "{} — {} offered a repair #{} ({}): \"{}\"",
+            x.slug,
+            r.by,
+            r.id,
+            repair_for(r, x, now),
+            short(&r.apology, 60)
+        ),
+        (None, None) => x.slug.clone(),
+    }
+}
+
+/// The report's "To talk about" section, as a table's trailer or Markdown.
+pub fn write_talk(out: &mut dyn Write, talk: &[Talk], markdown: bool, now: Instant) -> Result<()> {
+    if markdown {
+        writeln!(out, "\n### To talk about\n")?;
+        if talk.is_empty() {
+            writeln!(out, "- nothing open between you this week")?;
+        }
+        for t in talk {
+            writeln!(out, "- {}", talk_words(t, now).replace('|', "\\|"))?;
+        }
+        return Ok(());
+    }
+    writeln!(out)?;
+    if talk.is_empty() {
+        writeln!(out, "  To talk about: nothing open between you this week")?;
+        return Ok(());
+    }
+    writeln!(out, "  To talk about:")?;
+    for t in talk {
+        writeln!(out, "    {}", talk_words(t, now))?;
+    }
+    Ok(())
+}
