@@ -336,7 +336,7 @@ pub fn show(ctx: &Ctx, ledger: &Ledger, a: ShowArgs, out: &mut dyn Write) -> Res
                                "due": rfc3339(s.slot.due, x.zone), "units": s.slot.units, "terms": s.slot.terms.to_string(),
                                "closed": s.closed, "promised": s.promised, "kept": s.kept, "broken": s.broken,
                                "excused": s.excused, "delivered": s.delivered, "extra": s.extra, "missed": s.missed,
-                               "remaining": s.remaining})
+                               "remaining": s.remaining, "held": s.held})
                     })
                     .collect(),
             ),

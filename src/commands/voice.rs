@@ -61,7 +61,7 @@ fn load_entry(ledger: &Ledger, id: i64) -> Result<Entry> {
         .ok_or_else(|| Error::usage(format!("there is no entry #{id}")).hint("`troth log` shows each entry's id"))
 }
 
-fn agreement_of<'a>(agreements: &'a [Agreement], id: i64) -> Result<&'a Agreement> {
+fn agreement_of(agreements: &[Agreement], id: i64) -> Result<&Agreement> {
     agreements.iter().find(|a| a.id == id).ok_or_else(|| Error::failure("the entry's promise could not be read"))
 }
 

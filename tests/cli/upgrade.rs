@@ -14,9 +14,18 @@ fn latest_version() -> i64 {
         .count() as i64
 }
 
-/// Rows of every table as text, without the schema.
+/// Rows of every table as text, without the schema; tables a later
+/// migration added (still empty) are left out, so old and new compare.
 fn rows(db: &std::path::Path) -> String {
-    dump(db)
+    let text = dump(db);
+    let mut out = String::new();
+    for p in text.split("== ").filter(|p| !p.is_empty()) {
+        if p.trim_end().contains('\n') {
+            out.push_str("== ");
+            out.push_str(p);
+        }
+    }
+    out
 }
 
 #[test]
