@@ -17,16 +17,17 @@ mod voice;
 
 use crate::Env;
 use crate::cli::Command;
+use crate::domain::slots::Status;
+use crate::domain::terms::{Period, Terms};
+use crate::domain::time::{Instant, Span, rfc3339};
+use crate::domain::trust::{self, Analysis, Score};
+use crate::domain::{Agreement, Entry, Settings};
 use crate::error::{Error, Result};
-use crate::ledger::{Access, Agreement, Entry, Ledger, Settings};
-use crate::slots::Status;
-use crate::terms::{Period, Terms};
-use crate::time::{Instant, Span, rfc3339};
-use crate::trust::{self, Analysis, Score};
+use crate::ledger::{Access, Ledger};
 use serde_json::{Value, json};
 use std::io::Write;
 
-pub use crate::report::Book;
+pub use crate::domain::report::Book;
 pub use data::check_import;
 
 /// What every command gets: the environment, the ledger's settings, "now".
@@ -66,8 +67,8 @@ pub fn run(env: &Env, command: Command, out: &mut dyn Write) -> Result<()> {
         Command::Init(a) => a.zone.clone(),
         _ => None,
     };
-    let mut ledger = Ledger::open(&env.db, access, || match &init_zone {
-        Some(z) => crate::time::parse_zone(z).map_err(Error::usage),
+    let mut ledger = Ledger::open(&env.db, access, env.now, || match &init_zone {
+        Some(z) => crate::domain::time::parse_zone(z).map_err(Error::usage),
         None => env.home_zone(),
     })?;
     let mut settings = ledger.settings()?;
@@ -89,8 +90,8 @@ pub fn run(env: &Env, command: Command, out: &mut dyn Write) -> Result<()> {
         Command::Retire(a) => agreements::set_status(&ctx, &mut ledger, &a.agreement, Status::Retired, out),
         Command::Void(a) => agreements::void(&ctx, &mut ledger, a, out),
         Command::Config(a) => agreements::config(&ctx, &mut ledger, a, out),
-        Command::Kept(a) => entries::log_outcome(&ctx, &mut ledger, crate::ledger::Outcome::Kept, a, out),
-        Command::Broke(a) => entries::log_outcome(&ctx, &mut ledger, crate::ledger::Outcome::Broken, a, out),
+        Command::Kept(a) => entries::log_outcome(&ctx, &mut ledger, crate::domain::Outcome::Kept, a, out),
+        Command::Broke(a) => entries::log_outcome(&ctx, &mut ledger, crate::domain::Outcome::Broken, a, out),
         Command::Excuse(a) => entries::excuse(&ctx, &mut ledger, a, out),
         Command::Log(a) => entries::list(&ctx, &ledger, a, out),
         Command::Report(a) => summary::report(&ctx, &ledger, a, out),
@@ -101,12 +102,22 @@ pub fn run(env: &Env, command: Command, out: &mut dyn Write) -> Result<()> {
         Command::Remind(a) => remind::run(&ctx, &mut ledger, a, out),
         Command::Export(a) => data::export(&ctx, &ledger, a, out),
         Command::Import(a) => data::import(&ctx, &mut ledger, a, out),
-        Command::Confirm(a) => {
-            voice::verdict(&ctx, &mut ledger, &a.entry_id, crate::voice::VerdictKind::Confirmed, a.note.as_deref(), out)
-        }
-        Command::Dispute(a) => {
-            voice::verdict(&ctx, &mut ledger, &a.entry_id, crate::voice::VerdictKind::Disputed, Some(&a.note), out)
-        }
+        Command::Confirm(a) => voice::verdict(
+            &ctx,
+            &mut ledger,
+            &a.entry_id,
+            crate::domain::voice::VerdictKind::Confirmed,
+            a.note.as_deref(),
+            out,
+        ),
+        Command::Dispute(a) => voice::verdict(
+            &ctx,
+            &mut ledger,
+            &a.entry_id,
+            crate::domain::voice::VerdictKind::Disputed,
+            Some(&a.note),
+            out,
+        ),
         Command::Repair(a) => voice::repair(&ctx, &mut ledger, a, out),
         Command::Accept(a) => voice::accept(&ctx, &mut ledger, a, out),
         Command::Inbox => voice::inbox(&ctx, &ledger, out),
@@ -125,7 +136,7 @@ pub fn find<'a>(agreements: &'a [Agreement], arg: &str, now: Instant) -> Result<
         same.last().copied()
     };
     found.ok_or_else(|| {
-        Error::usage(format!("there is no promise \"{}\"", crate::time::printable(arg)))
+        Error::usage(format!("there is no promise \"{}\"", crate::domain::time::printable(arg)))
             .hint("`troth list` shows each promise's id and slug")
     })
 }
@@ -229,7 +240,7 @@ pub fn entry_json(e: &Entry, a: &Agreement, analysis: Option<&Analysis>) -> Valu
 
 /// Entries JSON of §10: `device`, the deciding `verdict`, and `counts`/`why`.
 fn voice_json(obj: &mut serde_json::Map<String, Value>, e: &Entry, a: &Agreement, analysis: Option<&Analysis>) {
-    let deciding = crate::voice::deciding(&e.verdicts);
+    let deciding = crate::domain::voice::deciding(&e.verdicts);
     obj.insert(
         "verdict".into(),
         deciding.map_or(
@@ -240,9 +251,11 @@ fn voice_json(obj: &mut serde_json::Map<String, Value>, e: &Entry, a: &Agreement
     // Without the engine's analysis, a dispute still says why.
     let engine = match analysis {
         Some(an) => an.why.get(&e.id).copied(),
-        None => deciding.filter(|v| v.kind == crate::voice::VerdictKind::Disputed).map(|_| crate::voice::Why::Held),
+        None => deciding
+            .filter(|v| v.kind == crate::domain::voice::VerdictKind::Disputed)
+            .map(|_| crate::domain::voice::Why::Held),
     };
-    let (counts, why) = crate::voice::counts_why(e.void.is_some(), engine);
+    let (counts, why) = crate::domain::voice::counts_why(e.void.is_some(), engine);
     obj.insert("counts".into(), json!(counts));
     obj.insert("why".into(), json!(why));
     obj.entry("device").or_insert(Value::Null);

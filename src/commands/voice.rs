@@ -9,13 +9,13 @@
 use super::agreements::when;
 use super::{Ctx, entry_json, find, validate_note, write_json};
 use crate::cli::{AcceptArgs, RepairArgs};
+use crate::domain::voice::{Repair, VerdictKind, deciding, explains, latest_by, other_parties};
 use crate::error::{Error, Result};
-use crate::ledger::voice::{NewAcceptance, NewRepair, NewVerdict, append_acceptance, append_repair, append_verdict};
+use crate::ledger::voice::{NewAcceptance, NewRepair, NewVerdict};
 use crate::ledger::{Agreement, Entry, Fact, Ledger, Outcome, Settings, new_uuid};
 use crate::render::{self, paint, trust2};
 use crate::time::{DateMeaning, Instant, human_date, human_datetime, printable, rfc3339};
 use crate::trust::{self, Analysis};
-use crate::voice::{Repair, VerdictKind, deciding, explains, latest_by, other_parties};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::io::{BufRead, Write};
@@ -123,10 +123,15 @@ pub fn verdict(
     }
     let before = latest_by(&e.verdicts, &me).map(|v| v.kind);
     let tx = ledger.write()?;
-    append_verdict(
-        &tx,
-        &NewVerdict { uuid: &new_uuid(), entry: id, kind, by: &me, note: note.as_deref(), at: ctx.now, device: None },
-    )?;
+    tx.add_verdict(&NewVerdict {
+        uuid: &new_uuid(),
+        entry: id,
+        kind,
+        by: &me,
+        note: note.as_deref(),
+        at: ctx.now,
+        device: None,
+    })?;
     tx.commit()?;
     let (entries, analysis) = analyse(ledger, x, ctx.now)?;
     let e =
@@ -349,22 +354,19 @@ pub fn repair(ctx: &Ctx, ledger: &mut Ledger, a: RepairArgs, out: &mut dyn Write
         }
     };
     let tx = ledger.write()?;
-    let id = append_repair(
-        &tx,
-        &NewRepair {
-            uuid: &new_uuid(),
-            agreement: x.id,
-            entry,
-            slot_start,
-            by: &me,
-            understood: &understood,
-            feeling: feeling.as_deref(),
-            apology: &apology,
-            plan: plan.as_deref(),
-            at: ctx.now,
-            device: None,
-        },
-    )?;
+    let id = tx.add_repair(&NewRepair {
+        uuid: &new_uuid(),
+        agreement: x.id,
+        entry,
+        slot_start,
+        by: &me,
+        understood: &understood,
+        feeling: feeling.as_deref(),
+        apology: &apology,
+        plan: plan.as_deref(),
+        at: ctx.now,
+        device: None,
+    })?;
     tx.commit()?;
     if let Some(word) = explains(&apology) {
         // A hint, not a refusal: the apology is recorded as written.
@@ -455,10 +457,14 @@ pub fn accept(ctx: &Ctx, ledger: &mut Ledger, a: AcceptArgs, out: &mut dyn Write
         (None, None) => return Err(Error::failure("the repair names neither an entry nor a slot")),
     }
     let tx = ledger.write()?;
-    append_acceptance(
-        &tx,
-        &NewAcceptance { uuid: &new_uuid(), repair: id, by: &me, note: note.as_deref(), at: ctx.now, device: None },
-    )?;
+    tx.add_acceptance(&NewAcceptance {
+        uuid: &new_uuid(),
+        repair: id,
+        by: &me,
+        note: note.as_deref(),
+        at: ctx.now,
+        device: None,
+    })?;
     tx.commit()?;
     let agreements = ledger.agreements()?;
     let x = agreement_of(&agreements, x.id)?;
@@ -717,11 +723,13 @@ pub fn show_voices(out: &mut dyn Write, x: &Agreement, entries: &[Entry], an: &A
             && e.void.is_none()
         {
             let now_line = match why {
-                crate::voice::Why::Held => format!("#{} is held: it counts for nothing until you two settle it", e.id),
-                crate::voice::Why::DisputedExcuse => {
+                crate::domain::voice::Why::Held => {
+                    format!("#{} is held: it counts for nothing until you two settle it", e.id)
+                }
+                crate::domain::voice::Why::DisputedExcuse => {
                     format!("#{} (excused) is disputed: the unit is promised again", e.id)
                 }
-                crate::voice::Why::LateExcuse => {
+                crate::domain::voice::Why::LateExcuse => {
                     format!(
                         "#{} is a late excuse: it counts once {} confirms it",
                         e.id,
@@ -771,7 +779,7 @@ pub fn verdict_words(e: &Entry, an: Option<&Analysis>) -> String {
     let why = an.and_then(|an| an.why.get(&e.id));
     match (deciding(&e.verdicts), why) {
         (Some(v), _) if v.kind == VerdictKind::Disputed => format!("{} saw it differently", v.by),
-        (_, Some(crate::voice::Why::LateExcuse)) => "late excuse, not yet confirmed".into(),
+        (_, Some(crate::domain::voice::Why::LateExcuse)) => "late excuse, not yet confirmed".into(),
         (Some(v), _) => format!("confirmed by {}", v.by),
         (None, _) => String::new(),
     }
@@ -804,7 +812,7 @@ pub fn talk<'a>(
         if e.logged_at > end || e.void.as_ref().is_some_and(|v| v.at <= end) {
             continue;
         }
-        let said: Vec<crate::voice::Verdict> = e.verdicts.iter().filter(|v| v.at <= end).cloned().collect();
+        let said: Vec<crate::domain::voice::Verdict> = e.verdicts.iter().filter(|v| v.at <= end).cloned().collect();
         let decided = deciding(&said);
         if let Some(v) = decided.filter(|v| v.kind == VerdictKind::Disputed) {
             out.push((v.at, v.uuid.clone(), Talk { kind: "dispute", agreement: x, entry: Some(e), repair: None }));

@@ -1,12 +1,14 @@
 //! SQL for the partner's voice (DESIGN.md §10): reading verdicts, repairs and
 //! acceptances onto the entries and agreements they belong to, and appending
-//! them. The rules that use them are in `crate::voice` and the engine.
+//! them. The rules that use them are in `crate::domain::voice` and the engine.
 
-use super::{Agreement, Entry, Fact, from_ts, ts};
+use super::Tx;
+use super::{from_ts, ts};
+use crate::domain::time::Instant;
+use crate::domain::voice::{Acceptance, Repair, Verdict, VerdictKind, deciding};
+use crate::domain::{Agreement, Entry, Fact};
 use crate::error::Result;
-use crate::time::Instant;
-use crate::voice::{Acceptance, Repair, Verdict, VerdictKind, deciding};
-use rusqlite::{Connection, Transaction, params};
+use rusqlite::{Connection, params};
 use std::collections::HashMap;
 
 fn verdict_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Verdict> {
@@ -136,12 +138,14 @@ pub struct NewVerdict<'a> {
     pub device: Option<&'a str>,
 }
 
-pub fn append_verdict(tx: &Transaction<'_>, v: &NewVerdict<'_>) -> Result<i64> {
-    tx.execute(
+impl Tx<'_> {
+    pub fn add_verdict(&self, v: &NewVerdict<'_>) -> Result<i64> {
+        self.tx.execute(
         "INSERT INTO verdicts (uuid, entry_id, verdict, by_name, note, at, device) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![v.uuid, v.entry, v.kind.name(), v.by, v.note, ts(v.at), v.device],
     )?;
-    Ok(tx.last_insert_rowid())
+        Ok(self.tx.last_insert_rowid())
+    }
 }
 
 pub struct NewRepair<'a> {
@@ -158,8 +162,9 @@ pub struct NewRepair<'a> {
     pub device: Option<&'a str>,
 }
 
-pub fn append_repair(tx: &Transaction<'_>, r: &NewRepair<'_>) -> Result<i64> {
-    tx.execute(
+impl Tx<'_> {
+    pub fn add_repair(&self, r: &NewRepair<'_>) -> Result<i64> {
+        self.tx.execute(
         "INSERT INTO repairs (uuid, agreement_id, entry_id, slot_start, by_name, understood, feeling, apology, plan, at,
                               device)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
@@ -177,7 +182,8 @@ pub fn append_repair(tx: &Transaction<'_>, r: &NewRepair<'_>) -> Result<i64> {
             r.device
         ],
     )?;
-    Ok(tx.last_insert_rowid())
+        Ok(self.tx.last_insert_rowid())
+    }
 }
 
 pub struct NewAcceptance<'a> {
@@ -189,10 +195,12 @@ pub struct NewAcceptance<'a> {
     pub device: Option<&'a str>,
 }
 
-pub fn append_acceptance(tx: &Transaction<'_>, a: &NewAcceptance<'_>) -> Result<i64> {
-    tx.execute(
-        "INSERT INTO acceptances (uuid, repair_id, by_name, note, at, device) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![a.uuid, a.repair, a.by, a.note, ts(a.at), a.device],
-    )?;
-    Ok(tx.last_insert_rowid())
+impl Tx<'_> {
+    pub fn add_acceptance(&self, a: &NewAcceptance<'_>) -> Result<i64> {
+        self.tx.execute(
+            "INSERT INTO acceptances (uuid, repair_id, by_name, note, at, device) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![a.uuid, a.repair, a.by, a.note, ts(a.at), a.device],
+        )?;
+        Ok(self.tx.last_insert_rowid())
+    }
 }

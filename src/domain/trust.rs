@@ -6,12 +6,12 @@
 //! scoring them, and the judgements built on that. Nothing is stored: every
 //! figure is recomputed from the append-only facts.
 
-use crate::ledger::settings::TrustParams;
-use crate::ledger::{Agreement, Fact, Outcome};
-use crate::slots::Slot;
-use crate::terms::{Period, Terms};
-use crate::time::{Instant, local_date};
-use crate::voice::{VerdictKind, Why};
+use crate::domain::settings::TrustParams;
+use crate::domain::slots::Slot;
+use crate::domain::terms::{Period, Terms};
+use crate::domain::time::{Instant, local_date};
+use crate::domain::voice::{VerdictKind, Why};
+use crate::domain::{Agreement, Fact, Outcome};
 use std::collections::{HashMap, HashSet};
 
 #[derive(Clone, Debug)]
@@ -260,7 +260,7 @@ pub fn analyze_window(a: &Agreement, entries: &[Fact], now: Instant, from: Insta
 /// order of acceptance (time, then uuid): at most one per broken entry that
 /// counts, and per slot at most as many as it has missed units.
 fn repair_events(a: &Agreement, entries: &[&Fact], out: &mut Analysis) {
-    let mut accepted: Vec<(&crate::voice::Repair, &crate::voice::Acceptance)> =
+    let mut accepted: Vec<(&crate::domain::voice::Repair, &crate::domain::voice::Acceptance)> =
         a.repairs.iter().filter_map(|r| r.accepted().map(|acc| (r, acc))).collect();
     if accepted.is_empty() {
         return;
