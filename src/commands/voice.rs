@@ -123,15 +123,7 @@ pub fn verdict(
     }
     let before = latest_by(&e.verdicts, &me).map(|v| v.kind);
     let tx = ledger.write()?;
-    tx.add_verdict(&NewVerdict {
-        uuid: &new_uuid(),
-        entry: id,
-        kind,
-        by: &me,
-        note: note.as_deref(),
-        at: ctx.now,
-        device: None,
-    })?;
+    tx.add_verdict(&NewVerdict { uuid: &new_uuid(), entry: id, kind, by: &me, note: note.as_deref(), at: ctx.now })?;
     tx.commit()?;
     let (entries, analysis) = analyse(ledger, x, ctx.now)?;
     let e =
@@ -365,7 +357,6 @@ pub fn repair(ctx: &Ctx, ledger: &mut Ledger, a: RepairArgs, out: &mut dyn Write
         apology: &apology,
         plan: plan.as_deref(),
         at: ctx.now,
-        device: None,
     })?;
     tx.commit()?;
     if let Some(word) = explains(&apology) {
@@ -457,14 +448,7 @@ pub fn accept(ctx: &Ctx, ledger: &mut Ledger, a: AcceptArgs, out: &mut dyn Write
         (None, None) => return Err(Error::failure("the repair names neither an entry nor a slot")),
     }
     let tx = ledger.write()?;
-    tx.add_acceptance(&NewAcceptance {
-        uuid: &new_uuid(),
-        repair: id,
-        by: &me,
-        note: note.as_deref(),
-        at: ctx.now,
-        device: None,
-    })?;
+    tx.add_acceptance(&NewAcceptance { uuid: &new_uuid(), repair: id, by: &me, note: note.as_deref(), at: ctx.now })?;
     tx.commit()?;
     let agreements = ledger.agreements()?;
     let x = agreement_of(&agreements, x.id)?;

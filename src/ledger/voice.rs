@@ -3,6 +3,7 @@
 //! them. The rules that use them are in `crate::domain::voice` and the engine.
 
 use super::Tx;
+use super::write::with_device;
 use super::{from_ts, ts};
 use crate::domain::time::Instant;
 use crate::domain::voice::{Acceptance, Repair, Verdict, VerdictKind, deciding};
@@ -135,17 +136,6 @@ pub struct NewVerdict<'a> {
     pub by: &'a str,
     pub note: Option<&'a str>,
     pub at: Instant,
-    pub device: Option<&'a str>,
-}
-
-impl Tx<'_> {
-    pub fn add_verdict(&self, v: &NewVerdict<'_>) -> Result<i64> {
-        self.tx.execute(
-        "INSERT INTO verdicts (uuid, entry_id, verdict, by_name, note, at, device) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![v.uuid, v.entry, v.kind.name(), v.by, v.note, ts(v.at), v.device],
-    )?;
-        Ok(self.tx.last_insert_rowid())
-    }
 }
 
 pub struct NewRepair<'a> {
@@ -159,31 +149,6 @@ pub struct NewRepair<'a> {
     pub apology: &'a str,
     pub plan: Option<&'a str>,
     pub at: Instant,
-    pub device: Option<&'a str>,
-}
-
-impl Tx<'_> {
-    pub fn add_repair(&self, r: &NewRepair<'_>) -> Result<i64> {
-        self.tx.execute(
-        "INSERT INTO repairs (uuid, agreement_id, entry_id, slot_start, by_name, understood, feeling, apology, plan, at,
-                              device)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        params![
-            r.uuid,
-            r.agreement,
-            r.entry,
-            r.slot_start.map(ts),
-            r.by,
-            r.understood,
-            r.feeling,
-            r.apology,
-            r.plan,
-            ts(r.at),
-            r.device
-        ],
-    )?;
-        Ok(self.tx.last_insert_rowid())
-    }
 }
 
 pub struct NewAcceptance<'a> {
@@ -192,15 +157,53 @@ pub struct NewAcceptance<'a> {
     pub by: &'a str,
     pub note: Option<&'a str>,
     pub at: Instant,
-    pub device: Option<&'a str>,
 }
 
+/// Appends of §10's facts, stamped with the device like every other fact.
 impl Tx<'_> {
+    pub fn add_verdict(&self, v: &NewVerdict<'_>) -> Result<i64> {
+        self.tx
+            .prepare_cached(&with_device(
+                "INSERT INTO verdicts (uuid, entry_id, verdict, by_name, note, at, device)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, $DEVICE)",
+                7,
+            ))?
+            .execute(params![v.uuid, v.entry, v.kind.name(), v.by, v.note, ts(v.at), self.origin])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    pub fn add_repair(&self, r: &NewRepair<'_>) -> Result<i64> {
+        self.tx
+            .prepare_cached(&with_device(
+                "INSERT INTO repairs (uuid, agreement_id, entry_id, slot_start, by_name, understood, feeling, apology,
+                                      plan, at, device)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, $DEVICE)",
+                11,
+            ))?
+            .execute(params![
+                r.uuid,
+                r.agreement,
+                r.entry,
+                r.slot_start.map(ts),
+                r.by,
+                r.understood,
+                r.feeling,
+                r.apology,
+                r.plan,
+                ts(r.at),
+                self.origin
+            ])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
     pub fn add_acceptance(&self, a: &NewAcceptance<'_>) -> Result<i64> {
-        self.tx.execute(
-            "INSERT INTO acceptances (uuid, repair_id, by_name, note, at, device) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![a.uuid, a.repair, a.by, a.note, ts(a.at), a.device],
-        )?;
+        self.tx
+            .prepare_cached(&with_device(
+                "INSERT INTO acceptances (uuid, repair_id, by_name, note, at, device)
+                 VALUES (?1, ?2, ?3, ?4, ?5, $DEVICE)",
+                6,
+            ))?
+            .execute(params![a.uuid, a.repair, a.by, a.note, ts(a.at), self.origin])?;
         Ok(self.tx.last_insert_rowid())
     }
 }

@@ -1,7 +1,7 @@
--- troth ledger: the partner's voice (DESIGN.md §10). Verdicts on entries,
+-- troth ledger, schema version 4: the partner's voice (DESIGN.md §10). Verdicts on entries,
 -- repairs offered after a broken entry or a missed unit, and acceptances of
 -- repairs. Append-only like every other fact; each names the device that
--- made it (null where the ledger had no device identity yet).
+-- made it (§9).
 
 CREATE TABLE verdicts (
     id         INTEGER PRIMARY KEY,
@@ -11,7 +11,7 @@ CREATE TABLE verdicts (
     by_name    TEXT NOT NULL CHECK (length(by_name) BETWEEN 1 AND 60),
     note       TEXT CHECK (note IS NULL OR length(note) <= 4000),
     at         INTEGER NOT NULL,
-    device     TEXT CHECK (device IS NULL OR length(device) = 36),
+    device     TEXT NOT NULL CHECK (length(device) = 36 AND device <> '00000000-0000-0000-0000-000000000000'),
     CHECK (verdict = 'confirmed' OR note IS NOT NULL)
 ) STRICT;
 CREATE INDEX verdicts_entry ON verdicts (entry_id);
@@ -30,7 +30,7 @@ CREATE TABLE repairs (
     apology       TEXT NOT NULL CHECK (length(apology) BETWEEN 1 AND 4000),
     plan          TEXT CHECK (plan IS NULL OR length(plan) BETWEEN 1 AND 4000),
     at            INTEGER NOT NULL,
-    device        TEXT CHECK (device IS NULL OR length(device) = 36),
+    device        TEXT NOT NULL CHECK (length(device) = 36 AND device <> '00000000-0000-0000-0000-000000000000'),
     CHECK ((entry_id IS NULL) <> (slot_start IS NULL))
 ) STRICT;
 CREATE INDEX repairs_agreement ON repairs (agreement_id);
