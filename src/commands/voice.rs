@@ -6,7 +6,7 @@
 //! entry's other party gives a verdict, only the promisor offers a repair,
 //! only the one it was promised to accepts it — once.
 
-use super::agreements::when;
+use super::promise::when;
 use super::{Ctx, entry_json, find, validate_note, write_json};
 use crate::cli::{AcceptArgs, RepairArgs};
 use crate::domain::voice::{Repair, VerdictKind, deciding, explains, latest_by, other_parties};
