@@ -5,6 +5,7 @@
 pub mod cli;
 pub mod commands;
 pub mod error;
+pub mod interchange;
 pub mod ledger;
 pub mod notify;
 pub mod render;

@@ -6,6 +6,7 @@
 //! reads and appends. The ledger is append-only: nothing here updates or
 //! deletes a row (triggers in the schema enforce it).
 
+pub mod door;
 mod migrate;
 pub mod settings;
 
