@@ -5,12 +5,12 @@
 
 use super::{Ctx, write_json};
 use crate::cli::{ExportArgs, ExportFormat, ImportArgs};
+use crate::domain::slots;
+use crate::domain::terms::{self, Schedule, Terms};
+use crate::domain::time::{Instant, rfc3339};
 use crate::error::{Error, Result};
 use crate::interchange::json::{self, Document};
-use crate::ledger::{Ledger, create_private_file};
-use crate::slots;
-use crate::terms::{self, Schedule, Terms};
-use crate::time::{Instant, rfc3339};
+use crate::ledger::Ledger;
 use chrono::{Datelike, NaiveDate};
 use chrono_tz::Tz;
 use serde_json::json;
@@ -26,11 +26,7 @@ pub fn export(ctx: &Ctx, ledger: &Ledger, a: ExportArgs, out: &mut dyn Write) ->
         ExportFormat::Ics => export_ics(ledger, ctx.now, &mut buf)?,
     }
     match &a.output {
-        Some(path) => {
-            let mut f = create_private_file(path)?;
-            f.write_all(&buf)?;
-            f.sync_all()?;
-        }
+        Some(path) => crate::ledger::files::write_output(&ctx.env.db, path, &buf)?,
         None => out.write_all(&buf)?,
     }
     Ok(())
@@ -38,7 +34,7 @@ pub fn export(ctx: &Ctx, ledger: &Ledger, a: ExportArgs, out: &mut dyn Write) ->
 
 fn export_csv(ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
     let agreements = ledger.agreements()?;
-    let by_id: HashMap<i64, &crate::ledger::Agreement> = agreements.iter().map(|a| (a.id, a)).collect();
+    let by_id: HashMap<i64, &crate::domain::Agreement> = agreements.iter().map(|a| (a.id, a)).collect();
     let mut w = csv::Writer::from_writer(out);
     let csv_err = super::summary::csv_err;
     w.write_record([
@@ -192,7 +188,7 @@ fn export_ics(ledger: &Ledger, now: Instant, out: &mut dyn Write) -> Result<()> 
                     ev.append_property(dt("DTEND", first.due + chrono::Duration::hours(1)));
                     zones.insert(tz.name().to_string());
                 } else {
-                    let d = crate::time::local_date(tz, first.start);
+                    let d = crate::domain::time::local_date(tz, first.start);
                     ev.append_property(date("DTSTART", d));
                     ev.append_property(date("DTEND", d + chrono::Days::new(1)));
                 }
@@ -217,8 +213,8 @@ fn export_ics(ledger: &Ledger, now: Instant, out: &mut dyn Write) -> Result<()> 
                 let Some(first) = first else { continue };
                 let mut todo = icalendar::Todo::new();
                 todo.uid(&uid).summary(&format!("{summary}: {count} this {}", period.name())).description(&description);
-                todo.append_property(date("DTSTART", crate::time::local_date(tz, first.start)));
-                todo.append_property(date("DUE", crate::time::local_date(tz, first.end)));
+                todo.append_property(date("DTSTART", crate::domain::time::local_date(tz, first.start)));
+                todo.append_property(date("DUE", crate::domain::time::local_date(tz, first.end)));
                 let freq = match period {
                     terms::Period::Day => "DAILY",
                     terms::Period::Week => "WEEKLY",

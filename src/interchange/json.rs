@@ -21,16 +21,16 @@
 //! its check in `check`, its rows in `ledger::door`, and its step in `apply_in`.
 
 use crate::commands::{validate_note, validate_slug, validate_text};
+use crate::domain::Outcome;
+use crate::domain::settings::{KEYS, Settings, validate_name};
+use crate::domain::slots::{self, Status};
+use crate::domain::terms::{self, Terms};
+use crate::domain::time::{self, Instant, parse_rfc3339, parse_zone, printable, rfc3339};
 use crate::error::{Error, Result};
 use crate::ledger::door::{self, AgreementRow, EntryRow, ResultRow, VersionRow, VoidRow};
-use crate::ledger::settings::{KEYS, Settings, validate_name};
-use crate::ledger::{Ledger, Outcome, append, from_ts, new_uuid, ts};
-use crate::slots::{self, Status};
-use crate::terms::{self, Terms};
-use crate::time::{self, Instant, parse_rfc3339, parse_zone, printable, rfc3339};
+use crate::ledger::{Ledger, NewAgreement, Tx, from_ts, new_uuid, ts};
 use chrono::NaiveDate;
 use chrono_tz::Tz;
-use rusqlite::{Connection, Transaction};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -208,7 +208,7 @@ impl Document {
 
     /// The whole ledger, in a stable order.
     pub fn from_ledger(ledger: &Ledger, now: Instant) -> Result<Document> {
-        let c = &ledger.conn;
+        let c = ledger;
         let mut doc = Document::empty(now);
         let set = door::settings_set(c)?;
         for key in KEYS {
@@ -619,7 +619,7 @@ pub fn apply(ledger: &mut Ledger, doc: &Document, now: Instant) -> Result<Applie
 /// Apply a batch inside a transaction the caller holds (sync records which
 /// file it applied in the same transaction). On an error the caller must
 /// roll back (dropping the transaction does).
-pub fn apply_in(tx: &Transaction<'_>, doc: &Document, now: Instant) -> Result<Applied> {
+pub fn apply_in(tx: &Tx<'_>, doc: &Document, now: Instant) -> Result<Applied> {
     let batch = check(doc)?;
     apply_batch(tx, batch, now)
 }
@@ -631,7 +631,7 @@ struct Known {
     zone: Tz,
 }
 
-fn known(c: &Connection, uuid: &str, batch: &HashMap<String, Known>) -> Result<Option<Known>> {
+fn known(c: &Tx<'_>, uuid: &str, batch: &HashMap<String, Known>) -> Result<Option<Known>> {
     if let Some(k) = batch.get(uuid) {
         return Ok(Some(k.clone()));
     }
@@ -658,11 +658,11 @@ fn made_in_future(at: &str, uuid: &str, made: i64, now: Instant, zone: Tz) -> Re
     Ok(())
 }
 
-fn apply_batch(c: &Transaction<'_>, batch: Batch, now: Instant) -> Result<Applied> {
+fn apply_batch(c: &Tx<'_>, batch: Batch, now: Instant) -> Result<Applied> {
     let mut done = Applied::default();
     for (key, value) in batch.settings {
-        if crate::ledger::setting(c, &key)?.is_none() {
-            append::setting(c, &new_uuid(), &key, &value, now)?;
+        if c.setting(&key)?.is_none() {
+            c.set_setting(&new_uuid(), &key, &value, now)?;
             done.new += 1;
         } else {
             done.skipped += 1;
@@ -704,21 +704,18 @@ fn apply_batch(c: &Transaction<'_>, batch: Batch, now: Instant) -> Result<Applie
                 if slug != a.slug {
                     done.renamed.push((a.slug.clone(), slug.clone()));
                 }
-                let id = append::agreement(
-                    c,
-                    &append::NewAgreement {
-                        uuid: a.uuid.clone(),
-                        slug: &slug,
-                        text: &a.text,
-                        by: &a.by,
-                        to: &a.to,
-                        zone,
-                        starts: from_ts(a.starts),
-                        ends: a.ends.map(from_ts),
-                        remind: a.remind.clone(),
-                        created_at: from_ts(a.created),
-                    },
-                )?;
+                let id = c.add_agreement(&NewAgreement {
+                    uuid: a.uuid.clone(),
+                    slug: &slug,
+                    text: &a.text,
+                    by: &a.by,
+                    to: &a.to,
+                    zone,
+                    starts: from_ts(a.starts),
+                    ends: a.ends.map(from_ts),
+                    remind: a.remind.clone(),
+                    created_at: from_ts(a.created),
+                })?;
                 done.new += 1;
                 done.agreements += 1;
                 id
@@ -762,8 +759,7 @@ fn apply_batch(c: &Transaction<'_>, batch: Batch, now: Instant) -> Result<Applie
             None => {
                 check_entry(&fe.path, &e, &k, now)?;
                 let outcome = Outcome::parse(&e.outcome).expect("checked");
-                let id = append::entry(
-                    c,
+                let id = c.add_entry(
                     &e.uuid,
                     k.row.id,
                     outcome,
@@ -871,15 +867,12 @@ fn check_entry(path: &str, e: &EntryRow, k: &Known, now: Instant) -> Result<()> 
             ),
         ));
     }
-    if e.logged_at + SKEW_SECS < k.row.created {
-        return Err(refuse(path, &e.uuid, "it was logged before its promise was made"));
-    }
     Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]
 fn apply_void(
-    c: &Transaction<'_>,
+    c: &Tx<'_>,
     path: &str,
     v: VoidRow,
     what: &str,
@@ -913,13 +906,7 @@ fn apply_void(
     Ok(())
 }
 
-fn apply_versions(
-    c: &Transaction<'_>,
-    k: &Known,
-    versions: Vec<VersionFact>,
-    now: Instant,
-    done: &mut Applied,
-) -> Result<()> {
+fn apply_versions(c: &Tx<'_>, k: &Known, versions: Vec<VersionFact>, now: Instant, done: &mut Applied) -> Result<()> {
     let a = &k.row;
     let z = k.zone;
     let mut here: Vec<VersionRow> = door::versions_of(c, a.id)?;
@@ -994,8 +981,7 @@ fn apply_versions(
                 format!("the deadline {} is not after the promise starts or the terms were made", at_text(d, z)),
             ));
         }
-        append::version(
-            c,
+        c.add_version(
             &v.uuid,
             a.id,
             &terms,
@@ -1021,13 +1007,7 @@ fn apply_versions(
     Ok(())
 }
 
-fn apply_statuses(
-    c: &Transaction<'_>,
-    k: &Known,
-    statuses: Vec<StatusFact>,
-    now: Instant,
-    done: &mut Applied,
-) -> Result<()> {
+fn apply_statuses(c: &Tx<'_>, k: &Known, statuses: Vec<StatusFact>, now: Instant, done: &mut Applied) -> Result<()> {
     let a = &k.row;
     let z = k.zone;
     for s in statuses {
@@ -1059,7 +1039,7 @@ fn apply_statuses(
                 ),
             ));
         }
-        append::status(c, &s.uuid, a.id, s.status, from_ts(s.effective), from_ts(s.created))?;
+        c.add_status(&s.uuid, a.id, s.status, from_ts(s.effective), from_ts(s.created))?;
         done.new += 1;
     }
     Ok(())

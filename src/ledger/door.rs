@@ -3,8 +3,25 @@
 //! or a sync folder can be compared with what is here and appended. Rows are
 //! raw (UTC seconds, text as stored); the rules live in the door itself.
 
+use super::{Ledger, Tx};
 use crate::error::Result;
 use rusqlite::{Connection, OptionalExtension, params};
+
+/// Where the door reads: the ledger, or a transaction open on it.
+#[derive(Clone, Copy)]
+pub struct Src<'a>(&'a Connection);
+
+impl<'a> From<&'a Ledger> for Src<'a> {
+    fn from(l: &'a Ledger) -> Src<'a> {
+        Src(&l.conn)
+    }
+}
+
+impl<'a, 'c> From<&'a Tx<'c>> for Src<'a> {
+    fn from(t: &'a Tx<'c>) -> Src<'a> {
+        Src(t.raw())
+    }
+}
 
 /// An agreement row, as stored.
 #[derive(Clone, Debug, PartialEq)]
@@ -180,20 +197,24 @@ fn all<T>(
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-pub fn agreement_by_uuid(c: &Connection, uuid: &str) -> Result<Option<AgreementRow>> {
+pub fn agreement_by_uuid<'a>(src: impl Into<Src<'a>>, uuid: &str) -> Result<Option<AgreementRow>> {
+    let c = src.into().0;
     one(c, &format!("{AGREEMENT} WHERE uuid = ?1"), uuid, agreement_row)
 }
 
-pub fn agreement_by_id(c: &Connection, id: i64) -> Result<Option<AgreementRow>> {
+pub fn agreement_by_id<'a>(src: impl Into<Src<'a>>, id: i64) -> Result<Option<AgreementRow>> {
+    let c = src.into().0;
     one(c, &format!("{AGREEMENT} WHERE id = ?1"), id, agreement_row)
 }
 
-pub fn agreements(c: &Connection) -> Result<Vec<AgreementRow>> {
+pub fn agreements<'a>(src: impl Into<Src<'a>>) -> Result<Vec<AgreementRow>> {
+    let c = src.into().0;
     all(c, &format!("{AGREEMENT} WHERE ?1 IS NULL ORDER BY id"), None::<i64>, agreement_row)
 }
 
 /// Is `slug` held by an agreement that is not voided?
-pub fn slug_in_use(c: &Connection, slug: &str) -> Result<bool> {
+pub fn slug_in_use<'a>(src: impl Into<Src<'a>>, slug: &str) -> Result<bool> {
+    let c = src.into().0;
     Ok(c.prepare_cached(
         "SELECT EXISTS (SELECT 1 FROM agreements WHERE slug = ?1
          AND id NOT IN (SELECT agreement_id FROM voids WHERE agreement_id IS NOT NULL))",
@@ -201,59 +222,72 @@ pub fn slug_in_use(c: &Connection, slug: &str) -> Result<bool> {
     .query_row([slug], |r| r.get(0))?)
 }
 
-pub fn version_by_uuid(c: &Connection, uuid: &str) -> Result<Option<VersionRow>> {
+pub fn version_by_uuid<'a>(src: impl Into<Src<'a>>, uuid: &str) -> Result<Option<VersionRow>> {
+    let c = src.into().0;
     one(c, &format!("{VERSION} WHERE uuid = ?1"), uuid, version_row)
 }
 
-pub fn versions_of(c: &Connection, agreement: i64) -> Result<Vec<VersionRow>> {
+pub fn versions_of<'a>(src: impl Into<Src<'a>>, agreement: i64) -> Result<Vec<VersionRow>> {
+    let c = src.into().0;
     all(c, &format!("{VERSION} WHERE agreement_id = ?1 ORDER BY id"), agreement, version_row)
 }
 
-pub fn status_by_uuid(c: &Connection, uuid: &str) -> Result<Option<StatusRow>> {
+pub fn status_by_uuid<'a>(src: impl Into<Src<'a>>, uuid: &str) -> Result<Option<StatusRow>> {
+    let c = src.into().0;
     one(c, &format!("{STATUS} WHERE uuid = ?1"), uuid, status_row)
 }
 
-pub fn statuses_of(c: &Connection, agreement: i64) -> Result<Vec<StatusRow>> {
+pub fn statuses_of<'a>(src: impl Into<Src<'a>>, agreement: i64) -> Result<Vec<StatusRow>> {
+    let c = src.into().0;
     all(c, &format!("{STATUS} WHERE agreement_id = ?1 ORDER BY id"), agreement, status_row)
 }
 
-pub fn entry_by_uuid(c: &Connection, uuid: &str) -> Result<Option<EntryRow>> {
+pub fn entry_by_uuid<'a>(src: impl Into<Src<'a>>, uuid: &str) -> Result<Option<EntryRow>> {
+    let c = src.into().0;
     one(c, &format!("{ENTRY} WHERE uuid = ?1"), uuid, entry_row)
 }
 
-pub fn entries(c: &Connection) -> Result<Vec<EntryRow>> {
+pub fn entries<'a>(src: impl Into<Src<'a>>) -> Result<Vec<EntryRow>> {
+    let c = src.into().0;
     all(c, &format!("{ENTRY} WHERE ?1 IS NULL ORDER BY id"), None::<i64>, entry_row)
 }
 
-pub fn void_by_uuid(c: &Connection, uuid: &str) -> Result<Option<VoidRow>> {
+pub fn void_by_uuid<'a>(src: impl Into<Src<'a>>, uuid: &str) -> Result<Option<VoidRow>> {
+    let c = src.into().0;
     one(c, &format!("{VOID} WHERE uuid = ?1"), uuid, void_row)
 }
 
 /// Every void, in the order they were recorded.
-pub fn voids(c: &Connection) -> Result<Vec<VoidRow>> {
+pub fn voids<'a>(src: impl Into<Src<'a>>) -> Result<Vec<VoidRow>> {
+    let c = src.into().0;
     all(c, &format!("{VOID} WHERE ?1 IS NULL ORDER BY id"), None::<i64>, void_row)
 }
 
-pub fn claim_by_uuid(c: &Connection, uuid: &str) -> Result<Option<ClaimRow>> {
+pub fn claim_by_uuid<'a>(src: impl Into<Src<'a>>, uuid: &str) -> Result<Option<ClaimRow>> {
+    let c = src.into().0;
     one(c, &format!("{CLAIM} WHERE uuid = ?1"), uuid, claim_row)
 }
 
-pub fn claims(c: &Connection) -> Result<Vec<ClaimRow>> {
+pub fn claims<'a>(src: impl Into<Src<'a>>) -> Result<Vec<ClaimRow>> {
+    let c = src.into().0;
     all(c, &format!("{CLAIM} WHERE ?1 IS NULL ORDER BY id"), None::<i64>, claim_row)
 }
 
-pub fn result_by_uuid(c: &Connection, uuid: &str) -> Result<Option<ResultRow>> {
+pub fn result_by_uuid<'a>(src: impl Into<Src<'a>>, uuid: &str) -> Result<Option<ResultRow>> {
+    let c = src.into().0;
     one(c, &format!("{RESULT} WHERE uuid = ?1"), uuid, result_row)
 }
 
-pub fn result_of_claim(c: &Connection, claim: i64) -> Result<Option<ResultRow>> {
+pub fn result_of_claim<'a>(src: impl Into<Src<'a>>, claim: i64) -> Result<Option<ResultRow>> {
+    let c = src.into().0;
     one(c, &format!("{RESULT} WHERE claim_id = ?1"), claim, result_row)
 }
 
 /// A void, appended. `Ok(false)` when the schema holds at most one void per
 /// thing and this one already has one: the earlier void stands and nothing
 /// is lost by skipping (a thing void from an earlier time is void from then).
-pub fn insert_void(c: &Connection, v: &VoidRow) -> Result<bool> {
+pub fn insert_void(tx: &Tx<'_>, v: &VoidRow) -> Result<bool> {
+    let c = tx.raw();
     c.execute_batch("SAVEPOINT door_void")?;
     let r = c.execute(
         "INSERT INTO voids (uuid, entry_id, agreement_id, reason, voided_at) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -275,7 +309,8 @@ pub fn insert_void(c: &Connection, v: &VoidRow) -> Result<bool> {
     }
 }
 
-pub fn insert_claim(c: &Connection, uuid: &str, agreement: i64, slot_start: i64, claimed: i64) -> Result<i64> {
+pub fn insert_claim(tx: &Tx<'_>, uuid: &str, agreement: i64, slot_start: i64, claimed: i64) -> Result<i64> {
+    let c = tx.raw();
     c.execute(
         "INSERT INTO reminder_claims (uuid, agreement_id, slot_start, claimed_at) VALUES (?1, ?2, ?3, ?4)",
         params![uuid, agreement, slot_start, claimed],
@@ -283,8 +318,8 @@ pub fn insert_claim(c: &Connection, uuid: &str, agreement: i64, slot_start: i64,
     Ok(c.last_insert_rowid())
 }
 
-pub fn insert_result(c: &Connection, r: &ResultRow) -> Result<()> {
-    c.execute(
+pub fn insert_result(tx: &Tx<'_>, r: &ResultRow) -> Result<()> {
+    tx.raw().execute(
         "INSERT INTO reminder_results (uuid, claim_id, outcome, detail, at) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![r.uuid, r.claim_id, r.outcome, r.detail, r.at],
     )?;
@@ -292,7 +327,8 @@ pub fn insert_result(c: &Connection, r: &ResultRow) -> Result<()> {
 }
 
 /// The settings that were set on this ledger (key, latest value).
-pub fn settings_set(c: &Connection) -> Result<Vec<(String, String)>> {
+pub fn settings_set<'a>(src: impl Into<Src<'a>>) -> Result<Vec<(String, String)>> {
+    let c = src.into().0;
     let mut stmt = c.prepare("SELECT key, value FROM settings ORDER BY id")?;
     let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
     let mut out: Vec<(String, String)> = Vec::new();
