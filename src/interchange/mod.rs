@@ -1,5 +1,7 @@
-//! Interchange: the formats troth writes for other programs — CSV for
-//! spreadsheets and iCalendar for calendar apps (and the JSON backup).
+//! Data crossing the ledger's edge: the JSON document of export, import and
+//! sync (`json`, the one door for outside facts), CSV for spreadsheets
+//! (`csv`) and iCalendar for calendar apps (`ics`).
 
 pub mod csv;
 pub mod ics;
+pub mod json;
