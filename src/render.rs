@@ -2,6 +2,9 @@
 //! a terminal and never with NO_COLOR — anstream strips it otherwise),
 //! sparklines and numbers as people read them.
 
+pub mod chart;
+pub mod html;
+
 use anstyle::{AnsiColor, Style};
 use tabled::builder::Builder;
 use tabled::settings::peaker::Priority;

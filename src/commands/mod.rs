@@ -11,6 +11,8 @@ mod data;
 mod demo;
 mod entries;
 mod misc;
+mod output;
+mod page;
 mod remind;
 mod summary;
 

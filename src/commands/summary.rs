@@ -15,11 +15,11 @@ use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::io::{BufRead, Write};
 
-fn load(ledger: &Ledger) -> Result<(Vec<Agreement>, Vec<crate::ledger::Fact>)> {
+pub(super) fn load(ledger: &Ledger) -> Result<(Vec<Agreement>, Vec<crate::ledger::Fact>)> {
     Ok((ledger.agreements()?, ledger.facts(None)?))
 }
 
-fn check_person(agreements: &[Agreement], by: Option<&str>) -> Result<()> {
+pub(super) fn check_person(agreements: &[Agreement], by: Option<&str>) -> Result<()> {
     if let Some(b) = by
         && !agreements.iter().any(|a| a.by == b)
     {
@@ -59,7 +59,7 @@ fn per_words(t: &Terms) -> String {
     }
 }
 
-fn over_sentence(a: &Agreement, j: &Judgement) -> String {
+pub(super) fn over_sentence(a: &Agreement, j: &Judgement) -> String {
     let delivered: Vec<String> = j.per_slot.iter().map(|d| d.to_string()).collect();
     let mut s = format!(
         "{}: {} promised {} and delivered {} ({})",
@@ -153,7 +153,7 @@ fn due_json(items: &[Due], by_id: &HashMap<i64, &Agreement>) -> Value {
 }
 
 /// "1 of 2 weekends left, the month ends Monday".
-pub fn due_words(d: &Due, a: &Agreement, now: Instant) -> String {
+pub(super) fn due_words(d: &Due, a: &Agreement, now: Instant) -> String {
     let unit = a.plan.version_at(d.start).1.unit;
     let overdue = d.due <= now;
     match d.terms {
@@ -223,6 +223,14 @@ fn trust_json(t: &report::Trust) -> Value {
 }
 
 pub fn report(ctx: &Ctx, ledger: &Ledger, a: ReportArgs, out: &mut dyn Write) -> Result<()> {
+    if let Some(path) = a.output.clone() {
+        // Render whole, then write the file in one go: private, renamed
+        // into place, never onto the ledger. Colour is for terminals only.
+        let mut buf = Vec::new();
+        report(ctx, ledger, ReportArgs { output: None, ..a }, &mut buf)?;
+        let bytes = anstream::adapter::strip_bytes(&buf).into_vec();
+        return super::output::write_private(&path, &ctx.env.db, "-o", &bytes);
+    }
     let home = ctx.settings.zone;
     let week = Week::parse(a.week.as_deref(), ctx.now, home).map_err(Error::usage)?;
     let format = match (a.format, ctx.env.json) {
@@ -230,17 +238,22 @@ pub fn report(ctx: &Ctx, ledger: &Ledger, a: ReportArgs, out: &mut dyn Write) ->
         (None, true) => ReportFormat::Json,
         (None, false) => ReportFormat::Table,
     };
+    if a.weeks == 0 || a.weeks > 520 {
+        return Err(Error::usage(format!("--weeks {} is out of range", a.weeks)).hint("use 1 to 520 weeks"));
+    }
+    if format == ReportFormat::Html {
+        return super::page::report_html(ctx, ledger, &a, &week, out);
+    }
+    if a.weeks != 1 {
+        return Err(Error::usage("--weeks is for the page that spans several weeks: --format html")
+            .hint("troth report --format html --weeks 4 -o weeks.html"));
+    }
     let (agreements, entries) = load(ledger)?;
     check_person(&agreements, a.by.as_deref())?;
     let horizon = (ctx.now + Duration::days(8)).max(week.end);
     let book = Book::new(&agreements, entries, ctx.now, horizon);
     let s = report::summary(&book, &week, &ctx.settings.trust, a.by.as_deref());
-    let (over, people_over) = report::overpromising(&book, ctx.now, 8, ctx.settings.threshold, a.by.as_deref());
-    let upcoming_until = time::Span::days(7).after(home, ctx.now);
-    let upcoming: Vec<Due> = report::due(&book, ctx.now, upcoming_until)
-        .into_iter()
-        .filter(|d| a.by.as_deref().is_none_or(|b| book.get(d.agreement_id).is_some_and(|i| i.agreement.by == b)))
-        .collect();
+    let (over, people_over, upcoming) = as_of_now(ctx, &book, a.by.as_deref());
     let by_id = report::index(&book);
     let week_entries = ledger.entries_between(week.start, week.end)?;
     let entry_by_id: HashMap<i64, &crate::ledger::Entry> = week_entries.iter().map(|e| (e.id, e)).collect();
@@ -278,7 +291,20 @@ pub fn report(ctx: &Ctx, ledger: &Ledger, a: ReportArgs, out: &mut dyn Write) ->
         ReportFormat::Csv => report_csv(&s, &by_id, out),
         ReportFormat::Table => report_text(ctx, &s, &over, &upcoming, &by_id, &entry_by_id, false, out),
         ReportFormat::Markdown => report_text(ctx, &s, &over, &upcoming, &by_id, &entry_by_id, true, out),
+        ReportFormat::Html => unreachable!("the page is made above"),
     }
+}
+
+/// What the report shows as of now, not as of its week: the over-promising
+/// list and what falls due in the next 7 days.
+pub(super) fn as_of_now(ctx: &Ctx, book: &Book, by: Option<&str>) -> (Vec<Over>, Vec<OverPerson>, Vec<Due>) {
+    let (over, people_over) = report::overpromising(book, ctx.now, 8, ctx.settings.threshold, by);
+    let upcoming_until = time::Span::days(7).after(ctx.settings.zone, ctx.now);
+    let upcoming: Vec<Due> = report::due(book, ctx.now, upcoming_until)
+        .into_iter()
+        .filter(|d| by.is_none_or(|b| book.get(d.agreement_id).is_some_and(|i| i.agreement.by == b)))
+        .collect();
+    (over, people_over, upcoming)
 }
 
 fn report_csv(s: &Summary, by_id: &HashMap<i64, &Agreement>, out: &mut dyn Write) -> Result<()> {
@@ -537,7 +563,8 @@ pub fn trend(ctx: &Ctx, ledger: &Ledger, a: TrendArgs, out: &mut dyn Write) -> R
     let p = &ctx.settings.trust;
     let points = report::trend(&items, p, ctx.now, ctx.settings.zone, a.weeks);
     if let Some(path) = &a.svg {
-        crate::commands::misc::trend_svg(path, &subject, &points, p.start)?;
+        let chart = super::page::chart(ctx, &items, format!("{subject} trust"), &points);
+        super::output::write_private(path, &ctx.env.db, "--svg", chart.document().as_bytes())?;
     }
     if ctx.env.json {
         let weeks: Vec<Value> = points
