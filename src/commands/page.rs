@@ -59,8 +59,7 @@ pub fn report_html(ctx: &Ctx, ledger: &Ledger, a: &ReportArgs, week: &Week, out:
     let over_words = over.iter().map(|o| over_sentence(by_id[&o.agreement_id], &o.judgement)).collect();
     let upcoming_words = upcoming.iter().map(|d| due_words(d, by_id[&d.agreement_id], ctx.now)).collect();
 
-    let items: Vec<&Item> =
-        book.items.iter().filter(|i| a.by.as_deref().is_none_or(|b| i.agreement.by == b)).collect();
+    let items: Vec<&Item> = book.items.iter().filter(|i| a.by.as_deref().is_none_or(|b| i.agreement.by == b)).collect();
     let current = Week::containing(ctx.now, home);
     let span = ((current.monday - weeks[0].monday).num_days() / 7 + 1).clamp(12, 520) as u32;
     let points = report::trend(&items, &ctx.settings.trust, ctx.now, home, span);
@@ -137,7 +136,9 @@ pub fn chart(ctx: &Ctx, items: &[&Item], title: String, points: &[(Week, Option<
             let until = statuses[k + 1..].iter().find(|n| n.status != Status::Paused).map(|n| n.effective);
             let until = until.filter(|u| *u <= now);
             let words = match until {
-                Some(u) => format!("paused from {} to {}", human_date(st.effective, ag.zone, now), human_date(u, ag.zone, now)),
+                Some(u) => {
+                    format!("paused from {} to {}", human_date(st.effective, ag.zone, now), human_date(u, ag.zone, now))
+                }
                 None => format!("paused since {}", human_date(st.effective, ag.zone, now)),
             };
             marks.push(Mark { kind: MarkKind::Paused, slug: ag.slug.clone(), at: st.effective, until, words });

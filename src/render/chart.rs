@@ -153,7 +153,7 @@ impl Chart {
                 }
                 line class="c-base" x1=(LEFT) x2=(W - RIGHT) y1=(r1(Self::y(self.baseline))) y2=(r1(Self::y(self.baseline))) {}
                 @for (i, p) in self.points.iter().enumerate() {
-                    @if (n - 1 - i) % every == 0 {
+                    @if (n - 1 - i).is_multiple_of(every) {
                         text class={ "c-axis c-x" @if ((n - 1 - i) / every) % 2 == 1 { " c-x-alt" } }
                             x=(r1(self.x(p.end))) y=(H - BOTTOM + 20.0) text-anchor="middle" { (short_week(&p.label)) }
                     }

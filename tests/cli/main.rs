@@ -6,6 +6,7 @@ mod bus;
 mod commands;
 mod data;
 mod errors;
+mod html;
 mod numbers;
 mod reliability;
 mod remind;
