@@ -40,7 +40,7 @@ pub fn refuse_ledger_path(out: &Path, ledger: &Path, flag: &str) -> Result<()> {
     if is_ledger {
         return Err(Error::usage(format!(
             "{flag} {} would overwrite the ledger or one of its files",
-            crate::time::printable(&out.display().to_string())
+            crate::domain::time::printable(&out.display().to_string())
         ))
         .hint("choose another file name, e.g. week.html in your home folder"));
     }
@@ -51,7 +51,7 @@ pub fn refuse_ledger_path(out: &Path, ledger: &Path, flag: &str) -> Result<()> {
 /// then renamed into place — a crash leaves the whole file or none.
 pub fn write_private(path: &Path, ledger: &Path, flag: &str, bytes: &[u8]) -> Result<()> {
     refuse_ledger_path(path, ledger, flag)?;
-    let shown = crate::time::printable(&path.display().to_string());
+    let shown = crate::domain::time::printable(&path.display().to_string());
     if path.is_dir() {
         return Err(Error::usage(format!("{flag} {shown} is a folder")).hint("give a file name, e.g. week.html"));
     }

@@ -6,14 +6,14 @@
 use super::summary::{as_of_now, check_person, due_words, load, over_sentence};
 use super::{Book, Ctx};
 use crate::cli::{ReportArgs, ReportFormat};
+use crate::domain::report::{self, Item, Week};
+use crate::domain::slots::Status;
+use crate::domain::time::{human_date, human_datetime};
+use crate::domain::trust::Group;
 use crate::error::{Error, Result};
 use crate::ledger::Ledger;
 use crate::render::chart::{Chart, Mark, MarkKind, Point};
 use crate::render::html::{Model, Page, WeekPart, page};
-use crate::report::{self, Item, Week};
-use crate::slots::Status;
-use crate::time::{human_date, human_datetime};
-use crate::trust::Group;
 use chrono::Duration;
 use std::io::Write;
 

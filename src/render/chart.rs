@@ -5,7 +5,7 @@
 //! and listed in the text alternative. Markup comes from maud, so every
 //! name, slug and term is escaped.
 
-use crate::time::Instant;
+use crate::domain::time::Instant;
 use maud::{Markup, PreEscaped, html};
 
 /// One week of the trend.
@@ -224,7 +224,7 @@ fn path_d(seg: &[(f64, f64)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::time::parse_rfc3339;
+    use crate::domain::time::parse_rfc3339;
 
     fn t(s: &str) -> Instant {
         parse_rfc3339(s).unwrap()
