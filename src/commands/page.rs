@@ -3,8 +3,11 @@
 //! data as `trend`), and the words that need the ledger — and hands it to
 //! `render::html`. Also builds the chart that `trend --svg` writes.
 
-use super::summary::{as_of_now, check_person, due_words, load, over_sentence};
+use super::due::due_words;
+use super::overpromising::over_sentence;
+use super::report::as_of_now;
 use super::{Book, Ctx};
+use super::{check_person, load};
 use crate::cli::{ReportArgs, ReportFormat};
 use crate::domain::report::{self, Item, Week};
 use crate::domain::slots::Status;
@@ -44,7 +47,7 @@ pub fn report_html(ctx: &Ctx, ledger: &Ledger, a: &ReportArgs, week: &Week, out:
             output: None,
             weeks: 1,
         };
-        super::summary::report(ctx, ledger, args, &mut buf)?;
+        super::report::report(ctx, ledger, args, &mut buf)?;
         let model: Model = serde_json::from_slice(&buf)
             .map_err(|e| Error::failure(format!("could not read the report model back: {e}")))?;
         parts.push(WeekPart { model, title: week_title(w) });

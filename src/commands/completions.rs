@@ -1,4 +1,4 @@
-//! The shell around troth: completions and the man page.
+//! `troth completions` and `troth man`: generated from the clap types.
 
 use crate::cli::{Cli, CompletionsArgs};
 use crate::error::Result;
