@@ -31,7 +31,7 @@ pub fn trend(ctx: &Ctx, ledger: &Ledger, a: TrendArgs, out: &mut dyn Write) -> R
     let points = report::trend(&items, p, ctx.now, ctx.settings.zone, a.weeks);
     if let Some(path) = &a.svg {
         let chart = super::page::chart(ctx, &items, format!("{subject} trust"), &points);
-        super::output::write_private(path, &ctx.env.db, "--svg", chart.document().as_bytes())?;
+        crate::ledger::files::write_output(&ctx.env.db, path, chart.document().as_bytes())?;
     }
     if ctx.env.json {
         let weeks: Vec<Value> = points

@@ -5,6 +5,7 @@
 mod bus;
 mod commands;
 mod data;
+mod door;
 mod errors;
 mod html;
 mod numbers;
@@ -14,3 +15,4 @@ mod slots;
 mod storage;
 mod support;
 mod upgrade;
+mod voice;
