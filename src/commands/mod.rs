@@ -43,6 +43,7 @@ use std::io::Write;
 
 pub use crate::domain::report::Book;
 pub use data::check_import;
+pub use promise::validate_slug;
 
 /// What every command gets: the environment, the ledger's settings, "now".
 pub struct Ctx<'a> {
