@@ -14,3 +14,4 @@ mod slots;
 mod storage;
 mod support;
 mod upgrade;
+mod voice;
