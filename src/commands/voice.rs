@@ -586,7 +586,11 @@ pub fn inbox(ctx: &Ctx, ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
     let mut any = false;
     if !inbox.to_confirm.is_empty() {
         any = true;
-        writeln!(out, "To confirm — logged by the other about promises you share:")?;
+        let mut loggers: Vec<&str> = inbox.to_confirm.iter().map(|(e, _)| e.logged_by.as_str()).collect();
+        loggers.dedup();
+        loggers.sort_unstable();
+        loggers.dedup();
+        writeln!(out, "To confirm — logged by {} about promises you share:", loggers.join(" and "))?;
         for (e, x) in &inbox.to_confirm {
             writeln!(
                 out,
