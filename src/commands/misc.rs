@@ -22,7 +22,13 @@ pub fn man(out: &mut dyn Write) -> Result<()> {
 }
 
 /// A line chart of weekly trust: dated x axis, 0–1 y axis.
-pub fn trend_svg(path: &Path, subject: &str, points: &[(Week, Option<Group>)], start: f64) -> Result<()> {
+pub fn trend_svg(
+    ledger: &Path,
+    path: &Path,
+    subject: &str,
+    points: &[(Week, Option<Group>)],
+    start: f64,
+) -> Result<()> {
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (800, 400)).into_drawing_area();
@@ -63,7 +69,5 @@ pub fn trend_svg(path: &Path, subject: &str, points: &[(Week, Option<Group>)], s
             .map_err(|e| draw(&e))?;
         root.present().map_err(|e| draw(&e))?;
     }
-    let mut f = crate::ledger::create_private_file(path)?;
-    f.write_all(svg.as_bytes())?;
-    Ok(())
+    crate::ledger::files::write_output(ledger, path, svg.as_bytes())
 }

@@ -27,6 +27,7 @@ use serde_json::{Value, json};
 use std::io::Write;
 
 pub use crate::domain::report::Book;
+pub use agreements::validate_slug;
 pub use data::check_import;
 
 /// What every command gets: the environment, the ledger's settings, "now".

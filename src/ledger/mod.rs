@@ -6,6 +6,8 @@
 //! reads and appends. The ledger is append-only: nothing here updates or
 //! deletes a row (triggers in the schema enforce it).
 
+pub mod door;
+pub mod files;
 mod migrate;
 pub mod reminders;
 mod write;
@@ -155,13 +157,6 @@ impl Ledger {
         Ok(Tx::new(self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?))
     }
 
-    /// Transition: the raw connection, for `commands/data.rs`'s export only,
-    /// until export/import move into `interchange` and typed ledger reads.
-    #[doc(hidden)]
-    pub fn conn(&self) -> &Connection {
-        &self.conn
-    }
-
     /// This ledger's uuid (shared by every device that syncs it) and this
     /// device's uuid.
     pub fn identity(&self) -> Result<Identity> {
@@ -172,8 +167,8 @@ impl Ledger {
         )?)
     }
 
-    /// Every stored setting replayed through the domain's validation: the
-    /// latest value of a key wins.
+    /// Every stored setting replayed in the order it was set, through the
+    /// domain's validation: the latest value of a key wins.
     pub fn settings(&self) -> Result<Settings> {
         // A shared key (set on either device) goes by set time then uuid, so
         // every device agrees on the latest; a local key by the order it was
