@@ -10,6 +10,7 @@ pub mod interchange;
 pub mod ledger;
 pub mod notify;
 pub mod render;
+pub mod sync;
 
 use domain::time;
 use error::{Error, Result};
@@ -37,6 +38,8 @@ pub struct Env {
     pub interactive: bool,
     /// Is stdout a terminal? Logging then also shows how trust moved.
     pub stdout_tty: bool,
+    /// `TROTH_SYNC_CODE`: the pairing code for `sync join` without a terminal.
+    pub sync_code: Option<String>,
 }
 
 impl Env {

@@ -86,6 +86,7 @@ fn run(cli: cli::Cli) -> Result<()> {
         demo_db,
         interactive: std::io::IsTerminal::is_terminal(&std::io::stdin()),
         stdout_tty: std::io::IsTerminal::is_terminal(&std::io::stdout()),
+        sync_code: std::env::var("TROTH_SYNC_CODE").ok(),
     };
     let stdout = anstream::stdout();
     let mut out = stdout.lock();

@@ -13,6 +13,7 @@ mod entries;
 mod misc;
 mod remind;
 mod summary;
+mod sync;
 
 use crate::Env;
 use crate::cli::Command;
@@ -54,7 +55,8 @@ pub fn run(env: &Env, command: Command, out: &mut dyn Write) -> Result<()> {
         | Command::Resume(_)
         | Command::Retire(_)
         | Command::Review
-        | Command::Import(_) => Access::Write,
+        | Command::Import(_)
+        | Command::Sync(_) => Access::Write,
         Command::Remind(a) if !a.dry_run => Access::Write,
         Command::Config(a) if a.value.is_some() => Access::Write,
         _ => Access::Read,
@@ -67,7 +69,28 @@ pub fn run(env: &Env, command: Command, out: &mut dyn Write) -> Result<()> {
         Some(z) => crate::domain::time::parse_zone(z).map_err(Error::usage),
         None => env.home_zone(),
     })?;
+    // With a sync folder: apply what is new there first; after a command that
+    // writes, publish what it made (DESIGN.md §9). Failures are warnings.
+    let synced = match &command {
+        Command::Sync(_) | Command::Verify => None,
+        _ => crate::sync::folder_of(&ledger).unwrap_or(None),
+    };
+    if let Some(f) = &synced {
+        sync::auto_apply(&mut ledger, f, env.now);
+    }
     let ctx = Ctx { env, settings: ledger.settings()?, now: env.now };
+    let result = dispatch(&ctx, &mut ledger, command, out);
+    if result.is_ok()
+        && access == Access::Write
+        && let Some(f) = &synced
+    {
+        sync::auto_publish(&mut ledger, f, env.now);
+    }
+    result
+}
+
+fn dispatch(ctx: &Ctx, ledger: &mut Ledger, command: Command, out: &mut dyn Write) -> Result<()> {
+    let (ctx, mut ledger) = (ctx, ledger);
     match command {
         Command::Init(a) => agreements::init(&ctx, &mut ledger, a, out),
         Command::Promise(a) => agreements::promise(&ctx, &mut ledger, a, out),
@@ -91,6 +114,8 @@ pub fn run(env: &Env, command: Command, out: &mut dyn Write) -> Result<()> {
         Command::Remind(a) => remind::run(&ctx, &mut ledger, a, out),
         Command::Export(a) => data::export(&ctx, &ledger, a, out),
         Command::Import(a) => data::import(&ctx, &mut ledger, a, out),
+        Command::Sync(a) => sync::run(&ctx, &mut ledger, a, out),
+        Command::Verify => sync::verify(&ctx, &ledger, out),
         Command::Demo(_) | Command::Completions(_) | Command::Man => unreachable!("handled above"),
     }
 }

@@ -11,6 +11,12 @@ use rusqlite::{Connection, OptionalExtension, params};
 #[derive(Clone, Copy)]
 pub struct Src<'a>(&'a Connection);
 
+impl<'a> Src<'a> {
+    pub(super) fn conn(self) -> &'a Connection {
+        self.0
+    }
+}
+
 impl<'a> From<&'a Ledger> for Src<'a> {
     fn from(l: &'a Ledger) -> Src<'a> {
         Src(&l.conn)
@@ -290,8 +296,12 @@ pub fn insert_void(tx: &Tx<'_>, v: &VoidRow) -> Result<bool> {
     let c = tx.raw();
     c.execute_batch("SAVEPOINT door_void")?;
     let r = c.execute(
-        "INSERT INTO voids (uuid, entry_id, agreement_id, reason, voided_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![v.uuid, v.entry_id, v.agreement_id, v.reason, v.at],
+        &super::write::with_device(
+            "INSERT INTO voids (uuid, entry_id, agreement_id, reason, voided_at, device)
+             VALUES (?1, ?2, ?3, ?4, ?5, $DEVICE)",
+            6,
+        ),
+        params![v.uuid, v.entry_id, v.agreement_id, v.reason, v.at, tx.origin()],
     );
     match r {
         Ok(_) => {

@@ -10,6 +10,7 @@ pub mod door;
 pub mod files;
 mod migrate;
 pub mod reminders;
+pub mod sync;
 mod write;
 
 pub use migrate::LATEST_VERSION;

@@ -24,7 +24,7 @@ pub struct Tx<'c> {
 const DEVICE: &str = "coalesce(?0, (SELECT device FROM identity ORDER BY id LIMIT 1))";
 
 /// `sql` with `$DEVICE` as parameter `?n`.
-fn with_device(sql: &str, n: usize) -> String {
+pub(super) fn with_device(sql: &str, n: usize) -> String {
     sql.replace("$DEVICE", &DEVICE.replace("?0", &format!("?{n}")))
 }
 
@@ -52,6 +52,11 @@ impl<'c> Tx<'c> {
     /// appended after this call (DESIGN.md §9: every fact records its device).
     pub fn set_origin(&mut self, device: Option<&str>) {
         self.origin = device.map(str::to_string);
+    }
+
+    /// The device recorded for facts appended now (None: this device).
+    pub(super) fn origin(&self) -> Option<&str> {
+        self.origin.as_deref()
     }
 
     /// Join another ledger: this device now belongs to the ledger `uuid`.

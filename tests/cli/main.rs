@@ -13,4 +13,5 @@ mod remind;
 mod slots;
 mod storage;
 mod support;
+mod sync;
 mod upgrade;
