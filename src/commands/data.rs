@@ -36,7 +36,7 @@ fn export_csv(ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
     let agreements = ledger.agreements()?;
     let by_id: HashMap<i64, &crate::domain::Agreement> = agreements.iter().map(|a| (a.id, a)).collect();
     let mut w = csv::Writer::from_writer(out);
-    let csv_err = super::summary::csv_err;
+    let csv_err = super::csv_err;
     w.write_record([
         "id",
         "agreement",

@@ -27,7 +27,7 @@ use crate::domain::slots::{self, Status};
 use crate::domain::terms::{self, Terms};
 use crate::domain::time::{self, Instant, parse_rfc3339, parse_zone, printable, rfc3339};
 use crate::error::{Error, Result};
-use crate::ledger::door::{self, AgreementRow, EntryRow, ResultRow, VersionRow, VoidRow};
+use crate::ledger::door::{self, AgreementRow, EntryRow, ResultRow, VersionRow};
 use crate::ledger::{Ledger, NewAgreement, Tx, from_ts, new_uuid, ts};
 use chrono::NaiveDate;
 use chrono_tz::Tz;
@@ -79,6 +79,9 @@ pub struct AgreementDoc {
     pub versions: Vec<VersionDoc>,
     #[serde(default)]
     pub statuses: Vec<StatusDoc>,
+    /// The device that made it (absent in files from before devices).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<String>,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -90,6 +93,9 @@ pub struct VersionDoc {
     pub effective: String,
     pub note: Option<String>,
     pub created: String,
+    /// The device that made it (absent in files from before devices).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<String>,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -99,6 +105,9 @@ pub struct StatusDoc {
     pub status: String,
     pub effective: String,
     pub created: String,
+    /// The device that made it (absent in files from before devices).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<String>,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -107,6 +116,9 @@ pub struct VoidDoc {
     pub uuid: String,
     pub reason: Option<String>,
     pub at: String,
+    /// The device that made it (absent in files from before devices).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<String>,
 }
 
 /// The voids of one thing: `null`, one object, or (two devices voided the
@@ -152,6 +164,9 @@ pub struct EntryDoc {
     pub logged_at: String,
     #[serde(default)]
     pub void: Voids,
+    /// The device that made it (absent in files from before devices).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<String>,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -219,7 +234,7 @@ impl Document {
         let mut entry_voids: HashMap<i64, Vec<VoidDoc>> = HashMap::new();
         let mut agreement_voids: HashMap<i64, Vec<VoidDoc>> = HashMap::new();
         for v in door::voids(c)? {
-            let d = VoidDoc { uuid: v.uuid, reason: v.reason, at: utc(v.at) };
+            let d = VoidDoc { uuid: v.uuid, reason: v.reason, at: utc(v.at), device: Some(v.device) };
             match (v.entry_id, v.agreement_id) {
                 (Some(e), _) => entry_voids.entry(e).or_default().push(d),
                 (None, Some(a)) => agreement_voids.entry(a).or_default().push(d),
@@ -238,6 +253,7 @@ impl Document {
                     effective: utc(v.effective),
                     note: v.note,
                     created: utc(v.created),
+                    device: Some(v.device),
                 })
                 .collect();
             let statuses = door::statuses_of(c, a.id)?
@@ -247,6 +263,7 @@ impl Document {
                     status: s.status,
                     effective: utc(s.effective),
                     created: utc(s.created),
+                    device: Some(s.device),
                 })
                 .collect();
             doc.agreements.push(AgreementDoc {
@@ -263,6 +280,7 @@ impl Document {
                 void: Voids(agreement_voids.remove(&a.id).unwrap_or_default()),
                 versions,
                 statuses,
+                device: Some(a.device),
             });
         }
         for e in door::entries(c)? {
@@ -276,6 +294,7 @@ impl Document {
                 logged_by: e.logged_by,
                 logged_at: utc(e.logged_at),
                 void: Voids(entry_voids.remove(&e.id).unwrap_or_default()),
+                device: Some(e.device),
             });
         }
         for r in door::claims(c)? {
@@ -344,12 +363,23 @@ fn uuid_at(at: &str, s: &str) -> Result<String> {
     normal_uuid(s).ok_or_else(|| bad(at, format!("\"{}\" is not a uuid", printable(s))))
 }
 
+fn device_at(at: &str, d: &Option<String>) -> Result<Option<String>> {
+    match d {
+        None => Ok(None),
+        Some(d) => match normal_uuid(d) {
+            Some(u) if !u.starts_with("00000000-0000-0000-0000") => Ok(Some(u)),
+            _ => Err(bad(at, format!("\"{}\" is not a device uuid", printable(d)))),
+        },
+    }
+}
+
 fn note_at(at: &str, s: &Option<String>) -> Result<Option<String>> {
     validate_note(s.as_deref()).map_err(|e| bad(at, e.message))
 }
 
 struct VoidFact {
     path: String,
+    device: Option<String>,
     uuid: String,
     reason: Option<String>,
     at: i64,
@@ -357,6 +387,7 @@ struct VoidFact {
 
 struct VersionFact {
     path: String,
+    device: Option<String>,
     uuid: String,
     terms: Terms,
     unit: Option<String>,
@@ -367,6 +398,7 @@ struct VersionFact {
 
 struct StatusFact {
     path: String,
+    device: Option<String>,
     uuid: String,
     status: Status,
     effective: i64,
@@ -375,6 +407,7 @@ struct StatusFact {
 
 struct AgreementFact {
     path: String,
+    device: Option<String>,
     row: AgreementRow,
     voids: Vec<VoidFact>,
     versions: Vec<VersionFact>,
@@ -383,6 +416,7 @@ struct AgreementFact {
 
 struct EntryFact {
     path: String,
+    device: Option<String>,
     row: EntryRow,
     agreement: String,
     voids: Vec<VoidFact>,
@@ -411,6 +445,7 @@ fn voids_at(at: &str, v: &Voids) -> Result<Vec<VoidFact>> {
         .map(|(k, v)| {
             let p = if k == 0 { format!("{at}.void") } else { format!("{at}.void[{k}]") };
             Ok(VoidFact {
+                device: device_at(&format!("{p}.device"), &v.device)?,
                 uuid: uuid_at(&format!("{p}.uuid"), &v.uuid)?,
                 reason: note_at(&format!("{p}.reason"), &v.reason)?,
                 at: time_at(&format!("{p}.at"), &v.at)?,
@@ -482,6 +517,7 @@ fn check(doc: &Document) -> Result<Batch> {
                 None => None,
             };
             versions.push(VersionFact {
+                device: device_at(&q("device"), &v.device)?,
                 uuid,
                 terms: parsed.terms,
                 unit,
@@ -496,6 +532,7 @@ fn check(doc: &Document) -> Result<Batch> {
             let sat = format!("{at}.statuses[{j}]");
             let q = |f: &str| format!("{sat}.{f}");
             statuses.push(StatusFact {
+                device: device_at(&q("device"), &s.device)?,
                 uuid: uuid_at(&q("uuid"), &s.uuid)?,
                 status: Status::parse(&s.status).ok_or_else(|| bad(&q("status"), "active, paused or retired"))?,
                 effective: time_at(&q("effective"), &s.effective)?,
@@ -516,7 +553,9 @@ fn check(doc: &Document) -> Result<Batch> {
                 ends,
                 remind,
                 created,
+                device: String::new(),
             },
+            device: device_at(&p("device"), &a.device)?,
             path: at,
             voids,
             versions,
@@ -545,7 +584,9 @@ fn check(doc: &Document) -> Result<Batch> {
                 note,
                 logged_by,
                 logged_at,
+                device: String::new(),
             },
+            device: device_at(&p("device"), &e.device)?,
             path: at,
             agreement,
             voids,
@@ -610,8 +651,8 @@ pub fn check_text(text: &str) -> Result<()> {
 /// Apply a batch in its own IMMEDIATE transaction: all of it, or nothing.
 pub fn apply(ledger: &mut Ledger, doc: &Document, now: Instant) -> Result<Applied> {
     let batch = check(doc)?;
-    let tx = ledger.write()?;
-    let applied = apply_batch(&tx, batch, now)?;
+    let mut tx = ledger.write()?;
+    let applied = apply_batch(&mut tx, batch, now)?;
     tx.commit()?;
     Ok(applied)
 }
@@ -619,9 +660,11 @@ pub fn apply(ledger: &mut Ledger, doc: &Document, now: Instant) -> Result<Applie
 /// Apply a batch inside a transaction the caller holds (sync records which
 /// file it applied in the same transaction). On an error the caller must
 /// roll back (dropping the transaction does).
-pub fn apply_in(tx: &Tx<'_>, doc: &Document, now: Instant) -> Result<Applied> {
+pub fn apply_in(tx: &mut Tx<'_>, doc: &Document, now: Instant) -> Result<Applied> {
     let batch = check(doc)?;
-    apply_batch(tx, batch, now)
+    let done = apply_batch(tx, batch, now);
+    tx.set_origin(None);
+    done
 }
 
 /// What the door knows of an agreement while applying.
@@ -658,7 +701,7 @@ fn made_in_future(at: &str, uuid: &str, made: i64, now: Instant, zone: Tz) -> Re
     Ok(())
 }
 
-fn apply_batch(c: &Tx<'_>, batch: Batch, now: Instant) -> Result<Applied> {
+fn apply_batch(c: &mut Tx<'_>, batch: Batch, now: Instant) -> Result<Applied> {
     let mut done = Applied::default();
     for (key, value) in batch.settings {
         if c.setting(&key)?.is_none() {
@@ -672,7 +715,7 @@ fn apply_batch(c: &Tx<'_>, batch: Batch, now: Instant) -> Result<Applied> {
     for fa in batch.agreements {
         let a = fa.row;
         let zone: Tz = a.zone.parse().expect("checked");
-        let id = match door::agreement_by_uuid(c, &a.uuid)? {
+        let id = match door::agreement_by_uuid(&*c, &a.uuid)? {
             Some(here) => {
                 let field = differs(&[
                     ("text", here.text == a.text),
@@ -683,6 +726,7 @@ fn apply_batch(c: &Tx<'_>, batch: Batch, now: Instant) -> Result<Applied> {
                     ("ends", here.ends == a.ends),
                     ("remind", here.remind == a.remind),
                     ("created", here.created == a.created),
+                    ("device", fa.device.as_ref().is_none_or(|d| *d == here.device)),
                 ]);
                 if let Some(f) = field {
                     return Err(already_different(&fa.path, &a.uuid, "promise", f));
@@ -692,9 +736,10 @@ fn apply_batch(c: &Tx<'_>, batch: Batch, now: Instant) -> Result<Applied> {
             }
             None => {
                 made_in_future(&fa.path, &a.uuid, a.created, now, zone)?;
+                c.set_origin(fa.device.as_deref());
                 let mut slug = a.slug.clone();
                 let mut n = 2;
-                while door::slug_in_use(c, &slug)? {
+                while door::slug_in_use(&*c, &slug)? {
                     let suffix = format!("-{n}");
                     let keep = 40 - suffix.len();
                     let base: String = a.slug.chars().take(keep).collect();
@@ -726,13 +771,11 @@ fn apply_batch(c: &Tx<'_>, batch: Batch, now: Instant) -> Result<Applied> {
         apply_versions(c, &k, fa.versions, now, &mut done)?;
         apply_statuses(c, &k, fa.statuses, now, &mut done)?;
         for v in fa.voids {
-            let row =
-                VoidRow { uuid: v.uuid.clone(), entry_id: None, agreement_id: Some(id), reason: v.reason, at: v.at };
-            apply_void(c, &v.path, row, "promise", a.created, now, zone, &mut done)?;
+            apply_void(c, v, (None, Some(id)), "promise", a.created, now, zone, &mut done)?;
         }
     }
     for fe in batch.entries {
-        let Some(k) = known(c, &fe.agreement, &agreements)? else {
+        let Some(k) = known(&*c, &fe.agreement, &agreements)? else {
             return Err(refuse(
                 &fe.path,
                 &fe.row.uuid,
@@ -740,7 +783,7 @@ fn apply_batch(c: &Tx<'_>, batch: Batch, now: Instant) -> Result<Applied> {
             ));
         };
         let e = EntryRow { agreement_id: k.row.id, ..fe.row };
-        let id = match door::entry_by_uuid(c, &e.uuid)? {
+        let id = match door::entry_by_uuid(&*c, &e.uuid)? {
             Some(here) => {
                 let field = differs(&[
                     ("promise", here.agreement_id == e.agreement_id),
@@ -749,6 +792,7 @@ fn apply_batch(c: &Tx<'_>, batch: Batch, now: Instant) -> Result<Applied> {
                     ("note", here.note == e.note),
                     ("logged_by", here.logged_by == e.logged_by),
                     ("logged_at", here.logged_at == e.logged_at),
+                    ("device", fe.device.as_ref().is_none_or(|d| *d == here.device)),
                 ]);
                 if let Some(f) = field {
                     return Err(already_different(&fe.path, &e.uuid, "entry", f));
@@ -758,6 +802,7 @@ fn apply_batch(c: &Tx<'_>, batch: Batch, now: Instant) -> Result<Applied> {
             }
             None => {
                 check_entry(&fe.path, &e, &k, now)?;
+                c.set_origin(fe.device.as_deref());
                 let outcome = Outcome::parse(&e.outcome).expect("checked");
                 let id = c.add_entry(
                     &e.uuid,
@@ -774,20 +819,18 @@ fn apply_batch(c: &Tx<'_>, batch: Batch, now: Instant) -> Result<Applied> {
             }
         };
         for v in fe.voids {
-            let row =
-                VoidRow { uuid: v.uuid.clone(), entry_id: Some(id), agreement_id: None, reason: v.reason, at: v.at };
-            apply_void(c, &v.path, row, "entry", e.logged_at, now, k.zone, &mut done)?;
+            apply_void(c, v, (Some(id), None), "entry", e.logged_at, now, k.zone, &mut done)?;
         }
     }
     for r in batch.reminders {
-        let Some(k) = known(c, &r.agreement, &agreements)? else {
+        let Some(k) = known(&*c, &r.agreement, &agreements)? else {
             return Err(refuse(
                 &r.path,
                 &r.uuid,
                 format!("it names promise {}, which is in neither the file nor this ledger", r.agreement),
             ));
         };
-        let claim_id = match door::claim_by_uuid(c, &r.uuid)? {
+        let claim_id = match door::claim_by_uuid(&*c, &r.uuid)? {
             Some(here) => {
                 let field = differs(&[
                     ("promise", here.agreement_id == k.row.id),
@@ -803,12 +846,12 @@ fn apply_batch(c: &Tx<'_>, batch: Batch, now: Instant) -> Result<Applied> {
             None => {
                 made_in_future(&r.path, &r.uuid, r.claimed, now, k.zone)?;
                 done.new += 1;
-                door::insert_claim(c, &r.uuid, k.row.id, r.slot_start, r.claimed)?
+                door::insert_claim(&*c, &r.uuid, k.row.id, r.slot_start, r.claimed)?
             }
         };
         if let Some((path, res)) = r.result {
             let res = ResultRow { claim_id, ..res };
-            match door::result_by_uuid(c, &res.uuid)? {
+            match door::result_by_uuid(&*c, &res.uuid)? {
                 Some(here) => {
                     let field = differs(&[
                         ("reminder", here.claim_id == res.claim_id),
@@ -821,13 +864,13 @@ fn apply_batch(c: &Tx<'_>, batch: Batch, now: Instant) -> Result<Applied> {
                     }
                     done.skipped += 1;
                 }
-                None if door::result_of_claim(c, claim_id)?.is_some() => done.skipped += 1,
+                None if door::result_of_claim(&*c, claim_id)?.is_some() => done.skipped += 1,
                 None => {
                     if res.at < r.claimed {
                         return Err(refuse(&path, &res.uuid, "it was recorded before its reminder was claimed"));
                     }
                     made_in_future(&path, &res.uuid, res.at, now, k.zone)?;
-                    door::insert_result(c, &res)?;
+                    door::insert_result(&*c, &res)?;
                     done.new += 1;
                 }
             }
@@ -870,49 +913,59 @@ fn check_entry(path: &str, e: &EntryRow, k: &Known, now: Instant) -> Result<()> 
     Ok(())
 }
 
+/// A void of an entry or a promise (`target`: entry id, agreement id).
 #[allow(clippy::too_many_arguments)]
 fn apply_void(
-    c: &Tx<'_>,
-    path: &str,
-    v: VoidRow,
+    c: &mut Tx<'_>,
+    v: VoidFact,
+    target: (Option<i64>, Option<i64>),
     what: &str,
     made: i64,
     now: Instant,
     zone: Tz,
     done: &mut Applied,
 ) -> Result<()> {
-    if let Some(here) = door::void_by_uuid(c, &v.uuid)? {
+    if let Some(here) = door::void_by_uuid(&*c, &v.uuid)? {
         let field = differs(&[
-            (what, here.entry_id == v.entry_id && here.agreement_id == v.agreement_id),
+            (what, (here.entry_id, here.agreement_id) == target),
             ("reason", here.reason == v.reason),
             ("at", here.at == v.at),
+            ("device", v.device.as_ref().is_none_or(|d| *d == here.device)),
         ]);
         if let Some(f) = field {
-            return Err(already_different(path, &v.uuid, "void", f));
+            return Err(already_different(&v.path, &v.uuid, "void", f));
         }
         done.skipped += 1;
         return Ok(());
     }
-    made_in_future(path, &v.uuid, v.at, now, zone)?;
+    made_in_future(&v.path, &v.uuid, v.at, now, zone)?;
     if v.at + SKEW_SECS < made {
-        return Err(refuse(path, &v.uuid, format!("it voids the {what} before the {what} was made")));
+        return Err(refuse(&v.path, &v.uuid, format!("it voids the {what} before the {what} was made")));
     }
-    if door::insert_void(c, &v)? {
-        done.new += 1;
-        done.voids += 1;
-    } else {
-        done.skipped += 1;
+    c.set_origin(v.device.as_deref());
+    match target {
+        (Some(entry), _) => c.void_entry(&v.uuid, entry, v.reason.as_deref(), from_ts(v.at))?,
+        (None, Some(agreement)) => c.void_agreement(&v.uuid, agreement, v.reason.as_deref(), from_ts(v.at))?,
+        (None, None) => {}
     }
+    done.new += 1;
+    done.voids += 1;
     Ok(())
 }
 
-fn apply_versions(c: &Tx<'_>, k: &Known, versions: Vec<VersionFact>, now: Instant, done: &mut Applied) -> Result<()> {
+fn apply_versions(
+    c: &mut Tx<'_>,
+    k: &Known,
+    versions: Vec<VersionFact>,
+    now: Instant,
+    done: &mut Applied,
+) -> Result<()> {
     let a = &k.row;
     let z = k.zone;
-    let mut here: Vec<VersionRow> = door::versions_of(c, a.id)?;
+    let mut here: Vec<VersionRow> = door::versions_of(&*c, a.id)?;
     for v in versions {
         let terms = v.terms.to_string();
-        if let Some(row) = door::version_by_uuid(c, &v.uuid)? {
+        if let Some(row) = door::version_by_uuid(&*c, &v.uuid)? {
             let field = differs(&[
                 ("promise", row.agreement_id == a.id),
                 ("terms", row.terms == terms),
@@ -920,6 +973,7 @@ fn apply_versions(c: &Tx<'_>, k: &Known, versions: Vec<VersionFact>, now: Instan
                 ("effective", row.effective == v.effective),
                 ("note", row.note == v.note),
                 ("created", row.created == v.created),
+                ("device", v.device.as_ref().is_none_or(|d| *d == row.device)),
             ]);
             if let Some(f) = field {
                 return Err(already_different(&v.path, &v.uuid, "terms version", f));
@@ -981,6 +1035,7 @@ fn apply_versions(c: &Tx<'_>, k: &Known, versions: Vec<VersionFact>, now: Instan
                 format!("the deadline {} is not after the promise starts or the terms were made", at_text(d, z)),
             ));
         }
+        c.set_origin(v.device.as_deref());
         c.add_version(
             &v.uuid,
             a.id,
@@ -999,6 +1054,7 @@ fn apply_versions(c: &Tx<'_>, k: &Known, versions: Vec<VersionFact>, now: Instan
             effective: v.effective,
             note: v.note,
             created: v.created,
+            device: String::new(),
         });
     }
     if !here.iter().any(|w| w.effective == a.starts) {
@@ -1007,16 +1063,23 @@ fn apply_versions(c: &Tx<'_>, k: &Known, versions: Vec<VersionFact>, now: Instan
     Ok(())
 }
 
-fn apply_statuses(c: &Tx<'_>, k: &Known, statuses: Vec<StatusFact>, now: Instant, done: &mut Applied) -> Result<()> {
+fn apply_statuses(
+    c: &mut Tx<'_>,
+    k: &Known,
+    statuses: Vec<StatusFact>,
+    now: Instant,
+    done: &mut Applied,
+) -> Result<()> {
     let a = &k.row;
     let z = k.zone;
     for s in statuses {
-        if let Some(row) = door::status_by_uuid(c, &s.uuid)? {
+        if let Some(row) = door::status_by_uuid(&*c, &s.uuid)? {
             let field: Option<&str> = differs(&[
                 ("promise", row.agreement_id == a.id),
                 ("status", row.status == s.status.name()),
                 ("effective", row.effective == s.effective),
                 ("created", row.created == s.created),
+                ("device", s.device.as_ref().is_none_or(|d| *d == row.device)),
             ]);
             if let Some(f) = field {
                 return Err(already_different(&s.path, &s.uuid, "status change", f));
@@ -1039,6 +1102,7 @@ fn apply_statuses(c: &Tx<'_>, k: &Known, statuses: Vec<StatusFact>, now: Instant
                 ),
             ));
         }
+        c.set_origin(s.device.as_deref());
         c.add_status(&s.uuid, a.id, s.status, from_ts(s.effective), from_ts(s.created))?;
         done.new += 1;
     }

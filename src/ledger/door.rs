@@ -43,6 +43,8 @@ pub struct AgreementRow {
     pub ends: Option<i64>,
     pub remind: Option<String>,
     pub created: i64,
+    /// The device that made it.
+    pub device: String,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -54,6 +56,8 @@ pub struct VersionRow {
     pub effective: i64,
     pub note: Option<String>,
     pub created: i64,
+    /// The device that made it.
+    pub device: String,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -63,6 +67,8 @@ pub struct StatusRow {
     pub status: String,
     pub effective: i64,
     pub created: i64,
+    /// The device that made it.
+    pub device: String,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -75,6 +81,8 @@ pub struct EntryRow {
     pub note: Option<String>,
     pub logged_by: String,
     pub logged_at: i64,
+    /// The device that made it.
+    pub device: String,
 }
 
 /// A void of an entry or of an agreement (exactly one of the two is set).
@@ -85,6 +93,8 @@ pub struct VoidRow {
     pub agreement_id: Option<i64>,
     pub reason: Option<String>,
     pub at: i64,
+    /// The device that made it.
+    pub device: String,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -106,7 +116,7 @@ pub struct ResultRow {
 }
 
 const AGREEMENT: &str =
-    "SELECT id, uuid, slug, text, by_name, to_name, zone, starts, ends, remind, created_at FROM agreements";
+    "SELECT id, uuid, slug, text, by_name, to_name, zone, starts, ends, remind, created_at, device FROM agreements";
 
 fn agreement_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AgreementRow> {
     Ok(AgreementRow {
@@ -121,10 +131,11 @@ fn agreement_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AgreementRow> {
         ends: r.get(8)?,
         remind: r.get(9)?,
         created: r.get(10)?,
+        device: r.get(11)?,
     })
 }
 
-const VERSION: &str = "SELECT uuid, agreement_id, terms, unit, effective, note, created_at FROM terms_versions";
+const VERSION: &str = "SELECT uuid, agreement_id, terms, unit, effective, note, created_at, device FROM terms_versions";
 
 fn version_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<VersionRow> {
     Ok(VersionRow {
@@ -135,10 +146,11 @@ fn version_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<VersionRow> {
         effective: r.get(4)?,
         note: r.get(5)?,
         created: r.get(6)?,
+        device: r.get(7)?,
     })
 }
 
-const STATUS: &str = "SELECT uuid, agreement_id, status, effective, created_at FROM status_changes";
+const STATUS: &str = "SELECT uuid, agreement_id, status, effective, created_at, device FROM status_changes";
 
 fn status_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StatusRow> {
     Ok(StatusRow {
@@ -147,10 +159,11 @@ fn status_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StatusRow> {
         status: r.get(2)?,
         effective: r.get(3)?,
         created: r.get(4)?,
+        device: r.get(5)?,
     })
 }
 
-const ENTRY: &str = "SELECT id, uuid, agreement_id, outcome, at, note, logged_by, logged_at FROM entries";
+const ENTRY: &str = "SELECT id, uuid, agreement_id, outcome, at, note, logged_by, logged_at, device FROM entries";
 
 fn entry_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EntryRow> {
     Ok(EntryRow {
@@ -162,13 +175,21 @@ fn entry_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EntryRow> {
         note: r.get(5)?,
         logged_by: r.get(6)?,
         logged_at: r.get(7)?,
+        device: r.get(8)?,
     })
 }
 
-const VOID: &str = "SELECT uuid, entry_id, agreement_id, reason, voided_at FROM voids";
+const VOID: &str = "SELECT uuid, entry_id, agreement_id, reason, voided_at, device FROM voids";
 
 fn void_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<VoidRow> {
-    Ok(VoidRow { uuid: r.get(0)?, entry_id: r.get(1)?, agreement_id: r.get(2)?, reason: r.get(3)?, at: r.get(4)? })
+    Ok(VoidRow {
+        uuid: r.get(0)?,
+        entry_id: r.get(1)?,
+        agreement_id: r.get(2)?,
+        reason: r.get(3)?,
+        at: r.get(4)?,
+        device: r.get(5)?,
+    })
 }
 
 const CLAIM: &str = "SELECT id, uuid, agreement_id, slot_start, claimed_at FROM reminder_claims";
@@ -287,36 +308,6 @@ pub fn result_by_uuid<'a>(src: impl Into<Src<'a>>, uuid: &str) -> Result<Option<
 pub fn result_of_claim<'a>(src: impl Into<Src<'a>>, claim: i64) -> Result<Option<ResultRow>> {
     let c = src.into().0;
     one(c, &format!("{RESULT} WHERE claim_id = ?1"), claim, result_row)
-}
-
-/// A void, appended. `Ok(false)` when the schema holds at most one void per
-/// thing and this one already has one: the earlier void stands and nothing
-/// is lost by skipping (a thing void from an earlier time is void from then).
-pub fn insert_void(tx: &Tx<'_>, v: &VoidRow) -> Result<bool> {
-    let c = tx.raw();
-    c.execute_batch("SAVEPOINT door_void")?;
-    let r = c.execute(
-        &super::write::with_device(
-            "INSERT INTO voids (uuid, entry_id, agreement_id, reason, voided_at, device)
-             VALUES (?1, ?2, ?3, ?4, ?5, $DEVICE)",
-            6,
-        ),
-        params![v.uuid, v.entry_id, v.agreement_id, v.reason, v.at, tx.origin()],
-    );
-    match r {
-        Ok(_) => {
-            c.execute_batch("RELEASE door_void")?;
-            Ok(true)
-        }
-        Err(rusqlite::Error::SqliteFailure(e, _)) if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE => {
-            c.execute_batch("ROLLBACK TO door_void; RELEASE door_void")?;
-            Ok(false)
-        }
-        Err(e) => {
-            c.execute_batch("ROLLBACK TO door_void; RELEASE door_void")?;
-            Err(e.into())
-        }
-    }
 }
 
 pub fn insert_claim(tx: &Tx<'_>, uuid: &str, agreement: i64, slot_start: i64, claimed: i64) -> Result<i64> {

@@ -168,8 +168,8 @@ impl Ledger {
         )?)
     }
 
-    /// Every stored setting replayed in the order it was set, through the
-    /// domain's validation: the latest value of a key wins.
+    /// Every stored setting replayed through the domain's validation: the
+    /// latest value of a key wins.
     pub fn settings(&self) -> Result<Settings> {
         // A shared key (set on either device) goes by set time then uuid, so
         // every device agrees on the latest; a local key by the order it was

@@ -243,7 +243,7 @@ pub fn new_facts<'a>(src: impl Into<Src<'a>>, device: Option<&str>, since_marks:
 pub fn entries_by_id<'a>(src: impl Into<Src<'a>>, ids: &BTreeSet<i64>) -> Result<Vec<EntryRow>> {
     let c = src.into().conn();
     let mut stmt = c.prepare_cached(
-        "SELECT id, uuid, agreement_id, outcome, at, note, logged_by, logged_at FROM entries WHERE id = ?1",
+        "SELECT id, uuid, agreement_id, outcome, at, note, logged_by, logged_at, device FROM entries WHERE id = ?1",
     )?;
     let mut out = Vec::new();
     for id in ids {
@@ -257,6 +257,7 @@ pub fn entries_by_id<'a>(src: impl Into<Src<'a>>, ids: &BTreeSet<i64>) -> Result
                 note: r.get(5)?,
                 logged_by: r.get(6)?,
                 logged_at: r.get(7)?,
+                device: r.get(8)?,
             })
         })?);
     }
@@ -272,10 +273,17 @@ pub fn voids_of<'a>(src: impl Into<Src<'a>>, id: i64, entry: bool) -> Result<Vec
     let c = src.into().conn();
     let col = if entry { "entry_id" } else { "agreement_id" };
     let mut stmt = c.prepare_cached(&format!(
-        "SELECT uuid, entry_id, agreement_id, reason, voided_at FROM voids WHERE {col} = ?1 ORDER BY id"
+        "SELECT uuid, entry_id, agreement_id, reason, voided_at, device FROM voids WHERE {col} = ?1 ORDER BY id"
     ))?;
     let rows = stmt.query_map([id], |r| {
-        Ok(VoidRow { uuid: r.get(0)?, entry_id: r.get(1)?, agreement_id: r.get(2)?, reason: r.get(3)?, at: r.get(4)? })
+        Ok(VoidRow {
+            uuid: r.get(0)?,
+            entry_id: r.get(1)?,
+            agreement_id: r.get(2)?,
+            reason: r.get(3)?,
+            at: r.get(4)?,
+            device: r.get(5)?,
+        })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

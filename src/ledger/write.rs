@@ -54,11 +54,6 @@ impl<'c> Tx<'c> {
         self.origin = device.map(str::to_string);
     }
 
-    /// The device recorded for facts appended now (None: this device).
-    pub(super) fn origin(&self) -> Option<&str> {
-        self.origin.as_deref()
-    }
-
     /// Join another ledger: this device now belongs to the ledger `uuid`.
     pub fn adopt_ledger(&self, uuid: &str, at: Instant) -> Result<()> {
         self.tx.execute(

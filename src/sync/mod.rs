@@ -123,7 +123,7 @@ fn folder_error(dir: &Path, what: &str, e: impl std::fmt::Display) -> Error {
 fn batch(ledger: &crate::ledger::Tx<'_>, new: &NewFacts, now: Instant) -> Result<Document> {
     let mut doc = Document::empty(now);
     let mut uuids: HashMap<i64, String> = HashMap::new();
-    let void_doc = |v: VoidRow| VoidDoc { uuid: v.uuid, reason: v.reason, at: utc(v.at) };
+    let void_doc = |v: VoidRow| VoidDoc { uuid: v.uuid, reason: v.reason, at: utc(v.at), device: Some(v.device) };
     for &aid in &new.agreements {
         let Some(a) = door::agreement_by_id(ledger, aid)? else { continue };
         uuids.insert(aid, a.uuid.clone());
@@ -136,11 +136,18 @@ fn batch(ledger: &crate::ledger::Tx<'_>, new: &NewFacts, now: Instant) -> Result
                 effective: utc(v.effective),
                 note: v.note,
                 created: utc(v.created),
+                device: Some(v.device),
             })
             .collect();
         let statuses = door::statuses_of(ledger, aid)?
             .into_iter()
-            .map(|s| StatusDoc { uuid: s.uuid, status: s.status, effective: utc(s.effective), created: utc(s.created) })
+            .map(|s| StatusDoc {
+                uuid: s.uuid,
+                status: s.status,
+                effective: utc(s.effective),
+                created: utc(s.created),
+                device: Some(s.device),
+            })
             .collect();
         let voids = store::voids_of(ledger, aid, false)?.into_iter().map(void_doc).collect();
         doc.agreements.push(AgreementDoc {
@@ -157,6 +164,7 @@ fn batch(ledger: &crate::ledger::Tx<'_>, new: &NewFacts, now: Instant) -> Result
             void: Voids(voids),
             versions,
             statuses,
+            device: Some(a.device),
         });
     }
     for e in store::entries_by_id(ledger, &new.entries)? {
@@ -171,6 +179,7 @@ fn batch(ledger: &crate::ledger::Tx<'_>, new: &NewFacts, now: Instant) -> Result
             logged_by: e.logged_by,
             logged_at: utc(e.logged_at),
             void: Voids(voids),
+            device: Some(e.device),
         });
     }
     Ok(doc)
@@ -420,7 +429,7 @@ fn apply_file(ledger: &mut Ledger, d: &Decoded, now: Instant) -> Result<std::res
                 n += 1;
             }
         }
-        let applied = json::apply_in(&tx, &d.env.facts, now)?;
+        let applied = json::apply_in(&mut tx, &d.env.facts, now)?;
         tx.set_origin(None);
         tx.record_file(&row("applied", None), ts(now))?;
         tx.commit()?;
