@@ -251,6 +251,9 @@ pub fn publish(ledger: &mut Ledger, f: &Folder, now: Instant, all: bool) -> Resu
 
 // ---------- applying ----------
 
+/// A file name, its size, and the hash of its bytes.
+type NameMemo = (String, i64, String);
+
 /// A decrypted file waiting to be applied.
 struct Decoded {
     name: String,
@@ -306,7 +309,7 @@ fn read_new(
     known: &HashMap<String, FileRow>,
     listing: &[folder::Listed],
     report: &mut Report,
-) -> Result<(Vec<Decoded>, Vec<(String, i64, String)>)> {
+) -> Result<(Vec<Decoded>, Vec<NameMemo>)> {
     let memo = store::names(ledger)?;
     let mut new_names = Vec::new();
     let mut out: Vec<Decoded> = Vec::new();

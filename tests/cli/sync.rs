@@ -135,7 +135,9 @@ fn nothing_in_the_folder_is_readable_and_forgeries_are_refused() {
             assert!(!name.to_lowercase().contains(secret), "the name {name} reveals {secret}");
         }
     }
-    assert_eq!(p.alex.json(&["config"]).get("trust.gain").map(|v| v.to_string()).unwrap_or_default().len() > 0, true);
+    // The shared setting reached the other device; a local one did not.
+    assert_eq!(p.alex.ok(&["config", "trust.gain"]).trim(), "0.07");
+    assert_eq!(p.alex.ok(&["config", "me"]).trim(), "Alex");
     // A file forged without the code, and one altered after it was written.
     std::fs::write(
         p.folder.join("0123456789abcdef0123456789abcdef.troth"),
