@@ -3,7 +3,7 @@
 //! Each command receives an open ledger and the environment read by `main`;
 //! none opens a ledger or reads the clock itself. One file per subcommand
 //! (pause/resume/retire share `status.rs`, kept/broke `kept.rs`, completions
-//! and man `completions.rs`). This file dispatches and holds what several
+//! `man.rs` writes the man page). This file dispatches and holds what several
 //! commands share: finding an agreement, input validation, and the JSON
 //! shapes of CLI.md.
 
@@ -18,6 +18,7 @@ mod init;
 mod kept;
 mod list;
 mod log;
+mod man;
 mod overpromising;
 mod promise;
 mod remind;
@@ -27,6 +28,7 @@ mod show;
 mod status;
 mod sync;
 mod trend;
+mod voice;
 mod void;
 
 use crate::Env;
@@ -55,7 +57,7 @@ pub struct Ctx<'a> {
 pub fn run(env: &Env, command: Command, out: &mut dyn Write) -> Result<()> {
     let access = match &command {
         Command::Completions(a) => return completions::completions(a, out),
-        Command::Man => return completions::man(out),
+        Command::Man => return man::man(out),
         Command::Demo(a) => return demo::run(env, a, out),
         Command::Remind(a) if a.systemd => return remind::systemd(out),
         Command::Init(_)
@@ -70,6 +72,10 @@ pub fn run(env: &Env, command: Command, out: &mut dyn Write) -> Result<()> {
         | Command::Retire(_)
         | Command::Review
         | Command::Import(_)
+        | Command::Confirm(_)
+        | Command::Dispute(_)
+        | Command::Repair(_)
+        | Command::Accept(_)
         | Command::Sync(_) => Access::Write,
         Command::Remind(a) if !a.dry_run => Access::Write,
         Command::Config(a) if a.value.is_some() => Access::Write,
@@ -92,7 +98,14 @@ pub fn run(env: &Env, command: Command, out: &mut dyn Write) -> Result<()> {
     if let Some(f) = &synced {
         sync::auto_apply(&mut ledger, f, env.now);
     }
-    let ctx = Ctx { env, settings: ledger.settings()?, now: env.now };
+    let mut settings = ledger.settings()?;
+    // `init` and `config` name the two of you; everything else may act as one.
+    if let Some((name, source)) = &env.acting_as
+        && !matches!(command, Command::Init(_) | Command::Config(_))
+    {
+        settings = voice::act_as(settings, name, source)?;
+    }
+    let ctx = Ctx { env, settings, now: env.now };
     let result = dispatch(&ctx, &mut ledger, command, out);
     if result.is_ok()
         && access == Access::Write
@@ -127,6 +140,25 @@ fn dispatch(ctx: &Ctx, ledger: &mut Ledger, command: Command, out: &mut dyn Writ
         Command::Remind(a) => remind::run(ctx, ledger, a, out),
         Command::Export(a) => data::export(ctx, ledger, a, out),
         Command::Import(a) => data::import(ctx, ledger, a, out),
+        Command::Confirm(a) => voice::verdict(
+            ctx,
+            ledger,
+            &a.entry_id,
+            crate::domain::voice::VerdictKind::Confirmed,
+            a.note.as_deref(),
+            out,
+        ),
+        Command::Dispute(a) => voice::verdict(
+            ctx,
+            ledger,
+            &a.entry_id,
+            crate::domain::voice::VerdictKind::Disputed,
+            Some(&a.note),
+            out,
+        ),
+        Command::Repair(a) => voice::repair(ctx, ledger, a, out),
+        Command::Accept(a) => voice::accept(ctx, ledger, a, out),
+        Command::Inbox => voice::inbox(ctx, ledger, out),
         Command::Sync(a) => sync::run(ctx, ledger, a, out),
         Command::Verify => sync::verify(ctx, ledger, out),
         Command::Demo(_) | Command::Completions(_) | Command::Man => unreachable!("handled above"),
@@ -273,7 +305,31 @@ pub fn entry_json(e: &Entry, a: &Agreement, analysis: Option<&Analysis>) -> Valu
     if let Some(an) = analysis {
         obj.insert("late".into(), json!(an.late.contains(&e.id)));
     }
+    voice_json(obj, e, a, analysis);
     v
+}
+
+/// Entries JSON of §10: `device`, the deciding `verdict`, and `counts`/`why`.
+fn voice_json(obj: &mut serde_json::Map<String, Value>, e: &Entry, a: &Agreement, analysis: Option<&Analysis>) {
+    let deciding = crate::domain::voice::deciding(&e.verdicts);
+    obj.insert(
+        "verdict".into(),
+        deciding.map_or(
+            Value::Null,
+            |v| json!({"verdict": v.kind.name(), "by": v.by, "note": v.note, "at": rfc3339(v.at, a.zone)}),
+        ),
+    );
+    // Without the engine's analysis, a dispute still says why.
+    let engine = match analysis {
+        Some(an) => an.why.get(&e.id).copied(),
+        None => deciding
+            .filter(|v| v.kind == crate::domain::voice::VerdictKind::Disputed)
+            .map(|_| crate::domain::voice::Why::Held),
+    };
+    let (counts, why) = crate::domain::voice::counts_why(e.void.is_some(), engine);
+    obj.insert("counts".into(), json!(counts));
+    obj.insert("why".into(), json!(why));
+    obj.entry("device").or_insert(Value::Null);
 }
 
 pub fn write_json(out: &mut dyn Write, v: &Value) -> Result<()> {

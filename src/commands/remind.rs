@@ -436,6 +436,7 @@ mod tests {
             demo_db: "/nonexistent/demo.db".into(),
             interactive: false,
             stdout_tty: false,
+            acting_as: None,
             sync_code: None,
         };
         let ctx = Ctx { env: &env, settings: ledger.settings().unwrap(), now };

@@ -13,11 +13,12 @@ use rusqlite::{OptionalExtension, Transaction, params};
 
 /// An open IMMEDIATE transaction on the ledger (see `Ledger::write`).
 pub struct Tx<'c> {
-    tx: Transaction<'c>,
+    // The partner's voice appends through these too (ledger/voice.rs).
+    pub(super) tx: Transaction<'c>,
     /// The device recorded as the maker of facts appended from here on:
     /// None is this device (every command); another device's uuid for facts
     /// that came from it (a sync folder, an import).
-    origin: Option<String>,
+    pub(super) origin: Option<String>,
 }
 
 /// The device column's value: the origin given, else this ledger's device.

@@ -1,4 +1,4 @@
--- troth ledger, schema version 4: this device's bookkeeping of its sync
+-- troth ledger, schema version 5: this device's bookkeeping of its sync
 -- folder (DESIGN.md §9). Local: never synced, never exported. Unlike the
 -- facts these rows are a record of what the folder held when last read, so
 -- a file's row is written once when it is published, applied or refused.
