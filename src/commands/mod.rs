@@ -148,14 +148,9 @@ fn dispatch(ctx: &Ctx, ledger: &mut Ledger, command: Command, out: &mut dyn Writ
             a.note.as_deref(),
             out,
         ),
-        Command::Dispute(a) => voice::verdict(
-            ctx,
-            ledger,
-            &a.entry_id,
-            crate::domain::voice::VerdictKind::Disputed,
-            Some(&a.note),
-            out,
-        ),
+        Command::Dispute(a) => {
+            voice::verdict(ctx, ledger, &a.entry_id, crate::domain::voice::VerdictKind::Disputed, Some(&a.note), out)
+        }
         Command::Repair(a) => voice::repair(ctx, ledger, a, out),
         Command::Accept(a) => voice::accept(ctx, ledger, a, out),
         Command::Inbox => voice::inbox(ctx, ledger, out),

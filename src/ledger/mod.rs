@@ -10,8 +10,8 @@ pub mod door;
 pub mod files;
 mod migrate;
 pub mod reminders;
-pub mod voice;
 pub mod sync;
+pub mod voice;
 mod write;
 
 pub use migrate::LATEST_VERSION;
