@@ -8,7 +8,7 @@ use crate::cli::{AmendArgs, ConfigArgs, InitArgs, ListArgs, PromiseArgs, ShowArg
 use crate::error::{Error, Result};
 use crate::ledger::settings::{KEYS, validate_name};
 use crate::ledger::{Agreement, Ledger, append, new_uuid};
-use crate::render::{self, paint, percent, trust2};
+use crate::render::{self, paint, percent, trust2, words};
 use crate::slots::{self, Status};
 use crate::terms::{self, Terms};
 use crate::time::{self, DateMeaning, Instant, human_date, human_datetime, local_date, rfc3339};
@@ -46,28 +46,6 @@ pub fn init(ctx: &Ctx, ledger: &mut Ledger, a: InitArgs, out: &mut dyn Write) ->
     Ok(())
 }
 
-/// A slug from the text: its first words, lower-cased, joined by `-`.
-fn slug_from(text: &str) -> String {
-    let words: Vec<String> = text
-        .split_whitespace()
-        .map(|w| w.to_lowercase().chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>())
-        .filter(|w| !w.is_empty())
-        .take(3)
-        .collect();
-    let mut slug = words.join("-");
-    if slug.len() > 36 {
-        slug.truncate(36);
-        slug = slug.trim_end_matches('-').to_string();
-    }
-    if slug.is_empty() {
-        slug = "promise".into();
-    }
-    if slug.chars().all(|c| c.is_ascii_digit()) {
-        slug = format!("p-{slug}");
-    }
-    slug
-}
-
 pub fn validate_slug(s: &str) -> Result<String> {
     let ok = !s.is_empty()
         && s.len() <= 40
@@ -95,8 +73,7 @@ pub fn promise(ctx: &Ctx, ledger: &mut Ledger, a: PromiseArgs, out: &mut dyn Wri
         Some(z) => time::parse_zone(z).map_err(|e| Error::usage(format!("--zone: {e}")))?,
         None => ctx.settings.zone,
     };
-    let by = validate_name(&a.by.clone().unwrap_or_else(|| ctx.settings.default_by()))?;
-    let to = validate_name(&a.to.clone().unwrap_or_else(|| ctx.settings.default_to()))?;
+    let (by, to) = super::parties(&ctx.settings, a.by.as_deref(), a.to.as_deref())?;
     let starts = match &a.starts {
         Some(s) => when(s, ctx, zone, DateMeaning::Start, "--starts")?,
         None => ctx.now,
@@ -141,7 +118,7 @@ pub fn promise(ctx: &Ctx, ledger: &mut Ledger, a: PromiseArgs, out: &mut dyn Wri
             s
         }
         None => {
-            let base = slug_from(&text);
+            let base = crate::render::names::slug_from(&text);
             let taken = |s: &str| agreements.iter().any(|x| x.slug == s && x.is_live(ctx.now));
             let mut s = base.clone();
             let mut n = 2;
@@ -185,11 +162,12 @@ pub fn promise(ctx: &Ctx, ledger: &mut Ledger, a: PromiseArgs, out: &mut dyn Wri
     }
     let first = created.plan.slots(ctx.now + chrono::Duration::days(400)).into_iter().next();
     let from = match (&parsed.terms, first) {
-        (Terms::Standing, _) => format!("from {}", human_date(starts, zone, ctx.now)),
-        (Terms::Deadline { .. }, Some(s)) => {
-            format!("due {}", human_datetime(s.due, zone, ctx.now))
+        (Terms::Standing, _) => format!("from {}", words::start(starts, zone, ctx.now)),
+        (Terms::Deadline { .. }, Some(s)) => format!("due {}", words::due(s.due, zone, ctx.now)),
+        (Terms::Quota { .. }, Some(s)) => {
+            format!("from {}, first due {}", words::start(s.start, zone, ctx.now), words::due(s.due, zone, ctx.now))
         }
-        (_, Some(s)) => format!("first due {}", human_datetime(s.due, zone, ctx.now)),
+        (_, Some(s)) => format!("first due {}", words::due(s.due, zone, ctx.now)),
         (_, None) => "no slot yet".into(),
     };
     writeln!(
@@ -260,7 +238,7 @@ pub fn list(ctx: &Ctx, ledger: &Ledger, a: ListArgs, out: &mut dyn Write) -> Res
                         (None, Some(s)) => s.name().to_string(),
                         _ => String::new(),
                     };
-                    format!("{status} ({what} from {})", human_date(from, x.zone, ctx.now))
+                    format!("{status} ({what} from {})", words::start(from, x.zone, ctx.now))
                 }
                 _ => status,
             };
@@ -437,7 +415,12 @@ pub fn show(ctx: &Ctx, ledger: &Ledger, a: ShowArgs, out: &mut dyn Write) -> Res
                         w
                     }
                 };
-                vec![human_datetime(ev.at, x.zone, ctx.now), what, format!("{} → {}", trust2(*before), trust2(*after))]
+                let when = match ev.kind {
+                    // A miss lands at its slot's end: the last day of the slot.
+                    EventKind::Missed => words::due(ev.at, x.zone, ctx.now),
+                    _ => words::start(ev.at, x.zone, ctx.now),
+                };
+                vec![when, what, format!("{} → {}", trust2(*before), trust2(*after))]
             })
             .collect();
         writeln!(out, "{}", render::table(&["when", "event", "trust"], &rows))?;
@@ -448,7 +431,7 @@ pub fn show(ctx: &Ctx, ledger: &Ledger, a: ShowArgs, out: &mut dyn Write) -> Res
             "\nnow: {} of {} kept, due {}",
             s.kept.min(s.promised),
             s.promised,
-            human_datetime(s.slot.due, x.zone, ctx.now)
+            words::due(s.slot.due, x.zone, ctx.now)
         )?;
     }
     let extra: u32 = analysis.slots.iter().map(|s| s.extra).sum();

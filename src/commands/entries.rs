@@ -1,13 +1,13 @@
 //! Logging what happened: kept, broke, excuse — and reading it back with log.
 
 use super::agreements::when;
-use super::{Ctx, entry_json, find, period_phrase, unit_word, validate_note, write_json};
+use super::{Ctx, entry_json, find, unit_word, validate_note, write_json};
 use crate::cli::{LogArgs, LogListArgs};
 use crate::error::{Error, Result};
 use crate::ledger::{Agreement, Entry, Ledger, Outcome, append, new_uuid};
-use crate::render::{self, paint, trust2};
+use crate::render::{self, paint, trust2, words};
 use crate::terms::Terms;
-use crate::time::{DateMeaning, Instant, human_date, human_datetime, rfc3339};
+use crate::time::{DateMeaning, Instant, human_datetime, rfc3339};
 use crate::trust::{self, Analysis};
 use serde_json::Value;
 use std::io::Write;
@@ -108,11 +108,7 @@ pub fn log_outcome(ctx: &Ctx, ledger: &mut Ledger, outcome: Outcome, a: LogArgs,
                 s.kept.min(s.promised),
                 s.promised,
                 unit_word(unit.as_deref(), s.promised),
-                if s.closed {
-                    format!("in the {} of {}", period.name(), human_date(s.slot.start, x.zone, ctx.now))
-                } else {
-                    period_phrase(period).to_string()
-                }
+                words::period(period, words::first_day(s.slot.start, x.zone), x.zone, ctx.now)
             ));
         }
         if s.extra > 0 && outcome == Outcome::Kept && after.unscored.contains(&id) {
@@ -164,18 +160,19 @@ pub fn excuse(ctx: &Ctx, ledger: &mut Ledger, a: LogArgs, out: &mut dyn Write) -
     let s = &analysis.slots[index];
     check_open(x, at, ctx.now)?;
     if ctx.now > s.slot.due {
-        return Err(Error::usage(format!(
-            "too late to excuse {} on {}: it was due at {}",
-            x.slug,
-            human_date(s.slot.start.max(x.starts), x.zone, ctx.now),
-            human_datetime(s.slot.due, x.zone, ctx.now)
-        ))
+        let day = words::date(words::end_date(s.slot.due, x.zone), x.zone, ctx.now);
+        let at = if words::is_day_end(s.slot.due, x.zone) {
+            "by the end of that day".to_string()
+        } else {
+            format!("at {}", words::hm(s.slot.due, x.zone))
+        };
+        return Err(Error::usage(format!("too late to excuse {} on {day}: it was due {at}", x.slug))
         .hint("log it as broken, or amend the terms for the weeks ahead"));
     }
     if s.remaining == 0 {
         return Err(Error::usage(format!(
             "the slot due {} has no promised units left to excuse",
-            human_datetime(s.slot.due, x.zone, ctx.now)
+            words::due(s.slot.due, x.zone, ctx.now)
         ))
         .hint("name a later slot with --at"));
     }
@@ -193,7 +190,7 @@ pub fn excuse(ctx: &Ctx, ledger: &mut Ledger, a: LogArgs, out: &mut dyn Write) -
         paint(render::CALM, "excused"),
         x.slug,
         if ctx.env.verbose { format!(" #{id}") } else { String::new() },
-        human_datetime(s.slot.due, x.zone, ctx.now)
+        words::due(s.slot.due, x.zone, ctx.now)
     )?;
     Ok(())
 }

@@ -1,14 +1,14 @@
 //! Reading the record: report, trend, overpromising, due — and review, which
 //! asks about what no one wrote down.
 
-use super::{Book, Ctx, entry_json, find, period_phrase, round4, unit_word, write_json};
+use super::{Book, Ctx, entry_json, find, round4, unit_word, write_json};
 use crate::cli::{DueArgs, OverpromisingArgs, ReportArgs, ReportFormat, TrendArgs};
 use crate::error::{Error, Result};
 use crate::ledger::{Agreement, Ledger, Outcome, append, new_uuid};
-use crate::render::{self, change, count, paint, percent, sparkline, trust2};
+use crate::render::{self, change, count, paint, percent, sparkline, trust2, words};
 use crate::report::{self, Due, Over, OverPerson, Summary, Week};
-use crate::terms::{Period, Terms};
-use crate::time::{self, Instant, human_date, human_datetime, rfc3339};
+use crate::terms::Terms;
+use crate::time::{self, Instant, human_datetime, rfc3339};
 use crate::trust::Judgement;
 use chrono::Duration;
 use serde_json::{Value, json};
@@ -26,7 +26,13 @@ fn check_person(agreements: &[Agreement], by: Option<&str>) -> Result<()> {
         let mut names: Vec<&str> = agreements.iter().map(|a| a.by.as_str()).collect();
         names.sort();
         names.dedup();
-        return Err(Error::usage(format!("no promises are by \"{}\"", time::printable(b))).hint(if names.is_empty() {
+        let mut message = format!("no promises are by \"{}\"", time::printable(b));
+        if let Some(d) =
+            crate::render::names::did_you_mean_phrase(&crate::render::names::did_you_mean(b, names.iter().copied()))
+        {
+            message.push_str(&format!("; {d}"));
+        }
+        return Err(Error::usage(message).hint(if names.is_empty() {
             "no promises yet".to_string()
         } else {
             format!("promises are by: {}", names.join(", "))
@@ -152,38 +158,23 @@ fn due_json(items: &[Due], by_id: &HashMap<i64, &Agreement>) -> Value {
     )
 }
 
-/// "1 of 2 weekends left, the month ends Monday".
+/// "1 of 2 weekends left, the month ends Mon 30 Nov", "1 promised next
+/// week", "due Friday 19:00", "overdue since yesterday 19:00".
 pub fn due_words(d: &Due, a: &Agreement, now: Instant) -> String {
     let unit = a.plan.version_at(d.start).1.unit;
     let overdue = d.due <= now;
     match d.terms {
         Terms::Quota { period, .. } => {
-            let ends = match period {
-                Period::Day => "the day ends".to_string(),
-                p => format!("the {} ends {}", p.name(), relative_day(d.due, a, now)),
-            };
-            let left = format!("{} of {} {} left", d.remaining, d.promised, unit_word(unit.as_deref(), d.promised));
+            let unit = unit_word(unit.as_deref(), d.promised);
             if d.start > now {
-                format!("{} promised {}", d.promised, period_phrase(period).replace("this", "next"))
+                let when = words::period(period, words::first_day(d.start, a.zone), a.zone, now);
+                format!("{} {unit} promised {when}", d.promised)
             } else {
-                format!("{left}, {ends}")
+                words::left(d.remaining, d.promised, &unit, period, d.due, a.zone, now)
             }
         }
-        _ if overdue => format!("overdue since {}", human_datetime(d.due, a.zone, now)),
-        _ => format!("due {}", human_datetime(d.due, a.zone, now)),
-    }
-}
-
-/// "today", "tomorrow", "Monday", or a date.
-fn relative_day(t: Instant, a: &Agreement, now: Instant) -> String {
-    // An end at midnight is the end of the day before.
-    let t = t - Duration::seconds(1);
-    let days = (time::local_date(a.zone, t) - time::local_date(a.zone, now)).num_days();
-    match days {
-        0 => "tonight".into(),
-        1 => "tomorrow night".into(),
-        2..=6 => format!("{} night", t.with_timezone(&a.zone).format("%A")),
-        _ => format!("on {}", human_date(t, a.zone, now)),
+        _ if overdue => format!("overdue since {}", words::due_relative(d.due, a.zone, now)),
+        _ => format!("due {}", words::due_relative(d.due, a.zone, now)),
     }
 }
 
@@ -209,7 +200,7 @@ pub fn due(ctx: &Ctx, ledger: &Ledger, a: DueArgs, out: &mut dyn Write) -> Resul
         .iter()
         .map(|d| {
             let a = by_id[&d.agreement_id];
-            vec![human_datetime(d.due, a.zone, ctx.now), a.slug.clone(), a.by.clone(), due_words(d, a, ctx.now)]
+            vec![words::due(d.due, a.zone, ctx.now), a.slug.clone(), a.by.clone(), due_words(d, a, ctx.now)]
         })
         .collect();
     writeln!(out, "{}", render::table(&["due", "promise", "by", ""], &rows))?;
@@ -377,7 +368,7 @@ fn report_text(
         .map(|r| {
             let a = by_id[&r.agreement_id];
             if let Some((k, p, d)) = r.open.filter(|(k, p, _)| k < p) {
-                notes.push(format!("{}: {k} of {p} so far, due {}", a.slug, human_datetime(d, a.zone, ctx.now)));
+                notes.push(format!("{}: {k} of {p} so far, due {}", a.slug, words::due(d, a.zone, ctx.now)));
             }
             if r.extra > 0 {
                 notes.push(format!("{}: {} kept beyond the promise (shown, not scored)", a.slug, r.extra));
@@ -609,7 +600,7 @@ pub fn review(ctx: &Ctx, ledger: &mut Ledger, out: &mut dyn Write) -> Result<()>
                 out,
                 "{} — due {} ({} of {} kept) [k/b/e/s/q] ",
                 a.slug,
-                human_datetime(s.slot.due, a.zone, ctx.now),
+                words::due(s.slot.due, a.zone, ctx.now),
                 s.kept.min(s.promised),
                 s.promised
             )?;

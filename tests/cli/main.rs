@@ -13,3 +13,4 @@ mod slots;
 mod storage;
 mod support;
 mod upgrade;
+mod words;
