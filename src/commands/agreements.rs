@@ -5,14 +5,15 @@ use super::{
     Book, Ctx, agreement_json, find, remind_lead, round4, terms_words, validate_note, validate_text, write_json,
 };
 use crate::cli::{AmendArgs, ConfigArgs, InitArgs, ListArgs, PromiseArgs, ShowArgs, VoidArgs};
+use crate::domain::Agreement;
+use crate::domain::settings::{KEYS, validate_name};
+use crate::domain::slots::{self, Status};
+use crate::domain::terms::{self, Terms};
+use crate::domain::time::{self, DateMeaning, Instant, human_date, human_datetime, local_date, rfc3339};
+use crate::domain::trust::{self, EventKind, Score};
 use crate::error::{Error, Result};
-use crate::ledger::settings::{KEYS, validate_name};
-use crate::ledger::{Agreement, Ledger, append, new_uuid};
+use crate::ledger::{Ledger, append, new_uuid};
 use crate::render::{self, paint, percent, trust2, words};
-use crate::slots::{self, Status};
-use crate::terms::{self, Terms};
-use crate::time::{self, DateMeaning, Instant, human_date, human_datetime, local_date, rfc3339};
-use crate::trust::{self, EventKind, Score};
 use serde_json::{Value, json};
 use std::io::Write;
 
@@ -191,7 +192,7 @@ fn overpromised_record(ctx: &Ctx, book: &Book, by: &str) -> Option<String> {
     let mut any_over = false;
     // A promise with nothing logged yet has no record to judge (its history
     // may simply not be entered yet).
-    let logged = |i: &&crate::report::Item| i.analysis.events.iter().any(|e| e.entry.is_some());
+    let logged = |i: &&crate::domain::report::Item| i.analysis.events.iter().any(|e| e.entry.is_some());
     for item in book.items.iter().filter(|i| i.agreement.by == by && i.agreement.is_live(ctx.now)).filter(logged) {
         if let Some(j) = trust::judge(item.agreement, &item.analysis, ctx.now, 8, ctx.settings.threshold) {
             promised += j.promised;
@@ -261,7 +262,7 @@ pub fn show(ctx: &Ctx, ledger: &Ledger, a: ShowArgs, out: &mut dyn Write) -> Res
     let agreements = ledger.agreements()?;
     let x = find(&agreements, &a.agreement, ctx.now)?;
     let entries = ledger.entries(Some(x.id))?;
-    let live: Vec<crate::ledger::Fact> = entries.iter().filter(|e| e.void.is_none()).map(Into::into).collect();
+    let live: Vec<crate::domain::Fact> = entries.iter().filter(|e| e.void.is_none()).map(Into::into).collect();
     let analysis = trust::analyze(x, &live, ctx.now, ctx.now + chrono::Duration::days(8));
     let p = &ctx.settings.trust;
     // The events behind the number, each with the trust before and after.
@@ -386,7 +387,7 @@ pub fn show(ctx: &Ctx, ledger: &Ledger, a: ShowArgs, out: &mut dyn Write) -> Res
         writeln!(out, "  … {} earlier events (all of them: troth show {} --json)", steps.len() - SHOWN, x.slug)?;
     }
     if !steps.is_empty() {
-        let notes: std::collections::HashMap<i64, &crate::ledger::Entry> = entries.iter().map(|e| (e.id, e)).collect();
+        let notes: std::collections::HashMap<i64, &crate::domain::Entry> = entries.iter().map(|e| (e.id, e)).collect();
         let rows: Vec<Vec<String>> = steps[steps.len().saturating_sub(SHOWN)..]
             .iter()
             .map(|(ev, before, after)| {
@@ -673,7 +674,7 @@ pub fn void(ctx: &Ctx, ledger: &mut Ledger, a: VoidArgs, out: &mut dyn Write) ->
     Ok(())
 }
 
-fn settings_json(s: &crate::ledger::Settings) -> Value {
+fn settings_json(s: &crate::domain::Settings) -> Value {
     let mut m = serde_json::Map::new();
     for key in KEYS {
         let v = s.get(key).unwrap_or_default();

@@ -8,12 +8,12 @@
 
 use super::{Ctx, validate_text, write_json};
 use crate::cli::{ExportArgs, ExportFormat, ImportArgs};
+use crate::domain::settings::{KEYS, Settings, validate_name};
+use crate::domain::slots::{self, Status};
+use crate::domain::terms::{self, Schedule, Terms};
+use crate::domain::time::{Instant, parse_rfc3339, parse_zone, rfc3339};
 use crate::error::{Error, Result};
-use crate::ledger::settings::{KEYS, Settings, validate_name};
 use crate::ledger::{Ledger, create_private_file, from_ts, ts};
-use crate::slots::{self, Status};
-use crate::terms::{self, Schedule, Terms};
-use crate::time::{Instant, parse_rfc3339, parse_zone, rfc3339};
 use chrono::{Datelike, NaiveDate};
 use chrono_tz::Tz;
 use rusqlite::{OptionalExtension, params};
@@ -166,7 +166,7 @@ pub fn export(ctx: &Ctx, ledger: &Ledger, a: ExportArgs, out: &mut dyn Write) ->
 
 fn export_csv(ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
     let agreements = ledger.agreements()?;
-    let by_id: HashMap<i64, &crate::ledger::Agreement> = agreements.iter().map(|a| (a.id, a)).collect();
+    let by_id: HashMap<i64, &crate::domain::Agreement> = agreements.iter().map(|a| (a.id, a)).collect();
     let mut w = csv::Writer::from_writer(out);
     let csv_err = super::summary::csv_err;
     w.write_record([
@@ -320,7 +320,7 @@ fn export_ics(ledger: &Ledger, now: Instant, out: &mut dyn Write) -> Result<()> 
                     ev.append_property(dt("DTEND", first.due + chrono::Duration::hours(1)));
                     zones.insert(tz.name().to_string());
                 } else {
-                    let d = crate::time::local_date(tz, first.start);
+                    let d = crate::domain::time::local_date(tz, first.start);
                     ev.append_property(date("DTSTART", d));
                     ev.append_property(date("DTEND", d + chrono::Days::new(1)));
                 }
@@ -345,8 +345,8 @@ fn export_ics(ledger: &Ledger, now: Instant, out: &mut dyn Write) -> Result<()> 
                 let Some(first) = first else { continue };
                 let mut todo = icalendar::Todo::new();
                 todo.uid(&uid).summary(&format!("{summary}: {count} this {}", period.name())).description(&description);
-                todo.append_property(date("DTSTART", crate::time::local_date(tz, first.start)));
-                todo.append_property(date("DUE", crate::time::local_date(tz, first.end)));
+                todo.append_property(date("DTSTART", crate::domain::time::local_date(tz, first.start)));
+                todo.append_property(date("DUE", crate::domain::time::local_date(tz, first.end)));
                 let freq = match period {
                     terms::Period::Day => "DAILY",
                     terms::Period::Week => "WEEKLY",
@@ -474,15 +474,15 @@ fn bad(at: &str, what: impl std::fmt::Display) -> Error {
 }
 
 fn time_at(at: &str, s: &str) -> Result<i64> {
-    parse_rfc3339(s)
-        .map(ts)
-        .ok_or_else(|| bad(at, format!("\"{}\" is not an RFC 3339 time from 1970–2999", crate::time::printable(s))))
+    parse_rfc3339(s).map(ts).ok_or_else(|| {
+        bad(at, format!("\"{}\" is not an RFC 3339 time from 1970–2999", crate::domain::time::printable(s)))
+    })
 }
 
 fn uuid_at(at: &str, s: &str) -> Result<()> {
     uuid::Uuid::parse_str(s)
         .map(|_| ())
-        .map_err(|_| bad(at, format!("\"{}\" is not a uuid", crate::time::printable(s))))?;
+        .map_err(|_| bad(at, format!("\"{}\" is not a uuid", crate::domain::time::printable(s))))?;
     if s.len() != 36 {
         return Err(bad(at, "a uuid is written with 36 characters"));
     }
@@ -536,7 +536,7 @@ fn validate(f: &File) -> Result<()> {
             return Err(bad(&format!("{at}.ends"), "not after starts"));
         }
         if let Some(r) = &a.remind {
-            crate::time::parse_duration(r).map_err(|e| bad(&format!("{at}.remind"), e))?;
+            crate::domain::time::parse_duration(r).map_err(|e| bad(&format!("{at}.remind"), e))?;
         }
         time_at(&format!("{at}.created"), &a.created)?;
         if let Some(v) = &a.void {
@@ -576,7 +576,7 @@ fn validate(f: &File) -> Result<()> {
         let at = format!("entries[{i}]");
         uuid_at(&format!("{at}.uuid"), &e.uuid)?;
         uuid_at(&format!("{at}.agreement"), &e.agreement)?;
-        crate::ledger::Outcome::parse(&e.outcome)
+        crate::domain::Outcome::parse(&e.outcome)
             .ok_or_else(|| bad(&format!("{at}.outcome"), "kept, broken or excused"))?;
         time_at(&format!("{at}.at"), &e.at)?;
         time_at(&format!("{at}.logged_at"), &e.logged_at)?;
@@ -737,7 +737,7 @@ pub fn import(ctx: &Ctx, ledger: &mut Ledger, a: ImportArgs, out: &mut dyn Write
                     &tx,
                     &e.uuid,
                     aid,
-                    crate::ledger::Outcome::parse(&e.outcome).expect("validated"),
+                    crate::domain::Outcome::parse(&e.outcome).expect("validated"),
                     from_ts(time_at("", &e.at)?),
                     e.note.as_deref(),
                     &e.logged_by,

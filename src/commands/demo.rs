@@ -4,10 +4,11 @@
 
 use crate::Env;
 use crate::cli::{DemoArgs, OverpromisingArgs, ReportArgs, TrendArgs};
+use crate::domain::Outcome;
+use crate::domain::terms;
+use crate::domain::time::{Instant, day_start, local_date, resolve_local};
 use crate::error::{Error, Result};
-use crate::ledger::{Access, Ledger, Outcome, append};
-use crate::terms;
-use crate::time::{Instant, day_start, local_date, resolve_local};
+use crate::ledger::{Access, Ledger, append};
 use chrono::{Datelike, Days, Duration, Months, NaiveDate, NaiveTime};
 use chrono_tz::Tz;
 use rusqlite::Transaction;
@@ -245,7 +246,7 @@ fn build_story(ledger: &mut Ledger, zone: Tz, now: Instant) -> Result<()> {
     }
 
     // cooking: Sam promised 5 a week, delivered about 3; renegotiated to 3 a week.
-    let cook_start = day_start(zone, crate::time::week_monday(today) - Days::new(7 * 14));
+    let cook_start = day_start(zone, crate::domain::time::week_monday(today) - Days::new(7 * 14));
     let cook = w.promise(
         "cook",
         "I will cook dinner five times a week",
@@ -255,7 +256,7 @@ fn build_story(ledger: &mut Ledger, zone: Tz, now: Instant) -> Result<()> {
         cook_start,
         cook_start,
     )?;
-    let renegotiated = day_start(zone, crate::time::week_monday(today) - Days::new(7 * 5));
+    let renegotiated = day_start(zone, crate::domain::time::week_monday(today) - Days::new(7 * 5));
     w.amend(
         cook,
         "3 times a week",

@@ -3,12 +3,13 @@
 use super::agreements::when;
 use super::{Ctx, entry_json, find, unit_word, validate_note, write_json};
 use crate::cli::{LogArgs, LogListArgs};
+use crate::domain::terms::Terms;
+use crate::domain::time::{DateMeaning, Instant, human_datetime, rfc3339};
+use crate::domain::trust::{self, Analysis};
+use crate::domain::{Agreement, Entry, Outcome};
 use crate::error::{Error, Result};
-use crate::ledger::{Agreement, Entry, Ledger, Outcome, append, new_uuid};
+use crate::ledger::{Ledger, append, new_uuid};
 use crate::render::{self, paint, trust2, words};
-use crate::terms::Terms;
-use crate::time::{DateMeaning, Instant, human_datetime, rfc3339};
-use crate::trust::{self, Analysis};
 use serde_json::Value;
 use std::io::Write;
 
@@ -53,7 +54,7 @@ fn check_open(x: &Agreement, at: Instant, now: Instant) -> Result<()> {
 
 fn analyse_one(ledger: &Ledger, x: &Agreement, now: Instant, horizon: Instant) -> Result<(Vec<Entry>, Analysis)> {
     let entries = ledger.entries(Some(x.id))?;
-    let live: Vec<crate::ledger::Fact> = entries.iter().filter(|e| e.void.is_none()).map(Into::into).collect();
+    let live: Vec<crate::domain::Fact> = entries.iter().filter(|e| e.void.is_none()).map(Into::into).collect();
     let analysis = trust::analyze(x, &live, now, horizon);
     Ok((entries, analysis))
 }

@@ -16,16 +16,17 @@ mod summary;
 
 use crate::Env;
 use crate::cli::Command;
+use crate::domain::slots::Status;
+use crate::domain::terms::{Period, Terms};
+use crate::domain::time::{Instant, Span, rfc3339};
+use crate::domain::trust::{self, Analysis, Score};
+use crate::domain::{Agreement, Entry, Settings};
 use crate::error::{Error, Result};
-use crate::ledger::{Access, Agreement, Entry, Ledger, Settings};
-use crate::slots::Status;
-use crate::terms::{Period, Terms};
-use crate::time::{Instant, Span, rfc3339};
-use crate::trust::{self, Analysis, Score};
+use crate::ledger::{Access, Ledger};
 use serde_json::{Value, json};
 use std::io::Write;
 
-pub use crate::report::Book;
+pub use crate::domain::report::Book;
 pub use data::check_import;
 
 /// What every command gets: the environment, the ledger's settings, "now".
@@ -82,7 +83,7 @@ pub fn run(env: &Env, command: Command, out: &mut dyn Write) -> Result<()> {
         _ => None,
     };
     let mut ledger = Ledger::open(&env.db, access, || match &init_zone {
-        Some(z) => crate::time::parse_zone(z).map_err(Error::usage),
+        Some(z) => crate::domain::time::parse_zone(z).map_err(Error::usage),
         None => env.home_zone(),
     })?;
     let ctx = Ctx { env, settings: ledger.settings()?, now: env.now };
@@ -97,8 +98,8 @@ pub fn run(env: &Env, command: Command, out: &mut dyn Write) -> Result<()> {
         Command::Retire(a) => agreements::set_status(&ctx, &mut ledger, &a.agreement, Status::Retired, out),
         Command::Void(a) => agreements::void(&ctx, &mut ledger, a, out),
         Command::Config(a) => agreements::config(&ctx, &mut ledger, a, out),
-        Command::Kept(a) => entries::log_outcome(&ctx, &mut ledger, crate::ledger::Outcome::Kept, a, out),
-        Command::Broke(a) => entries::log_outcome(&ctx, &mut ledger, crate::ledger::Outcome::Broken, a, out),
+        Command::Kept(a) => entries::log_outcome(&ctx, &mut ledger, crate::domain::Outcome::Kept, a, out),
+        Command::Broke(a) => entries::log_outcome(&ctx, &mut ledger, crate::domain::Outcome::Broken, a, out),
         Command::Excuse(a) => entries::excuse(&ctx, &mut ledger, a, out),
         Command::Log(a) => entries::list(&ctx, &ledger, a, out),
         Command::Report(a) => summary::report(&ctx, &ledger, a, out),
@@ -126,7 +127,7 @@ pub fn find<'a>(agreements: &'a [Agreement], arg: &str, now: Instant) -> Result<
     found.ok_or_else(|| {
         let slugs = agreements.iter().filter(|a| !a.is_void()).map(|a| a.slug.as_str());
         let options = crate::render::names::did_you_mean(arg, slugs);
-        let mut message = format!("there is no promise \"{}\"", crate::time::printable(arg));
+        let mut message = format!("there is no promise \"{}\"", crate::domain::time::printable(arg));
         if let Some(d) = crate::render::names::did_you_mean_phrase(&options) {
             message.push_str(&format!("; {d}"));
         }
@@ -163,7 +164,7 @@ pub fn parties(settings: &Settings, by: Option<&str>, to: Option<&str>) -> Resul
 }
 
 fn checked_name(name: &str, me: &str, partner: &str, flag: &str) -> Result<String> {
-    let name = crate::ledger::settings::validate_name(name)?;
+    let name = crate::domain::settings::validate_name(name)?;
     near_name(&name, [me, partner]).map_err(|e| Error::usage(format!("{flag}: {}", e.message)).hint(e.hints.join(" ")))?;
     Ok(name)
 }
@@ -176,7 +177,7 @@ pub fn near_name<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> Re
     }
     let options = crate::render::names::did_you_mean(name, known);
     match crate::render::names::did_you_mean_phrase(&options) {
-        Some(d) => Err(Error::usage(format!("\"{}\" is not a name here; {d}", crate::time::printable(name)))
+        Some(d) => Err(Error::usage(format!("\"{}\" is not a name here; {d}", crate::domain::time::printable(name)))
             .hint("names are compared exactly as typed; another person needs both --by and --to")),
         None => Ok(()),
     }

@@ -10,13 +10,14 @@
 
 use super::{Book, Ctx, remind_lead, write_json};
 use crate::cli::RemindArgs;
+use crate::domain::Agreement;
+use crate::domain::terms::Terms;
+use crate::domain::time::{Instant, local, resolve_local};
+use crate::domain::trust::SlotTally;
 use crate::error::{Error, Result};
-use crate::ledger::{Agreement, Ledger, from_ts, new_uuid, ts};
+use crate::ledger::{Ledger, from_ts, new_uuid, ts};
 use crate::notify::{Desktop, Note, Notifier};
-use crate::terms::Terms;
 use crate::render::words;
-use crate::time::{Instant, local, resolve_local};
-use crate::trust::SlotTally;
 use chrono::{Duration, NaiveTime};
 use chrono_tz::Tz;
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
@@ -144,7 +145,7 @@ fn note_for(a: &Agreement, s: &SlotTally, now: Instant, private: bool) -> Note {
 /// Every reminder whose time has come (`due_now`) and the next time one will.
 pub fn plan(ctx: &Ctx, ledger: &Ledger, all: bool) -> Result<(Vec<Pending>, Option<Instant>)> {
     let agreements = ledger.agreements()?;
-    let from = crate::report::open_window(&agreements, ctx.now);
+    let from = crate::domain::report::open_window(&agreements, ctx.now);
     let entries = ledger.facts_since(from)?;
     let horizon = ctx.now + Duration::days(400);
     let book = Book::window(&agreements, entries, ctx.now, from, horizon);
@@ -264,7 +265,7 @@ pub fn run(ctx: &Ctx, ledger: &mut Ledger, a: RemindArgs, out: &mut dyn Write) -
         if ctx.env.json {
             let v: Vec<_> = due
                 .iter()
-                .map(|p| json!({"slug": p.slug, "summary": p.note.summary, "body": p.note.body, "slot_start": crate::time::rfc3339(p.slot_start, ctx.settings.zone)}))
+                .map(|p| json!({"slug": p.slug, "summary": p.note.summary, "body": p.note.body, "slot_start": crate::domain::time::rfc3339(p.slot_start, ctx.settings.zone)}))
                 .collect();
             return write_json(out, &serde_json::Value::Array(v));
         }
@@ -421,10 +422,10 @@ mod tests {
         assert!(!in_quiet(NaiveTime::from_hms_opt(8, 0, 0).unwrap(), q));
         assert!(!in_quiet(NaiveTime::from_hms_opt(18, 0, 0).unwrap(), q));
         let z: Tz = "Europe/Berlin".parse().unwrap();
-        let t = crate::time::parse_rfc3339("2026-11-23T23:30:00+01:00").unwrap();
-        assert_eq!(crate::time::rfc3339(out_of_quiet(t, z, Some(q)), z), "2026-11-24T08:00:00+01:00");
-        let t = crate::time::parse_rfc3339("2026-11-24T03:00:00+01:00").unwrap();
-        assert_eq!(crate::time::rfc3339(out_of_quiet(t, z, Some(q)), z), "2026-11-24T08:00:00+01:00");
+        let t = crate::domain::time::parse_rfc3339("2026-11-23T23:30:00+01:00").unwrap();
+        assert_eq!(crate::domain::time::rfc3339(out_of_quiet(t, z, Some(q)), z), "2026-11-24T08:00:00+01:00");
+        let t = crate::domain::time::parse_rfc3339("2026-11-24T03:00:00+01:00").unwrap();
+        assert_eq!(crate::domain::time::rfc3339(out_of_quiet(t, z, Some(q)), z), "2026-11-24T08:00:00+01:00");
     }
 
     /// The reminder logic with the recording notifier (no bus needed): once
@@ -434,10 +435,10 @@ mod tests {
         use crate::ledger::{Access, append, new_uuid};
         use crate::notify::Recorder;
         let z: Tz = "Europe/Berlin".parse().unwrap();
-        let now = crate::time::parse_rfc3339("2026-11-27T18:00:00+01:00").unwrap();
+        let now = crate::domain::time::parse_rfc3339("2026-11-27T18:00:00+01:00").unwrap();
         let mut ledger =
             Ledger::open(std::path::Path::new("/nonexistent/troth-unit.db"), Access::Read, || Ok(z)).unwrap();
-        let starts = crate::time::parse_rfc3339("2026-11-01T00:00:00+01:00").unwrap();
+        let starts = crate::domain::time::parse_rfc3339("2026-11-01T00:00:00+01:00").unwrap();
         {
             let tx = ledger.write().unwrap();
             for (slug, terms) in [("date-night", "every fri 19:00"), ("movie", "every fri 20:30")] {

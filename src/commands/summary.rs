@@ -3,19 +3,20 @@
 
 use super::{Book, Ctx, entry_json, find, round4, unit_word, write_json};
 use crate::cli::{DueArgs, OverpromisingArgs, ReportArgs, ReportFormat, TrendArgs};
+use crate::domain::report::{self, Due, Over, OverPerson, Summary, Week};
+use crate::domain::terms::Terms;
+use crate::domain::time::{self, Instant, human_datetime, rfc3339};
+use crate::domain::trust::Judgement;
+use crate::domain::{Agreement, Outcome};
 use crate::error::{Error, Result};
-use crate::ledger::{Agreement, Ledger, Outcome, append, new_uuid};
+use crate::ledger::{Ledger, append, new_uuid};
 use crate::render::{self, change, count, paint, percent, sparkline, trust2, words};
-use crate::report::{self, Due, Over, OverPerson, Summary, Week};
-use crate::terms::Terms;
-use crate::time::{self, Instant, human_datetime, rfc3339};
-use crate::trust::Judgement;
 use chrono::Duration;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::io::{BufRead, Write};
 
-fn load(ledger: &Ledger) -> Result<(Vec<Agreement>, Vec<crate::ledger::Fact>)> {
+fn load(ledger: &Ledger) -> Result<(Vec<Agreement>, Vec<crate::domain::Fact>)> {
     Ok((ledger.agreements()?, ledger.facts(None)?))
 }
 
@@ -234,7 +235,7 @@ pub fn report(ctx: &Ctx, ledger: &Ledger, a: ReportArgs, out: &mut dyn Write) ->
         .collect();
     let by_id = report::index(&book);
     let week_entries = ledger.entries_between(week.start, week.end)?;
-    let entry_by_id: HashMap<i64, &crate::ledger::Entry> = week_entries.iter().map(|e| (e.id, e)).collect();
+    let entry_by_id: HashMap<i64, &crate::domain::Entry> = week_entries.iter().map(|e| (e.id, e)).collect();
     match format {
         ReportFormat::Json => {
             let v = json!({
@@ -348,7 +349,7 @@ fn report_text(
     over: &[Over],
     upcoming: &[Due],
     by_id: &HashMap<i64, &Agreement>,
-    entry_by_id: &HashMap<i64, &crate::ledger::Entry>,
+    entry_by_id: &HashMap<i64, &crate::domain::Entry>,
     markdown: bool,
     out: &mut dyn Write,
 ) -> Result<()> {
@@ -572,7 +573,7 @@ pub fn review(ctx: &Ctx, ledger: &mut Ledger, out: &mut dyn Write) -> Result<()>
     }
     let (agreements, entries) = load(ledger)?;
     let book = Book::new(&agreements, entries, ctx.now, ctx.now);
-    let mut pending: Vec<(&Agreement, &crate::trust::SlotTally)> = book
+    let mut pending: Vec<(&Agreement, &crate::domain::trust::SlotTally)> = book
         .items
         .iter()
         .filter(|i| !i.agreement.retired_at(ctx.now))

@@ -7,15 +7,22 @@
 //! deletes a row (triggers in the schema enforce it).
 
 mod migrate;
-pub mod settings;
 
 pub use migrate::LATEST_VERSION;
-pub use settings::Settings;
 
+// Transition, while branches started before the layout move merge it: these
+// types now live in `domain`. New code imports them from there.
+#[doc(hidden)]
+pub use crate::domain::{Agreement, Entry, Fact, Outcome, Settings, Void};
+#[doc(hidden)]
+pub mod settings {
+    pub use crate::domain::settings::*;
+}
+
+use crate::domain::slots::{Plan, Status, StatusChange, Version};
+use crate::domain::terms;
+use crate::domain::time::Instant;
 use crate::error::{Error, Result};
-use crate::slots::{Plan, Status, StatusChange, Version};
-use crate::terms;
-use crate::time::{Instant, Span};
 use chrono::{DateTime, NaiveDate};
 use chrono_tz::Tz;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
@@ -28,102 +35,6 @@ pub struct Ledger {
     pub conn: Connection,
     /// None for an in-memory stand-in (a read-only command with no ledger yet).
     pub path: Option<PathBuf>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Outcome {
-    Kept,
-    Broken,
-    Excused,
-}
-
-impl Outcome {
-    pub fn name(self) -> &'static str {
-        match self {
-            Outcome::Kept => "kept",
-            Outcome::Broken => "broken",
-            Outcome::Excused => "excused",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Outcome> {
-        Some(match s {
-            "kept" => Outcome::Kept,
-            "broken" => Outcome::Broken,
-            "excused" => Outcome::Excused,
-            _ => return None,
-        })
-    }
-}
-
-#[derive(Clone, Debug)]
-pub struct Void {
-    pub reason: Option<String>,
-    pub at: Instant,
-}
-
-#[derive(Clone, Debug)]
-pub struct Agreement {
-    pub id: i64,
-    pub uuid: String,
-    pub slug: String,
-    pub text: String,
-    pub by: String,
-    pub to: String,
-    pub zone: Tz,
-    pub starts: Instant,
-    pub ends: Option<Instant>,
-    pub remind: Option<Span>,
-    /// The lead as the user typed it (`1w`, `90m`), shown back as typed.
-    pub remind_text: Option<String>,
-    pub created_at: Instant,
-    pub void: Option<Void>,
-    pub plan: Plan,
-}
-
-impl Agreement {
-    pub fn is_void(&self) -> bool {
-        self.void.is_some()
-    }
-
-    /// Retired, with retirement already in effect at `now`.
-    pub fn retired_at(&self, now: Instant) -> bool {
-        self.plan.retired_from().is_some_and(|r| r <= now)
-    }
-
-    /// Live: neither voided nor retired (a slug is unique among these).
-    pub fn is_live(&self, now: Instant) -> bool {
-        !self.is_void() && !self.retired_at(now)
-    }
-}
-
-/// What the engine needs of an entry: who, what, when. Void entries are
-/// never facts.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Fact {
-    pub id: i64,
-    pub agreement_id: i64,
-    pub outcome: Outcome,
-    pub at: Instant,
-}
-
-impl From<&Entry> for Fact {
-    fn from(e: &Entry) -> Fact {
-        Fact { id: e.id, agreement_id: e.agreement_id, outcome: e.outcome, at: e.at }
-    }
-}
-
-#[derive(Clone, Debug)]
-pub struct Entry {
-    pub id: i64,
-    pub uuid: String,
-    pub agreement_id: i64,
-    pub outcome: Outcome,
-    pub at: Instant,
-    pub note: Option<String>,
-    pub logged_by: String,
-    pub logged_at: Instant,
-    pub void: Option<Void>,
 }
 
 pub fn ts(t: Instant) -> i64 {
@@ -231,8 +142,18 @@ impl Ledger {
         Ok(self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
     }
 
+    /// Every stored setting replayed in the order it was set, through the
+    /// domain's validation: the latest value of a key wins.
     pub fn settings(&self) -> Result<Settings> {
-        Settings::load(&self.conn)
+        let mut stmt = self.conn.prepare("SELECT key, value FROM settings ORDER BY id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut s = Settings::load_defaults();
+        for row in rows {
+            let (key, value) = row?;
+            s.apply(&key, &value)
+                .map_err(|e| Error::failure(format!("the ledger holds a bad setting: {}", e.message)))?;
+        }
+        Ok(s)
     }
 
     pub fn agreements(&self) -> Result<Vec<Agreement>> {
@@ -399,7 +320,7 @@ fn load_agreements(conn: &Connection, only: Option<i64>) -> Result<Vec<Agreement
                 zone,
                 starts: from_ts(r.get(7)?),
                 ends: r.get::<_, Option<i64>>(8)?.map(from_ts),
-                remind: remind.as_deref().and_then(|s| crate::time::parse_duration(s).ok()),
+                remind: remind.as_deref().and_then(|s| crate::domain::time::parse_duration(s).ok()),
                 remind_text: remind,
                 created_at: from_ts(r.get(10)?),
                 void: voided_at.map(|at| Void { reason: r.get(11).ok().flatten(), at: from_ts(at) }),

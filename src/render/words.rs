@@ -7,8 +7,8 @@
 //! in the zone of the thing described; and the one "N of M left, ends X"
 //! phrase. JSON keeps exact instants and never goes through here.
 
-use crate::terms::Period;
-use crate::time::{Instant, day_end, local_date, week_monday};
+use crate::domain::terms::Period;
+use crate::domain::time::{Instant, day_end, local_date, week_monday};
 use chrono::{Datelike, NaiveDate, NaiveTime, Timelike};
 use chrono_tz::Tz;
 
@@ -152,7 +152,7 @@ pub fn first_day(start: Instant, tz: Tz) -> NaiveDate {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::time::{day_start, parse_rfc3339};
+    use crate::domain::time::{day_start, parse_rfc3339};
 
     fn tz(s: &str) -> Tz {
         s.parse().unwrap()

@@ -6,11 +6,11 @@
 //! scoring them, and the judgements built on that. Nothing is stored: every
 //! figure is recomputed from the append-only facts.
 
-use crate::ledger::settings::TrustParams;
-use crate::ledger::{Agreement, Fact, Outcome};
-use crate::slots::Slot;
-use crate::terms::{Period, Terms};
-use crate::time::{Instant, local_date};
+use crate::domain::settings::TrustParams;
+use crate::domain::slots::Slot;
+use crate::domain::terms::{Period, Terms};
+use crate::domain::time::{Instant, local_date};
+use crate::domain::{Agreement, Fact, Outcome};
 use std::collections::HashSet;
 
 #[derive(Clone, Debug)]

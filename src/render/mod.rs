@@ -1,4 +1,4 @@
-//! Rendering helpers: calm tables that fit 80 columns, gentle colour (only on
+//! Rendering helpers: calm tables that fit the terminal, gentle colour (only on
 //! a terminal and never with NO_COLOR — anstream strips it otherwise),
 //! sparklines and numbers as people read them.
 
