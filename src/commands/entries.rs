@@ -168,7 +168,7 @@ pub fn excuse(ctx: &Ctx, ledger: &mut Ledger, a: LogArgs, out: &mut dyn Write) -
             format!("at {}", words::hm(s.slot.due, x.zone))
         };
         return Err(Error::usage(format!("too late to excuse {} on {day}: it was due {at}", x.slug))
-        .hint("log it as broken, or amend the terms for the weeks ahead"));
+            .hint("log it as broken, or amend the terms for the weeks ahead"));
     }
     if s.remaining == 0 {
         return Err(Error::usage(format!(

@@ -165,7 +165,8 @@ pub fn parties(settings: &Settings, by: Option<&str>, to: Option<&str>) -> Resul
 
 fn checked_name(name: &str, me: &str, partner: &str, flag: &str) -> Result<String> {
     let name = crate::domain::settings::validate_name(name)?;
-    near_name(&name, [me, partner]).map_err(|e| Error::usage(format!("{flag}: {}", e.message)).hint(e.hints.join(" ")))?;
+    near_name(&name, [me, partner])
+        .map_err(|e| Error::usage(format!("{flag}: {}", e.message)).hint(e.hints.join(" ")))?;
     Ok(name)
 }
 

@@ -119,7 +119,6 @@ pub fn notify_time(a: &Agreement, s: &SlotTally, home: Tz, quiet: Option<(NaiveT
     }
 }
 
-
 fn note_for(a: &Agreement, s: &SlotTally, now: Instant, private: bool) -> Note {
     let unit = a.plan.version_at(s.slot.start).1.unit;
     let body = match s.slot.terms {

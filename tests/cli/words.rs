@@ -39,7 +39,8 @@ fn by_a_day_is_due_that_day_across_clock_changes() {
 #[test]
 fn a_daily_promise_made_monday_is_first_due_tuesday() {
     for tz in ["Europe/Berlin", "America/New_York"] {
-        let env = couple(tz, if tz == "Europe/Berlin" { "2026-11-23T18:00:00+01:00" } else { "2026-11-23T18:00:00-05:00" });
+        let env =
+            couple(tz, if tz == "Europe/Berlin" { "2026-11-23T18:00:00+01:00" } else { "2026-11-23T18:00:00-05:00" });
         let out = env.ok(&["promise", "Phones away at dinner", "--terms", "daily"]);
         assert!(out.contains("from Tue 24 Nov, first due Tue 24 Nov"), "{tz}: {out}");
     }
@@ -50,7 +51,16 @@ fn due_at_a_month_end_says_tonight_and_names_future_days() {
     // Monday 30 November: the month ends tonight; daily slots ahead are named
     // by their own day, never "today".
     let env = couple("Europe/Berlin", "2026-11-01T09:00:00+01:00");
-    env.ok(&["promise", "Weekends together", "--terms", "2 weekends a month", "--slug", "weekends", "--starts", "2026-11-01"]);
+    env.ok(&[
+        "promise",
+        "Weekends together",
+        "--terms",
+        "2 weekends a month",
+        "--slug",
+        "weekends",
+        "--starts",
+        "2026-11-01",
+    ]);
     env.ok(&["promise", "Phones away", "--terms", "daily", "--slug", "phones", "--starts", "2026-11-01"]);
     let mut env = env;
     env.set_now("2026-11-30T10:00:00+01:00");
@@ -70,7 +80,8 @@ fn due_at_a_month_end_says_tonight_and_names_future_days() {
 #[test]
 fn week_53_and_the_year_end_are_shown_in_their_own_year() {
     // 2026-W53 runs from Mon 28 Dec 2026 to Sun 3 Jan 2027.
-    for (tz, now) in [("Europe/Berlin", "2026-12-28T09:00:00+01:00"), ("America/New_York", "2026-12-28T09:00:00-05:00")] {
+    for (tz, now) in [("Europe/Berlin", "2026-12-28T09:00:00+01:00"), ("America/New_York", "2026-12-28T09:00:00-05:00")]
+    {
         let env = couple(tz, "2026-12-01T09:00:00+01:00");
         env.ok(&["promise", "Cook", "--terms", "3 times a week", "--slug", "cook", "--starts", "2026-12-01"]);
         let mut env = env;
@@ -115,7 +126,9 @@ fn by_alone_means_to_the_other_and_near_names_are_refused() {
     assert_eq!((a["by"].as_str(), a["to"].as_str()), (Some("Sam"), Some("Alex")));
     let a = env.json(&["promise", "Flowers", "--to", "Sam"]);
     assert_eq!((a["by"].as_str(), a["to"].as_str()), (Some("Alex"), Some("Sam")));
-    for (flag, name, meant) in [("--by", "sam", "Sam"), ("--by", "Sma", "Sam"), ("--to", "alex", "Alex"), ("--to", "Alx", "Alex")] {
+    for (flag, name, meant) in
+        [("--by", "sam", "Sam"), ("--by", "Sma", "Sam"), ("--to", "alex", "Alex"), ("--to", "Alx", "Alex")]
+    {
         let err = env.fails(2, &["promise", "Something", flag, name]);
         assert!(err.contains(&format!("did you mean {meant}?")), "{flag} {name}: {err}");
     }
