@@ -12,7 +12,7 @@ use crate::domain::terms::{self, Terms};
 use crate::domain::time::{self, DateMeaning, Instant, human_date, human_datetime, local_date, rfc3339};
 use crate::domain::trust::{self, EventKind, Score};
 use crate::error::{Error, Result};
-use crate::ledger::{Ledger, append, new_uuid};
+use crate::ledger::{Ledger, NewAgreement, new_uuid};
 use crate::render::{self, paint, percent, trust2, words};
 use serde_json::{Value, json};
 use std::io::Write;
@@ -25,9 +25,9 @@ pub fn init(ctx: &Ctx, ledger: &mut Ledger, a: InitArgs, out: &mut dyn Write) ->
     for (key, value) in [("me", me.clone()), ("partner", partner.clone()), ("zone", zone.map(|z| z.name().to_string()))]
     {
         if let Some(v) = value
-            && crate::ledger::setting(&tx, key)?.as_deref() != Some(v.as_str())
+            && tx.setting(key)?.as_deref() != Some(v.as_str())
         {
-            append::setting(&tx, &new_uuid(), key, &v, ctx.now)?;
+            tx.set_setting(&new_uuid(), key, &v, ctx.now)?;
         }
     }
     tx.commit()?;
@@ -140,22 +140,19 @@ pub fn promise(ctx: &Ctx, ledger: &mut Ledger, a: PromiseArgs, out: &mut dyn Wri
     }
     let tx = ledger.write()?;
     let uuid = new_uuid();
-    let id = append::agreement(
-        &tx,
-        &append::NewAgreement {
-            uuid,
-            slug: &slug,
-            text: &text,
-            by: &by,
-            to: &to,
-            zone,
-            starts,
-            ends,
-            remind,
-            created_at: ctx.now,
-        },
-    )?;
-    append::version(&tx, &new_uuid(), id, &parsed.terms.to_string(), parsed.unit.as_deref(), starts, None, ctx.now)?;
+    let id = tx.add_agreement(&NewAgreement {
+        uuid,
+        slug: &slug,
+        text: &text,
+        by: &by,
+        to: &to,
+        zone,
+        starts,
+        ends,
+        remind,
+        created_at: ctx.now,
+    })?;
+    tx.add_version(&new_uuid(), id, &parsed.terms.to_string(), parsed.unit.as_deref(), starts, None, ctx.now)?;
     tx.commit()?;
     let created = ledger.agreement(id)?.ok_or_else(|| Error::failure("the new promise could not be read back"))?;
     if ctx.env.json {
@@ -525,8 +522,7 @@ pub fn amend(ctx: &Ctx, ledger: &mut Ledger, a: AmendArgs, out: &mut dyn Write) 
         }
     }
     let tx = ledger.write()?;
-    append::version(
-        &tx,
+    tx.add_version(
         &new_uuid(),
         x.id,
         &parsed.terms.to_string(),
@@ -598,7 +594,7 @@ pub fn set_status(ctx: &Ctx, ledger: &mut Ledger, arg: &str, status: Status, out
         _ => x.plan.next_boundary(ctx.now),
     };
     let tx = ledger.write()?;
-    append::status(&tx, &new_uuid(), x.id, status, effective, ctx.now)?;
+    tx.add_status(&new_uuid(), x.id, status, effective, ctx.now)?;
     tx.commit()?;
     let updated = ledger.agreement(x.id)?.expect("still there");
     if ctx.env.json {
@@ -628,7 +624,7 @@ pub fn void(ctx: &Ctx, ledger: &mut Ledger, a: VoidArgs, out: &mut dyn Write) ->
                 .hint("make the promise again with `troth promise` if it was meant"));
         }
         let tx = ledger.write()?;
-        append::void_agreement(&tx, &new_uuid(), x.id, reason.as_deref(), ctx.now)?;
+        tx.void_agreement(&new_uuid(), x.id, reason.as_deref(), ctx.now)?;
         tx.commit()?;
         let updated = ledger.agreement(x.id)?.expect("still there");
         if ctx.env.json {
@@ -657,7 +653,7 @@ pub fn void(ctx: &Ctx, ledger: &mut Ledger, a: VoidArgs, out: &mut dyn Write) ->
     }
     let x = agreements.iter().find(|x| x.id == entry.agreement_id).expect("entry's agreement");
     let tx = ledger.write()?;
-    append::void_entry(&tx, &new_uuid(), id, reason.as_deref(), ctx.now)?;
+    tx.void_entry(&new_uuid(), id, reason.as_deref(), ctx.now)?;
     tx.commit()?;
     let entry = ledger.entry(id)?.expect("still there");
     if ctx.env.json {
@@ -716,7 +712,7 @@ pub fn config(ctx: &Ctx, ledger: &mut Ledger, a: ConfigArgs, out: &mut dyn Write
             s.apply(&key, &value)?;
             let stored = s.get(&key)?;
             let tx = ledger.write()?;
-            append::setting(&tx, &new_uuid(), &key, &stored, ctx.now)?;
+            tx.set_setting(&new_uuid(), &key, &stored, ctx.now)?;
             tx.commit()?;
             if ctx.env.json {
                 return write_json(out, &settings_json(&s));

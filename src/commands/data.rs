@@ -31,10 +31,10 @@ fn utc(t: i64) -> String {
 
 /// The whole ledger as JSON, in a stable order.
 pub fn export_json(ledger: &Ledger, settings: &Settings, now: Instant) -> Result<Value> {
-    let c = &ledger.conn;
+    let c = ledger.conn();
     let mut set = serde_json::Map::new();
     for key in KEYS {
-        if crate::ledger::setting(c, key)?.is_some() {
+        if ledger.setting(key)?.is_some() {
             set.insert(key.to_string(), json!(settings.get(key)?));
         }
     }
@@ -625,9 +625,9 @@ pub fn import(ctx: &Ctx, ledger: &mut Ledger, a: ImportArgs, out: &mut dyn Write
     let mut added = (0, 0, 0);
     let mut renamed = Vec::new();
     for (key, value) in &file.settings {
-        if crate::ledger::setting(&tx, key)?.is_none() {
+        if tx.setting(key)?.is_none() {
             let v = value.as_str().map(str::to_string).unwrap_or_else(|| value.to_string());
-            crate::ledger::append::setting(&tx, &crate::ledger::new_uuid(), key, &v, ctx.now)?;
+            tx.set_setting(&crate::ledger::new_uuid(), key, &v, ctx.now)?;
         }
     }
     let exists = |table: &str, uuid: &str| -> Result<Option<i64>> {
@@ -658,21 +658,18 @@ pub fn import(ctx: &Ctx, ledger: &mut Ledger, a: ImportArgs, out: &mut dyn Write
                     renamed.push((fa.slug.clone(), slug.clone()));
                 }
                 let zone = parse_zone(&fa.zone).map_err(Error::usage)?;
-                let id = crate::ledger::append::agreement(
-                    &tx,
-                    &crate::ledger::append::NewAgreement {
-                        uuid: fa.uuid.clone(),
-                        slug: &slug,
-                        text: &fa.text,
-                        by: &fa.by,
-                        to: &fa.to,
-                        zone,
-                        starts,
-                        ends: fa.ends.as_deref().map(|e| time_at("", e).map(from_ts)).transpose()?,
-                        remind: fa.remind.clone(),
-                        created_at: from_ts(time_at("", &fa.created)?),
-                    },
-                )?;
+                let id = tx.add_agreement(&crate::ledger::NewAgreement {
+                    uuid: fa.uuid.clone(),
+                    slug: &slug,
+                    text: &fa.text,
+                    by: &fa.by,
+                    to: &fa.to,
+                    zone,
+                    starts,
+                    ends: fa.ends.as_deref().map(|e| time_at("", e).map(from_ts)).transpose()?,
+                    remind: fa.remind.clone(),
+                    created_at: from_ts(time_at("", &fa.created)?),
+                })?;
                 added.0 += 1;
                 id
             }
@@ -680,8 +677,7 @@ pub fn import(ctx: &Ctx, ledger: &mut Ledger, a: ImportArgs, out: &mut dyn Write
         ids.insert(fa.uuid.clone(), id);
         for v in &fa.versions {
             if exists("terms_versions", &v.uuid)?.is_none() {
-                crate::ledger::append::version(
-                    &tx,
+                tx.add_version(
                     &v.uuid,
                     id,
                     &v.terms,
@@ -695,8 +691,7 @@ pub fn import(ctx: &Ctx, ledger: &mut Ledger, a: ImportArgs, out: &mut dyn Write
         for s in &fa.statuses {
             if exists("status_changes", &s.uuid)?.is_none() {
                 let status = Status::parse(&s.status).expect("validated");
-                crate::ledger::append::status(
-                    &tx,
+                tx.add_status(
                     &s.uuid,
                     id,
                     status,
@@ -709,13 +704,7 @@ pub fn import(ctx: &Ctx, ledger: &mut Ledger, a: ImportArgs, out: &mut dyn Write
             let voided: bool =
                 tx.query_row("SELECT EXISTS (SELECT 1 FROM voids WHERE agreement_id = ?1)", [id], |r| r.get(0))?;
             if !voided && exists("voids", &v.uuid)?.is_none() {
-                crate::ledger::append::void_agreement(
-                    &tx,
-                    &v.uuid,
-                    id,
-                    v.reason.as_deref(),
-                    from_ts(time_at("", &v.at)?),
-                )?;
+                tx.void_agreement(&v.uuid, id, v.reason.as_deref(), from_ts(time_at("", &v.at)?))?;
             }
         }
     }
@@ -733,8 +722,7 @@ pub fn import(ctx: &Ctx, ledger: &mut Ledger, a: ImportArgs, out: &mut dyn Write
             Some(id) => id,
             None => {
                 added.1 += 1;
-                crate::ledger::append::entry(
-                    &tx,
+                tx.add_entry(
                     &e.uuid,
                     aid,
                     crate::domain::Outcome::parse(&e.outcome).expect("validated"),
@@ -749,13 +737,7 @@ pub fn import(ctx: &Ctx, ledger: &mut Ledger, a: ImportArgs, out: &mut dyn Write
             let voided: bool =
                 tx.query_row("SELECT EXISTS (SELECT 1 FROM voids WHERE entry_id = ?1)", [eid], |r| r.get(0))?;
             if !voided && exists("voids", &v.uuid)?.is_none() {
-                crate::ledger::append::void_entry(
-                    &tx,
-                    &v.uuid,
-                    eid,
-                    v.reason.as_deref(),
-                    from_ts(time_at("", &v.at)?),
-                )?;
+                tx.void_entry(&v.uuid, eid, v.reason.as_deref(), from_ts(time_at("", &v.at)?))?;
                 added.2 += 1;
             }
         }

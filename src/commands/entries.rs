@@ -8,7 +8,7 @@ use crate::domain::time::{DateMeaning, Instant, human_datetime, rfc3339};
 use crate::domain::trust::{self, Analysis};
 use crate::domain::{Agreement, Entry, Outcome};
 use crate::error::{Error, Result};
-use crate::ledger::{Ledger, append, new_uuid};
+use crate::ledger::{Ledger, new_uuid};
 use crate::render::{self, paint, trust2, words};
 use serde_json::Value;
 use std::io::Write;
@@ -78,7 +78,7 @@ pub fn log_outcome(ctx: &Ctx, ledger: &mut Ledger, outcome: Outcome, a: LogArgs,
     let before = if explain { Some(analyse_one(ledger, x, ctx.now, ctx.now)?.1) } else { None };
     let by = ctx.settings.default_by();
     let tx = ledger.write()?;
-    let id = append::entry(&tx, &new_uuid(), x.id, outcome, at, note.as_deref(), &by, ctx.now)?;
+    let id = tx.add_entry(&new_uuid(), x.id, outcome, at, note.as_deref(), &by, ctx.now)?;
     tx.commit()?;
     let entry = ledger.entry(id)?.ok_or_else(|| Error::failure("the entry could not be read back"))?;
     if ctx.env.json {
@@ -179,7 +179,7 @@ pub fn excuse(ctx: &Ctx, ledger: &mut Ledger, a: LogArgs, out: &mut dyn Write) -
     }
     let by = ctx.settings.default_by();
     let tx = ledger.write()?;
-    let id = append::entry(&tx, &new_uuid(), x.id, Outcome::Excused, at, note.as_deref(), &by, ctx.now)?;
+    let id = tx.add_entry(&new_uuid(), x.id, Outcome::Excused, at, note.as_deref(), &by, ctx.now)?;
     tx.commit()?;
     let entry = ledger.entry(id)?.ok_or_else(|| Error::failure("the entry could not be read back"))?;
     if ctx.env.json {

@@ -82,7 +82,7 @@ pub fn run(env: &Env, command: Command, out: &mut dyn Write) -> Result<()> {
         Command::Init(a) => a.zone.clone(),
         _ => None,
     };
-    let mut ledger = Ledger::open(&env.db, access, || match &init_zone {
+    let mut ledger = Ledger::open(&env.db, access, env.now, || match &init_zone {
         Some(z) => crate::domain::time::parse_zone(z).map_err(Error::usage),
         None => env.home_zone(),
     })?;

@@ -9,7 +9,7 @@ use crate::domain::time::{self, Instant, human_datetime, rfc3339};
 use crate::domain::trust::Judgement;
 use crate::domain::{Agreement, Outcome};
 use crate::error::{Error, Result};
-use crate::ledger::{Ledger, append, new_uuid};
+use crate::ledger::{Ledger, new_uuid};
 use crate::render::{self, change, count, paint, percent, sparkline, trust2, words};
 use chrono::Duration;
 use serde_json::{Value, json};
@@ -622,8 +622,7 @@ pub fn review(ctx: &Ctx, ledger: &mut Ledger, out: &mut dyn Write) -> Result<()>
             // Log it inside the slot: at its due time, or just before its end.
             let at = s.slot.due.min(s.slot.end - Duration::seconds(1)).min(ctx.now).max(a.starts);
             let tx = ledger.write()?;
-            append::entry(
-                &tx,
+            tx.add_entry(
                 &new_uuid(),
                 a.id,
                 outcome,

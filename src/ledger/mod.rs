@@ -7,8 +7,11 @@
 //! deletes a row (triggers in the schema enforce it).
 
 mod migrate;
+pub mod reminders;
+mod write;
 
 pub use migrate::LATEST_VERSION;
+pub use write::{NewAgreement, Tx};
 
 // Transition, while branches started before the layout move merge it: these
 // types now live in `domain`. New code imports them from there.
@@ -32,7 +35,7 @@ use std::path::{Path, PathBuf};
 pub const APPLICATION_ID: i64 = 0x7472_6f74;
 
 pub struct Ledger {
-    pub conn: Connection,
+    conn: Connection,
     /// None for an in-memory stand-in (a read-only command with no ledger yet).
     pub path: Option<PathBuf>,
 }
@@ -64,15 +67,15 @@ pub enum Access {
 
 impl Ledger {
     /// Open (or, for writes, create) the ledger at `path`. `home_zone` is
-    /// recorded when the ledger is created.
-    pub fn open(path: &Path, access: Access, home_zone: impl FnOnce() -> Result<Tz>) -> Result<Ledger> {
+    /// recorded, as set at `now`, when the ledger is created.
+    pub fn open(path: &Path, access: Access, now: Instant, home_zone: impl FnOnce() -> Result<Tz>) -> Result<Ledger> {
         let exists = path.exists();
         if !exists && access == Access::Read {
             let zone = home_zone()?;
             let mut conn = Connection::open_in_memory()?;
             migrate::run(&mut conn)?;
             let ledger = Ledger { conn, path: None };
-            ledger.ensure_home_zone(zone)?;
+            ledger.ensure_home_zone(zone, now)?;
             return Ok(ledger);
         }
         // A new ledger's home zone is checked before anything is created.
@@ -117,19 +120,19 @@ impl Ledger {
         }
         let ledger = Ledger { conn, path: Some(path.to_path_buf()) };
         if let Some(zone) = new_zone {
-            ledger.ensure_home_zone(zone)?;
+            ledger.ensure_home_zone(zone, now)?;
         }
         Ok(ledger)
     }
 
-    fn ensure_home_zone(&self, zone: Tz) -> Result<()> {
+    fn ensure_home_zone(&self, zone: Tz, now: Instant) -> Result<()> {
         let tx = self.conn.unchecked_transaction()?;
         let exists: bool =
             tx.query_row("SELECT EXISTS (SELECT 1 FROM settings WHERE key = 'zone')", [], |r| r.get(0))?;
         if !exists {
             tx.execute(
                 "INSERT INTO settings (uuid, key, value, set_at) VALUES (?1, 'zone', ?2, ?3)",
-                params![new_uuid(), zone.name(), ts(chrono::Utc::now())],
+                params![new_uuid(), zone.name(), ts(now)],
             )?;
         }
         tx.commit()?;
@@ -137,9 +140,16 @@ impl Ledger {
     }
 
     /// An IMMEDIATE transaction: concurrent writers queue on the busy timeout
-    /// instead of failing halfway.
-    pub fn write(&mut self) -> Result<rusqlite::Transaction<'_>> {
-        Ok(self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
+    /// instead of failing halfway. A command's writes land together or not at all.
+    pub fn write(&mut self) -> Result<Tx<'_>> {
+        Ok(Tx::new(self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?))
+    }
+
+    /// Transition: the raw connection, for `commands/data.rs`'s export only,
+    /// until export/import move into `interchange` and typed ledger reads.
+    #[doc(hidden)]
+    pub fn conn(&self) -> &Connection {
+        &self.conn
     }
 
     /// Every stored setting replayed in the order it was set, through the
@@ -154,6 +164,14 @@ impl Ledger {
                 .map_err(|e| Error::failure(format!("the ledger holds a bad setting: {}", e.message)))?;
         }
         Ok(s)
+    }
+
+    /// The latest stored value of a setting (None when never set).
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM settings WHERE key = ?1 ORDER BY id DESC LIMIT 1", [key], |r| r.get(0))
+            .optional()?)
     }
 
     pub fn agreements(&self) -> Result<Vec<Agreement>> {
@@ -291,12 +309,6 @@ fn backup_before_upgrade(conn: &Connection, path: &Path, version: i64) -> Result
     Ok(())
 }
 
-pub fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
-    Ok(conn
-        .query_row("SELECT value FROM settings WHERE key = ?1 ORDER BY id DESC LIMIT 1", [key], |r| r.get(0))
-        .optional()?)
-}
-
 fn load_agreements(conn: &Connection, only: Option<i64>) -> Result<Vec<Agreement>> {
     let filter = if only.is_some() { "WHERE a.id = ?1" } else { "WHERE ?1 IS NULL" };
     let mut stmt = conn.prepare(&format!(
@@ -420,129 +432,6 @@ fn load_entries(conn: &Connection, agreement: Option<i64>) -> Result<Vec<Entry>>
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Appends. Each takes an open transaction so a command's writes land together.
-pub mod append {
-    use super::*;
-    use rusqlite::Transaction;
-
-    pub struct NewAgreement<'a> {
-        pub uuid: String,
-        pub slug: &'a str,
-        pub text: &'a str,
-        pub by: &'a str,
-        pub to: &'a str,
-        pub zone: Tz,
-        pub starts: Instant,
-        pub ends: Option<Instant>,
-        /// The reminder lead as typed (a valid DURATION).
-        pub remind: Option<String>,
-        pub created_at: Instant,
-    }
-
-    pub fn agreement(tx: &Transaction<'_>, a: &NewAgreement<'_>) -> Result<i64> {
-        tx.execute(
-            "INSERT INTO agreements (uuid, slug, text, by_name, to_name, zone, starts, ends, remind, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            params![
-                a.uuid,
-                a.slug,
-                a.text,
-                a.by,
-                a.to,
-                a.zone.name(),
-                ts(a.starts),
-                a.ends.map(ts),
-                a.remind,
-                ts(a.created_at)
-            ],
-        )?;
-        Ok(tx.last_insert_rowid())
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    pub fn version(
-        tx: &Transaction<'_>,
-        uuid: &str,
-        agreement: i64,
-        terms: &str,
-        unit: Option<&str>,
-        effective: Instant,
-        note: Option<&str>,
-        created: Instant,
-    ) -> Result<i64> {
-        tx.execute(
-            "INSERT INTO terms_versions (uuid, agreement_id, terms, unit, effective, note, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![uuid, agreement, terms, unit, ts(effective), note, ts(created)],
-        )?;
-        Ok(tx.last_insert_rowid())
-    }
-
-    pub fn status(
-        tx: &Transaction<'_>,
-        uuid: &str,
-        agreement: i64,
-        status: Status,
-        effective: Instant,
-        created: Instant,
-    ) -> Result<i64> {
-        tx.execute(
-            "INSERT INTO status_changes (uuid, agreement_id, status, effective, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![uuid, agreement, status.name(), ts(effective), ts(created)],
-        )?;
-        Ok(tx.last_insert_rowid())
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    pub fn entry(
-        tx: &Transaction<'_>,
-        uuid: &str,
-        agreement: i64,
-        outcome: Outcome,
-        at: Instant,
-        note: Option<&str>,
-        logged_by: &str,
-        logged_at: Instant,
-    ) -> Result<i64> {
-        tx.prepare_cached(
-            "INSERT INTO entries (uuid, agreement_id, outcome, at, note, logged_by, logged_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )?
-        .execute(params![uuid, agreement, outcome.name(), ts(at), note, logged_by, ts(logged_at)])?;
-        Ok(tx.last_insert_rowid())
-    }
-
-    pub fn void_entry(tx: &Transaction<'_>, uuid: &str, entry: i64, reason: Option<&str>, at: Instant) -> Result<()> {
-        tx.execute(
-            "INSERT INTO voids (uuid, entry_id, reason, voided_at) VALUES (?1, ?2, ?3, ?4)",
-            params![uuid, entry, reason, ts(at)],
-        )?;
-        Ok(())
-    }
-
-    pub fn void_agreement(
-        tx: &Transaction<'_>,
-        uuid: &str,
-        agreement: i64,
-        reason: Option<&str>,
-        at: Instant,
-    ) -> Result<()> {
-        tx.execute(
-            "INSERT INTO voids (uuid, agreement_id, reason, voided_at) VALUES (?1, ?2, ?3, ?4)",
-            params![uuid, agreement, reason, ts(at)],
-        )?;
-        Ok(())
-    }
-
-    pub fn setting(tx: &Transaction<'_>, uuid: &str, key: &str, value: &str, at: Instant) -> Result<()> {
-        tx.execute(
-            "INSERT INTO settings (uuid, key, value, set_at) VALUES (?1, ?2, ?3, ?4)",
-            params![uuid, key, value, ts(at)],
-        )?;
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -552,7 +441,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.db");
         for access in [Access::Write, Access::Read] {
-            let ledger = Ledger::open(&path, access, || Ok(chrono_tz::UTC)).unwrap();
+            let ledger = Ledger::open(&path, access, from_ts(0), || Ok(chrono_tz::UTC)).unwrap();
             let mode: String = ledger.conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
             let sync: i64 = ledger.conn.pragma_query_value(None, "synchronous", |r| r.get(0)).unwrap();
             let fk: i64 = ledger.conn.pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
