@@ -19,6 +19,10 @@ pub const KEYS: &[&str] = &[
     "remind.private",
 ];
 
+/// Settings both partners share (synced; latest set wins, by set time then
+/// uuid). The others (`me`, `partner`, `zone`, `remind.*`) stay on a device.
+pub const SHARED_KEYS: &[&str] = &["trust.start", "trust.gain", "trust.loss", "overpromise.threshold"];
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct TrustParams {
     pub start: f64,

@@ -40,6 +40,15 @@ pub struct Ledger {
     pub path: Option<PathBuf>,
 }
 
+/// Who this ledger is (DESIGN.md §9): the couple's ledger and this copy of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Identity {
+    /// The ledger uuid: the same on every device that syncs this ledger.
+    pub ledger: String,
+    /// This device's uuid: every fact made here records it.
+    pub device: String,
+}
+
 pub fn ts(t: Instant) -> i64 {
     t.timestamp()
 }
@@ -131,7 +140,8 @@ impl Ledger {
             tx.query_row("SELECT EXISTS (SELECT 1 FROM settings WHERE key = 'zone')", [], |r| r.get(0))?;
         if !exists {
             tx.execute(
-                "INSERT INTO settings (uuid, key, value, set_at) VALUES (?1, 'zone', ?2, ?3)",
+                "INSERT INTO settings (uuid, key, value, set_at, device)
+                 VALUES (?1, 'zone', ?2, ?3, (SELECT device FROM identity ORDER BY id LIMIT 1))",
                 params![new_uuid(), zone.name(), ts(now)],
             )?;
         }
@@ -152,10 +162,28 @@ impl Ledger {
         &self.conn
     }
 
-    /// Every stored setting replayed in the order it was set, through the
-    /// domain's validation: the latest value of a key wins.
+    /// This ledger's uuid (shared by every device that syncs it) and this
+    /// device's uuid.
+    pub fn identity(&self) -> Result<Identity> {
+        Ok(self.conn.query_row(
+            "SELECT ledger, (SELECT device FROM identity ORDER BY id LIMIT 1) FROM identity ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok(Identity { ledger: r.get(0)?, device: r.get(1)? }),
+        )?)
+    }
+
+    /// Every stored setting replayed through the domain's validation: the
+    /// latest value of a key wins.
     pub fn settings(&self) -> Result<Settings> {
-        let mut stmt = self.conn.prepare("SELECT key, value FROM settings ORDER BY id")?;
+        // A shared key (set on either device) goes by set time then uuid, so
+        // every device agrees on the latest; a local key by the order it was
+        // set here (robust to this clock moving back).
+        let mut stmt = self.conn.prepare(
+            "SELECT key, value FROM settings ORDER BY
+               CASE WHEN key IN ('trust.start', 'trust.gain', 'trust.loss', 'overpromise.threshold') THEN set_at END,
+               CASE WHEN key IN ('trust.start', 'trust.gain', 'trust.loss', 'overpromise.threshold') THEN uuid END,
+               id",
+        )?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
         let mut s = Settings::load_defaults();
         for row in rows {
