@@ -168,7 +168,7 @@ fn export_csv(ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
     let agreements = ledger.agreements()?;
     let by_id: HashMap<i64, &crate::domain::Agreement> = agreements.iter().map(|a| (a.id, a)).collect();
     let mut w = csv::Writer::from_writer(out);
-    let csv_err = super::summary::csv_err;
+    let csv_err = super::csv_err;
     w.write_record([
         "id",
         "agreement",
@@ -524,7 +524,7 @@ fn validate(f: &File) -> Result<()> {
     for (i, a) in f.agreements.iter().enumerate() {
         let at = format!("agreements[{i}]");
         uuid_at(&format!("{at}.uuid"), &a.uuid)?;
-        super::agreements::validate_slug(&a.slug).map_err(|e| bad(&format!("{at}.slug"), e.message))?;
+        super::promise::validate_slug(&a.slug).map_err(|e| bad(&format!("{at}.slug"), e.message))?;
         validate_text(&a.text).map_err(|e| bad(&format!("{at}.text"), e.message))?;
         validate_name(&a.by).map_err(|e| bad(&format!("{at}.by"), e.message))?;
         validate_name(&a.to).map_err(|e| bad(&format!("{at}.to"), e.message))?;

@@ -11,6 +11,8 @@ use tabled::builder::Builder;
 use tabled::settings::peaker::Priority;
 use tabled::settings::{Style as TableStyle, Width};
 
+pub mod chart;
+
 /// The width tables wrap to when nothing else is known.
 pub const WIDTH: usize = 80;
 
