@@ -6,6 +6,7 @@ pub mod cli;
 pub mod commands;
 pub mod domain;
 pub mod error;
+pub mod interchange;
 pub mod ledger;
 pub mod notify;
 pub mod render;

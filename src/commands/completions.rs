@@ -1,4 +1,4 @@
-//! `troth completions` and `troth man`: generated from the clap types.
+//! `troth completions`: generated from the clap types.
 
 use crate::cli::{Cli, CompletionsArgs};
 use crate::error::Result;
@@ -12,11 +12,5 @@ pub fn completions(a: &CompletionsArgs, out: &mut dyn Write) -> Result<()> {
     let mut buf = Vec::new();
     clap_complete::generate(a.shell, &mut cmd, "troth", &mut buf);
     out.write_all(&buf)?;
-    Ok(())
-}
-
-pub fn man(out: &mut dyn Write) -> Result<()> {
-    let cmd = Cli::command();
-    clap_mangen::Man::new(cmd).render(out)?;
     Ok(())
 }

@@ -6,6 +6,8 @@
 //! reads and appends. The ledger is append-only: nothing here updates or
 //! deletes a row (triggers in the schema enforce it).
 
+pub mod door;
+pub mod files;
 mod migrate;
 pub mod reminders;
 mod write;
@@ -153,13 +155,6 @@ impl Ledger {
     /// instead of failing halfway. A command's writes land together or not at all.
     pub fn write(&mut self) -> Result<Tx<'_>> {
         Ok(Tx::new(self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?))
-    }
-
-    /// Transition: the raw connection, for `commands/data.rs`'s export only,
-    /// until export/import move into `interchange` and typed ledger reads.
-    #[doc(hidden)]
-    pub fn conn(&self) -> &Connection {
-        &self.conn
     }
 
     /// This ledger's uuid (shared by every device that syncs it) and this

@@ -192,13 +192,3 @@ impl<'c> Tx<'c> {
         &self.tx
     }
 }
-
-/// Transition: `commands/data.rs`'s import still runs its own statements on
-/// the transaction, until it moves into `interchange` and a typed batch here.
-/// Nothing else may reach through.
-impl<'c> std::ops::Deref for Tx<'c> {
-    type Target = Transaction<'c>;
-    fn deref(&self) -> &Transaction<'c> {
-        &self.tx
-    }
-}

@@ -5,6 +5,7 @@
 mod bus;
 mod commands;
 mod data;
+mod door;
 mod errors;
 mod numbers;
 mod reliability;
