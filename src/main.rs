@@ -108,6 +108,11 @@ fn run(cli: cli::Cli) -> Result<()> {
         demo_db,
         interactive: std::io::IsTerminal::is_terminal(&std::io::stdin()),
         stdout_tty: std::io::IsTerminal::is_terminal(&std::io::stdout()),
+        acting_as: match (cli.as_name.clone(), std::env::var("TROTH_ME").ok().filter(|v| !v.is_empty())) {
+            (Some(n), _) => Some((n, "--as")),
+            (None, Some(n)) => Some((n, "TROTH_ME")),
+            (None, None) => None,
+        },
     };
     let width = terminal_size::terminal_size_of(std::io::stdout()).map(|(w, _)| w.0 as usize);
     troth::render::set_width(width);

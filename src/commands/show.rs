@@ -68,7 +68,7 @@ pub fn show(ctx: &Ctx, ledger: &Ledger, a: ShowArgs, out: &mut dyn Write) -> Res
                                "due": rfc3339(s.slot.due, x.zone), "units": s.slot.units, "terms": s.slot.terms.to_string(),
                                "closed": s.closed, "promised": s.promised, "kept": s.kept, "broken": s.broken,
                                "excused": s.excused, "delivered": s.delivered, "extra": s.extra, "missed": s.missed,
-                               "remaining": s.remaining})
+                               "remaining": s.remaining, "held": s.held})
                     })
                     .collect(),
             ),
@@ -80,7 +80,8 @@ pub fn show(ctx: &Ctx, ledger: &Ledger, a: ShowArgs, out: &mut dyn Write) -> Res
                     .iter()
                     .map(|(ev, before, after)| {
                         json!({"at": rfc3339(ev.at, x.zone), "event": event_name(ev.kind), "units": ev.units,
-                               "entry": ev.entry, "before": round4(*before), "after": round4(*after)})
+                               "entry": ev.entry, "before": round4(*before), "after": round4(*after),
+                               "repair": ev.repair})
                     })
                     .collect(),
             ),
@@ -88,6 +89,11 @@ pub fn show(ctx: &Ctx, ledger: &Ledger, a: ShowArgs, out: &mut dyn Write) -> Res
         obj.insert(
             "entries".into(),
             Value::Array(entries.iter().map(|e| super::entry_json(e, x, Some(&analysis))).collect()),
+        );
+        let uuids = super::voice::entry_uuids(&entries);
+        obj.insert(
+            "repairs".into(),
+            Value::Array(x.repairs.iter().map(|r| super::voice::repair_json(r, x, &uuids)).collect()),
         );
         return write_json(out, &v);
     }
@@ -192,6 +198,7 @@ pub fn show(ctx: &Ctx, ledger: &Ledger, a: ShowArgs, out: &mut dyn Write) -> Res
     if extra > 0 {
         writeln!(out, "and {extra} kept beyond what was promised — shown, not scored")?;
     }
+    super::voice::show_voices(out, x, &entries, &analysis, ctx.now)?;
     Ok(())
 }
 
@@ -200,5 +207,6 @@ fn event_name(k: EventKind) -> &'static str {
         EventKind::Kept => "kept",
         EventKind::Broken => "broken",
         EventKind::Missed => "missed",
+        EventKind::Repair => "repair accepted",
     }
 }

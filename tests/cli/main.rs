@@ -14,4 +14,5 @@ mod slots;
 mod storage;
 mod support;
 mod upgrade;
+mod voice;
 mod words;
