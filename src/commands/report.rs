@@ -11,7 +11,7 @@ use super::overpromising::over_sentence;
 use super::{Book, Ctx, entry_json, round4, write_json};
 use crate::cli::{ReportArgs, ReportFormat};
 use crate::domain::Agreement;
-use crate::domain::report::{self, Due, Over, Summary, Week};
+use crate::domain::report::{self, Due, Over, OverPerson, Summary, Week};
 use crate::domain::time::{self, human_datetime, rfc3339};
 use crate::error::{Error, Result};
 use crate::ledger::Ledger;
@@ -26,6 +26,14 @@ fn trust_json(t: &report::Trust) -> Value {
 }
 
 pub fn report(ctx: &Ctx, ledger: &Ledger, a: ReportArgs, out: &mut dyn Write) -> Result<()> {
+    if let Some(path) = a.output.clone() {
+        // Render whole, then write the file in one go: private, renamed
+        // into place, never onto the ledger. Colour is for terminals only.
+        let mut buf = Vec::new();
+        report(ctx, ledger, ReportArgs { output: None, ..a }, &mut buf)?;
+        let bytes = anstream::adapter::strip_bytes(&buf).into_vec();
+        return crate::ledger::files::write_output(&ctx.env.db, &path, &bytes);
+    }
     let home = ctx.settings.zone;
     let week = Week::parse(a.week.as_deref(), ctx.now, home).map_err(Error::usage)?;
     let format = match (a.format, ctx.env.json) {
@@ -33,17 +41,22 @@ pub fn report(ctx: &Ctx, ledger: &Ledger, a: ReportArgs, out: &mut dyn Write) ->
         (None, true) => ReportFormat::Json,
         (None, false) => ReportFormat::Table,
     };
+    if a.weeks == 0 || a.weeks > 520 {
+        return Err(Error::usage(format!("--weeks {} is out of range", a.weeks)).hint("use 1 to 520 weeks"));
+    }
+    if format == ReportFormat::Html {
+        return super::page::report_html(ctx, ledger, &a, &week, out);
+    }
+    if a.weeks != 1 {
+        return Err(Error::usage("--weeks is for the page that spans several weeks: --format html")
+            .hint("troth report --format html --weeks 4 -o weeks.html"));
+    }
     let (agreements, entries) = load(ledger)?;
     check_person(&agreements, a.by.as_deref())?;
     let horizon = (ctx.now + Duration::days(8)).max(week.end);
     let book = Book::new(&agreements, entries, ctx.now, horizon);
     let s = report::summary(&book, &week, &ctx.settings.trust, a.by.as_deref());
-    let (over, people_over) = report::overpromising(&book, ctx.now, 8, ctx.settings.threshold, a.by.as_deref());
-    let upcoming_until = time::Span::days(7).after(home, ctx.now);
-    let upcoming: Vec<Due> = report::due(&book, ctx.now, upcoming_until)
-        .into_iter()
-        .filter(|d| a.by.as_deref().is_none_or(|b| book.get(d.agreement_id).is_some_and(|i| i.agreement.by == b)))
-        .collect();
+    let (over, people_over, upcoming) = as_of_now(ctx, &book, a.by.as_deref());
     let by_id = report::index(&book);
     let week_entries = ledger.entries_between(week.start, week.end)?;
     let entry_by_id: HashMap<i64, &crate::domain::Entry> = week_entries.iter().map(|e| (e.id, e)).collect();
@@ -94,7 +107,20 @@ pub fn report(ctx: &Ctx, ledger: &Ledger, a: ReportArgs, out: &mut dyn Write) ->
             report_text(ctx, &s, &over, &upcoming, &by_id, &entry_by_id, true, out)?;
             super::voice::write_talk(out, &talk, true, ctx.now)
         }
+        ReportFormat::Html => unreachable!("the page is made above"),
     }
+}
+
+/// What the report shows as of now, not as of its week: the over-promising
+/// list and what falls due in the next 7 days.
+pub(super) fn as_of_now(ctx: &Ctx, book: &Book, by: Option<&str>) -> (Vec<Over>, Vec<OverPerson>, Vec<Due>) {
+    let (over, people_over) = report::overpromising(book, ctx.now, 8, ctx.settings.threshold, by);
+    let upcoming_until = time::Span::days(7).after(ctx.settings.zone, ctx.now);
+    let upcoming: Vec<Due> = report::due(book, ctx.now, upcoming_until)
+        .into_iter()
+        .filter(|d| by.is_none_or(|b| book.get(d.agreement_id).is_some_and(|i| i.agreement.by == b)))
+        .collect();
+    (over, people_over, upcoming)
 }
 
 fn report_csv(

@@ -2,6 +2,8 @@
 //! a terminal and never with NO_COLOR — anstream strips it otherwise),
 //! sparklines and numbers as people read them.
 
+pub mod chart;
+pub mod html;
 pub mod names;
 pub mod words;
 
@@ -10,8 +12,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use tabled::builder::Builder;
 use tabled::settings::peaker::Priority;
 use tabled::settings::{Style as TableStyle, Width};
-
-pub mod chart;
 
 /// The width tables wrap to when nothing else is known.
 pub const WIDTH: usize = 80;
