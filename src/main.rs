@@ -113,6 +113,7 @@ fn run(cli: cli::Cli) -> Result<()> {
             (None, Some(n)) => Some((n, "TROTH_ME")),
             (None, None) => None,
         },
+        sync_code: std::env::var("TROTH_SYNC_CODE").ok(),
     };
     let width = terminal_size::terminal_size_of(std::io::stdout()).map(|(w, _)| w.0 as usize);
     troth::render::set_width(width);

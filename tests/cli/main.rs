@@ -14,6 +14,7 @@ mod remind;
 mod slots;
 mod storage;
 mod support;
+mod sync;
 mod upgrade;
 mod voice;
 mod words;
