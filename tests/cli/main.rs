@@ -15,5 +15,6 @@ mod slots;
 mod storage;
 mod support;
 mod sync;
+mod syncthing;
 mod upgrade;
 mod voice;
