@@ -239,10 +239,10 @@ pub fn new_facts<'a>(src: impl Into<Src<'a>>, device: Option<&str>, since_marks:
                 }
             }
             "verdicts" => {
-                let mut s = c.prepare_cached(&format!(
+                let mut s = c.prepare_cached(
                     "SELECT v.uuid, v.entry_id, e.agreement_id FROM verdicts v JOIN entries e ON e.id = v.entry_id
-                     WHERE v.id > ?1 AND (?2 IS NULL OR v.device = ?2)"
-                ))?;
+                     WHERE v.id > ?1 AND (?2 IS NULL OR v.device = ?2)",
+                )?;
                 for row in s.query_map(params![mark, device], |r| {
                     Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
                 })? {
