@@ -123,50 +123,22 @@ fn regular(s: &Schedule, tz: Tz, due: Instant) -> bool {
 
 /// The rule (without DTSTART's bounds) that generates an occurrence on `d`.
 /// Occurrences of one stretch with the same rule are consecutive expansions
-/// of it. `None`: no rule is read the same everywhere; each occurrence is a
-/// component of its own.
-fn rule_for(s: &Schedule, d: NaiveDate) -> Option<String> {
-    Some(match s {
+/// of it.
+fn rule_for(s: &Schedule, d: NaiveDate) -> String {
+    match s {
         Schedule::Weekly { days, .. } if days.count() == 7 => "FREQ=DAILY".into(),
-        Schedule::Weekly { days, .. } => format!("FREQ=WEEKLY;WKST=MO;BYDAY={}", byday(days.0)),
+        Schedule::Weekly { days, .. } => {
+            let names = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
+            let list: Vec<&str> = (0..7).filter(|i| days.0 & (1 << i) != 0).map(|i| names[i]).collect();
+            format!("FREQ=WEEKLY;WKST=MO;BYDAY={}", list.join(","))
+        }
         Schedule::Monthly { day, .. } if *day <= 28 => format!("FREQ=MONTHLY;BYMONTHDAY={day}"),
         Schedule::Monthly { day: 31, .. } => "FREQ=MONTHLY;BYMONTHDAY=-1".into(),
         // 29 and 30 exist in every month but February, where the promise
         // falls on its last day.
         Schedule::Monthly { .. } if d.month() == 2 => "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=-1".into(),
         Schedule::Monthly { day, .. } => format!("FREQ=MONTHLY;BYMONTH=1,3,4,5,6,7,8,9,10,11,12;BYMONTHDAY={day}"),
-        // Schedules every N weeks (`every 2 weeks fri 19:00`): read from the
-        // canonical terms. DTSTART is always a real occurrence, so INTERVAL
-        // counts from the right week (WKST=MO: ISO weeks, DESIGN.md §1).
-        #[allow(unreachable_patterns)]
-        other => return interval_rule(&Terms::Schedule(*other).to_string()),
-    })
-}
-
-fn byday(bits: u8) -> String {
-    let names = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
-    let list: Vec<&str> = (0..7).filter(|i| bits & (1 << i) != 0).map(|i| names[i]).collect();
-    list.join(",")
-}
-
-/// `every 2 weeks mon,fri 19:00` → `FREQ=WEEKLY;INTERVAL=2;WKST=MO;BYDAY=MO,FR`.
-fn interval_rule(canonical: &str) -> Option<String> {
-    let words: Vec<&str> = canonical.split_whitespace().collect();
-    let ["every", n, "weeks", rest @ ..] = words.as_slice() else { return None };
-    let n: u32 = n.parse().ok().filter(|n| *n >= 2)?;
-    let names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-    let mut bits = 0u8;
-    for w in rest.iter().filter(|w| !w.contains(':') && **w != "on") {
-        match *w {
-            "day" => bits = 0x7f,
-            list => {
-                for d in list.split(',') {
-                    bits |= 1 << names.iter().position(|x| *x == d)?;
-                }
-            }
-        }
     }
-    (bits != 0).then(|| format!("FREQ=WEEKLY;INTERVAL={n};WKST=MO;BYDAY={}", byday(bits)))
 }
 
 struct Writer<'a> {
@@ -196,10 +168,10 @@ impl Writer<'_> {
     /// One VEVENT for consecutive occurrences of one rule.
     fn events(&mut self, s: &Schedule, run: &[&Slot]) {
         let tz = self.a.zone;
-        let mut groups: Vec<(Option<String>, Vec<&Slot>)> = Vec::new();
+        let mut groups: Vec<(String, Vec<&Slot>)> = Vec::new();
         for slot in run {
             let rule = rule_for(s, local_date(tz, slot.start));
-            match groups.iter_mut().find(|(r, _)| r.is_some() && *r == rule) {
+            match groups.iter_mut().find(|(r, _)| *r == rule) {
                 Some((_, v)) => v.push(slot),
                 None => groups.push((rule, vec![slot])),
             }
@@ -221,7 +193,7 @@ impl Writer<'_> {
                 ev.append_property(date_prop("DTEND", d + chrono::Days::new(1)));
                 date_value(local_date(tz, last.start))
             };
-            if let (Some(rule), true) = (rule, slots.len() > 1) {
+            if slots.len() > 1 {
                 ev.add_property("RRULE", format!("{rule};UNTIL={until}"));
             }
             self.out.push(ev.done().to_string());
@@ -261,9 +233,10 @@ impl Writer<'_> {
                 let versions = self.a.plan.versions_in_force();
                 let unit = versions.get(slot.version).and_then(|v| v.unit.clone()).unwrap_or_else(|| "times".into());
                 let this = match period {
-                    Period::Day => "today".to_string(),
-                    #[allow(unreachable_patterns)]
-                    p => format!("this {}", p.name()),
+                    Period::Day => "today",
+                    Period::Week => "this week",
+                    Period::Month => "this month",
+                    Period::Year => "this year",
                 };
                 format!("{}: {count} {unit} {this}", self.summary())
             }
@@ -394,19 +367,6 @@ pub fn vtimezone(tz: Tz, lo: Instant, hi: Instant) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn every_n_weeks_reads_from_the_canonical_terms() {
-        assert_eq!(interval_rule("every 2 weeks fri 19:00").unwrap(), "FREQ=WEEKLY;INTERVAL=2;WKST=MO;BYDAY=FR");
-        assert_eq!(interval_rule("every 2 weeks mon,sat").unwrap(), "FREQ=WEEKLY;INTERVAL=2;WKST=MO;BYDAY=MO,SA");
-        assert_eq!(
-            interval_rule("every 3 weeks day 07:00").unwrap(),
-            "FREQ=WEEKLY;INTERVAL=3;WKST=MO;BYDAY=MO,TU,WE,TH,FR,SA,SU"
-        );
-        for other in ["every fri 19:00", "every 1 weeks fri", "every 2 weeks someday", "monthly on 3"] {
-            assert_eq!(interval_rule(other), None, "{other}");
-        }
-    }
 
     #[test]
     fn vtimezone_lists_each_change_with_its_offsets() {
