@@ -19,3 +19,4 @@ mod sync_prop;
 mod syncthing;
 mod upgrade;
 mod voice;
+mod words;
