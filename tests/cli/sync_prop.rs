@@ -158,8 +158,8 @@ fn normal(v: &Value) -> Value {
             m.iter()
                 // Local handles (`#7`, an event's entry id) differ between devices.
                 .filter(|(k, v)| {
-                    !matches!(k.as_str(), "id" | "agreement_id" | "exported" | "reminders")
-                        && !(k.as_str() == "entry" && v.is_number())
+                    let local = matches!(k.as_str(), "id" | "agreement_id" | "exported" | "reminders");
+                    !(local || k.as_str() == "entry" && v.is_number())
                 })
                 .map(|(k, v)| (k.clone(), normal(v)))
                 .collect(),
