@@ -52,7 +52,8 @@ pub struct Ctx<'a> {
     pub now: Instant,
 }
 
-pub fn run(env: &Env, command: Command, out: &mut dyn Write) -> Result<()> {
+pub fn run(env: &Env, command: Command, real_out: &mut dyn Write) -> Result<()> {
+    let out = &mut *real_out;
     let access = match &command {
         Command::Completions(a) => return completions::completions(a, out),
         Command::Man => return man::man(out),
@@ -70,7 +71,8 @@ pub fn run(env: &Env, command: Command, out: &mut dyn Write) -> Result<()> {
         | Command::Retire(_)
         | Command::Review
         | Command::Import(_) => Access::Write,
-        Command::Remind(a) if !a.dry_run => Access::Write,
+        // With no ledger there is nothing to remind of, and nothing to create.
+        Command::Remind(a) if !a.dry_run && env.db.exists() => Access::Write,
         Command::Config(a) if a.value.is_some() => Access::Write,
         _ => Access::Read,
     };
@@ -83,6 +85,11 @@ pub fn run(env: &Env, command: Command, out: &mut dyn Write) -> Result<()> {
         None => env.home_zone(),
     })?;
     let ctx = Ctx { env, settings: ledger.settings()?, now: env.now };
+    // A new ledger reaches the disk only when its first command succeeds,
+    // and that command's output only once it has.
+    let new = ledger.is_new();
+    let mut held: Vec<u8> = Vec::new();
+    let out: &mut dyn Write = if new { &mut held } else { out };
     match command {
         Command::Init(a) => init::init(&ctx, &mut ledger, a, out),
         Command::Promise(a) => promise::promise(&ctx, &mut ledger, a, out),
@@ -107,7 +114,12 @@ pub fn run(env: &Env, command: Command, out: &mut dyn Write) -> Result<()> {
         Command::Export(a) => data::export(&ctx, &ledger, a, out),
         Command::Import(a) => data::import(&ctx, &mut ledger, a, out),
         Command::Demo(_) | Command::Completions(_) | Command::Man => unreachable!("handled above"),
+    }?;
+    if new {
+        ledger.persist()?;
+        real_out.write_all(&held)?;
     }
+    Ok(())
 }
 
 pub fn load(ledger: &Ledger) -> Result<(Vec<Agreement>, Vec<crate::domain::Fact>)> {

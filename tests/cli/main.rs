@@ -7,6 +7,7 @@ mod commands;
 mod data;
 mod door;
 mod errors;
+mod hostile;
 mod numbers;
 mod reliability;
 mod remind;
