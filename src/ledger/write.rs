@@ -13,18 +13,19 @@ use rusqlite::{OptionalExtension, Transaction, params};
 
 /// An open IMMEDIATE transaction on the ledger (see `Ledger::write`).
 pub struct Tx<'c> {
-    tx: Transaction<'c>,
+    // The partner's voice appends through these too (ledger/voice.rs).
+    pub(super) tx: Transaction<'c>,
     /// The device recorded as the maker of facts appended from here on:
     /// None is this device (every command); another device's uuid for facts
     /// that came from it (a sync folder, an import).
-    origin: Option<String>,
+    pub(super) origin: Option<String>,
 }
 
 /// The device column's value: the origin given, else this ledger's device.
 const DEVICE: &str = "coalesce(?0, (SELECT device FROM identity ORDER BY id LIMIT 1))";
 
 /// `sql` with `$DEVICE` as parameter `?n`.
-fn with_device(sql: &str, n: usize) -> String {
+pub(super) fn with_device(sql: &str, n: usize) -> String {
     sql.replace("$DEVICE", &DEVICE.replace("?0", &format!("?{n}")))
 }
 
