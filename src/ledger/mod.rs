@@ -11,6 +11,7 @@ pub mod files;
 mod migrate;
 mod open;
 pub mod reminders;
+pub mod sync;
 pub mod voice;
 mod write;
 

@@ -174,7 +174,10 @@ fn read_header(path: &Path) -> Result<Header> {
     }
     let be = |i: usize| i32::from_be_bytes([head[i], head[i + 1], head[i + 2], head[i + 3]]) as i64;
     let (version, app_id) = (be(60), be(68));
-    if app_id != 0 && app_id != APPLICATION_ID && app_id != DEMO_APPLICATION_ID {
+    // Marked by another program, or by troth: no need to look further (and
+    // a troth ledger may be being written by another troth right now, which
+    // an immutable read must not race with).
+    if app_id != 0 {
         return Ok(Header { version, app_id, tables: Vec::new() });
     }
     // Only "not a database" means the file is not one; anything else (a
@@ -218,7 +221,7 @@ fn judge(path: &Path, h: &Header) -> Result<()> {
     if !ours && !troth_without_id {
         return Err(foreign());
     }
-    if h.version < 0 || (h.version == 0 && !h.tables.is_empty()) {
+    if h.version < 0 || (h.version == 0 && (ours || !h.tables.is_empty())) {
         return Err(Error::failure(format!(
             "{} has a schema version troth never writes ({}); it may have been tampered with",
             shown(path),
