@@ -7,6 +7,7 @@ mod commands;
 mod data;
 mod errors;
 mod numbers;
+mod readme;
 mod reliability;
 mod remind;
 mod slots;
