@@ -20,6 +20,10 @@ pub struct Cli {
     #[arg(short, long, global = true)]
     pub verbose: bool,
 
+    /// Act as this person for one command (`me` or `partner` of the ledger; also TROTH_ME)
+    #[arg(long = "as", global = true, value_name = "NAME")]
+    pub as_name: Option<String>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -73,10 +77,72 @@ pub enum Command {
     Demo(DemoArgs),
     /// Show or change settings
     Config(ConfigArgs),
+    /// Keep this ledger in step with your partner's through a shared folder
+    Sync(SyncArgs),
+    /// Check every device's chain of files in the sync folder
+    Verify,
     /// Print shell completions
     Completions(CompletionsArgs),
     /// Print the man page (roff)
     Man,
+    /// Agree that an entry the other logged is how it was
+    Confirm(ConfirmArgs),
+    /// Say you saw an entry differently; it is held until you two talk
+    Dispute(DisputeArgs),
+    /// Offer a repair after a broken entry or a missed unit
+    Repair(RepairArgs),
+    /// Accept a repair offered to you: choosing to trust a little more
+    Accept(AcceptArgs),
+    /// What waits for you: entries to confirm, disputes, repairs
+    Inbox,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfirmArgs {
+    /// The entry id (`troth log` shows them)
+    pub entry_id: String,
+    /// What you would add
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DisputeArgs {
+    /// The entry id (`troth log` shows them)
+    pub entry_id: String,
+    /// What you saw
+    #[arg(long, value_name = "TEXT", required = true)]
+    pub note: String,
+}
+
+#[derive(Debug, Args)]
+pub struct RepairArgs {
+    /// A broken entry's id, or a promise (id or slug) with --slot
+    pub target: String,
+    /// A missed unit: the slot that holds WHEN
+    #[arg(long, value_name = "WHEN")]
+    pub slot: Option<String>,
+    /// What happened, in your words
+    #[arg(long, value_name = "TEXT")]
+    pub understood: Option<String>,
+    /// How it felt for the other
+    #[arg(long, value_name = "TEXT")]
+    pub feeling: Option<String>,
+    /// An apology that owns the impact
+    #[arg(long, value_name = "TEXT")]
+    pub apology: Option<String>,
+    /// A plan, if you have one
+    #[arg(long, value_name = "TEXT")]
+    pub plan: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct AcceptArgs {
+    /// The repair id (`troth inbox` shows them)
+    pub repair_id: String,
+    /// What you would add
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -208,6 +274,8 @@ pub enum ReportFormat {
     Json,
     Csv,
     Markdown,
+    /// One self-contained page to read together (inline CSS and SVG)
+    Html,
 }
 
 #[derive(Debug, Args)]
@@ -221,6 +289,12 @@ pub struct ReportArgs {
     /// Output format
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub format: Option<ReportFormat>,
+    /// Write to FILE (private to you) instead of the terminal
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// How many weeks, ending with the one asked for (the html page)
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub weeks: u32,
 }
 
 #[derive(Debug, Args)]
@@ -269,6 +343,30 @@ pub struct RemindArgs {
     /// Print a systemd user service and timer that run `troth remind`
     #[arg(long)]
     pub systemd: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct SyncArgs {
+    #[command(subcommand)]
+    pub action: Option<SyncAction>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SyncAction {
+    /// Start syncing through DIR (a Syncthing, Nextcloud or git folder); prints the pairing code
+    Setup(SyncDirArg),
+    /// Join the ledger in DIR with the pairing code from the first device
+    Join(SyncDirArg),
+    /// This ledger, its devices, and what was applied, is waiting or was refused
+    Status,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncDirArg {
+    /// The folder both devices keep the same
+    #[arg(value_name = "DIR")]
+    pub dir: std::path::PathBuf,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]

@@ -6,9 +6,11 @@ pub mod cli;
 pub mod commands;
 pub mod domain;
 pub mod error;
+pub mod interchange;
 pub mod ledger;
 pub mod notify;
 pub mod render;
+pub mod sync;
 
 use domain::time;
 use error::{Error, Result};
@@ -36,6 +38,10 @@ pub struct Env {
     pub interactive: bool,
     /// Is stdout a terminal? Logging then also shows how trust moved.
     pub stdout_tty: bool,
+    /// `--as NAME`, else `TROTH_ME`: who is acting (§10), and where it came from.
+    pub acting_as: Option<(String, &'static str)>,
+    /// `TROTH_SYNC_CODE`: the pairing code for `sync join` without a terminal.
+    pub sync_code: Option<String>,
 }
 
 impl Env {

@@ -20,13 +20,16 @@ mod list;
 mod log;
 mod man;
 mod overpromising;
+mod page;
 mod promise;
 mod remind;
 mod report;
 mod review;
 mod show;
 mod status;
+mod sync;
 mod trend;
+mod voice;
 mod void;
 
 use crate::Env;
@@ -43,6 +46,7 @@ use std::io::Write;
 
 pub use crate::domain::report::Book;
 pub use data::check_import;
+pub use promise::validate_slug;
 
 /// What every command gets: the environment, the ledger's settings, "now".
 pub struct Ctx<'a> {
@@ -68,10 +72,35 @@ pub fn run(env: &Env, command: Command, out: &mut dyn Write) -> Result<()> {
         | Command::Resume(_)
         | Command::Retire(_)
         | Command::Review
-        | Command::Import(_) => Access::Write,
+        | Command::Import(_)
+        | Command::Confirm(_)
+        | Command::Dispute(_)
+        | Command::Repair(_)
+        | Command::Accept(_)
+        | Command::Sync(_) => Access::Write,
         Command::Remind(a) if !a.dry_run => Access::Write,
         Command::Config(a) if a.value.is_some() => Access::Write,
         _ => Access::Read,
+    };
+    // A command about an existing promise or entry cannot succeed on a ledger
+    // that does not exist yet: read it (creating nothing), so that a typo
+    // before `init` (`troth kept foo`) leaves no ledger behind.
+    let access = match &command {
+        Command::Kept(_)
+        | Command::Broke(_)
+        | Command::Excuse(_)
+        | Command::Void(_)
+        | Command::Amend(_)
+        | Command::Pause(_)
+        | Command::Resume(_)
+        | Command::Retire(_)
+        | Command::Review
+        | Command::Remind(_)
+            if !env.db.exists() =>
+        {
+            Access::Read
+        }
+        _ => access,
     };
     let init_zone = match &command {
         Command::Init(a) => a.zone.clone(),
@@ -81,30 +110,73 @@ pub fn run(env: &Env, command: Command, out: &mut dyn Write) -> Result<()> {
         Some(z) => crate::domain::time::parse_zone(z).map_err(Error::usage),
         None => env.home_zone(),
     })?;
-    let ctx = Ctx { env, settings: ledger.settings()?, now: env.now };
+    // With a sync folder: apply what is new there first; after a command that
+    // writes, publish what it made (DESIGN.md §9). Failures are warnings.
+    let synced = match &command {
+        Command::Sync(_) | Command::Verify => None,
+        _ => crate::sync::folder_of(&ledger).unwrap_or(None),
+    };
+    if let Some(f) = &synced {
+        sync::auto_apply(&mut ledger, f, env.now);
+    }
+    let mut settings = ledger.settings()?;
+    // `init` and `config` name the two of you; everything else may act as one.
+    if let Some((name, source)) = &env.acting_as
+        && !matches!(command, Command::Init(_) | Command::Config(_))
+    {
+        settings = voice::act_as(settings, name, source)?;
+    }
+    let ctx = Ctx { env, settings, now: env.now };
+    let result = dispatch(&ctx, &mut ledger, command, out);
+    if result.is_ok()
+        && access == Access::Write
+        && let Some(f) = &synced
+    {
+        sync::auto_publish(&mut ledger, f, env.now);
+    }
+    result
+}
+
+fn dispatch(ctx: &Ctx, ledger: &mut Ledger, command: Command, out: &mut dyn Write) -> Result<()> {
     match command {
-        Command::Init(a) => init::init(&ctx, &mut ledger, a, out),
-        Command::Promise(a) => promise::promise(&ctx, &mut ledger, a, out),
-        Command::List(a) => list::list(&ctx, &ledger, a, out),
-        Command::Show(a) => show::show(&ctx, &ledger, a, out),
-        Command::Amend(a) => amend::amend(&ctx, &mut ledger, a, out),
-        Command::Pause(a) => status::set_status(&ctx, &mut ledger, &a.agreement, Status::Paused, out),
-        Command::Resume(a) => status::set_status(&ctx, &mut ledger, &a.agreement, Status::Active, out),
-        Command::Retire(a) => status::set_status(&ctx, &mut ledger, &a.agreement, Status::Retired, out),
-        Command::Void(a) => void::void(&ctx, &mut ledger, a, out),
-        Command::Config(a) => config::config(&ctx, &mut ledger, a, out),
-        Command::Kept(a) => kept::log_outcome(&ctx, &mut ledger, crate::domain::Outcome::Kept, a, out),
-        Command::Broke(a) => kept::log_outcome(&ctx, &mut ledger, crate::domain::Outcome::Broken, a, out),
-        Command::Excuse(a) => excuse::excuse(&ctx, &mut ledger, a, out),
-        Command::Log(a) => log::list(&ctx, &ledger, a, out),
-        Command::Report(a) => report::report(&ctx, &ledger, a, out),
-        Command::Trend(a) => trend::trend(&ctx, &ledger, a, out),
-        Command::Overpromising(a) => overpromising::overpromising(&ctx, &ledger, a, out),
-        Command::Due(a) => due::due(&ctx, &ledger, a, out),
-        Command::Review => review::review(&ctx, &mut ledger, out),
-        Command::Remind(a) => remind::run(&ctx, &mut ledger, a, out),
-        Command::Export(a) => data::export(&ctx, &ledger, a, out),
-        Command::Import(a) => data::import(&ctx, &mut ledger, a, out),
+        Command::Init(a) => init::init(ctx, ledger, a, out),
+        Command::Promise(a) => promise::promise(ctx, ledger, a, out),
+        Command::List(a) => list::list(ctx, ledger, a, out),
+        Command::Show(a) => show::show(ctx, ledger, a, out),
+        Command::Amend(a) => amend::amend(ctx, ledger, a, out),
+        Command::Pause(a) => status::set_status(ctx, ledger, &a.agreement, Status::Paused, out),
+        Command::Resume(a) => status::set_status(ctx, ledger, &a.agreement, Status::Active, out),
+        Command::Retire(a) => status::set_status(ctx, ledger, &a.agreement, Status::Retired, out),
+        Command::Void(a) => void::void(ctx, ledger, a, out),
+        Command::Config(a) => config::config(ctx, ledger, a, out),
+        Command::Kept(a) => kept::log_outcome(ctx, ledger, crate::domain::Outcome::Kept, a, out),
+        Command::Broke(a) => kept::log_outcome(ctx, ledger, crate::domain::Outcome::Broken, a, out),
+        Command::Excuse(a) => excuse::excuse(ctx, ledger, a, out),
+        Command::Log(a) => log::list(ctx, ledger, a, out),
+        Command::Report(a) => report::report(ctx, ledger, a, out),
+        Command::Trend(a) => trend::trend(ctx, ledger, a, out),
+        Command::Overpromising(a) => overpromising::overpromising(ctx, ledger, a, out),
+        Command::Due(a) => due::due(ctx, ledger, a, out),
+        Command::Review => review::review(ctx, ledger, out),
+        Command::Remind(a) => remind::run(ctx, ledger, a, out),
+        Command::Export(a) => data::export(ctx, ledger, a, out),
+        Command::Import(a) => data::import(ctx, ledger, a, out),
+        Command::Confirm(a) => voice::verdict(
+            ctx,
+            ledger,
+            &a.entry_id,
+            crate::domain::voice::VerdictKind::Confirmed,
+            a.note.as_deref(),
+            out,
+        ),
+        Command::Dispute(a) => {
+            voice::verdict(ctx, ledger, &a.entry_id, crate::domain::voice::VerdictKind::Disputed, Some(&a.note), out)
+        }
+        Command::Repair(a) => voice::repair(ctx, ledger, a, out),
+        Command::Accept(a) => voice::accept(ctx, ledger, a, out),
+        Command::Inbox => voice::inbox(ctx, ledger, out),
+        Command::Sync(a) => sync::run(ctx, ledger, a, out),
+        Command::Verify => sync::verify(ctx, ledger, out),
         Command::Demo(_) | Command::Completions(_) | Command::Man => unreachable!("handled above"),
     }
 }
@@ -120,13 +192,17 @@ pub fn check_person(agreements: &[Agreement], by: Option<&str>) -> Result<()> {
         let mut names: Vec<&str> = agreements.iter().map(|a| a.by.as_str()).collect();
         names.sort();
         names.dedup();
-        return Err(Error::usage(format!("no promises are by \"{}\"", crate::domain::time::printable(b))).hint(
-            if names.is_empty() {
-                "no promises yet".to_string()
-            } else {
-                format!("promises are by: {}", names.join(", "))
-            },
-        ));
+        let mut message = format!("no promises are by \"{}\"", crate::domain::time::printable(b));
+        if let Some(d) =
+            crate::render::names::did_you_mean_phrase(&crate::render::names::did_you_mean(b, names.iter().copied()))
+        {
+            message.push_str(&format!("; {d}"));
+        }
+        return Err(Error::usage(message).hint(if names.is_empty() {
+            "no promises yet".to_string()
+        } else {
+            format!("promises are by: {}", names.join(", "))
+        }));
     }
     Ok(())
 }
@@ -151,9 +227,63 @@ pub fn find<'a>(agreements: &'a [Agreement], arg: &str, now: Instant) -> Result<
         same.last().copied()
     };
     found.ok_or_else(|| {
-        Error::usage(format!("there is no promise \"{}\"", crate::domain::time::printable(arg)))
-            .hint("`troth list` shows each promise's id and slug")
+        let slugs = agreements.iter().filter(|a| !a.is_void()).map(|a| a.slug.as_str());
+        let options = crate::render::names::did_you_mean(arg, slugs);
+        let mut message = format!("there is no promise \"{}\"", crate::domain::time::printable(arg));
+        if let Some(d) = crate::render::names::did_you_mean_phrase(&options) {
+            message.push_str(&format!("; {d}"));
+        }
+        Error::usage(message).hint("`troth list` shows each promise's id and slug")
     })
+}
+
+/// Who promised whom (DESIGN.md §1): `--by Sam` alone means `--to` the other
+/// of the two, `--to Alex` alone means `--by` the other; neither means me to
+/// partner. A name one slip from me or partner (case, one typo) is refused
+/// with "did you mean …?" rather than becoming a third person.
+pub fn parties(settings: &Settings, by: Option<&str>, to: Option<&str>) -> Result<(String, String)> {
+    let me = settings.default_by();
+    let partner = settings.default_to();
+    let other = |name: &str| if name == me { partner.clone() } else { me.clone() };
+    let (by, to) = match (by, to) {
+        (None, None) => (me.clone(), partner.clone()),
+        (Some(b), None) => {
+            let b = checked_name(b, &me, &partner, "--by")?;
+            let t = other(&b);
+            (b, t)
+        }
+        (None, Some(t)) => {
+            let t = checked_name(t, &me, &partner, "--to")?;
+            (other(&t), t)
+        }
+        (Some(b), Some(t)) => (checked_name(b, &me, &partner, "--by")?, checked_name(t, &me, &partner, "--to")?),
+    };
+    if by == to {
+        return Err(Error::usage(format!("{by} cannot promise {to}: a promise is between two people"))
+            .hint(format!("give the other person with {}", if by == me { "--to" } else { "--by" })));
+    }
+    Ok((by, to))
+}
+
+fn checked_name(name: &str, me: &str, partner: &str, flag: &str) -> Result<String> {
+    let name = crate::domain::settings::validate_name(name)?;
+    near_name(&name, [me, partner])
+        .map_err(|e| Error::usage(format!("{flag}: {}", e.message)).hint(e.hints.join(" ")))?;
+    Ok(name)
+}
+
+/// Refuse a name one slip from a known one (`sam` for `Sam`).
+pub fn near_name<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> Result<()> {
+    let known: Vec<&str> = known.into_iter().collect();
+    if known.contains(&name) {
+        return Ok(());
+    }
+    let options = crate::render::names::did_you_mean(name, known);
+    match crate::render::names::did_you_mean_phrase(&options) {
+        Some(d) => Err(Error::usage(format!("\"{}\" is not a name here; {d}", crate::domain::time::printable(name)))
+            .hint("names are compared exactly as typed; another person needs both --by and --to")),
+        None => Ok(()),
+    }
 }
 
 pub fn round4(x: f64) -> f64 {
@@ -249,7 +379,31 @@ pub fn entry_json(e: &Entry, a: &Agreement, analysis: Option<&Analysis>) -> Valu
     if let Some(an) = analysis {
         obj.insert("late".into(), json!(an.late.contains(&e.id)));
     }
+    voice_json(obj, e, a, analysis);
     v
+}
+
+/// Entries JSON of §10: `device`, the deciding `verdict`, and `counts`/`why`.
+fn voice_json(obj: &mut serde_json::Map<String, Value>, e: &Entry, a: &Agreement, analysis: Option<&Analysis>) {
+    let deciding = crate::domain::voice::deciding(&e.verdicts);
+    obj.insert(
+        "verdict".into(),
+        deciding.map_or(
+            Value::Null,
+            |v| json!({"verdict": v.kind.name(), "by": v.by, "note": v.note, "at": rfc3339(v.at, a.zone)}),
+        ),
+    );
+    // Without the engine's analysis, a dispute still says why.
+    let engine = match analysis {
+        Some(an) => an.why.get(&e.id).copied(),
+        None => deciding
+            .filter(|v| v.kind == crate::domain::voice::VerdictKind::Disputed)
+            .map(|_| crate::domain::voice::Why::Held),
+    };
+    let (counts, why) = crate::domain::voice::counts_why(e.void.is_some(), engine);
+    obj.insert("counts".into(), json!(counts));
+    obj.insert("why".into(), json!(why));
+    obj.entry("device").or_insert(Value::Null);
 }
 
 pub fn write_json(out: &mut dyn Write, v: &Value) -> Result<()> {
@@ -294,16 +448,6 @@ pub fn unit_word(unit: Option<&str>, n: u32) -> String {
         Some(u) => u.to_string(),
         None if n == 1 => "time".into(),
         None => "times".into(),
-    }
-}
-
-/// "this month", "this week", "today", "this year".
-pub fn period_phrase(p: Period) -> &'static str {
-    match p {
-        Period::Day => "today",
-        Period::Week => "this week",
-        Period::Month => "this month",
-        Period::Year => "this year",
     }
 }
 

@@ -2,10 +2,10 @@
 
 use super::load;
 use super::{Book, Ctx};
-use crate::domain::time::human_datetime;
 use crate::domain::{Agreement, Outcome};
 use crate::error::{Error, Result};
 use crate::ledger::{Ledger, new_uuid};
+use crate::render::words;
 use chrono::Duration;
 use std::io::{BufRead, Write};
 
@@ -45,7 +45,7 @@ pub fn review(ctx: &Ctx, ledger: &mut Ledger, out: &mut dyn Write) -> Result<()>
                 out,
                 "{} — due {} ({} of {} kept) [k/b/e/s/q] ",
                 a.slug,
-                human_datetime(s.slot.due, a.zone, ctx.now),
+                words::due(s.slot.due, a.zone, ctx.now),
                 s.kept.min(s.promised),
                 s.promised
             )?;
@@ -77,6 +77,16 @@ pub fn review(ctx: &Ctx, ledger: &mut Ledger, out: &mut dyn Write) -> Result<()>
             )?;
             tx.commit()?;
             logged += 1;
+            if outcome == Outcome::Excused {
+                // §10: an excuse written down after the slot was due waits for the other's word.
+                let me = ctx.settings.default_by();
+                let others = crate::domain::voice::other_parties(&a.by, &a.to, &me);
+                writeln!(
+                    out,
+                    "  a late excuse: it counts once {} confirms it (it shows in their `troth inbox`)",
+                    others.join(" or ")
+                )?;
+            }
         }
     }
     writeln!(out, "{logged} logged.")?;

@@ -54,6 +54,8 @@ pub struct Agreement {
     pub created_at: Instant,
     pub void: Option<Void>,
     pub plan: Plan,
+    /// Repairs offered on this promise, with their acceptances (§10).
+    pub repairs: Vec<super::voice::Repair>,
 }
 
 impl Agreement {
@@ -80,11 +82,22 @@ pub struct Fact {
     pub agreement_id: i64,
     pub outcome: Outcome,
     pub at: Instant,
+    /// When it was logged: an excuse logged after its slot was due is late.
+    pub logged_at: Instant,
+    /// The verdict that decides it (§10), if anyone gave one.
+    pub verdict: Option<super::voice::VerdictKind>,
 }
 
 impl From<&Entry> for Fact {
     fn from(e: &Entry) -> Fact {
-        Fact { id: e.id, agreement_id: e.agreement_id, outcome: e.outcome, at: e.at }
+        Fact {
+            id: e.id,
+            agreement_id: e.agreement_id,
+            outcome: e.outcome,
+            at: e.at,
+            logged_at: e.logged_at,
+            verdict: super::voice::deciding(&e.verdicts).map(|v| v.kind),
+        }
     }
 }
 
@@ -99,4 +112,6 @@ pub struct Entry {
     pub logged_by: String,
     pub logged_at: Instant,
     pub void: Option<Void>,
+    /// Every verdict given on it (§10); `voice::deciding` picks the one that counts.
+    pub verdicts: Vec<super::voice::Verdict>,
 }

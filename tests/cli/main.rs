@@ -5,7 +5,9 @@
 mod bus;
 mod commands;
 mod data;
+mod door;
 mod errors;
+mod html;
 mod numbers;
 mod readme;
 mod reliability;
@@ -13,4 +15,8 @@ mod remind;
 mod slots;
 mod storage;
 mod support;
+mod sync;
+mod syncthing;
 mod upgrade;
+mod voice;
+mod words;
