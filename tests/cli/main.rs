@@ -11,6 +11,7 @@ mod errors;
 mod hostile;
 mod html;
 mod numbers;
+mod readme;
 mod reliability;
 mod remind;
 mod slots;
