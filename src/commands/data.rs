@@ -173,6 +173,11 @@ fn export_ics(ledger: &Ledger, now: Instant, out: &mut dyn Write) -> Result<()> 
                         let list: Vec<&str> = (0..7).filter(|i| days.0 & (1 << i) != 0).map(|i| names[i]).collect();
                         format!("FREQ=WEEKLY;BYDAY={}", list.join(","))
                     }
+                    Schedule::Fortnightly { days, .. } => {
+                        let names = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
+                        let list: Vec<&str> = (0..7).filter(|i| days.0 & (1 << i) != 0).map(|i| names[i]).collect();
+                        format!("FREQ=WEEKLY;INTERVAL=2;BYDAY={}", list.join(","))
+                    }
                     Schedule::Monthly { day, .. } if day > 28 => {
                         let days: Vec<String> = (28..=day).map(|d| d.to_string()).collect();
                         format!("FREQ=MONTHLY;BYMONTHDAY={};BYSETPOS=-1", days.join(","))
@@ -218,6 +223,7 @@ fn export_ics(ledger: &Ledger, now: Instant, out: &mut dyn Write) -> Result<()> 
                 let freq = match period {
                     terms::Period::Day => "DAILY",
                     terms::Period::Week => "WEEKLY",
+                    terms::Period::Fortnight => "WEEKLY;INTERVAL=2",
                     terms::Period::Month => "MONTHLY",
                     terms::Period::Year => "YEARLY",
                 };
