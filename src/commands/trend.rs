@@ -4,7 +4,7 @@ use super::check_person;
 use super::load;
 use super::{Book, Ctx, find, round4, write_json};
 use crate::cli::TrendArgs;
-use crate::domain::report::{self};
+use crate::domain::report;
 use crate::domain::time::rfc3339;
 use crate::error::{Error, Result};
 use crate::ledger::Ledger;
