@@ -10,7 +10,17 @@ use rusqlite::{OptionalExtension, params};
 use std::collections::{BTreeSet, HashMap};
 
 /// The fact tables a sync file carries, with their column of "made at".
-pub const FACT_TABLES: &[&str] = &["agreements", "terms_versions", "status_changes", "entries", "voids", "settings"];
+pub const FACT_TABLES: &[&str] = &[
+    "agreements",
+    "terms_versions",
+    "status_changes",
+    "entries",
+    "voids",
+    "settings",
+    "verdicts",
+    "repairs",
+    "acceptances",
+];
 
 /// A file of the folder as this ledger recorded it.
 #[derive(Clone, Debug, PartialEq)]
@@ -45,6 +55,11 @@ pub struct NewFacts {
     pub agreements: BTreeSet<i64>,
     pub entries: BTreeSet<i64>,
     pub settings: Vec<SettingRow>,
+    /// The partner's voice (§10), by row id: each names its entry, promise
+    /// or repair by uuid, so it travels on its own.
+    pub verdicts: Vec<i64>,
+    pub repairs: Vec<i64>,
+    pub acceptances: Vec<i64>,
     pub count: usize,
     pub last: HashMap<String, i64>,
 }
@@ -223,6 +238,18 @@ pub fn new_facts<'a>(src: impl Into<Src<'a>>, device: Option<&str>, since_marks:
                     out.count += 1;
                 }
             }
+            "verdicts" | "repairs" | "acceptances" => {
+                let mut s = c.prepare_cached(&format!("SELECT id FROM {t} WHERE {filter} ORDER BY id"))?;
+                let ids = match *t {
+                    "verdicts" => &mut out.verdicts,
+                    "repairs" => &mut out.repairs,
+                    _ => &mut out.acceptances,
+                };
+                for id in s.query_map(params![mark, device], |r| r.get::<_, i64>(0))? {
+                    ids.push(id?);
+                    out.count += 1;
+                }
+            }
             _ => {
                 let mut s = c.prepare_cached(&format!(
                     "SELECT uuid, key, value, set_at FROM settings WHERE {filter}
@@ -315,7 +342,9 @@ pub fn devices_with_facts<'a>(src: impl Into<Src<'a>>) -> Result<Vec<(String, i6
         "SELECT device, count(*) FROM (
            SELECT device FROM agreements UNION ALL SELECT device FROM terms_versions
            UNION ALL SELECT device FROM status_changes UNION ALL SELECT device FROM entries
-           UNION ALL SELECT device FROM voids) GROUP BY device ORDER BY device",
+           UNION ALL SELECT device FROM voids UNION ALL SELECT device FROM verdicts
+           UNION ALL SELECT device FROM repairs UNION ALL SELECT device FROM acceptances)
+         GROUP BY device ORDER BY device",
     )?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -182,6 +182,11 @@ fn batch(ledger: &crate::ledger::Tx<'_>, new: &NewFacts, now: Instant) -> Result
             device: Some(e.device),
         });
     }
+    let (verdicts, repairs, acceptances) =
+        json::voice_docs_by_id(ledger, &new.verdicts, &new.repairs, &new.acceptances)?;
+    doc.verdicts = verdicts;
+    doc.repairs = repairs;
+    doc.acceptances = acceptances;
     Ok(doc)
 }
 
@@ -265,7 +270,7 @@ fn count_facts(env: &Envelope) -> i64 {
     let d = &env.facts;
     let a: usize = d.agreements.iter().map(|a| 1 + a.versions.len() + a.statuses.len() + a.void.0.len()).sum();
     let e: usize = d.entries.iter().map(|e| 1 + e.void.0.len()).sum();
-    (a + e + env.settings.len()) as i64
+    (a + e + env.settings.len() + d.verdicts.len() + d.repairs.len() + d.acceptances.len()) as i64
 }
 
 /// The latest time any fact in the file was made.
@@ -283,6 +288,12 @@ fn latest_made(env: &Envelope) -> i64 {
         for v in &a.void.0 {
             m = m.max(t(&v.at));
         }
+    }
+    for at in env.facts.verdicts.iter().map(|v| &v.at).chain(env.facts.repairs.iter().map(|r| &r.at)) {
+        m = m.max(t(at));
+    }
+    for x in &env.facts.acceptances {
+        m = m.max(t(&x.at));
     }
     for e in &env.facts.entries {
         m = m.max(t(&e.logged_at));
@@ -686,6 +697,9 @@ fn fact_uuids(env: &Envelope) -> Vec<String> {
         out.extend(e.void.0.iter().map(|v| v.uuid.to_lowercase()));
     }
     out.extend(env.settings.iter().map(|s| s.uuid.to_lowercase()));
+    out.extend(env.facts.verdicts.iter().map(|v| v.uuid.to_lowercase()));
+    out.extend(env.facts.repairs.iter().map(|r| r.uuid.to_lowercase()));
+    out.extend(env.facts.acceptances.iter().map(|x| x.uuid.to_lowercase()));
     out
 }
 
