@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod converge;
 pub mod error;
 pub mod ledger;
 pub mod notify;

@@ -178,7 +178,7 @@ pub fn summary(book: &Book, week: &Week, p: &TrustParams, by: Option<&str>) -> S
         let in_week = |t: Instant| week.start < t && t <= week.end;
         let due: Vec<_> = a.slots.iter().filter(|s| in_week(s.slot.due)).collect();
         let week_entries: Vec<&Fact> = item.entries.iter().filter(|e| in_week(e.at)).collect();
-        entries.extend(week_entries.iter().map(|e| (e.at, e.id)));
+        entries.extend(week_entries.iter().map(|e| (e.order(), e.id)));
         if due.is_empty() && week_entries.is_empty() {
             continue;
         }
@@ -316,7 +316,8 @@ pub fn due(book: &Book, now: Instant, until: Instant) -> Vec<Due> {
                 })
         })
         .collect();
-    out.sort_by_key(|d| (d.due, d.agreement_id));
+    // Ties by the agreement's place in the book (created, then uuid), not its local id.
+    out.sort_by_key(|d| d.due);
     out
 }
 

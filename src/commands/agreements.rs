@@ -299,6 +299,7 @@ pub fn show(ctx: &Ctx, ledger: &Ledger, a: ShowArgs, out: &mut dyn Write) -> Res
         steps.clear();
     }
     if ctx.env.json {
+        let uuids: std::collections::HashMap<i64, &str> = entries.iter().map(|e| (e.id, e.uuid.as_str())).collect();
         let mut v = agreement_json(x, (!x.is_void()).then_some(&analysis), &ctx.settings, ctx.now);
         let obj = v.as_object_mut().expect("object");
         obj.insert(
@@ -348,7 +349,8 @@ pub fn show(ctx: &Ctx, ledger: &Ledger, a: ShowArgs, out: &mut dyn Write) -> Res
                     .iter()
                     .map(|(ev, before, after)| {
                         json!({"at": rfc3339(ev.at, x.zone), "event": event_name(ev.kind), "units": ev.units,
-                               "entry": ev.entry, "before": round4(*before), "after": round4(*after)})
+                               "entry": ev.entry, "entry_uuid": ev.entry.and_then(|id| uuids.get(&id)),
+                               "before": round4(*before), "after": round4(*after)})
                     })
                     .collect(),
             ),
@@ -454,6 +456,30 @@ pub fn show(ctx: &Ctx, ledger: &Ledger, a: ShowArgs, out: &mut dyn Write) -> Res
     let extra: u32 = analysis.slots.iter().map(|s| s.extra).sum();
     if extra > 0 {
         writeln!(out, "and {extra} kept beyond what was promised — shown, not scored")?;
+    }
+    // Entries that count for nothing for a reason other than their own void
+    // (which `log --all` shows): say which, and why.
+    let uncounted: Vec<(&crate::ledger::Entry, crate::converge::Why)> = entries
+        .iter()
+        .filter(|e| e.void.is_none())
+        .filter_map(|e| crate::converge::why(e, x).map(|w| (e, w)))
+        .collect();
+    if !uncounted.is_empty() {
+        writeln!(
+            out,
+            "
+counting for nothing"
+        )?;
+        for (e, why) in uncounted {
+            writeln!(
+                out,
+                "  #{} {} {} — {}",
+                e.id,
+                human_datetime(e.at, x.zone, ctx.now),
+                e.outcome.name(),
+                why.words().trim_start_matches("counts for nothing: ")
+            )?;
+        }
     }
     Ok(())
 }

@@ -620,10 +620,10 @@ pub fn import(ctx: &Ctx, ledger: &mut Ledger, a: ImportArgs, out: &mut dyn Write
     let file: File =
         serde_json::from_str(text).map_err(|e| bad(&format!("line {}, column {}", e.line(), e.column()), e))?;
     validate(&file)?;
-    let local_slugs = ledger.agreements()?;
+    let before = ledger.agreements()?;
     let tx = ledger.write()?;
     let mut added = (0, 0, 0);
-    let mut renamed = Vec::new();
+    let mut new_agreements: Vec<(&str, &str)> = Vec::new();
     for (key, value) in &file.settings {
         if crate::ledger::setting(&tx, key)?.is_none() {
             let v = value.as_str().map(str::to_string).unwrap_or_else(|| value.to_string());
@@ -639,24 +639,10 @@ pub fn import(ctx: &Ctx, ledger: &mut Ledger, a: ImportArgs, out: &mut dyn Write
             Some(id) => id,
             None => {
                 let starts = from_ts(time_at("", &fa.starts)?);
-                let taken = |s: &str| -> Result<bool> {
-                    let here = local_slugs.iter().any(|x| x.slug == s && x.is_live(ctx.now));
-                    let new: bool = tx.query_row(
-                        "SELECT EXISTS (SELECT 1 FROM agreements a WHERE a.slug = ?1 AND a.id NOT IN (SELECT agreement_id FROM voids WHERE agreement_id IS NOT NULL))",
-                        [s],
-                        |r| r.get(0),
-                    )?;
-                    Ok(here || new)
-                };
-                let mut slug = fa.slug.clone();
-                let mut n = 2;
-                while taken(&slug)? {
-                    slug = format!("{}-{n}", fa.slug);
-                    n += 1;
-                }
-                if slug != fa.slug {
-                    renamed.push((fa.slug.clone(), slug.clone()));
-                }
+                // The slug is stored as made; where it clashes with a live
+                // promise here, the one shown is derived on reading
+                // (`converge::display_slugs`), the same on every device.
+                let slug = fa.slug.clone();
                 let zone = parse_zone(&fa.zone).map_err(Error::usage)?;
                 let id = crate::ledger::append::agreement(
                     &tx,
@@ -674,6 +660,7 @@ pub fn import(ctx: &Ctx, ledger: &mut Ledger, a: ImportArgs, out: &mut dyn Write
                     },
                 )?;
                 added.0 += 1;
+                new_agreements.push((&fa.uuid, &fa.slug));
                 id
             }
         };
@@ -788,6 +775,19 @@ pub fn import(ctx: &Ctx, ledger: &mut Ledger, a: ImportArgs, out: &mut dyn Write
         }
     }
     tx.commit()?;
+    // A slug live here already is shown numbered (the stored one stays as made).
+    // Either side may be the one made later, so look at both.
+    let shown = ledger.agreements()?;
+    let renamed: Vec<(String, String)> = shown
+        .iter()
+        .filter_map(|x| {
+            let was = match new_agreements.iter().find(|(uuid, _)| *uuid == x.uuid) {
+                Some((_, slug)) => slug.to_string(),
+                None => before.iter().find(|b| b.uuid == x.uuid)?.slug.clone(),
+            };
+            (was != x.slug).then(|| (was, x.slug.clone()))
+        })
+        .collect();
     if ctx.env.json {
         return write_json(
             out,
@@ -801,7 +801,7 @@ pub fn import(ctx: &Ctx, ledger: &mut Ledger, a: ImportArgs, out: &mut dyn Write
         added.0, added.1, added.2
     )?;
     for (from, to) in renamed {
-        writeln!(out, "          the slug \"{from}\" is taken here by another promise; imported as \"{to}\"")?;
+        writeln!(out, "          two promises are called \"{from}\": the one made later now shows as \"{to}\"")?;
     }
     Ok(())
 }

@@ -54,6 +54,7 @@ pub fn run(env: &Env, a: &DemoArgs, out: &mut dyn Write) -> Result<()> {
     }
     let zone = env.home_zone()?;
     let mut ledger = Ledger::open(&path, Access::Write, || Ok(zone))?;
+    ledger.now = env.now;
     if !ledger.agreements()?.is_empty() {
         return Err(Error::usage(format!(
             "{} already holds promises; the demo writes only to a new ledger",

@@ -65,6 +65,7 @@ pub fn run(env: &Env, command: Command, out: &mut dyn Write) -> Result<()> {
         Some(z) => crate::time::parse_zone(z).map_err(Error::usage),
         None => env.home_zone(),
     })?;
+    ledger.now = env.now;
     let ctx = Ctx { env, settings: ledger.settings()?, now: env.now };
     match command {
         Command::Init(a) => agreements::init(&ctx, &mut ledger, a, out),
@@ -100,7 +101,7 @@ pub fn find<'a>(agreements: &'a [Agreement], arg: &str, now: Instant) -> Result<
         arg.parse::<i64>().ok().and_then(|id| agreements.iter().find(|a| a.id == id))
     } else {
         let mut same: Vec<&Agreement> = agreements.iter().filter(|a| a.slug == arg).collect();
-        same.sort_by_key(|a| (a.is_live(now), !a.is_void(), a.id));
+        same.sort_by_key(|a| (a.is_live(now), !a.is_void(), a.created_at, &a.uuid));
         same.last().copied()
     };
     found.ok_or_else(|| {
@@ -202,6 +203,10 @@ pub fn entry_json(e: &Entry, a: &Agreement, analysis: Option<&Analysis>) -> Valu
     if let Some(an) = analysis {
         obj.insert("late".into(), json!(an.late.contains(&e.id)));
     }
+    let why = crate::converge::why(e, a);
+    obj.insert("agreement_uuid".into(), json!(a.uuid));
+    obj.insert("counts".into(), json!(why.is_none()));
+    obj.insert("why".into(), json!(why.map(|w| w.name())));
     v
 }
 

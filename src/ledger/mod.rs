@@ -28,6 +28,9 @@ pub struct Ledger {
     pub conn: Connection,
     /// None for an in-memory stand-in (a read-only command with no ledger yet).
     pub path: Option<PathBuf>,
+    /// "Now" for the command (`TROTH_NOW`): which promises are live decides
+    /// the slugs shown (`converge::display_slugs`).
+    pub now: Instant,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -105,11 +108,34 @@ pub struct Fact {
     pub agreement_id: i64,
     pub outcome: Outcome,
     pub at: Instant,
+    /// Entries at the same instant go in logged order, then uuid (DESIGN.md
+    /// §3, §9) — never by local id, which differs between devices.
+    pub logged_at: Instant,
+    pub uuid: u128,
+}
+
+impl Fact {
+    /// The order of entries everywhere: time, logged time, uuid.
+    pub fn order(&self) -> (Instant, Instant, u128) {
+        (self.at, self.logged_at, self.uuid)
+    }
+}
+
+/// A uuid as a number that sorts as its text does.
+pub fn uuid_key(s: &str) -> u128 {
+    uuid::Uuid::parse_str(s).map(|u| u.as_u128()).unwrap_or(0)
 }
 
 impl From<&Entry> for Fact {
     fn from(e: &Entry) -> Fact {
-        Fact { id: e.id, agreement_id: e.agreement_id, outcome: e.outcome, at: e.at }
+        Fact {
+            id: e.id,
+            agreement_id: e.agreement_id,
+            outcome: e.outcome,
+            at: e.at,
+            logged_at: e.logged_at,
+            uuid: uuid_key(&e.uuid),
+        }
     }
 }
 
@@ -134,8 +160,11 @@ pub fn from_ts(s: i64) -> Instant {
     DateTime::from_timestamp(s, 0).unwrap_or_default()
 }
 
+/// A new fact's uuid: time-ordered (UUIDv7), so that where two facts carry
+/// the same second — made in quick succession — "created, then uuid" still
+/// puts them in the order they were made.
 pub fn new_uuid() -> String {
-    uuid::Uuid::new_v4().to_string()
+    uuid::Uuid::now_v7().to_string()
 }
 
 fn bad_row(what: &str) -> rusqlite::Error {
@@ -160,7 +189,7 @@ impl Ledger {
             let zone = home_zone()?;
             let mut conn = Connection::open_in_memory()?;
             migrate::run(&mut conn)?;
-            let ledger = Ledger { conn, path: None };
+            let ledger = Ledger { conn, path: None, now: chrono::Utc::now() };
             ledger.ensure_home_zone(zone)?;
             return Ok(ledger);
         }
@@ -204,7 +233,7 @@ impl Ledger {
         if version < LATEST_VERSION {
             migrate::run(&mut conn)?;
         }
-        let ledger = Ledger { conn, path: Some(path.to_path_buf()) };
+        let ledger = Ledger { conn, path: Some(path.to_path_buf()), now: chrono::Utc::now() };
         if let Some(zone) = new_zone {
             ledger.ensure_home_zone(zone)?;
         }
@@ -235,15 +264,21 @@ impl Ledger {
         Settings::load(&self.conn)
     }
 
+    /// Every agreement, oldest first (created, then uuid), with the slugs
+    /// people see.
     pub fn agreements(&self) -> Result<Vec<Agreement>> {
-        load_agreements(&self.conn, None)
+        let mut all = load_agreements(&self.conn, None)?;
+        crate::converge::display_slugs(&mut all, self.now);
+        Ok(all)
     }
 
+    /// One agreement (its shown slug depends on the others).
     pub fn agreement(&self, id: i64) -> Result<Option<Agreement>> {
-        Ok(load_agreements(&self.conn, Some(id))?.into_iter().next())
+        Ok(self.agreements()?.into_iter().find(|a| a.id == id))
     }
 
-    /// Entries, optionally of one agreement, in time order (then logged order).
+    /// Entries, optionally of one agreement, in time order (then logged
+    /// order, then uuid).
     pub fn entries(&self, agreement: Option<i64>) -> Result<Vec<Entry>> {
         load_entries(&self.conn, agreement)
     }
@@ -256,10 +291,10 @@ impl Ledger {
         // whole-ledger case scans the table in order of rowid (no per-row index
         // lookups), which is several times cheaper than reading it by time.
         let mut stmt = self.conn.prepare_cached(if agreement.is_some() {
-            "SELECT id, agreement_id, outcome, at FROM entries
+            "SELECT id, agreement_id, outcome, at, logged_at, uuid FROM entries
              WHERE agreement_id = ?1 AND id NOT IN (SELECT entry_id FROM voids WHERE entry_id IS NOT NULL)"
         } else {
-            "SELECT id, agreement_id, outcome, at FROM entries
+            "SELECT id, agreement_id, outcome, at, logged_at, uuid FROM entries
              WHERE ?1 IS NULL AND id NOT IN (SELECT entry_id FROM voids WHERE entry_id IS NOT NULL)"
         })?;
         let rows = stmt.query_map([agreement], fact_row)?;
@@ -269,9 +304,9 @@ impl Ledger {
     /// Non-void facts with `at` at or after `since`, in time order.
     pub fn facts_since(&self, since: Instant) -> Result<Vec<Fact>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, agreement_id, outcome, at FROM entries
+            "SELECT id, agreement_id, outcome, at, logged_at, uuid FROM entries
              WHERE at >= ?1 AND id NOT IN (SELECT entry_id FROM voids WHERE entry_id IS NOT NULL)
-             ORDER BY at, id",
+             ORDER BY at, logged_at, uuid",
         )?;
         let rows = stmt.query_map([ts(since)], fact_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -279,8 +314,9 @@ impl Ledger {
 
     /// Entries (void ones included) with `at` in (since, until].
     pub fn entries_between(&self, since: Instant, until: Instant) -> Result<Vec<Entry>> {
-        let mut stmt =
-            self.conn.prepare_cached(&format!("{ENTRY_SELECT} WHERE e.at > ?1 AND e.at <= ?2 ORDER BY e.at, e.id"))?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "{ENTRY_SELECT} WHERE e.at > ?1 AND e.at <= ?2 ORDER BY e.at, e.logged_at, e.uuid"
+        ))?;
         let rows = stmt.query_map([ts(since), ts(until)], entry_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -372,7 +408,11 @@ fn backup_before_upgrade(conn: &Connection, path: &Path, version: i64) -> Result
 
 pub fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
     Ok(conn
-        .query_row("SELECT value FROM settings WHERE key = ?1 ORDER BY id DESC LIMIT 1", [key], |r| r.get(0))
+        .query_row(
+            &format!("SELECT value FROM settings WHERE key = ?1 ORDER BY {} LIMIT 1", settings::LATEST_FIRST),
+            [key],
+            |r| r.get(0),
+        )
         .optional()?)
 }
 
@@ -381,7 +421,9 @@ fn load_agreements(conn: &Connection, only: Option<i64>) -> Result<Vec<Agreement
     let mut stmt = conn.prepare(&format!(
         "SELECT a.id, a.uuid, a.slug, a.text, a.by_name, a.to_name, a.zone, a.starts, a.ends, a.remind, a.created_at,
                 v.reason, v.voided_at
-         FROM agreements a LEFT JOIN voids v ON v.agreement_id = a.id {filter} ORDER BY a.id"
+         FROM agreements a LEFT JOIN voids v ON v.id = (SELECT x.id FROM voids x
+             WHERE x.agreement_id = a.id ORDER BY x.voided_at, x.uuid LIMIT 1) {filter}
+         ORDER BY a.created_at, a.uuid"
     ))?;
     let mut out: Vec<Agreement> = stmt
         .query_map([only], |r| {
@@ -410,7 +452,7 @@ fn load_agreements(conn: &Connection, only: Option<i64>) -> Result<Vec<Agreement
     let index: std::collections::HashMap<i64, usize> = out.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
     let mut stmt = conn.prepare(
         "SELECT id, agreement_id, terms, unit, effective, created_at FROM terms_versions
-         WHERE ?1 IS NULL OR agreement_id = ?1 ORDER BY id",
+         WHERE ?1 IS NULL OR agreement_id = ?1 ORDER BY created_at, uuid",
     )?;
     let rows = stmt.query_map([only], |r| {
         Ok((
@@ -441,7 +483,7 @@ fn load_agreements(conn: &Connection, only: Option<i64>) -> Result<Vec<Agreement
     }
     let mut stmt = conn.prepare(
         "SELECT id, agreement_id, status, effective, created_at FROM status_changes
-         WHERE ?1 IS NULL OR agreement_id = ?1 ORDER BY id",
+         WHERE ?1 IS NULL OR agreement_id = ?1 ORDER BY created_at, uuid",
     )?;
     let rows = stmt.query_map([only], |r| {
         Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?, r.get::<_, i64>(4)?))
@@ -459,22 +501,42 @@ fn load_agreements(conn: &Connection, only: Option<i64>) -> Result<Vec<Agreement
             created: from_ts(created),
         });
     }
+    // An amend cannot come before its promise: the terms the promise was made
+    // with come first, and an amend whose clock said earlier counts as made
+    // with the promise. The sort is stable, so ties stay in uuid order.
+    for a in &mut out {
+        let (created, starts) = (a.created_at, a.starts);
+        a.plan.versions.sort_by_key(|v| {
+            let initial = v.created == created && v.effective == starts;
+            (v.created.max(created), !initial)
+        });
+    }
     out.retain(|a| !a.plan.versions.is_empty());
     Ok(out)
 }
 
-/// A row of `SELECT id, agreement_id, outcome, at FROM entries`.
+/// A row of `SELECT id, agreement_id, outcome, at, logged_at, uuid FROM entries`.
 fn fact_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Fact> {
     let outcome = match r.get_ref(2)?.as_str()? {
         "kept" => Outcome::Kept,
         "broken" => Outcome::Broken,
         _ => Outcome::Excused,
     };
-    Ok(Fact { id: r.get(0)?, agreement_id: r.get(1)?, outcome, at: from_ts(r.get(3)?) })
+    Ok(Fact {
+        id: r.get(0)?,
+        agreement_id: r.get(1)?,
+        outcome,
+        at: from_ts(r.get(3)?),
+        logged_at: from_ts(r.get(4)?),
+        uuid: uuid_key(r.get_ref(5)?.as_str()?),
+    })
 }
 
+/// An entry voided on two devices has two voids; it is void from the
+/// earlier one (voided time, then uuid), whose reason is shown.
 const ENTRY_SELECT: &str = "SELECT e.id, e.uuid, e.agreement_id, e.outcome, e.at, e.note, e.logged_by, e.logged_at,
-        v.reason, v.voided_at FROM entries e LEFT JOIN voids v ON v.entry_id = e.id";
+        v.reason, v.voided_at FROM entries e LEFT JOIN voids v ON v.id = (SELECT x.id FROM voids x
+        WHERE x.entry_id = e.id ORDER BY x.voided_at, x.uuid LIMIT 1)";
 
 fn entry_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
     let outcome: String = r.get(3)?;
@@ -494,7 +556,7 @@ fn entry_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
 
 fn load_entries(conn: &Connection, agreement: Option<i64>) -> Result<Vec<Entry>> {
     let filter = if agreement.is_some() { "e.agreement_id = ?1" } else { "?1 IS NULL" };
-    let mut stmt = conn.prepare_cached(&format!("{ENTRY_SELECT} WHERE {filter} ORDER BY e.at, e.id"))?;
+    let mut stmt = conn.prepare_cached(&format!("{ENTRY_SELECT} WHERE {filter} ORDER BY e.at, e.logged_at, e.uuid"))?;
     let rows = stmt.query_map([agreement], entry_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

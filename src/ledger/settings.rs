@@ -19,6 +19,20 @@ pub const KEYS: &[&str] = &[
     "remind.private",
 ];
 
+/// The settings both partners share (DESIGN.md §9): on every device the
+/// latest set wins — set time, then uuid — whatever order they arrived in.
+/// The others are this device's own, and its latest (local) write wins.
+pub const SHARED: &[&str] = &["trust.start", "trust.gain", "trust.loss", "overpromise.threshold"];
+
+/// SQL ordering the rows of one key oldest first, by the rule above.
+pub const LATEST_ORDER: &str = "CASE WHEN key IN ('trust.start', 'trust.gain', 'trust.loss', 'overpromise.threshold')
+     THEN set_at END, CASE WHEN key IN ('trust.start', 'trust.gain', 'trust.loss', 'overpromise.threshold')
+     THEN uuid END, id";
+/// The same, newest first.
+pub const LATEST_FIRST: &str = "CASE WHEN key IN ('trust.start', 'trust.gain', 'trust.loss', 'overpromise.threshold')
+     THEN set_at END DESC, CASE WHEN key IN ('trust.start', 'trust.gain', 'trust.loss', 'overpromise.threshold')
+     THEN uuid END DESC, id DESC";
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct TrustParams {
     pub start: f64,
@@ -46,7 +60,7 @@ pub struct Settings {
 
 impl Settings {
     pub fn load(conn: &Connection) -> Result<Settings> {
-        let mut stmt = conn.prepare("SELECT key, value FROM settings ORDER BY id")?;
+        let mut stmt = conn.prepare(&format!("SELECT key, value FROM settings ORDER BY key, {LATEST_ORDER}"))?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
         let mut s = Settings::load_defaults();
         for row in rows {
