@@ -4,18 +4,20 @@
 
 pub mod cli;
 pub mod commands;
-pub mod converge;
+pub mod domain;
 pub mod error;
 pub mod ledger;
 pub mod notify;
 pub mod render;
-pub mod report;
-pub mod slots;
-pub mod terms;
-pub mod time;
-pub mod trust;
 
+use domain::time;
 use error::{Error, Result};
+
+// Transition, while branches started before the layout move merge it: the old
+// paths still resolve. New code uses `domain::…`; these go once all have merged.
+#[doc(hidden)]
+pub use domain::{report, slots, terms, trust};
+
 use std::path::PathBuf;
 
 /// Everything a command may know about the world, read once here.

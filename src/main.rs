@@ -5,8 +5,9 @@
 use clap::Parser;
 use std::io::Write;
 use std::path::PathBuf;
+use troth::domain::time;
 use troth::error::{Error, Result};
-use troth::{Env, cli, commands, error, ledger, time};
+use troth::{Env, cli, commands, error, ledger};
 
 fn main() {
     let cli = match cli::Cli::try_parse() {

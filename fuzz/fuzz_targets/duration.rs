@@ -3,7 +3,7 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &str| {
-    if let Ok(span) = troth::time::parse_duration(data) {
-        assert_eq!(troth::time::parse_duration(&span.to_string()), Ok(span));
+    if let Ok(span) = troth::domain::time::parse_duration(data) {
+        assert_eq!(troth::domain::time::parse_duration(&span.to_string()), Ok(span));
     }
 });

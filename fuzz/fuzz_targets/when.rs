@@ -1,7 +1,7 @@
 #![no_main]
 //! WHEN parsing never panics, in any meaning, in zones with odd rules.
 use libfuzzer_sys::fuzz_target;
-use troth::time::{DateMeaning, parse_when};
+use troth::domain::time::{DateMeaning, parse_when};
 
 fuzz_target!(|data: &str| {
     let now = chrono::DateTime::from_timestamp(1_795_000_000, 0).unwrap();

@@ -5,14 +5,15 @@ use super::{
     Book, Ctx, agreement_json, find, remind_lead, round4, terms_words, validate_note, validate_text, write_json,
 };
 use crate::cli::{AmendArgs, ConfigArgs, InitArgs, ListArgs, PromiseArgs, ShowArgs, VoidArgs};
+use crate::domain::Agreement;
+use crate::domain::settings::{KEYS, validate_name};
+use crate::domain::slots::{self, Status};
+use crate::domain::terms::{self, Terms};
+use crate::domain::time::{self, DateMeaning, Instant, human_date, human_datetime, local_date, rfc3339};
+use crate::domain::trust::{self, EventKind, Score};
 use crate::error::{Error, Result};
-use crate::ledger::settings::{KEYS, validate_name};
-use crate::ledger::{Agreement, Ledger, append, new_uuid};
+use crate::ledger::{Ledger, NewAgreement, new_uuid};
 use crate::render::{self, paint, percent, trust2};
-use crate::slots::{self, Status};
-use crate::terms::{self, Terms};
-use crate::time::{self, DateMeaning, Instant, human_date, human_datetime, local_date, rfc3339};
-use crate::trust::{self, EventKind, Score};
 use serde_json::{Value, json};
 use std::io::Write;
 
@@ -24,9 +25,9 @@ pub fn init(ctx: &Ctx, ledger: &mut Ledger, a: InitArgs, out: &mut dyn Write) ->
     for (key, value) in [("me", me.clone()), ("partner", partner.clone()), ("zone", zone.map(|z| z.name().to_string()))]
     {
         if let Some(v) = value
-            && crate::ledger::setting(&tx, key)?.as_deref() != Some(v.as_str())
+            && tx.setting(key)?.as_deref() != Some(v.as_str())
         {
-            append::setting(&tx, &new_uuid(), key, &v, ctx.now)?;
+            tx.set_setting(&new_uuid(), key, &v, ctx.now)?;
         }
     }
     tx.commit()?;
@@ -162,22 +163,19 @@ pub fn promise(ctx: &Ctx, ledger: &mut Ledger, a: PromiseArgs, out: &mut dyn Wri
     }
     let tx = ledger.write()?;
     let uuid = new_uuid();
-    let id = append::agreement(
-        &tx,
-        &append::NewAgreement {
-            uuid,
-            slug: &slug,
-            text: &text,
-            by: &by,
-            to: &to,
-            zone,
-            starts,
-            ends,
-            remind,
-            created_at: ctx.now,
-        },
-    )?;
-    append::version(&tx, &new_uuid(), id, &parsed.terms.to_string(), parsed.unit.as_deref(), starts, None, ctx.now)?;
+    let id = tx.add_agreement(&NewAgreement {
+        uuid,
+        slug: &slug,
+        text: &text,
+        by: &by,
+        to: &to,
+        zone,
+        starts,
+        ends,
+        remind,
+        created_at: ctx.now,
+    })?;
+    tx.add_version(&new_uuid(), id, &parsed.terms.to_string(), parsed.unit.as_deref(), starts, None, ctx.now)?;
     tx.commit()?;
     let created = ledger.agreement(id)?.ok_or_else(|| Error::failure("the new promise could not be read back"))?;
     if ctx.env.json {
@@ -213,7 +211,7 @@ fn overpromised_record(ctx: &Ctx, book: &Book, by: &str) -> Option<String> {
     let mut any_over = false;
     // A promise with nothing logged yet has no record to judge (its history
     // may simply not be entered yet).
-    let logged = |i: &&crate::report::Item| i.analysis.events.iter().any(|e| e.entry.is_some());
+    let logged = |i: &&crate::domain::report::Item| i.analysis.events.iter().any(|e| e.entry.is_some());
     for item in book.items.iter().filter(|i| i.agreement.by == by && i.agreement.is_live(ctx.now)).filter(logged) {
         if let Some(j) = trust::judge(item.agreement, &item.analysis, ctx.now, 8, ctx.settings.threshold) {
             promised += j.promised;
@@ -283,7 +281,7 @@ pub fn show(ctx: &Ctx, ledger: &Ledger, a: ShowArgs, out: &mut dyn Write) -> Res
     let agreements = ledger.agreements()?;
     let x = find(&agreements, &a.agreement, ctx.now)?;
     let entries = ledger.entries(Some(x.id))?;
-    let live: Vec<crate::ledger::Fact> = entries.iter().filter(|e| e.void.is_none()).map(Into::into).collect();
+    let live: Vec<crate::domain::Fact> = entries.iter().filter(|e| e.void.is_none()).map(Into::into).collect();
     let analysis = trust::analyze(x, &live, ctx.now, ctx.now + chrono::Duration::days(8));
     let p = &ctx.settings.trust;
     // The events behind the number, each with the trust before and after.
@@ -410,7 +408,7 @@ pub fn show(ctx: &Ctx, ledger: &Ledger, a: ShowArgs, out: &mut dyn Write) -> Res
         writeln!(out, "  … {} earlier events (all of them: troth show {} --json)", steps.len() - SHOWN, x.slug)?;
     }
     if !steps.is_empty() {
-        let notes: std::collections::HashMap<i64, &crate::ledger::Entry> = entries.iter().map(|e| (e.id, e)).collect();
+        let notes: std::collections::HashMap<i64, &crate::domain::Entry> = entries.iter().map(|e| (e.id, e)).collect();
         let rows: Vec<Vec<String>> = steps[steps.len().saturating_sub(SHOWN)..]
             .iter()
             .map(|(ev, before, after)| {
@@ -459,10 +457,10 @@ pub fn show(ctx: &Ctx, ledger: &Ledger, a: ShowArgs, out: &mut dyn Write) -> Res
     }
     // Entries that count for nothing for a reason other than their own void
     // (which `log --all` shows): say which, and why.
-    let uncounted: Vec<(&crate::ledger::Entry, crate::converge::Why)> = entries
+    let uncounted: Vec<(&crate::ledger::Entry, crate::domain::converge::Why)> = entries
         .iter()
         .filter(|e| e.void.is_none())
-        .filter_map(|e| crate::converge::why(e, x).map(|w| (e, w)))
+        .filter_map(|e| crate::domain::converge::why(e, x).map(|w| (e, w)))
         .collect();
     if !uncounted.is_empty() {
         writeln!(
@@ -567,8 +565,7 @@ pub fn amend(ctx: &Ctx, ledger: &mut Ledger, a: AmendArgs, out: &mut dyn Write) 
         }
     }
     let tx = ledger.write()?;
-    append::version(
-        &tx,
+    tx.add_version(
         &new_uuid(),
         x.id,
         &parsed.terms.to_string(),
@@ -640,7 +637,7 @@ pub fn set_status(ctx: &Ctx, ledger: &mut Ledger, arg: &str, status: Status, out
         _ => x.plan.next_boundary(ctx.now),
     };
     let tx = ledger.write()?;
-    append::status(&tx, &new_uuid(), x.id, status, effective, ctx.now)?;
+    tx.add_status(&new_uuid(), x.id, status, effective, ctx.now)?;
     tx.commit()?;
     let updated = ledger.agreement(x.id)?.expect("still there");
     if ctx.env.json {
@@ -670,7 +667,7 @@ pub fn void(ctx: &Ctx, ledger: &mut Ledger, a: VoidArgs, out: &mut dyn Write) ->
                 .hint("make the promise again with `troth promise` if it was meant"));
         }
         let tx = ledger.write()?;
-        append::void_agreement(&tx, &new_uuid(), x.id, reason.as_deref(), ctx.now)?;
+        tx.void_agreement(&new_uuid(), x.id, reason.as_deref(), ctx.now)?;
         tx.commit()?;
         let updated = ledger.agreement(x.id)?.expect("still there");
         if ctx.env.json {
@@ -699,7 +696,7 @@ pub fn void(ctx: &Ctx, ledger: &mut Ledger, a: VoidArgs, out: &mut dyn Write) ->
     }
     let x = agreements.iter().find(|x| x.id == entry.agreement_id).expect("entry's agreement");
     let tx = ledger.write()?;
-    append::void_entry(&tx, &new_uuid(), id, reason.as_deref(), ctx.now)?;
+    tx.void_entry(&new_uuid(), id, reason.as_deref(), ctx.now)?;
     tx.commit()?;
     let entry = ledger.entry(id)?.expect("still there");
     if ctx.env.json {
@@ -716,7 +713,7 @@ pub fn void(ctx: &Ctx, ledger: &mut Ledger, a: VoidArgs, out: &mut dyn Write) ->
     Ok(())
 }
 
-fn settings_json(s: &crate::ledger::Settings) -> Value {
+fn settings_json(s: &crate::domain::Settings) -> Value {
     let mut m = serde_json::Map::new();
     for key in KEYS {
         let v = s.get(key).unwrap_or_default();
@@ -758,7 +755,7 @@ pub fn config(ctx: &Ctx, ledger: &mut Ledger, a: ConfigArgs, out: &mut dyn Write
             s.apply(&key, &value)?;
             let stored = s.get(&key)?;
             let tx = ledger.write()?;
-            append::setting(&tx, &new_uuid(), &key, &stored, ctx.now)?;
+            tx.set_setting(&new_uuid(), &key, &stored, ctx.now)?;
             tx.commit()?;
             if ctx.env.json {
                 return write_json(out, &settings_json(&s));

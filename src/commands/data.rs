@@ -8,12 +8,12 @@
 
 use super::{Ctx, validate_text, write_json};
 use crate::cli::{ExportArgs, ExportFormat, ImportArgs};
+use crate::domain::settings::{KEYS, Settings, validate_name};
+use crate::domain::slots::{self, Status};
+use crate::domain::terms::{self, Schedule, Terms};
+use crate::domain::time::{Instant, parse_rfc3339, parse_zone, rfc3339};
 use crate::error::{Error, Result};
-use crate::ledger::settings::{KEYS, Settings, validate_name};
 use crate::ledger::{Ledger, create_private_file, from_ts, ts};
-use crate::slots::{self, Status};
-use crate::terms::{self, Schedule, Terms};
-use crate::time::{Instant, parse_rfc3339, parse_zone, rfc3339};
 use chrono::{Datelike, NaiveDate};
 use chrono_tz::Tz;
 use rusqlite::{OptionalExtension, params};
@@ -31,10 +31,10 @@ fn utc(t: i64) -> String {
 
 /// The whole ledger as JSON, in a stable order.
 pub fn export_json(ledger: &Ledger, settings: &Settings, now: Instant) -> Result<Value> {
-    let c = &ledger.conn;
+    let c = ledger.conn();
     let mut set = serde_json::Map::new();
     for key in KEYS {
-        if crate::ledger::setting(c, key)?.is_some() {
+        if ledger.setting(key)?.is_some() {
             set.insert(key.to_string(), json!(settings.get(key)?));
         }
     }
@@ -166,7 +166,7 @@ pub fn export(ctx: &Ctx, ledger: &Ledger, a: ExportArgs, out: &mut dyn Write) ->
 
 fn export_csv(ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
     let agreements = ledger.agreements()?;
-    let by_id: HashMap<i64, &crate::ledger::Agreement> = agreements.iter().map(|a| (a.id, a)).collect();
+    let by_id: HashMap<i64, &crate::domain::Agreement> = agreements.iter().map(|a| (a.id, a)).collect();
     let mut w = csv::Writer::from_writer(out);
     let csv_err = super::summary::csv_err;
     w.write_record([
@@ -320,7 +320,7 @@ fn export_ics(ledger: &Ledger, now: Instant, out: &mut dyn Write) -> Result<()> 
                     ev.append_property(dt("DTEND", first.due + chrono::Duration::hours(1)));
                     zones.insert(tz.name().to_string());
                 } else {
-                    let d = crate::time::local_date(tz, first.start);
+                    let d = crate::domain::time::local_date(tz, first.start);
                     ev.append_property(date("DTSTART", d));
                     ev.append_property(date("DTEND", d + chrono::Days::new(1)));
                 }
@@ -345,8 +345,8 @@ fn export_ics(ledger: &Ledger, now: Instant, out: &mut dyn Write) -> Result<()> 
                 let Some(first) = first else { continue };
                 let mut todo = icalendar::Todo::new();
                 todo.uid(&uid).summary(&format!("{summary}: {count} this {}", period.name())).description(&description);
-                todo.append_property(date("DTSTART", crate::time::local_date(tz, first.start)));
-                todo.append_property(date("DUE", crate::time::local_date(tz, first.end)));
+                todo.append_property(date("DTSTART", crate::domain::time::local_date(tz, first.start)));
+                todo.append_property(date("DUE", crate::domain::time::local_date(tz, first.end)));
                 let freq = match period {
                     terms::Period::Day => "DAILY",
                     terms::Period::Week => "WEEKLY",
@@ -474,15 +474,15 @@ fn bad(at: &str, what: impl std::fmt::Display) -> Error {
 }
 
 fn time_at(at: &str, s: &str) -> Result<i64> {
-    parse_rfc3339(s)
-        .map(ts)
-        .ok_or_else(|| bad(at, format!("\"{}\" is not an RFC 3339 time from 1970–2999", crate::time::printable(s))))
+    parse_rfc3339(s).map(ts).ok_or_else(|| {
+        bad(at, format!("\"{}\" is not an RFC 3339 time from 1970–2999", crate::domain::time::printable(s)))
+    })
 }
 
 fn uuid_at(at: &str, s: &str) -> Result<()> {
     uuid::Uuid::parse_str(s)
         .map(|_| ())
-        .map_err(|_| bad(at, format!("\"{}\" is not a uuid", crate::time::printable(s))))?;
+        .map_err(|_| bad(at, format!("\"{}\" is not a uuid", crate::domain::time::printable(s))))?;
     if s.len() != 36 {
         return Err(bad(at, "a uuid is written with 36 characters"));
     }
@@ -536,7 +536,7 @@ fn validate(f: &File) -> Result<()> {
             return Err(bad(&format!("{at}.ends"), "not after starts"));
         }
         if let Some(r) = &a.remind {
-            crate::time::parse_duration(r).map_err(|e| bad(&format!("{at}.remind"), e))?;
+            crate::domain::time::parse_duration(r).map_err(|e| bad(&format!("{at}.remind"), e))?;
         }
         time_at(&format!("{at}.created"), &a.created)?;
         if let Some(v) = &a.void {
@@ -576,7 +576,7 @@ fn validate(f: &File) -> Result<()> {
         let at = format!("entries[{i}]");
         uuid_at(&format!("{at}.uuid"), &e.uuid)?;
         uuid_at(&format!("{at}.agreement"), &e.agreement)?;
-        crate::ledger::Outcome::parse(&e.outcome)
+        crate::domain::Outcome::parse(&e.outcome)
             .ok_or_else(|| bad(&format!("{at}.outcome"), "kept, broken or excused"))?;
         time_at(&format!("{at}.at"), &e.at)?;
         time_at(&format!("{at}.logged_at"), &e.logged_at)?;
@@ -625,9 +625,9 @@ pub fn import(ctx: &Ctx, ledger: &mut Ledger, a: ImportArgs, out: &mut dyn Write
     let mut added = (0, 0, 0);
     let mut new_agreements: Vec<(&str, &str)> = Vec::new();
     for (key, value) in &file.settings {
-        if crate::ledger::setting(&tx, key)?.is_none() {
+        if tx.setting(key)?.is_none() {
             let v = value.as_str().map(str::to_string).unwrap_or_else(|| value.to_string());
-            crate::ledger::append::setting(&tx, &crate::ledger::new_uuid(), key, &v, ctx.now)?;
+            tx.set_setting(&crate::ledger::new_uuid(), key, &v, ctx.now)?;
         }
     }
     let exists = |table: &str, uuid: &str| -> Result<Option<i64>> {
@@ -644,21 +644,18 @@ pub fn import(ctx: &Ctx, ledger: &mut Ledger, a: ImportArgs, out: &mut dyn Write
                 // (`converge::display_slugs`), the same on every device.
                 let slug = fa.slug.clone();
                 let zone = parse_zone(&fa.zone).map_err(Error::usage)?;
-                let id = crate::ledger::append::agreement(
-                    &tx,
-                    &crate::ledger::append::NewAgreement {
-                        uuid: fa.uuid.clone(),
-                        slug: &slug,
-                        text: &fa.text,
-                        by: &fa.by,
-                        to: &fa.to,
-                        zone,
-                        starts,
-                        ends: fa.ends.as_deref().map(|e| time_at("", e).map(from_ts)).transpose()?,
-                        remind: fa.remind.clone(),
-                        created_at: from_ts(time_at("", &fa.created)?),
-                    },
-                )?;
+                let id = tx.add_agreement(&crate::ledger::NewAgreement {
+                    uuid: fa.uuid.clone(),
+                    slug: &slug,
+                    text: &fa.text,
+                    by: &fa.by,
+                    to: &fa.to,
+                    zone,
+                    starts,
+                    ends: fa.ends.as_deref().map(|e| time_at("", e).map(from_ts)).transpose()?,
+                    remind: fa.remind.clone(),
+                    created_at: from_ts(time_at("", &fa.created)?),
+                })?;
                 added.0 += 1;
                 new_agreements.push((&fa.uuid, &fa.slug));
                 id
@@ -667,8 +664,7 @@ pub fn import(ctx: &Ctx, ledger: &mut Ledger, a: ImportArgs, out: &mut dyn Write
         ids.insert(fa.uuid.clone(), id);
         for v in &fa.versions {
             if exists("terms_versions", &v.uuid)?.is_none() {
-                crate::ledger::append::version(
-                    &tx,
+                tx.add_version(
                     &v.uuid,
                     id,
                     &v.terms,
@@ -682,8 +678,7 @@ pub fn import(ctx: &Ctx, ledger: &mut Ledger, a: ImportArgs, out: &mut dyn Write
         for s in &fa.statuses {
             if exists("status_changes", &s.uuid)?.is_none() {
                 let status = Status::parse(&s.status).expect("validated");
-                crate::ledger::append::status(
-                    &tx,
+                tx.add_status(
                     &s.uuid,
                     id,
                     status,
@@ -696,13 +691,7 @@ pub fn import(ctx: &Ctx, ledger: &mut Ledger, a: ImportArgs, out: &mut dyn Write
             let voided: bool =
                 tx.query_row("SELECT EXISTS (SELECT 1 FROM voids WHERE agreement_id = ?1)", [id], |r| r.get(0))?;
             if !voided && exists("voids", &v.uuid)?.is_none() {
-                crate::ledger::append::void_agreement(
-                    &tx,
-                    &v.uuid,
-                    id,
-                    v.reason.as_deref(),
-                    from_ts(time_at("", &v.at)?),
-                )?;
+                tx.void_agreement(&v.uuid, id, v.reason.as_deref(), from_ts(time_at("", &v.at)?))?;
             }
         }
     }
@@ -720,11 +709,10 @@ pub fn import(ctx: &Ctx, ledger: &mut Ledger, a: ImportArgs, out: &mut dyn Write
             Some(id) => id,
             None => {
                 added.1 += 1;
-                crate::ledger::append::entry(
-                    &tx,
+                tx.add_entry(
                     &e.uuid,
                     aid,
-                    crate::ledger::Outcome::parse(&e.outcome).expect("validated"),
+                    crate::domain::Outcome::parse(&e.outcome).expect("validated"),
                     from_ts(time_at("", &e.at)?),
                     e.note.as_deref(),
                     &e.logged_by,
@@ -736,13 +724,7 @@ pub fn import(ctx: &Ctx, ledger: &mut Ledger, a: ImportArgs, out: &mut dyn Write
             let voided: bool =
                 tx.query_row("SELECT EXISTS (SELECT 1 FROM voids WHERE entry_id = ?1)", [eid], |r| r.get(0))?;
             if !voided && exists("voids", &v.uuid)?.is_none() {
-                crate::ledger::append::void_entry(
-                    &tx,
-                    &v.uuid,
-                    eid,
-                    v.reason.as_deref(),
-                    from_ts(time_at("", &v.at)?),
-                )?;
+                tx.void_entry(&v.uuid, eid, v.reason.as_deref(), from_ts(time_at("", &v.at)?))?;
                 added.2 += 1;
             }
         }

@@ -4,13 +4,13 @@
 
 use crate::Env;
 use crate::cli::{DemoArgs, OverpromisingArgs, ReportArgs, TrendArgs};
+use crate::domain::Outcome;
+use crate::domain::terms;
+use crate::domain::time::{Instant, day_start, local_date, resolve_local};
 use crate::error::{Error, Result};
-use crate::ledger::{Access, Ledger, Outcome, append};
-use crate::terms;
-use crate::time::{Instant, day_start, local_date, resolve_local};
+use crate::ledger::{Access, Ledger, NewAgreement, Tx};
 use chrono::{Datelike, Days, Duration, Months, NaiveDate, NaiveTime};
 use chrono_tz::Tz;
-use rusqlite::Transaction;
 use std::io::Write;
 use std::path::Path;
 
@@ -53,8 +53,7 @@ pub fn run(env: &Env, a: &DemoArgs, out: &mut dyn Write) -> Result<()> {
         }
     }
     let zone = env.home_zone()?;
-    let mut ledger = Ledger::open(&path, Access::Write, || Ok(zone))?;
-    ledger.now = env.now;
+    let mut ledger = Ledger::open(&path, Access::Write, env.now, || Ok(zone))?;
     if !ledger.agreements()?.is_empty() {
         return Err(Error::usage(format!(
             "{} already holds promises; the demo writes only to a new ledger",
@@ -104,7 +103,7 @@ fn show_story(env: &Env, path: &Path, ledger: &mut Ledger, out: &mut dyn Write) 
 }
 
 struct Writer<'t> {
-    tx: Transaction<'t>,
+    tx: Tx<'t>,
     rng: Rng,
     zone: Tz,
 }
@@ -121,21 +120,18 @@ impl Writer<'_> {
         starts: Instant,
         created: Instant,
     ) -> Result<i64> {
-        let id = append::agreement(
-            &self.tx,
-            &append::NewAgreement {
-                uuid: self.rng.uuid(),
-                slug,
-                text,
-                by,
-                to,
-                zone: self.zone,
-                starts,
-                ends: None,
-                remind: None,
-                created_at: created,
-            },
-        )?;
+        let id = self.tx.add_agreement(&NewAgreement {
+            uuid: self.rng.uuid(),
+            slug,
+            text,
+            by,
+            to,
+            zone: self.zone,
+            starts,
+            ends: None,
+            remind: None,
+            created_at: created,
+        })?;
         self.amend(id, terms, starts, created, None)?;
         Ok(id)
     }
@@ -144,7 +140,7 @@ impl Writer<'_> {
         let parsed = terms::parse(terms, local_date(self.zone, effective)).map_err(Error::failure)?;
         let uuid = self.rng.uuid();
         let canonical = parsed.terms.to_string();
-        append::version(&self.tx, &uuid, id, &canonical, parsed.unit.as_deref(), effective, note, created)?;
+        self.tx.add_version(&uuid, id, &canonical, parsed.unit.as_deref(), effective, note, created)?;
         Ok(())
     }
 
@@ -163,7 +159,7 @@ impl Writer<'_> {
         by: &str,
     ) -> Result<i64> {
         let uuid = self.rng.uuid();
-        append::entry(&self.tx, &uuid, id, outcome, at, note, by, logged)
+        self.tx.add_entry(&uuid, id, outcome, at, note, by, logged)
     }
 
     fn local(&self, date: NaiveDate, h: u32, m: u32) -> Instant {
@@ -182,7 +178,7 @@ fn build_story(ledger: &mut Ledger, zone: Tz, now: Instant) -> Result<()> {
     let ago = |d: u64| now - Duration::days(d as i64);
     for (key, value) in [("me", "Alex"), ("partner", "Sam")] {
         let uuid = w.rng.uuid();
-        append::setting(&w.tx, &uuid, key, value, ago(200))?;
+        w.tx.set_setting(&uuid, key, value, ago(200))?;
     }
     // weekends: 4 a month promised, 4, 2, 2, 1, 3, 2 delivered — the documents' example.
     let weekends = w.promise(
@@ -246,7 +242,7 @@ fn build_story(ledger: &mut Ledger, zone: Tz, now: Instant) -> Result<()> {
     }
 
     // cooking: Sam promised 5 a week, delivered about 3; renegotiated to 3 a week.
-    let cook_start = day_start(zone, crate::time::week_monday(today) - Days::new(7 * 14));
+    let cook_start = day_start(zone, crate::domain::time::week_monday(today) - Days::new(7 * 14));
     let cook = w.promise(
         "cook",
         "I will cook dinner five times a week",
@@ -256,7 +252,7 @@ fn build_story(ledger: &mut Ledger, zone: Tz, now: Instant) -> Result<()> {
         cook_start,
         cook_start,
     )?;
-    let renegotiated = day_start(zone, crate::time::week_monday(today) - Days::new(7 * 5));
+    let renegotiated = day_start(zone, crate::domain::time::week_monday(today) - Days::new(7 * 5));
     w.amend(
         cook,
         "3 times a week",
@@ -309,7 +305,7 @@ fn build_story(ledger: &mut Ledger, zone: Tz, now: Instant) -> Result<()> {
     // A mistake, corrected: logged on the wrong promise, then voided.
     let wrong = w.log(sink, Outcome::Kept, ago(20), Some("meant for date night"), "Alex")?;
     let uuid = w.rng.uuid();
-    append::void_entry(&w.tx, &uuid, wrong, Some("logged on the wrong promise"), ago(20))?;
+    w.tx.void_entry(&uuid, wrong, Some("logged on the wrong promise"), ago(20))?;
     w.tx.commit()?;
     Ok(())
 }
@@ -345,7 +341,7 @@ pub fn build_synthetic(ledger: &mut Ledger, zone: Tz, now: Instant, n: u32, year
             let at = start + Duration::seconds(t as i64);
             let outcome = if w.rng.chance(85) { Outcome::Kept } else { Outcome::Broken };
             let uuid = w.rng.uuid();
-            append::entry(&w.tx, &uuid, id, outcome, at, None, by, at)?;
+            w.tx.add_entry(&uuid, id, outcome, at, None, by, at)?;
             count += 1;
         }
     }

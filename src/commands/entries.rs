@@ -3,12 +3,13 @@
 use super::agreements::when;
 use super::{Ctx, entry_json, find, period_phrase, unit_word, validate_note, write_json};
 use crate::cli::{LogArgs, LogListArgs};
+use crate::domain::terms::Terms;
+use crate::domain::time::{DateMeaning, Instant, human_date, human_datetime, rfc3339};
+use crate::domain::trust::{self, Analysis};
+use crate::domain::{Agreement, Entry, Outcome};
 use crate::error::{Error, Result};
-use crate::ledger::{Agreement, Entry, Ledger, Outcome, append, new_uuid};
+use crate::ledger::{Ledger, new_uuid};
 use crate::render::{self, paint, trust2};
-use crate::terms::Terms;
-use crate::time::{DateMeaning, Instant, human_date, human_datetime, rfc3339};
-use crate::trust::{self, Analysis};
 use serde_json::Value;
 use std::io::Write;
 
@@ -53,7 +54,7 @@ fn check_open(x: &Agreement, at: Instant, now: Instant) -> Result<()> {
 
 fn analyse_one(ledger: &Ledger, x: &Agreement, now: Instant, horizon: Instant) -> Result<(Vec<Entry>, Analysis)> {
     let entries = ledger.entries(Some(x.id))?;
-    let live: Vec<crate::ledger::Fact> = entries.iter().filter(|e| e.void.is_none()).map(Into::into).collect();
+    let live: Vec<crate::domain::Fact> = entries.iter().filter(|e| e.void.is_none()).map(Into::into).collect();
     let analysis = trust::analyze(x, &live, now, horizon);
     Ok((entries, analysis))
 }
@@ -77,7 +78,7 @@ pub fn log_outcome(ctx: &Ctx, ledger: &mut Ledger, outcome: Outcome, a: LogArgs,
     let before = if explain { Some(analyse_one(ledger, x, ctx.now, ctx.now)?.1) } else { None };
     let by = ctx.settings.default_by();
     let tx = ledger.write()?;
-    let id = append::entry(&tx, &new_uuid(), x.id, outcome, at, note.as_deref(), &by, ctx.now)?;
+    let id = tx.add_entry(&new_uuid(), x.id, outcome, at, note.as_deref(), &by, ctx.now)?;
     tx.commit()?;
     let entry = ledger.entry(id)?.ok_or_else(|| Error::failure("the entry could not be read back"))?;
     if ctx.env.json {
@@ -181,7 +182,7 @@ pub fn excuse(ctx: &Ctx, ledger: &mut Ledger, a: LogArgs, out: &mut dyn Write) -
     }
     let by = ctx.settings.default_by();
     let tx = ledger.write()?;
-    let id = append::entry(&tx, &new_uuid(), x.id, Outcome::Excused, at, note.as_deref(), &by, ctx.now)?;
+    let id = tx.add_entry(&new_uuid(), x.id, Outcome::Excused, at, note.as_deref(), &by, ctx.now)?;
     tx.commit()?;
     let entry = ledger.entry(id)?.ok_or_else(|| Error::failure("the entry could not be read back"))?;
     if ctx.env.json {
@@ -225,7 +226,7 @@ pub fn list(ctx: &Ctx, ledger: &Ledger, a: LogListArgs, out: &mut dyn Write) -> 
         .iter()
         .map(|(e, x)| {
             let note = e.note.clone().unwrap_or_default();
-            let note = match (&e.void, crate::converge::why(e, x)) {
+            let note = match (&e.void, crate::domain::converge::why(e, x)) {
                 (Some(v), _) => format!(
                     "void{}{}",
                     v.reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default(),

@@ -1,9 +1,9 @@
 //! The shell around troth: completions, the man page, and the trend chart.
 
 use crate::cli::{Cli, CompletionsArgs};
+use crate::domain::report::Week;
+use crate::domain::trust::Group;
 use crate::error::{Error, Result};
-use crate::report::Week;
-use crate::trust::Group;
 use clap::CommandFactory;
 use plotters::prelude::*;
 use std::io::Write;

@@ -16,16 +16,17 @@ mod summary;
 
 use crate::Env;
 use crate::cli::Command;
+use crate::domain::slots::Status;
+use crate::domain::terms::{Period, Terms};
+use crate::domain::time::{Instant, Span, rfc3339};
+use crate::domain::trust::{self, Analysis, Score};
+use crate::domain::{Agreement, Entry, Settings};
 use crate::error::{Error, Result};
-use crate::ledger::{Access, Agreement, Entry, Ledger, Settings};
-use crate::slots::Status;
-use crate::terms::{Period, Terms};
-use crate::time::{Instant, Span, rfc3339};
-use crate::trust::{self, Analysis, Score};
+use crate::ledger::{Access, Ledger};
 use serde_json::{Value, json};
 use std::io::Write;
 
-pub use crate::report::Book;
+pub use crate::domain::report::Book;
 pub use data::check_import;
 
 /// What every command gets: the environment, the ledger's settings, "now".
@@ -61,11 +62,10 @@ pub fn run(env: &Env, command: Command, out: &mut dyn Write) -> Result<()> {
         Command::Init(a) => a.zone.clone(),
         _ => None,
     };
-    let mut ledger = Ledger::open(&env.db, access, || match &init_zone {
-        Some(z) => crate::time::parse_zone(z).map_err(Error::usage),
+    let mut ledger = Ledger::open(&env.db, access, env.now, || match &init_zone {
+        Some(z) => crate::domain::time::parse_zone(z).map_err(Error::usage),
         None => env.home_zone(),
     })?;
-    ledger.now = env.now;
     let ctx = Ctx { env, settings: ledger.settings()?, now: env.now };
     match command {
         Command::Init(a) => agreements::init(&ctx, &mut ledger, a, out),
@@ -78,8 +78,8 @@ pub fn run(env: &Env, command: Command, out: &mut dyn Write) -> Result<()> {
         Command::Retire(a) => agreements::set_status(&ctx, &mut ledger, &a.agreement, Status::Retired, out),
         Command::Void(a) => agreements::void(&ctx, &mut ledger, a, out),
         Command::Config(a) => agreements::config(&ctx, &mut ledger, a, out),
-        Command::Kept(a) => entries::log_outcome(&ctx, &mut ledger, crate::ledger::Outcome::Kept, a, out),
-        Command::Broke(a) => entries::log_outcome(&ctx, &mut ledger, crate::ledger::Outcome::Broken, a, out),
+        Command::Kept(a) => entries::log_outcome(&ctx, &mut ledger, crate::domain::Outcome::Kept, a, out),
+        Command::Broke(a) => entries::log_outcome(&ctx, &mut ledger, crate::domain::Outcome::Broken, a, out),
         Command::Excuse(a) => entries::excuse(&ctx, &mut ledger, a, out),
         Command::Log(a) => entries::list(&ctx, &ledger, a, out),
         Command::Report(a) => summary::report(&ctx, &ledger, a, out),
@@ -105,7 +105,7 @@ pub fn find<'a>(agreements: &'a [Agreement], arg: &str, now: Instant) -> Result<
         same.last().copied()
     };
     found.ok_or_else(|| {
-        Error::usage(format!("there is no promise \"{}\"", crate::time::printable(arg)))
+        Error::usage(format!("there is no promise \"{}\"", crate::domain::time::printable(arg)))
             .hint("`troth list` shows each promise's id and slug")
     })
 }
@@ -203,7 +203,7 @@ pub fn entry_json(e: &Entry, a: &Agreement, analysis: Option<&Analysis>) -> Valu
     if let Some(an) = analysis {
         obj.insert("late".into(), json!(an.late.contains(&e.id)));
     }
-    let why = crate::converge::why(e, a);
+    let why = crate::domain::converge::why(e, a);
     obj.insert("agreement_uuid".into(), json!(a.uuid));
     obj.insert("counts".into(), json!(why.is_none()));
     obj.insert("why".into(), json!(why.map(|w| w.name())));

@@ -10,15 +10,16 @@
 
 use super::{Book, Ctx, remind_lead, write_json};
 use crate::cli::RemindArgs;
+use crate::domain::Agreement;
+use crate::domain::terms::Terms;
+use crate::domain::time::{Instant, human_datetime, local, local_date, resolve_local};
+use crate::domain::trust::SlotTally;
 use crate::error::{Error, Result};
-use crate::ledger::{Agreement, Ledger, from_ts, new_uuid, ts};
+use crate::ledger::reminders::Sent;
+use crate::ledger::{Ledger, from_ts, ts};
 use crate::notify::{Desktop, Note, Notifier};
-use crate::terms::Terms;
-use crate::time::{Instant, human_datetime, local, local_date, resolve_local};
-use crate::trust::SlotTally;
 use chrono::{Duration, NaiveTime};
 use chrono_tz::Tz;
-use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use serde_json::json;
 use std::io::Write;
 
@@ -146,14 +147,14 @@ fn note_for(a: &Agreement, s: &SlotTally, now: Instant, private: bool) -> Note {
 /// Every reminder whose time has come (`due_now`) and the next time one will.
 pub fn plan(ctx: &Ctx, ledger: &Ledger, all: bool) -> Result<(Vec<Pending>, Option<Instant>)> {
     let agreements = ledger.agreements()?;
-    let from = crate::report::open_window(&agreements, ctx.now);
+    let from = crate::domain::report::open_window(&agreements, ctx.now);
     let entries = ledger.facts_since(from)?;
     let horizon = ctx.now + Duration::days(400);
     let book = Book::window(&agreements, entries, ctx.now, from, horizon);
     let me = ctx.settings.me.clone();
     let mut due_now = Vec::new();
     let mut next: Option<Instant> = None;
-    let sent = sent_or_in_flight(ledger, ctx.now)?;
+    let sent = ledger.reminded_or_claimed(ctx.now - CLAIM_LEASE)?;
     for item in &book.items {
         let a = item.agreement;
         if !all && me.as_deref().is_some_and(|m| a.by != m) {
@@ -161,7 +162,7 @@ pub fn plan(ctx: &Ctx, ledger: &Ledger, all: bool) -> Result<(Vec<Pending>, Opti
         }
         for s in item.analysis.slots.iter().filter(|s| !s.closed && s.remaining > 0) {
             let Some(at) = notify_time(a, s, ctx.settings.zone, ctx.settings.quiet) else { continue };
-            if sent.contains(&(a.id, ts(s.slot.start))) {
+            if sent.contains(&(a.id, s.slot.start)) {
                 continue;
             }
             if at <= ctx.now {
@@ -189,49 +190,10 @@ pub fn plan(ctx: &Ctx, ledger: &Ledger, all: bool) -> Result<(Vec<Pending>, Opti
     Ok((due_now, next))
 }
 
-/// Slots already reminded, or claimed by a run still within its lease.
-fn sent_or_in_flight(ledger: &Ledger, now: Instant) -> Result<std::collections::HashSet<(i64, i64)>> {
-    let mut stmt = ledger.conn.prepare(
-        "SELECT c.agreement_id, c.slot_start FROM reminder_claims c
-         LEFT JOIN reminder_results r ON r.claim_id = c.id
-         WHERE r.outcome = 'sent' OR (r.outcome IS NULL AND c.claimed_at > ?1)",
-    )?;
-    let rows = stmt.query_map([ts(now - CLAIM_LEASE)], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// Claim a slot atomically: None when it is already sent or in flight.
-fn claim(ledger: &mut Ledger, p: &Pending, now: Instant) -> Result<Option<i64>> {
-    let tx = ledger.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let taken: Option<i64> = tx
-        .query_row(
-            "SELECT c.id FROM reminder_claims c LEFT JOIN reminder_results r ON r.claim_id = c.id
-             WHERE c.agreement_id = ?1 AND c.slot_start = ?2
-               AND (r.outcome = 'sent' OR (r.outcome IS NULL AND c.claimed_at > ?3)) LIMIT 1",
-            params![p.agreement_id, ts(p.slot_start), ts(now - CLAIM_LEASE)],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if taken.is_some() {
-        return Ok(None);
-    }
-    tx.execute(
-        "INSERT INTO reminder_claims (uuid, agreement_id, slot_start, claimed_at) VALUES (?1, ?2, ?3, ?4)",
-        params![new_uuid(), p.agreement_id, ts(p.slot_start), ts(now)],
-    )?;
-    let id = tx.last_insert_rowid();
-    tx.commit()?;
-    Ok(Some(id))
-}
-
-fn record(ledger: &mut Ledger, claim: i64, outcome: &str, detail: Option<&str>, now: Instant) -> Result<()> {
+fn record(ledger: &mut Ledger, claim: i64, outcome: Sent, detail: Option<&str>, now: Instant) -> Result<()> {
     let tx = ledger.write()?;
-    tx.execute(
-        "INSERT INTO reminder_results (uuid, claim_id, outcome, detail, at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![new_uuid(), claim, outcome, detail.map(|d| d.chars().take(4000).collect::<String>()), ts(now)],
-    )?;
-    tx.commit()?;
-    Ok(())
+    tx.record_reminder(claim, outcome, detail, now)?;
+    tx.commit()
 }
 
 fn no_server(detail: &str) -> Error {
@@ -245,14 +207,17 @@ pub fn send_due(ctx: &Ctx, ledger: &mut Ledger, notifier: &dyn Notifier, all: bo
     let (due, _) = plan(ctx, ledger, all)?;
     let mut sent = Vec::new();
     for p in due {
-        let Some(claim_id) = claim(ledger, &p, ctx.now)? else { continue };
+        let tx = ledger.write()?;
+        let claimed = tx.claim_reminder(p.agreement_id, p.slot_start, ctx.now, ctx.now - CLAIM_LEASE)?;
+        tx.commit()?;
+        let Some(claim_id) = claimed else { continue };
         match notifier.send(&p.note) {
             Ok(()) => {
-                record(ledger, claim_id, "sent", None, ctx.now)?;
+                record(ledger, claim_id, Sent::Sent, None, ctx.now)?;
                 sent.push(p);
             }
             Err(detail) => {
-                record(ledger, claim_id, "failed", Some(&detail), ctx.now)?;
+                record(ledger, claim_id, Sent::Failed, Some(&detail), ctx.now)?;
                 return Err(no_server(&detail));
             }
         }
@@ -266,7 +231,7 @@ pub fn run(ctx: &Ctx, ledger: &mut Ledger, a: RemindArgs, out: &mut dyn Write) -
         if ctx.env.json {
             let v: Vec<_> = due
                 .iter()
-                .map(|p| json!({"slug": p.slug, "summary": p.note.summary, "body": p.note.body, "slot_start": crate::time::rfc3339(p.slot_start, ctx.settings.zone)}))
+                .map(|p| json!({"slug": p.slug, "summary": p.note.summary, "body": p.note.body, "slot_start": crate::domain::time::rfc3339(p.slot_start, ctx.settings.zone)}))
                 .collect();
             return write_json(out, &serde_json::Value::Array(v));
         }
@@ -423,29 +388,28 @@ mod tests {
         assert!(!in_quiet(NaiveTime::from_hms_opt(8, 0, 0).unwrap(), q));
         assert!(!in_quiet(NaiveTime::from_hms_opt(18, 0, 0).unwrap(), q));
         let z: Tz = "Europe/Berlin".parse().unwrap();
-        let t = crate::time::parse_rfc3339("2026-11-23T23:30:00+01:00").unwrap();
-        assert_eq!(crate::time::rfc3339(out_of_quiet(t, z, Some(q)), z), "2026-11-24T08:00:00+01:00");
-        let t = crate::time::parse_rfc3339("2026-11-24T03:00:00+01:00").unwrap();
-        assert_eq!(crate::time::rfc3339(out_of_quiet(t, z, Some(q)), z), "2026-11-24T08:00:00+01:00");
+        let t = crate::domain::time::parse_rfc3339("2026-11-23T23:30:00+01:00").unwrap();
+        assert_eq!(crate::domain::time::rfc3339(out_of_quiet(t, z, Some(q)), z), "2026-11-24T08:00:00+01:00");
+        let t = crate::domain::time::parse_rfc3339("2026-11-24T03:00:00+01:00").unwrap();
+        assert_eq!(crate::domain::time::rfc3339(out_of_quiet(t, z, Some(q)), z), "2026-11-24T08:00:00+01:00");
     }
 
     /// The reminder logic with the recording notifier (no bus needed): once
     /// per slot across runs, and a failed send retried on the next run.
     #[test]
     fn recorder_sees_each_slot_once_and_a_failure_retried() {
-        use crate::ledger::{Access, append, new_uuid};
+        use crate::ledger::{Access, NewAgreement, new_uuid};
         use crate::notify::Recorder;
         let z: Tz = "Europe/Berlin".parse().unwrap();
-        let now = crate::time::parse_rfc3339("2026-11-27T18:00:00+01:00").unwrap();
+        let now = crate::domain::time::parse_rfc3339("2026-11-27T18:00:00+01:00").unwrap();
         let mut ledger =
-            Ledger::open(std::path::Path::new("/nonexistent/troth-unit.db"), Access::Read, || Ok(z)).unwrap();
-        let starts = crate::time::parse_rfc3339("2026-11-01T00:00:00+01:00").unwrap();
+            Ledger::open(std::path::Path::new("/nonexistent/troth-unit.db"), Access::Read, now, || Ok(z)).unwrap();
+        let starts = crate::domain::time::parse_rfc3339("2026-11-01T00:00:00+01:00").unwrap();
         {
             let tx = ledger.write().unwrap();
             for (slug, terms) in [("date-night", "every fri 19:00"), ("movie", "every fri 20:30")] {
-                let id = append::agreement(
-                    &tx,
-                    &append::NewAgreement {
+                let id = tx
+                    .add_agreement(&NewAgreement {
                         uuid: new_uuid(),
                         slug,
                         text: "Date night",
@@ -456,10 +420,9 @@ mod tests {
                         ends: None,
                         remind: None,
                         created_at: starts,
-                    },
-                )
-                .unwrap();
-                append::version(&tx, &new_uuid(), id, terms, None, starts, None, starts).unwrap();
+                    })
+                    .unwrap();
+                tx.add_version(&new_uuid(), id, terms, None, starts, None, starts).unwrap();
             }
             tx.commit().unwrap();
         }

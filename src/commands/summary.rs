@@ -3,19 +3,20 @@
 
 use super::{Book, Ctx, entry_json, find, period_phrase, round4, unit_word, write_json};
 use crate::cli::{DueArgs, OverpromisingArgs, ReportArgs, ReportFormat, TrendArgs};
+use crate::domain::report::{self, Due, Over, OverPerson, Summary, Week};
+use crate::domain::terms::{Period, Terms};
+use crate::domain::time::{self, Instant, human_date, human_datetime, rfc3339};
+use crate::domain::trust::Judgement;
+use crate::domain::{Agreement, Outcome};
 use crate::error::{Error, Result};
-use crate::ledger::{Agreement, Ledger, Outcome, append, new_uuid};
+use crate::ledger::{Ledger, new_uuid};
 use crate::render::{self, change, count, paint, percent, sparkline, trust2};
-use crate::report::{self, Due, Over, OverPerson, Summary, Week};
-use crate::terms::{Period, Terms};
-use crate::time::{self, Instant, human_date, human_datetime, rfc3339};
-use crate::trust::Judgement;
 use chrono::Duration;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::io::{BufRead, Write};
 
-fn load(ledger: &Ledger) -> Result<(Vec<Agreement>, Vec<crate::ledger::Fact>)> {
+fn load(ledger: &Ledger) -> Result<(Vec<Agreement>, Vec<crate::domain::Fact>)> {
     Ok((ledger.agreements()?, ledger.facts(None)?))
 }
 
@@ -243,7 +244,7 @@ pub fn report(ctx: &Ctx, ledger: &Ledger, a: ReportArgs, out: &mut dyn Write) ->
         .collect();
     let by_id = report::index(&book);
     let week_entries = ledger.entries_between(week.start, week.end)?;
-    let entry_by_id: HashMap<i64, &crate::ledger::Entry> = week_entries.iter().map(|e| (e.id, e)).collect();
+    let entry_by_id: HashMap<i64, &crate::domain::Entry> = week_entries.iter().map(|e| (e.id, e)).collect();
     match format {
         ReportFormat::Json => {
             let v = json!({
@@ -357,7 +358,7 @@ fn report_text(
     over: &[Over],
     upcoming: &[Due],
     by_id: &HashMap<i64, &Agreement>,
-    entry_by_id: &HashMap<i64, &crate::ledger::Entry>,
+    entry_by_id: &HashMap<i64, &crate::domain::Entry>,
     markdown: bool,
     out: &mut dyn Write,
 ) -> Result<()> {
@@ -581,7 +582,7 @@ pub fn review(ctx: &Ctx, ledger: &mut Ledger, out: &mut dyn Write) -> Result<()>
     }
     let (agreements, entries) = load(ledger)?;
     let book = Book::new(&agreements, entries, ctx.now, ctx.now);
-    let mut pending: Vec<(&Agreement, &crate::trust::SlotTally)> = book
+    let mut pending: Vec<(&Agreement, &crate::domain::trust::SlotTally)> = book
         .items
         .iter()
         .filter(|i| !i.agreement.retired_at(ctx.now))
@@ -630,8 +631,7 @@ pub fn review(ctx: &Ctx, ledger: &mut Ledger, out: &mut dyn Write) -> Result<()>
             // Log it inside the slot: at its due time, or just before its end.
             let at = s.slot.due.min(s.slot.end - Duration::seconds(1)).min(ctx.now).max(a.starts);
             let tx = ledger.write()?;
-            append::entry(
-                &tx,
+            tx.add_entry(
                 &new_uuid(),
                 a.id,
                 outcome,

@@ -7,149 +7,52 @@
 //! deletes a row (triggers in the schema enforce it).
 
 mod migrate;
-pub mod settings;
+pub mod reminders;
+mod write;
 
 pub use migrate::LATEST_VERSION;
-pub use settings::Settings;
+pub use write::{NewAgreement, Tx};
 
+// Transition, while branches started before the layout move merge it: these
+// types now live in `domain`. New code imports them from there.
+#[doc(hidden)]
+pub use crate::domain::{Agreement, Entry, Fact, Outcome, Settings, Void};
+#[doc(hidden)]
+pub mod settings {
+    pub use crate::domain::settings::*;
+}
+
+use crate::domain::slots::{Plan, Status, StatusChange, Version};
+use crate::domain::terms;
+use crate::domain::time::Instant;
 use crate::error::{Error, Result};
-use crate::slots::{Plan, Status, StatusChange, Version};
-use crate::terms;
-use crate::time::{Instant, Span};
 use chrono::{DateTime, NaiveDate};
 use chrono_tz::Tz;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use std::path::{Path, PathBuf};
 
+/// The settings both partners share (DESIGN.md §9,
+/// `domain::settings::SHARED`): on every device the latest set wins — set
+/// time, then uuid — whatever order they arrived in. The others are this
+/// device's own, and its latest (local) write wins. Oldest first:
+const LATEST_ORDER: &str = "CASE WHEN key IN ('trust.start', 'trust.gain', 'trust.loss', 'overpromise.threshold')
+     THEN set_at END, CASE WHEN key IN ('trust.start', 'trust.gain', 'trust.loss', 'overpromise.threshold')
+     THEN uuid END, id";
+/// The same, newest first.
+const LATEST_FIRST: &str = "CASE WHEN key IN ('trust.start', 'trust.gain', 'trust.loss', 'overpromise.threshold')
+     THEN set_at END DESC, CASE WHEN key IN ('trust.start', 'trust.gain', 'trust.loss', 'overpromise.threshold')
+     THEN uuid END DESC, id DESC";
+
 /// `PRAGMA application_id` of a troth ledger: "trot".
 pub const APPLICATION_ID: i64 = 0x7472_6f74;
 
 pub struct Ledger {
-    pub conn: Connection,
+    conn: Connection,
     /// None for an in-memory stand-in (a read-only command with no ledger yet).
     pub path: Option<PathBuf>,
     /// "Now" for the command (`TROTH_NOW`): which promises are live decides
-    /// the slugs shown (`converge::display_slugs`).
-    pub now: Instant,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Outcome {
-    Kept,
-    Broken,
-    Excused,
-}
-
-impl Outcome {
-    pub fn name(self) -> &'static str {
-        match self {
-            Outcome::Kept => "kept",
-            Outcome::Broken => "broken",
-            Outcome::Excused => "excused",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Outcome> {
-        Some(match s {
-            "kept" => Outcome::Kept,
-            "broken" => Outcome::Broken,
-            "excused" => Outcome::Excused,
-            _ => return None,
-        })
-    }
-}
-
-#[derive(Clone, Debug)]
-pub struct Void {
-    pub reason: Option<String>,
-    pub at: Instant,
-}
-
-#[derive(Clone, Debug)]
-pub struct Agreement {
-    pub id: i64,
-    pub uuid: String,
-    pub slug: String,
-    pub text: String,
-    pub by: String,
-    pub to: String,
-    pub zone: Tz,
-    pub starts: Instant,
-    pub ends: Option<Instant>,
-    pub remind: Option<Span>,
-    /// The lead as the user typed it (`1w`, `90m`), shown back as typed.
-    pub remind_text: Option<String>,
-    pub created_at: Instant,
-    pub void: Option<Void>,
-    pub plan: Plan,
-}
-
-impl Agreement {
-    pub fn is_void(&self) -> bool {
-        self.void.is_some()
-    }
-
-    /// Retired, with retirement already in effect at `now`.
-    pub fn retired_at(&self, now: Instant) -> bool {
-        self.plan.retired_from().is_some_and(|r| r <= now)
-    }
-
-    /// Live: neither voided nor retired (a slug is unique among these).
-    pub fn is_live(&self, now: Instant) -> bool {
-        !self.is_void() && !self.retired_at(now)
-    }
-}
-
-/// What the engine needs of an entry: who, what, when. Void entries are
-/// never facts.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Fact {
-    pub id: i64,
-    pub agreement_id: i64,
-    pub outcome: Outcome,
-    pub at: Instant,
-    /// Entries at the same instant go in logged order, then uuid (DESIGN.md
-    /// §3, §9) — never by local id, which differs between devices.
-    pub logged_at: Instant,
-    pub uuid: u128,
-}
-
-impl Fact {
-    /// The order of entries everywhere: time, logged time, uuid.
-    pub fn order(&self) -> (Instant, Instant, u128) {
-        (self.at, self.logged_at, self.uuid)
-    }
-}
-
-/// A uuid as a number that sorts as its text does.
-pub fn uuid_key(s: &str) -> u128 {
-    uuid::Uuid::parse_str(s).map(|u| u.as_u128()).unwrap_or(0)
-}
-
-impl From<&Entry> for Fact {
-    fn from(e: &Entry) -> Fact {
-        Fact {
-            id: e.id,
-            agreement_id: e.agreement_id,
-            outcome: e.outcome,
-            at: e.at,
-            logged_at: e.logged_at,
-            uuid: uuid_key(&e.uuid),
-        }
-    }
-}
-
-#[derive(Clone, Debug)]
-pub struct Entry {
-    pub id: i64,
-    pub uuid: String,
-    pub agreement_id: i64,
-    pub outcome: Outcome,
-    pub at: Instant,
-    pub note: Option<String>,
-    pub logged_by: String,
-    pub logged_at: Instant,
-    pub void: Option<Void>,
+    /// the slugs shown (`domain::converge::display_slugs`).
+    now: Instant,
 }
 
 pub fn ts(t: Instant) -> i64 {
@@ -182,15 +85,15 @@ pub enum Access {
 
 impl Ledger {
     /// Open (or, for writes, create) the ledger at `path`. `home_zone` is
-    /// recorded when the ledger is created.
-    pub fn open(path: &Path, access: Access, home_zone: impl FnOnce() -> Result<Tz>) -> Result<Ledger> {
+    /// recorded, as set at `now`, when the ledger is created.
+    pub fn open(path: &Path, access: Access, now: Instant, home_zone: impl FnOnce() -> Result<Tz>) -> Result<Ledger> {
         let exists = path.exists();
         if !exists && access == Access::Read {
             let zone = home_zone()?;
             let mut conn = Connection::open_in_memory()?;
             migrate::run(&mut conn)?;
-            let ledger = Ledger { conn, path: None, now: chrono::Utc::now() };
-            ledger.ensure_home_zone(zone)?;
+            let ledger = Ledger { conn, path: None, now };
+            ledger.ensure_home_zone(zone, now)?;
             return Ok(ledger);
         }
         // A new ledger's home zone is checked before anything is created.
@@ -233,21 +136,21 @@ impl Ledger {
         if version < LATEST_VERSION {
             migrate::run(&mut conn)?;
         }
-        let ledger = Ledger { conn, path: Some(path.to_path_buf()), now: chrono::Utc::now() };
+        let ledger = Ledger { conn, path: Some(path.to_path_buf()), now };
         if let Some(zone) = new_zone {
-            ledger.ensure_home_zone(zone)?;
+            ledger.ensure_home_zone(zone, now)?;
         }
         Ok(ledger)
     }
 
-    fn ensure_home_zone(&self, zone: Tz) -> Result<()> {
+    fn ensure_home_zone(&self, zone: Tz, now: Instant) -> Result<()> {
         let tx = self.conn.unchecked_transaction()?;
         let exists: bool =
             tx.query_row("SELECT EXISTS (SELECT 1 FROM settings WHERE key = 'zone')", [], |r| r.get(0))?;
         if !exists {
             tx.execute(
                 "INSERT INTO settings (uuid, key, value, set_at) VALUES (?1, 'zone', ?2, ?3)",
-                params![new_uuid(), zone.name(), ts(chrono::Utc::now())],
+                params![new_uuid(), zone.name(), ts(now)],
             )?;
         }
         tx.commit()?;
@@ -255,20 +158,50 @@ impl Ledger {
     }
 
     /// An IMMEDIATE transaction: concurrent writers queue on the busy timeout
-    /// instead of failing halfway.
-    pub fn write(&mut self) -> Result<rusqlite::Transaction<'_>> {
-        Ok(self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
+    /// instead of failing halfway. A command's writes land together or not at all.
+    pub fn write(&mut self) -> Result<Tx<'_>> {
+        Ok(Tx::new(self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?))
     }
 
+    /// Transition: the raw connection, for `commands/data.rs`'s export only,
+    /// until export/import move into `interchange` and typed ledger reads.
+    #[doc(hidden)]
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Every stored setting replayed in the order it was set, through the
+    /// domain's validation: the latest value of a key wins (for shared keys
+    /// the latest set time, then uuid — the same on every device).
     pub fn settings(&self) -> Result<Settings> {
-        Settings::load(&self.conn)
+        let mut stmt = self.conn.prepare(&format!("SELECT key, value FROM settings ORDER BY key, {LATEST_ORDER}"))?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut s = Settings::load_defaults();
+        for row in rows {
+            let (key, value) = row?;
+            s.apply(&key, &value)
+                .map_err(|e| Error::failure(format!("the ledger holds a bad setting: {}", e.message)))?;
+        }
+        Ok(s)
+    }
+
+    /// The latest stored value of a setting (None when never set).
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!("SELECT value FROM settings WHERE key = ?1 ORDER BY {LATEST_FIRST} LIMIT 1"),
+                [key],
+                |r| r.get(0),
+            )
+            .optional()?)
     }
 
     /// Every agreement, oldest first (created, then uuid), with the slugs
     /// people see.
     pub fn agreements(&self) -> Result<Vec<Agreement>> {
         let mut all = load_agreements(&self.conn, None)?;
-        crate::converge::display_slugs(&mut all, self.now);
+        crate::domain::converge::display_slugs(&mut all, self.now);
         Ok(all)
     }
 
@@ -406,16 +339,6 @@ fn backup_before_upgrade(conn: &Connection, path: &Path, version: i64) -> Result
     Ok(())
 }
 
-pub fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
-    Ok(conn
-        .query_row(
-            &format!("SELECT value FROM settings WHERE key = ?1 ORDER BY {} LIMIT 1", settings::LATEST_FIRST),
-            [key],
-            |r| r.get(0),
-        )
-        .optional()?)
-}
-
 fn load_agreements(conn: &Connection, only: Option<i64>) -> Result<Vec<Agreement>> {
     let filter = if only.is_some() { "WHERE a.id = ?1" } else { "WHERE ?1 IS NULL" };
     let mut stmt = conn.prepare(&format!(
@@ -441,7 +364,7 @@ fn load_agreements(conn: &Connection, only: Option<i64>) -> Result<Vec<Agreement
                 zone,
                 starts: from_ts(r.get(7)?),
                 ends: r.get::<_, Option<i64>>(8)?.map(from_ts),
-                remind: remind.as_deref().and_then(|s| crate::time::parse_duration(s).ok()),
+                remind: remind.as_deref().and_then(|s| crate::domain::time::parse_duration(s).ok()),
                 remind_text: remind,
                 created_at: from_ts(r.get(10)?),
                 void: voided_at.map(|at| Void { reason: r.get(11).ok().flatten(), at: from_ts(at) }),
@@ -528,7 +451,7 @@ fn fact_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Fact> {
         outcome,
         at: from_ts(r.get(3)?),
         logged_at: from_ts(r.get(4)?),
-        uuid: uuid_key(r.get_ref(5)?.as_str()?),
+        uuid: crate::domain::agreement::uuid_key(r.get_ref(5)?.as_str()?),
     })
 }
 
@@ -561,129 +484,6 @@ fn load_entries(conn: &Connection, agreement: Option<i64>) -> Result<Vec<Entry>>
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Appends. Each takes an open transaction so a command's writes land together.
-pub mod append {
-    use super::*;
-    use rusqlite::Transaction;
-
-    pub struct NewAgreement<'a> {
-        pub uuid: String,
-        pub slug: &'a str,
-        pub text: &'a str,
-        pub by: &'a str,
-        pub to: &'a str,
-        pub zone: Tz,
-        pub starts: Instant,
-        pub ends: Option<Instant>,
-        /// The reminder lead as typed (a valid DURATION).
-        pub remind: Option<String>,
-        pub created_at: Instant,
-    }
-
-    pub fn agreement(tx: &Transaction<'_>, a: &NewAgreement<'_>) -> Result<i64> {
-        tx.execute(
-            "INSERT INTO agreements (uuid, slug, text, by_name, to_name, zone, starts, ends, remind, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            params![
-                a.uuid,
-                a.slug,
-                a.text,
-                a.by,
-                a.to,
-                a.zone.name(),
-                ts(a.starts),
-                a.ends.map(ts),
-                a.remind,
-                ts(a.created_at)
-            ],
-        )?;
-        Ok(tx.last_insert_rowid())
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    pub fn version(
-        tx: &Transaction<'_>,
-        uuid: &str,
-        agreement: i64,
-        terms: &str,
-        unit: Option<&str>,
-        effective: Instant,
-        note: Option<&str>,
-        created: Instant,
-    ) -> Result<i64> {
-        tx.execute(
-            "INSERT INTO terms_versions (uuid, agreement_id, terms, unit, effective, note, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![uuid, agreement, terms, unit, ts(effective), note, ts(created)],
-        )?;
-        Ok(tx.last_insert_rowid())
-    }
-
-    pub fn status(
-        tx: &Transaction<'_>,
-        uuid: &str,
-        agreement: i64,
-        status: Status,
-        effective: Instant,
-        created: Instant,
-    ) -> Result<i64> {
-        tx.execute(
-            "INSERT INTO status_changes (uuid, agreement_id, status, effective, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![uuid, agreement, status.name(), ts(effective), ts(created)],
-        )?;
-        Ok(tx.last_insert_rowid())
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    pub fn entry(
-        tx: &Transaction<'_>,
-        uuid: &str,
-        agreement: i64,
-        outcome: Outcome,
-        at: Instant,
-        note: Option<&str>,
-        logged_by: &str,
-        logged_at: Instant,
-    ) -> Result<i64> {
-        tx.prepare_cached(
-            "INSERT INTO entries (uuid, agreement_id, outcome, at, note, logged_by, logged_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )?
-        .execute(params![uuid, agreement, outcome.name(), ts(at), note, logged_by, ts(logged_at)])?;
-        Ok(tx.last_insert_rowid())
-    }
-
-    pub fn void_entry(tx: &Transaction<'_>, uuid: &str, entry: i64, reason: Option<&str>, at: Instant) -> Result<()> {
-        tx.execute(
-            "INSERT INTO voids (uuid, entry_id, reason, voided_at) VALUES (?1, ?2, ?3, ?4)",
-            params![uuid, entry, reason, ts(at)],
-        )?;
-        Ok(())
-    }
-
-    pub fn void_agreement(
-        tx: &Transaction<'_>,
-        uuid: &str,
-        agreement: i64,
-        reason: Option<&str>,
-        at: Instant,
-    ) -> Result<()> {
-        tx.execute(
-            "INSERT INTO voids (uuid, agreement_id, reason, voided_at) VALUES (?1, ?2, ?3, ?4)",
-            params![uuid, agreement, reason, ts(at)],
-        )?;
-        Ok(())
-    }
-
-    pub fn setting(tx: &Transaction<'_>, uuid: &str, key: &str, value: &str, at: Instant) -> Result<()> {
-        tx.execute(
-            "INSERT INTO settings (uuid, key, value, set_at) VALUES (?1, ?2, ?3, ?4)",
-            params![uuid, key, value, ts(at)],
-        )?;
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -693,7 +493,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.db");
         for access in [Access::Write, Access::Read] {
-            let ledger = Ledger::open(&path, access, || Ok(chrono_tz::UTC)).unwrap();
+            let ledger = Ledger::open(&path, access, from_ts(0), || Ok(chrono_tz::UTC)).unwrap();
             let mode: String = ledger.conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
             let sync: i64 = ledger.conn.pragma_query_value(None, "synchronous", |r| r.get(0)).unwrap();
             let fk: i64 = ledger.conn.pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();

@@ -6,8 +6,8 @@
 //! the one decision whether an entry counts and, if not, why — every screen,
 //! the JSON of every entry and the trust engine ask `why` here, so they agree.
 
-use crate::ledger::{Agreement, Entry};
-use crate::time::Instant;
+use crate::domain::time::Instant;
+use crate::domain::{Agreement, Entry};
 use std::collections::{BTreeMap, HashSet};
 
 /// Why an entry counts for nothing (`"why"` in the JSON of an entry).

@@ -5,8 +5,8 @@
 //! versions and status changes (pause, resume, retire) take effect at slot
 //! boundaries. Everything is computed in the agreement's own zone.
 
-use crate::terms::{Period, Schedule, Terms};
-use crate::time::{Instant, day_end, day_start, local_date, resolve_local, week_monday};
+use crate::domain::terms::{Period, Schedule, Terms};
+use crate::domain::time::{Instant, day_end, day_start, local_date, resolve_local, week_monday};
 use chrono::{Datelike, Days, Months, NaiveDate};
 use chrono_tz::Tz;
 
@@ -356,8 +356,8 @@ pub fn occurrence_time(s: &Schedule, tz: Tz, date: NaiveDate) -> Instant {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::terms;
-    use crate::time::{parse_rfc3339, rfc3339};
+    use crate::domain::terms;
+    use crate::domain::time::{parse_rfc3339, rfc3339};
 
     fn plan(zone: &str, terms_text: &str, starts: &str) -> Plan {
         let zone: Tz = zone.parse().unwrap();

@@ -1,11 +1,11 @@
-//! Settings: the `troth config` keys, validated, with their defaults.
-//! Stored append-only in the `settings` table; the latest value of a key wins.
+//! Settings: the `troth config` keys, validated, with their defaults, and
+//! the rule for a person's name. The ledger stores them append-only (the
+//! latest value of a key wins) and replays them through `Settings::apply`.
 
+use crate::domain::time::parse_zone;
 use crate::error::{Error, Result};
-use crate::time::parse_zone;
 use chrono::NaiveTime;
 use chrono_tz::Tz;
-use rusqlite::Connection;
 
 pub const KEYS: &[&str] = &[
     "me",
@@ -22,16 +22,8 @@ pub const KEYS: &[&str] = &[
 /// The settings both partners share (DESIGN.md §9): on every device the
 /// latest set wins — set time, then uuid — whatever order they arrived in.
 /// The others are this device's own, and its latest (local) write wins.
+/// (The ledger orders stored values by this rule.)
 pub const SHARED: &[&str] = &["trust.start", "trust.gain", "trust.loss", "overpromise.threshold"];
-
-/// SQL ordering the rows of one key oldest first, by the rule above.
-pub const LATEST_ORDER: &str = "CASE WHEN key IN ('trust.start', 'trust.gain', 'trust.loss', 'overpromise.threshold')
-     THEN set_at END, CASE WHEN key IN ('trust.start', 'trust.gain', 'trust.loss', 'overpromise.threshold')
-     THEN uuid END, id";
-/// The same, newest first.
-pub const LATEST_FIRST: &str = "CASE WHEN key IN ('trust.start', 'trust.gain', 'trust.loss', 'overpromise.threshold')
-     THEN set_at END DESC, CASE WHEN key IN ('trust.start', 'trust.gain', 'trust.loss', 'overpromise.threshold')
-     THEN uuid END DESC, id DESC";
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct TrustParams {
@@ -59,18 +51,6 @@ pub struct Settings {
 }
 
 impl Settings {
-    pub fn load(conn: &Connection) -> Result<Settings> {
-        let mut stmt = conn.prepare(&format!("SELECT key, value FROM settings ORDER BY key, {LATEST_ORDER}"))?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-        let mut s = Settings::load_defaults();
-        for row in rows {
-            let (key, value) = row?;
-            s.apply(&key, &value)
-                .map_err(|e| Error::failure(format!("the ledger holds a bad setting: {}", e.message)))?;
-        }
-        Ok(s)
-    }
-
     /// DESIGN.md's defaults, before any setting is made.
     pub fn load_defaults() -> Settings {
         Settings {
@@ -143,7 +123,7 @@ pub fn default_quiet() -> (NaiveTime, NaiveTime) {
 }
 
 fn unknown_key(key: &str) -> Error {
-    Error::usage(format!("unknown setting \"{}\"", crate::time::printable(key)))
+    Error::usage(format!("unknown setting \"{}\"", crate::domain::time::printable(key)))
         .hint(format!("the settings are: {}", KEYS.join(", ")))
 }
 
@@ -151,7 +131,7 @@ pub fn validate_name(value: &str) -> Result<String> {
     let n = value.trim();
     let count = n.chars().count();
     if count == 0 || count > 60 || n.chars().any(|c| c.is_control()) {
-        return Err(Error::usage(format!("\"{}\" is not a name troth can use", crate::time::printable(value)))
+        return Err(Error::usage(format!("\"{}\" is not a name troth can use", crate::domain::time::printable(value)))
             .hint("a name is 1–60 characters, without control characters"));
     }
     Ok(n.to_string())
@@ -159,13 +139,16 @@ pub fn validate_name(value: &str) -> Result<String> {
 
 fn fraction(key: &str, value: &str, inclusive_zero: bool) -> Result<f64> {
     let v: f64 = value.trim().parse().map_err(|_| {
-        Error::usage(format!("{key} must be a number between 0 and 1, not \"{}\"", crate::time::printable(value)))
+        Error::usage(format!(
+            "{key} must be a number between 0 and 1, not \"{}\"",
+            crate::domain::time::printable(value)
+        ))
     })?;
     let ok = v.is_finite() && v <= 1.0 && if inclusive_zero { v >= 0.0 } else { v > 0.0 };
     if !ok {
         return Err(Error::usage(format!(
             "{key} must be a number between 0 and 1, not \"{}\"",
-            crate::time::printable(value)
+            crate::domain::time::printable(value)
         )));
     }
     Ok(v)
@@ -178,7 +161,7 @@ pub fn parse_quiet(value: &str) -> Result<Option<(NaiveTime, NaiveTime)>> {
         return Ok(None);
     }
     let bad = || {
-        Error::usage(format!("could not read quiet hours \"{}\"", crate::time::printable(value)))
+        Error::usage(format!("could not read quiet hours \"{}\"", crate::domain::time::printable(value)))
             .hint("use HH:MM-HH:MM, e.g. 22:00-08:00, or off")
     };
     let (a, b) = v.split_once('-').ok_or_else(bad)?;

@@ -2,11 +2,11 @@
 //! pure functions of (agreements, entries, now). DESIGN.md §3–§5.
 //! Rendering lives in the commands; nothing here prints.
 
-use crate::ledger::settings::TrustParams;
-use crate::ledger::{Agreement, Fact, Outcome};
-use crate::terms::Terms;
-use crate::time::{Instant, day_start, local_date, week_monday};
-use crate::trust::{self, Analysis, Group, Score};
+use crate::domain::settings::TrustParams;
+use crate::domain::terms::Terms;
+use crate::domain::time::{Instant, day_start, local_date, week_monday};
+use crate::domain::trust::{self, Analysis, Group, Score};
+use crate::domain::{Agreement, Fact, Outcome};
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use chrono_tz::Tz;
 use std::collections::{BTreeMap, HashMap};
@@ -103,7 +103,7 @@ impl Week {
                 let bad = || {
                     format!(
                         "could not read the week \"{}\"; use this, last or an ISO week like 2026-W47",
-                        crate::time::printable(&s)
+                        crate::domain::time::printable(&s)
                     )
                 };
                 let (y, w) = s.split_once("-w").ok_or_else(bad)?;
@@ -112,7 +112,7 @@ impl Week {
                 }
                 let y: i32 = y.parse().map_err(|_| bad())?;
                 let w: u32 = w.parse().map_err(|_| bad())?;
-                if !(crate::time::MIN_YEAR..=crate::time::MAX_YEAR).contains(&y) {
+                if !(crate::domain::time::MIN_YEAR..=crate::domain::time::MAX_YEAR).contains(&y) {
                     return Err(bad());
                 }
                 let monday =
@@ -366,11 +366,11 @@ mod tests {
     #[test]
     fn iso_week_53_and_labels() {
         let z: Tz = "Europe/Berlin".parse().unwrap();
-        let now = crate::time::parse_rfc3339("2026-12-30T12:00:00+01:00").unwrap();
+        let now = crate::domain::time::parse_rfc3339("2026-12-30T12:00:00+01:00").unwrap();
         let w = Week::parse(Some("this"), now, z).unwrap();
         assert_eq!(w.label, "2026-W53");
-        assert_eq!(crate::time::rfc3339(w.start, z), "2026-12-28T00:00:00+01:00");
-        assert_eq!(crate::time::rfc3339(w.end, z), "2027-01-04T00:00:00+01:00");
+        assert_eq!(crate::domain::time::rfc3339(w.start, z), "2026-12-28T00:00:00+01:00");
+        assert_eq!(crate::domain::time::rfc3339(w.end, z), "2027-01-04T00:00:00+01:00");
         let w = Week::parse(Some("2027-W01"), now, z).unwrap();
         assert_eq!(w.monday, NaiveDate::from_ymd_opt(2027, 1, 4).unwrap());
         assert!(Week::parse(Some("2027-W53"), now, z).is_err());

@@ -6,11 +6,11 @@
 //! scoring them, and the judgements built on that. Nothing is stored: every
 //! figure is recomputed from the append-only facts.
 
-use crate::ledger::settings::TrustParams;
-use crate::ledger::{Agreement, Fact, Outcome};
-use crate::slots::Slot;
-use crate::terms::{Period, Terms};
-use crate::time::{Instant, local_date};
+use crate::domain::settings::TrustParams;
+use crate::domain::slots::Slot;
+use crate::domain::terms::{Period, Terms};
+use crate::domain::time::{Instant, local_date};
+use crate::domain::{Agreement, Fact, Outcome};
 use std::collections::HashSet;
 
 #[derive(Clone, Debug)]
@@ -76,7 +76,7 @@ pub fn analyze_window(a: &Agreement, entries: &[Fact], now: Instant, from: Insta
     // are left out here, the one place every figure comes through.
     let retired = a.plan.retired_from();
     let mut sorted: Vec<&Fact> =
-        entries.iter().filter(|e| crate::converge::excluded(a, retired, e.at).is_none()).collect();
+        entries.iter().filter(|e| crate::domain::converge::excluded(a, retired, e.at).is_none()).collect();
     sorted.sort_by_key(|e| e.order());
     let mut out = Analysis {
         slots: slots

@@ -301,7 +301,7 @@ fn ordinal(w: &str) -> Option<u32> {
 /// Parse the words of a promise's terms. `today` (in the agreement's zone)
 /// resolves "by saturday".
 pub fn parse(input: &str, today: NaiveDate) -> Result<Parsed, String> {
-    let bad = || format!("could not read terms \"{}\"", crate::time::printable(input));
+    let bad = || format!("could not read terms \"{}\"", crate::domain::time::printable(input));
     let lower = input.trim().to_lowercase();
     if lower.chars().count() > 200 {
         return Err(bad());
@@ -343,8 +343,11 @@ pub fn parse(input: &str, today: NaiveDate) -> Result<Parsed, String> {
         } else {
             return Err(bad());
         };
-        if !(crate::time::MIN_YEAR..=crate::time::MAX_YEAR).contains(&date.year()) {
-            return Err(format!("the date in \"{}\" is outside the years 1970–2999", crate::time::printable(input)));
+        if !(crate::domain::time::MIN_YEAR..=crate::domain::time::MAX_YEAR).contains(&date.year()) {
+            return Err(format!(
+                "the date in \"{}\" is outside the years 1970–2999",
+                crate::domain::time::printable(input)
+            ));
         }
         let time = match time_word {
             None => None,
@@ -368,7 +371,7 @@ pub fn parse(input: &str, today: NaiveDate) -> Result<Parsed, String> {
         };
         let day = day.ok_or_else(bad)?;
         if !(1..=31).contains(&day) {
-            return Err(format!("\"{}\": a day of the month is 1 to 31", crate::time::printable(input)));
+            return Err(format!("\"{}\": a day of the month is 1 to 31", crate::domain::time::printable(input)));
         }
         return plain(Terms::Schedule(Schedule::Monthly { day, time }));
     }
@@ -438,12 +441,15 @@ pub fn parse(input: &str, today: NaiveDate) -> Result<Parsed, String> {
         _ => return Err(bad()),
     };
     if count == 0 {
-        return Err(format!("\"{}\" promises nothing: a quota needs at least 1", crate::time::printable(input)));
+        return Err(format!(
+            "\"{}\" promises nothing: a quota needs at least 1",
+            crate::domain::time::printable(input)
+        ));
     }
     if count > 1000 {
         return Err(format!(
             "\"{}\" is more than troth counts: at most 1000 per period",
-            crate::time::printable(input)
+            crate::domain::time::printable(input)
         ));
     }
     let unit = match unit_words {

@@ -1,0 +1,16 @@
+//! The rules of troth, pure: agreements and entries, terms, slots, time,
+//! trust, over-promising, reports as data, settings and their validation.
+//! Nothing here does I/O, reads the clock, speaks SQL or knows clap; `now`
+//! and the zone come in as arguments.
+
+pub mod agreement;
+pub mod converge;
+pub mod report;
+pub mod settings;
+pub mod slots;
+pub mod terms;
+pub mod time;
+pub mod trust;
+
+pub use agreement::{Agreement, Entry, Fact, Outcome, Void};
+pub use settings::{Settings, TrustParams};

@@ -1,0 +1,163 @@
+//! Writing: a typed transaction with one method per kind of fact. Append-only:
+//! nothing here updates or deletes a row (triggers in the schema enforce it).
+//! A command opens one `Tx`, appends, and commits, so its writes land
+//! together or not at all.
+
+use super::ts;
+use crate::domain::Outcome;
+use crate::domain::slots::Status;
+use crate::domain::time::Instant;
+use crate::error::Result;
+use chrono_tz::Tz;
+use rusqlite::{OptionalExtension, Transaction, params};
+
+/// An open IMMEDIATE transaction on the ledger (see `Ledger::write`).
+pub struct Tx<'c> {
+    tx: Transaction<'c>,
+}
+
+/// A new agreement, before its first terms version.
+pub struct NewAgreement<'a> {
+    pub uuid: String,
+    pub slug: &'a str,
+    pub text: &'a str,
+    pub by: &'a str,
+    pub to: &'a str,
+    pub zone: Tz,
+    pub starts: Instant,
+    pub ends: Option<Instant>,
+    /// The reminder lead as typed (a valid DURATION).
+    pub remind: Option<String>,
+    pub created_at: Instant,
+}
+
+impl<'c> Tx<'c> {
+    pub(super) fn new(tx: Transaction<'c>) -> Tx<'c> {
+        Tx { tx }
+    }
+
+    pub fn commit(self) -> Result<()> {
+        Ok(self.tx.commit()?)
+    }
+
+    pub fn add_agreement(&self, a: &NewAgreement<'_>) -> Result<i64> {
+        self.tx.execute(
+            "INSERT INTO agreements (uuid, slug, text, by_name, to_name, zone, starts, ends, remind, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![
+                a.uuid,
+                a.slug,
+                a.text,
+                a.by,
+                a.to,
+                a.zone.name(),
+                ts(a.starts),
+                a.ends.map(ts),
+                a.remind,
+                ts(a.created_at)
+            ],
+        )?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// A terms version: `terms` canonical, in effect from `effective`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn add_version(
+        &self,
+        uuid: &str,
+        agreement: i64,
+        terms: &str,
+        unit: Option<&str>,
+        effective: Instant,
+        note: Option<&str>,
+        created: Instant,
+    ) -> Result<i64> {
+        self.tx.execute(
+            "INSERT INTO terms_versions (uuid, agreement_id, terms, unit, effective, note, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![uuid, agreement, terms, unit, ts(effective), note, ts(created)],
+        )?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    pub fn add_status(
+        &self,
+        uuid: &str,
+        agreement: i64,
+        status: Status,
+        effective: Instant,
+        created: Instant,
+    ) -> Result<i64> {
+        self.tx.execute(
+            "INSERT INTO status_changes (uuid, agreement_id, status, effective, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![uuid, agreement, status.name(), ts(effective), ts(created)],
+        )?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn add_entry(
+        &self,
+        uuid: &str,
+        agreement: i64,
+        outcome: Outcome,
+        at: Instant,
+        note: Option<&str>,
+        logged_by: &str,
+        logged_at: Instant,
+    ) -> Result<i64> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO entries (uuid, agreement_id, outcome, at, note, logged_by, logged_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![uuid, agreement, outcome.name(), ts(at), note, logged_by, ts(logged_at)])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    pub fn void_entry(&self, uuid: &str, entry: i64, reason: Option<&str>, at: Instant) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO voids (uuid, entry_id, reason, voided_at) VALUES (?1, ?2, ?3, ?4)",
+            params![uuid, entry, reason, ts(at)],
+        )?;
+        Ok(())
+    }
+
+    pub fn void_agreement(&self, uuid: &str, agreement: i64, reason: Option<&str>, at: Instant) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO voids (uuid, agreement_id, reason, voided_at) VALUES (?1, ?2, ?3, ?4)",
+            params![uuid, agreement, reason, ts(at)],
+        )?;
+        Ok(())
+    }
+
+    /// The latest stored value of a setting, read inside this transaction.
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .tx
+            .query_row("SELECT value FROM settings WHERE key = ?1 ORDER BY id DESC LIMIT 1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub fn set_setting(&self, uuid: &str, key: &str, value: &str, at: Instant) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO settings (uuid, key, value, set_at) VALUES (?1, ?2, ?3, ?4)",
+            params![uuid, key, value, ts(at)],
+        )?;
+        Ok(())
+    }
+
+    pub(super) fn raw(&self) -> &Transaction<'c> {
+        &self.tx
+    }
+}
+
+/// Transition: `commands/data.rs`'s import still runs its own statements on
+/// the transaction, until it moves into `interchange` and a typed batch here.
+/// Nothing else may reach through.
+impl<'c> std::ops::Deref for Tx<'c> {
+    type Target = Transaction<'c>;
+    fn deref(&self) -> &Transaction<'c> {
+        &self.tx
+    }
+}
