@@ -168,7 +168,7 @@ fn export_csv(ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
     let agreements = ledger.agreements()?;
     let by_id: HashMap<i64, &crate::domain::Agreement> = agreements.iter().map(|a| (a.id, a)).collect();
     let mut w = csv::Writer::from_writer(out);
-    let csv_err = super::summary::csv_err;
+    let csv_err = super::csv_err;
     w.write_record([
         "id",
         "agreement",
@@ -524,7 +524,7 @@ fn validate(f: &File) -> Result<()> {
     for (i, a) in f.agreements.iter().enumerate() {
         let at = format!("agreements[{i}]");
         uuid_at(&format!("{at}.uuid"), &a.uuid)?;
-        super::agreements::validate_slug(&a.slug).map_err(|e| bad(&format!("{at}.slug"), e.message))?;
+        super::promise::validate_slug(&a.slug).map_err(|e| bad(&format!("{at}.slug"), e.message))?;
         validate_text(&a.text).map_err(|e| bad(&format!("{at}.text"), e.message))?;
         validate_name(&a.by).map_err(|e| bad(&format!("{at}.by"), e.message))?;
         validate_name(&a.to).map_err(|e| bad(&format!("{at}.to"), e.message))?;
@@ -688,9 +688,8 @@ pub fn import(ctx: &Ctx, ledger: &mut Ledger, a: ImportArgs, out: &mut dyn Write
             }
         }
         if let Some(v) = &fa.void {
-            let voided: bool =
-                tx.query_row("SELECT EXISTS (SELECT 1 FROM voids WHERE agreement_id = ?1)", [id], |r| r.get(0))?;
-            if !voided && exists("voids", &v.uuid)?.is_none() {
+            // Voided on two devices: both voids are kept (the earlier counts).
+            if exists("voids", &v.uuid)?.is_none() {
                 tx.void_agreement(&v.uuid, id, v.reason.as_deref(), from_ts(time_at("", &v.at)?))?;
             }
         }
@@ -721,9 +720,7 @@ pub fn import(ctx: &Ctx, ledger: &mut Ledger, a: ImportArgs, out: &mut dyn Write
             }
         };
         if let Some(v) = &e.void {
-            let voided: bool =
-                tx.query_row("SELECT EXISTS (SELECT 1 FROM voids WHERE entry_id = ?1)", [eid], |r| r.get(0))?;
-            if !voided && exists("voids", &v.uuid)?.is_none() {
+            if exists("voids", &v.uuid)?.is_none() {
                 tx.void_entry(&v.uuid, eid, v.reason.as_deref(), from_ts(time_at("", &v.at)?))?;
                 added.2 += 1;
             }

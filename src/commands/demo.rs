@@ -87,14 +87,14 @@ pub fn run(env: &Env, a: &DemoArgs, out: &mut dyn Write) -> Result<()> {
 fn show_story(env: &Env, path: &Path, ledger: &mut Ledger, out: &mut dyn Write) -> Result<()> {
     let ctx = super::Ctx { env, settings: ledger.settings()?, now: env.now };
     if env.json {
-        return super::summary::report(&ctx, ledger, ReportArgs { week: None, by: None, format: None }, out);
+        return super::report::report(&ctx, ledger, ReportArgs { week: None, by: None, format: None }, out);
     }
     writeln!(out, "A demo ledger for Alex & Sam, in {} — your own ledger is untouched.\n", path.display())?;
-    super::summary::report(&ctx, ledger, ReportArgs { week: None, by: None, format: None }, out)?;
+    super::report::report(&ctx, ledger, ReportArgs { week: None, by: None, format: None }, out)?;
     writeln!(out)?;
-    super::summary::trend(&ctx, ledger, TrendArgs { agreement: None, by: None, weeks: 12, svg: None }, out)?;
+    super::trend::trend(&ctx, ledger, TrendArgs { agreement: None, by: None, weeks: 12, svg: None }, out)?;
     writeln!(out)?;
-    super::summary::overpromising(&ctx, ledger, OverpromisingArgs { by: None, slots: 8 }, out)?;
+    super::overpromising::overpromising(&ctx, ledger, OverpromisingArgs { by: None, slots: 8 }, out)?;
     let db = path.display();
     writeln!(out, "\nLook closer:  troth --db {db} show weekends     (how its trust was reached, step by step)")?;
     writeln!(out, "              troth --db {db} report --format markdown")?;

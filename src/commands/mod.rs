@@ -1,18 +1,32 @@
 //! Commands: validate input → call the domain → store → render.
 //!
 //! Each command receives an open ledger and the environment read by `main`;
-//! none opens a ledger or reads the clock itself. This file dispatches and
-//! holds what several commands share: finding an agreement, the computed
-//! "book" of every agreement's slots and events, and the JSON shapes of
-//! CLI.md.
+//! none opens a ledger or reads the clock itself. One file per subcommand
+//! (pause/resume/retire share `status.rs`, kept/broke `kept.rs`, completions
+//! and man `completions.rs`). This file dispatches and holds what several
+//! commands share: finding an agreement, input validation, and the JSON
+//! shapes of CLI.md.
 
-mod agreements;
+mod amend;
+mod completions;
+mod config;
 mod data;
 mod demo;
-mod entries;
-mod misc;
+mod due;
+mod excuse;
+mod init;
+mod kept;
+mod list;
+mod log;
+mod overpromising;
+mod promise;
 mod remind;
-mod summary;
+mod report;
+mod review;
+mod show;
+mod status;
+mod trend;
+mod void;
 
 use crate::Env;
 use crate::cli::Command;
@@ -38,8 +52,8 @@ pub struct Ctx<'a> {
 
 pub fn run(env: &Env, command: Command, out: &mut dyn Write) -> Result<()> {
     let access = match &command {
-        Command::Completions(a) => return misc::completions(a, out),
-        Command::Man => return misc::man(out),
+        Command::Completions(a) => return completions::completions(a, out),
+        Command::Man => return completions::man(out),
         Command::Demo(a) => return demo::run(env, a, out),
         Command::Remind(a) if a.systemd => return remind::systemd(out),
         Command::Init(_)
@@ -68,29 +82,60 @@ pub fn run(env: &Env, command: Command, out: &mut dyn Write) -> Result<()> {
     })?;
     let ctx = Ctx { env, settings: ledger.settings()?, now: env.now };
     match command {
-        Command::Init(a) => agreements::init(&ctx, &mut ledger, a, out),
-        Command::Promise(a) => agreements::promise(&ctx, &mut ledger, a, out),
-        Command::List(a) => agreements::list(&ctx, &ledger, a, out),
-        Command::Show(a) => agreements::show(&ctx, &ledger, a, out),
-        Command::Amend(a) => agreements::amend(&ctx, &mut ledger, a, out),
-        Command::Pause(a) => agreements::set_status(&ctx, &mut ledger, &a.agreement, Status::Paused, out),
-        Command::Resume(a) => agreements::set_status(&ctx, &mut ledger, &a.agreement, Status::Active, out),
-        Command::Retire(a) => agreements::set_status(&ctx, &mut ledger, &a.agreement, Status::Retired, out),
-        Command::Void(a) => agreements::void(&ctx, &mut ledger, a, out),
-        Command::Config(a) => agreements::config(&ctx, &mut ledger, a, out),
-        Command::Kept(a) => entries::log_outcome(&ctx, &mut ledger, crate::domain::Outcome::Kept, a, out),
-        Command::Broke(a) => entries::log_outcome(&ctx, &mut ledger, crate::domain::Outcome::Broken, a, out),
-        Command::Excuse(a) => entries::excuse(&ctx, &mut ledger, a, out),
-        Command::Log(a) => entries::list(&ctx, &ledger, a, out),
-        Command::Report(a) => summary::report(&ctx, &ledger, a, out),
-        Command::Trend(a) => summary::trend(&ctx, &ledger, a, out),
-        Command::Overpromising(a) => summary::overpromising(&ctx, &ledger, a, out),
-        Command::Due(a) => summary::due(&ctx, &ledger, a, out),
-        Command::Review => summary::review(&ctx, &mut ledger, out),
+        Command::Init(a) => init::init(&ctx, &mut ledger, a, out),
+        Command::Promise(a) => promise::promise(&ctx, &mut ledger, a, out),
+        Command::List(a) => list::list(&ctx, &ledger, a, out),
+        Command::Show(a) => show::show(&ctx, &ledger, a, out),
+        Command::Amend(a) => amend::amend(&ctx, &mut ledger, a, out),
+        Command::Pause(a) => status::set_status(&ctx, &mut ledger, &a.agreement, Status::Paused, out),
+        Command::Resume(a) => status::set_status(&ctx, &mut ledger, &a.agreement, Status::Active, out),
+        Command::Retire(a) => status::set_status(&ctx, &mut ledger, &a.agreement, Status::Retired, out),
+        Command::Void(a) => void::void(&ctx, &mut ledger, a, out),
+        Command::Config(a) => config::config(&ctx, &mut ledger, a, out),
+        Command::Kept(a) => kept::log_outcome(&ctx, &mut ledger, crate::domain::Outcome::Kept, a, out),
+        Command::Broke(a) => kept::log_outcome(&ctx, &mut ledger, crate::domain::Outcome::Broken, a, out),
+        Command::Excuse(a) => excuse::excuse(&ctx, &mut ledger, a, out),
+        Command::Log(a) => log::list(&ctx, &ledger, a, out),
+        Command::Report(a) => report::report(&ctx, &ledger, a, out),
+        Command::Trend(a) => trend::trend(&ctx, &ledger, a, out),
+        Command::Overpromising(a) => overpromising::overpromising(&ctx, &ledger, a, out),
+        Command::Due(a) => due::due(&ctx, &ledger, a, out),
+        Command::Review => review::review(&ctx, &mut ledger, out),
         Command::Remind(a) => remind::run(&ctx, &mut ledger, a, out),
         Command::Export(a) => data::export(&ctx, &ledger, a, out),
         Command::Import(a) => data::import(&ctx, &mut ledger, a, out),
         Command::Demo(_) | Command::Completions(_) | Command::Man => unreachable!("handled above"),
+    }
+}
+
+pub fn load(ledger: &Ledger) -> Result<(Vec<Agreement>, Vec<crate::domain::Fact>)> {
+    Ok((ledger.agreements()?, ledger.facts(None)?))
+}
+
+pub fn check_person(agreements: &[Agreement], by: Option<&str>) -> Result<()> {
+    if let Some(b) = by
+        && !agreements.iter().any(|a| a.by == b)
+    {
+        let mut names: Vec<&str> = agreements.iter().map(|a| a.by.as_str()).collect();
+        names.sort();
+        names.dedup();
+        return Err(Error::usage(format!("no promises are by \"{}\"", crate::domain::time::printable(b))).hint(
+            if names.is_empty() {
+                "no promises yet".to_string()
+            } else {
+                format!("promises are by: {}", names.join(", "))
+            },
+        ));
+    }
+    Ok(())
+}
+
+// ---------- over-promising ----------
+
+pub fn csv_err(e: csv::Error) -> Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(io) => Error::from(io),
+        other => Error::failure(format!("could not write CSV: {other:?}")),
     }
 }
 
@@ -205,6 +250,7 @@ pub fn entry_json(e: &Entry, a: &Agreement, analysis: Option<&Analysis>) -> Valu
     }
     let why = crate::domain::converge::why(e, a);
     obj.insert("agreement_uuid".into(), json!(a.uuid));
+    obj.insert("device".into(), json!(e.device));
     obj.insert("counts".into(), json!(why.is_none()));
     obj.insert("why".into(), json!(why.map(|w| w.name())));
     v

@@ -121,5 +121,9 @@ pub struct Entry {
     pub note: Option<String>,
     pub logged_by: String,
     pub logged_at: Instant,
+    /// The earliest of its voids, if any (DESIGN.md §9: voided on two
+    /// devices, it is void from the earlier one).
     pub void: Option<Void>,
+    /// The device it was logged on (uuid).
+    pub device: String,
 }

@@ -19,11 +19,9 @@ pub const KEYS: &[&str] = &[
     "remind.private",
 ];
 
-/// The settings both partners share (DESIGN.md §9): on every device the
-/// latest set wins — set time, then uuid — whatever order they arrived in.
-/// The others are this device's own, and its latest (local) write wins.
-/// (The ledger orders stored values by this rule.)
-pub const SHARED: &[&str] = &["trust.start", "trust.gain", "trust.loss", "overpromise.threshold"];
+/// Settings both partners share (synced; latest set wins, by set time then
+/// uuid). The others (`me`, `partner`, `zone`, `remind.*`) stay on a device.
+pub const SHARED_KEYS: &[&str] = &["trust.start", "trust.gain", "trust.loss", "overpromise.threshold"];
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct TrustParams {

@@ -10,6 +10,7 @@ use rusqlite::{Connection, TransactionBehavior};
 pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_init.sql", include_str!("../../migrations/0001_init.sql")),
     ("0002_indexes.sql", include_str!("../../migrations/0002_indexes.sql")),
+    ("0003_identity.sql", include_str!("../../migrations/0003_identity.sql")),
 ];
 
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -31,14 +31,9 @@ use chrono_tz::Tz;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use std::path::{Path, PathBuf};
 
-/// The settings both partners share (DESIGN.md §9,
-/// `domain::settings::SHARED`): on every device the latest set wins — set
-/// time, then uuid — whatever order they arrived in. The others are this
-/// device's own, and its latest (local) write wins. Oldest first:
-const LATEST_ORDER: &str = "CASE WHEN key IN ('trust.start', 'trust.gain', 'trust.loss', 'overpromise.threshold')
-     THEN set_at END, CASE WHEN key IN ('trust.start', 'trust.gain', 'trust.loss', 'overpromise.threshold')
-     THEN uuid END, id";
-/// The same, newest first.
+/// The rows of one setting, newest first: a shared key (DESIGN.md §9,
+/// `domain::settings::SHARED_KEYS`) by set time then uuid, the same on every
+/// device; a local key by the order it was set here — as `settings()` replays.
 const LATEST_FIRST: &str = "CASE WHEN key IN ('trust.start', 'trust.gain', 'trust.loss', 'overpromise.threshold')
      THEN set_at END DESC, CASE WHEN key IN ('trust.start', 'trust.gain', 'trust.loss', 'overpromise.threshold')
      THEN uuid END DESC, id DESC";
@@ -53,6 +48,15 @@ pub struct Ledger {
     /// "Now" for the command (`TROTH_NOW`): which promises are live decides
     /// the slugs shown (`domain::converge::display_slugs`).
     now: Instant,
+}
+
+/// Who this ledger is (DESIGN.md §9): the couple's ledger and this copy of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Identity {
+    /// The ledger uuid: the same on every device that syncs this ledger.
+    pub ledger: String,
+    /// This device's uuid: every fact made here records it.
+    pub device: String,
 }
 
 pub fn ts(t: Instant) -> i64 {
@@ -149,7 +153,8 @@ impl Ledger {
             tx.query_row("SELECT EXISTS (SELECT 1 FROM settings WHERE key = 'zone')", [], |r| r.get(0))?;
         if !exists {
             tx.execute(
-                "INSERT INTO settings (uuid, key, value, set_at) VALUES (?1, 'zone', ?2, ?3)",
+                "INSERT INTO settings (uuid, key, value, set_at, device)
+                 VALUES (?1, 'zone', ?2, ?3, (SELECT device FROM identity ORDER BY id LIMIT 1))",
                 params![new_uuid(), zone.name(), ts(now)],
             )?;
         }
@@ -170,11 +175,28 @@ impl Ledger {
         &self.conn
     }
 
-    /// Every stored setting replayed in the order it was set, through the
-    /// domain's validation: the latest value of a key wins (for shared keys
-    /// the latest set time, then uuid — the same on every device).
+    /// This ledger's uuid (shared by every device that syncs it) and this
+    /// device's uuid.
+    pub fn identity(&self) -> Result<Identity> {
+        Ok(self.conn.query_row(
+            "SELECT ledger, (SELECT device FROM identity ORDER BY id LIMIT 1) FROM identity ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok(Identity { ledger: r.get(0)?, device: r.get(1)? }),
+        )?)
+    }
+
+    /// Every stored setting replayed through the domain's validation: the
+    /// latest value of a key wins.
     pub fn settings(&self) -> Result<Settings> {
-        let mut stmt = self.conn.prepare(&format!("SELECT key, value FROM settings ORDER BY key, {LATEST_ORDER}"))?;
+        // A shared key (set on either device) goes by set time then uuid, so
+        // every device agrees on the latest; a local key by the order it was
+        // set here (robust to this clock moving back).
+        let mut stmt = self.conn.prepare(
+            "SELECT key, value FROM settings ORDER BY
+               CASE WHEN key IN ('trust.start', 'trust.gain', 'trust.loss', 'overpromise.threshold') THEN set_at END,
+               CASE WHEN key IN ('trust.start', 'trust.gain', 'trust.loss', 'overpromise.threshold') THEN uuid END,
+               id",
+        )?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
         let mut s = Settings::load_defaults();
         for row in rows {
@@ -458,7 +480,7 @@ fn fact_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Fact> {
 /// An entry voided on two devices has two voids; it is void from the
 /// earlier one (voided time, then uuid), whose reason is shown.
 const ENTRY_SELECT: &str = "SELECT e.id, e.uuid, e.agreement_id, e.outcome, e.at, e.note, e.logged_by, e.logged_at,
-        v.reason, v.voided_at FROM entries e LEFT JOIN voids v ON v.id = (SELECT x.id FROM voids x
+        v.reason, v.voided_at, e.device FROM entries e LEFT JOIN voids v ON v.id = (SELECT x.id FROM voids x
         WHERE x.entry_id = e.id ORDER BY x.voided_at, x.uuid LIMIT 1)";
 
 fn entry_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
@@ -474,6 +496,7 @@ fn entry_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
         logged_by: r.get(6)?,
         logged_at: from_ts(r.get(7)?),
         void: voided_at.map(|at| Void { reason: r.get(8).ok().flatten(), at: from_ts(at) }),
+        device: r.get(10)?,
     })
 }
 

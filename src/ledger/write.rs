@@ -14,6 +14,18 @@ use rusqlite::{OptionalExtension, Transaction, params};
 /// An open IMMEDIATE transaction on the ledger (see `Ledger::write`).
 pub struct Tx<'c> {
     tx: Transaction<'c>,
+    /// The device recorded as the maker of facts appended from here on:
+    /// None is this device (every command); another device's uuid for facts
+    /// that came from it (a sync folder, an import).
+    origin: Option<String>,
+}
+
+/// The device column's value: the origin given, else this ledger's device.
+const DEVICE: &str = "coalesce(?0, (SELECT device FROM identity ORDER BY id LIMIT 1))";
+
+/// `sql` with `$DEVICE` as parameter `?n`.
+fn with_device(sql: &str, n: usize) -> String {
+    sql.replace("$DEVICE", &DEVICE.replace("?0", &format!("?{n}")))
 }
 
 /// A new agreement, before its first terms version.
@@ -33,7 +45,22 @@ pub struct NewAgreement<'a> {
 
 impl<'c> Tx<'c> {
     pub(super) fn new(tx: Transaction<'c>) -> Tx<'c> {
-        Tx { tx }
+        Tx { tx, origin: None }
+    }
+
+    /// Record `device` (None: this device) as the maker of the facts
+    /// appended after this call (DESIGN.md §9: every fact records its device).
+    pub fn set_origin(&mut self, device: Option<&str>) {
+        self.origin = device.map(str::to_string);
+    }
+
+    /// Join another ledger: this device now belongs to the ledger `uuid`.
+    pub fn adopt_ledger(&self, uuid: &str, at: Instant) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO identity (ledger, device, since) SELECT ?1, device, ?2 FROM identity ORDER BY id LIMIT 1",
+            params![uuid, ts(at)],
+        )?;
+        Ok(())
     }
 
     pub fn commit(self) -> Result<()> {
@@ -41,10 +68,12 @@ impl<'c> Tx<'c> {
     }
 
     pub fn add_agreement(&self, a: &NewAgreement<'_>) -> Result<i64> {
-        self.tx.execute(
-            "INSERT INTO agreements (uuid, slug, text, by_name, to_name, zone, starts, ends, remind, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            params![
+        self.tx.prepare_cached(&with_device(
+            "INSERT INTO agreements (uuid, slug, text, by_name, to_name, zone, starts, ends, remind, created_at, device)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, $DEVICE)",
+            11,
+        ))?
+        .execute(params![
                 a.uuid,
                 a.slug,
                 a.text,
@@ -54,9 +83,9 @@ impl<'c> Tx<'c> {
                 ts(a.starts),
                 a.ends.map(ts),
                 a.remind,
-                ts(a.created_at)
-            ],
-        )?;
+                ts(a.created_at),
+                self.origin
+            ])?;
         Ok(self.tx.last_insert_rowid())
     }
 
@@ -72,11 +101,13 @@ impl<'c> Tx<'c> {
         note: Option<&str>,
         created: Instant,
     ) -> Result<i64> {
-        self.tx.execute(
-            "INSERT INTO terms_versions (uuid, agreement_id, terms, unit, effective, note, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![uuid, agreement, terms, unit, ts(effective), note, ts(created)],
-        )?;
+        self.tx
+            .prepare_cached(&with_device(
+                "INSERT INTO terms_versions (uuid, agreement_id, terms, unit, effective, note, created_at, device)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, $DEVICE)",
+                8,
+            ))?
+            .execute(params![uuid, agreement, terms, unit, ts(effective), note, ts(created), self.origin])?;
         Ok(self.tx.last_insert_rowid())
     }
 
@@ -88,10 +119,13 @@ impl<'c> Tx<'c> {
         effective: Instant,
         created: Instant,
     ) -> Result<i64> {
-        self.tx.execute(
-            "INSERT INTO status_changes (uuid, agreement_id, status, effective, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![uuid, agreement, status.name(), ts(effective), ts(created)],
-        )?;
+        self.tx
+            .prepare_cached(&with_device(
+                "INSERT INTO status_changes (uuid, agreement_id, status, effective, created_at, device)
+                 VALUES (?1, ?2, ?3, ?4, ?5, $DEVICE)",
+                6,
+            ))?
+            .execute(params![uuid, agreement, status.name(), ts(effective), ts(created), self.origin])?;
         Ok(self.tx.last_insert_rowid())
     }
 
@@ -107,27 +141,32 @@ impl<'c> Tx<'c> {
         logged_at: Instant,
     ) -> Result<i64> {
         self.tx
-            .prepare_cached(
-                "INSERT INTO entries (uuid, agreement_id, outcome, at, note, logged_by, logged_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?
-            .execute(params![uuid, agreement, outcome.name(), ts(at), note, logged_by, ts(logged_at)])?;
+            .prepare_cached(&with_device(
+                "INSERT INTO entries (uuid, agreement_id, outcome, at, note, logged_by, logged_at, device)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, $DEVICE)",
+                8,
+            ))?
+            .execute(params![uuid, agreement, outcome.name(), ts(at), note, logged_by, ts(logged_at), self.origin])?;
         Ok(self.tx.last_insert_rowid())
     }
 
     pub fn void_entry(&self, uuid: &str, entry: i64, reason: Option<&str>, at: Instant) -> Result<()> {
-        self.tx.execute(
-            "INSERT INTO voids (uuid, entry_id, reason, voided_at) VALUES (?1, ?2, ?3, ?4)",
-            params![uuid, entry, reason, ts(at)],
-        )?;
+        self.tx
+            .prepare_cached(&with_device(
+                "INSERT INTO voids (uuid, entry_id, reason, voided_at, device) VALUES (?1, ?2, ?3, ?4, $DEVICE)",
+                5,
+            ))?
+            .execute(params![uuid, entry, reason, ts(at), self.origin])?;
         Ok(())
     }
 
     pub fn void_agreement(&self, uuid: &str, agreement: i64, reason: Option<&str>, at: Instant) -> Result<()> {
-        self.tx.execute(
-            "INSERT INTO voids (uuid, agreement_id, reason, voided_at) VALUES (?1, ?2, ?3, ?4)",
-            params![uuid, agreement, reason, ts(at)],
-        )?;
+        self.tx
+            .prepare_cached(&with_device(
+                "INSERT INTO voids (uuid, agreement_id, reason, voided_at, device) VALUES (?1, ?2, ?3, ?4, $DEVICE)",
+                5,
+            ))?
+            .execute(params![uuid, agreement, reason, ts(at), self.origin])?;
         Ok(())
     }
 
@@ -140,10 +179,12 @@ impl<'c> Tx<'c> {
     }
 
     pub fn set_setting(&self, uuid: &str, key: &str, value: &str, at: Instant) -> Result<()> {
-        self.tx.execute(
-            "INSERT INTO settings (uuid, key, value, set_at) VALUES (?1, ?2, ?3, ?4)",
-            params![uuid, key, value, ts(at)],
-        )?;
+        self.tx
+            .prepare_cached(&with_device(
+                "INSERT INTO settings (uuid, key, value, set_at, device) VALUES (?1, ?2, ?3, ?4, $DEVICE)",
+                5,
+            ))?
+            .execute(params![uuid, key, value, ts(at), self.origin])?;
         Ok(())
     }
 

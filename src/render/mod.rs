@@ -7,6 +7,8 @@ use tabled::builder::Builder;
 use tabled::settings::peaker::Priority;
 use tabled::settings::{Style as TableStyle, Width};
 
+pub mod chart;
+
 pub const WIDTH: usize = 80;
 
 /// A borderless table with a header, wrapped to fit 80 columns (the widest

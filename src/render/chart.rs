@@ -1,25 +1,12 @@
-//! The shell around troth: completions, the man page, and the trend chart.
+//! Charts: weekly trust as an SVG line chart (`trend --svg`), drawn with
+//! plotters to a private file.
 
-use crate::cli::{Cli, CompletionsArgs};
 use crate::domain::report::Week;
 use crate::domain::trust::Group;
 use crate::error::{Error, Result};
-use clap::CommandFactory;
 use plotters::prelude::*;
 use std::io::Write;
 use std::path::Path;
-
-pub fn completions(a: &CompletionsArgs, out: &mut dyn Write) -> Result<()> {
-    let mut cmd = Cli::command();
-    clap_complete::generate(a.shell, &mut cmd, "troth", out);
-    Ok(())
-}
-
-pub fn man(out: &mut dyn Write) -> Result<()> {
-    let cmd = Cli::command();
-    clap_mangen::Man::new(cmd).render(out)?;
-    Ok(())
-}
 
 /// A line chart of weekly trust: dated x axis, 0–1 y axis.
 pub fn trend_svg(path: &Path, subject: &str, points: &[(Week, Option<Group>)], start: f64) -> Result<()> {

@@ -1,0 +1,140 @@
+//! `troth amend`: renegotiate a promise's terms, from the next slot on.
+
+use super::promise::overpromised_record;
+use super::promise::parse_terms;
+use super::promise::when;
+use super::{Book, Ctx, agreement_json, find, terms_words, validate_note, write_json};
+use crate::cli::AmendArgs;
+use crate::domain::Agreement;
+use crate::domain::slots::{self};
+use crate::domain::terms::Terms;
+use crate::domain::time::{self, DateMeaning, Instant, human_datetime, rfc3339};
+use crate::domain::trust::{self};
+use crate::error::{Error, Result};
+use crate::ledger::{Ledger, new_uuid};
+use crate::render::{self, paint, percent};
+use std::io::Write;
+
+pub fn amend(ctx: &Ctx, ledger: &mut Ledger, a: AmendArgs, out: &mut dyn Write) -> Result<()> {
+    let agreements = ledger.agreements()?;
+    let x = find(&agreements, &a.agreement, ctx.now)?.clone();
+    refuse_if_closed(&x, ctx.now)?;
+    let note = validate_note(a.note.as_deref())?;
+    let parsed = parse_terms(&a.terms, x.zone, ctx.now)?;
+    let (_, current) = x.plan.version_at(ctx.now);
+    let latest = x.plan.versions_in_force().last().cloned().expect("a version");
+    if latest.terms == parsed.terms && latest.unit == parsed.unit {
+        return Err(Error::usage(format!("{} already has the terms {}", x.slug, parsed.terms)));
+    }
+    let from = a.from.as_deref().map(|f| when(f, ctx, x.zone, DateMeaning::Start, "--from")).transpose()?;
+    let effective = match (current.terms, parsed.terms, from) {
+        // A deadline may be moved until it is due: the new due time replaces the old one.
+        (Terms::Deadline { .. }, Terms::Deadline { .. }, None)
+            if slots::due_of_deadline(&current.terms, x.zone).is_some_and(|d| ctx.now < d) =>
+        {
+            current.effective
+        }
+        _ => {
+            let base = x.plan.next_boundary(ctx.now);
+            let base = match from {
+                Some(f) if f < base => {
+                    return Err(Error::usage(format!(
+                        "--from {} is before the new terms could start",
+                        time::human_datetime(f, x.zone, ctx.now)
+                    ))
+                    .hint(format!(
+                        "the slot under way keeps the terms it was promised under; the earliest is {}",
+                        rfc3339(base, x.zone)
+                    )));
+                }
+                Some(f) => f,
+                None => base,
+            };
+            slots::first_start(&parsed.terms, x.zone, base)
+        }
+    };
+    if let Some(due) = slots::due_of_deadline(&parsed.terms, x.zone)
+        && (due <= effective.max(x.starts) || due <= ctx.now)
+    {
+        return Err(Error::usage(format!("the new deadline {} has already passed", rfc3339(due, x.zone)))
+            .hint("choose a due time that is still ahead"));
+    }
+    if !a.anyway && parsed.terms.load() > current.terms.load() {
+        let facts = ledger.facts(None)?;
+        let book = Book::new(&agreements, facts, ctx.now, ctx.now);
+        if let Some(item) = book.get(x.id)
+            && let Some(j) = trust::judge(item.agreement, &item.analysis, ctx.now, 8, ctx.settings.threshold)
+        {
+            let supported = j.suggested.map(|t| t.load()).unwrap_or(0.0);
+            if j.overpromised && parsed.terms.load() > supported + 1e-9 {
+                let mut err = Error::usage(format!(
+                    "{}'s record for {}: promised {}, delivered {} over the last {} slots ({})",
+                    x.by,
+                    x.slug,
+                    j.promised,
+                    j.delivered,
+                    j.slots,
+                    percent(j.rate)
+                ));
+                err = err.hint(format!(
+                    "{} looks like more than the record supports{}",
+                    parsed.terms,
+                    j.suggested.map(|t| format!("; {t} does")).unwrap_or_default()
+                ));
+                return Err(err.hint("promise it anyway with --anyway, or choose terms you can keep"));
+            }
+        }
+        if let Some(record) = overpromised_record(ctx, &book, &x.by) {
+            return Err(Error::usage(format!("{record}; these terms ask for more"))
+                .hint("choose terms you can keep, or add --anyway"));
+        }
+    }
+    let tx = ledger.write()?;
+    tx.add_version(
+        &new_uuid(),
+        x.id,
+        &parsed.terms.to_string(),
+        parsed.unit.as_deref(),
+        effective,
+        note.as_deref(),
+        ctx.now,
+    )?;
+    tx.commit()?;
+    let updated = ledger.agreement(x.id)?.expect("still there");
+    if ctx.env.json {
+        return write_json(out, &agreement_json(&updated, None, &ctx.settings, ctx.now));
+    }
+    let when = if effective <= ctx.now {
+        "now".to_string()
+    } else {
+        format!("from {}", human_datetime(effective, x.zone, ctx.now))
+    };
+    writeln!(
+        out,
+        "{}  {} — {} ({}) {when}",
+        paint(render::CALM, "amended"),
+        x.slug,
+        terms_words(&parsed.terms, parsed.unit.as_deref()),
+        parsed.terms
+    )?;
+    if effective > ctx.now && current.terms != Terms::Standing {
+        writeln!(
+            out,
+            "         until then: {} — the slot under way keeps the terms it was promised under",
+            current.terms
+        )?;
+    }
+    Ok(())
+}
+
+pub(super) fn refuse_if_closed(x: &Agreement, now: Instant) -> Result<()> {
+    if x.is_void() {
+        return Err(Error::usage(format!("{} was voided as entered by mistake; it takes nothing more", x.slug))
+            .hint("make it again with `troth promise` if it was meant"));
+    }
+    if x.retired_at(now) {
+        return Err(Error::usage(format!("{} is retired; retirement is final", x.slug))
+            .hint("make a new promise with `troth promise` if it is to go on"));
+    }
+    Ok(())
+}

@@ -1,0 +1,73 @@
+//! `troth excuse`: release one unit by mutual agreement, before it is due.
+
+use super::kept::analyse_one;
+use super::kept::check_open;
+use super::promise::when;
+use super::{Ctx, entry_json, find, validate_note, write_json};
+use crate::cli::LogArgs;
+use crate::domain::Outcome;
+use crate::domain::time::{DateMeaning, human_date, human_datetime};
+use crate::error::{Error, Result};
+use crate::ledger::{Ledger, new_uuid};
+use crate::render::{self, paint};
+use std::io::Write;
+
+pub fn excuse(ctx: &Ctx, ledger: &mut Ledger, a: LogArgs, out: &mut dyn Write) -> Result<()> {
+    let agreements = ledger.agreements()?;
+    let x = find(&agreements, &a.agreement, ctx.now)?;
+    let note = validate_note(a.note.as_deref())?;
+    let given = a.at.as_deref().map(|s| when(s, ctx, x.zone, DateMeaning::Noon, "--at")).transpose()?;
+    let probe = given.unwrap_or(ctx.now);
+    check_open(x, probe.max(x.starts), ctx.now)?;
+    let horizon = probe.max(ctx.now) + chrono::Duration::days(400);
+    let (_, analysis) = analyse_one(ledger, x, ctx.now, horizon)?;
+    let nothing_due = || {
+        Error::usage(format!("{} has no slot to excuse: it is a standing rule, or nothing is due then", x.slug))
+            .hint("excuse releases one unit of a slot before it is due; standing rules have nothing to release")
+    };
+    let (index, at) = match given {
+        Some(at) => {
+            let i = analysis.slots.iter().rposition(|s| s.slot.holds(at)).ok_or_else(nothing_due)?;
+            (i, at)
+        }
+        None => {
+            let i = analysis.slots.iter().position(|s| s.slot.due > ctx.now).ok_or_else(nothing_due)?;
+            (i, analysis.slots[i].slot.start.max(ctx.now).max(x.starts))
+        }
+    };
+    let s = &analysis.slots[index];
+    check_open(x, at, ctx.now)?;
+    if ctx.now > s.slot.due {
+        return Err(Error::usage(format!(
+            "too late to excuse {} on {}: it was due at {}",
+            x.slug,
+            human_date(s.slot.start.max(x.starts), x.zone, ctx.now),
+            human_datetime(s.slot.due, x.zone, ctx.now)
+        ))
+        .hint("log it as broken, or amend the terms for the weeks ahead"));
+    }
+    if s.remaining == 0 {
+        return Err(Error::usage(format!(
+            "the slot due {} has no promised units left to excuse",
+            human_datetime(s.slot.due, x.zone, ctx.now)
+        ))
+        .hint("name a later slot with --at"));
+    }
+    let by = ctx.settings.default_by();
+    let tx = ledger.write()?;
+    let id = tx.add_entry(&new_uuid(), x.id, Outcome::Excused, at, note.as_deref(), &by, ctx.now)?;
+    tx.commit()?;
+    let entry = ledger.entry(id)?.ok_or_else(|| Error::failure("the entry could not be read back"))?;
+    if ctx.env.json {
+        return write_json(out, &entry_json(&entry, x, None));
+    }
+    writeln!(
+        out,
+        "{}  {}{} · one unit of the slot due {} released by agreement · trust unchanged",
+        paint(render::CALM, "excused"),
+        x.slug,
+        if ctx.env.verbose { format!(" #{id}") } else { String::new() },
+        human_datetime(s.slot.due, x.zone, ctx.now)
+    )?;
+    Ok(())
+}

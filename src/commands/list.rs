@@ -1,0 +1,62 @@
+//! `troth list`: every live promise with its status and trust.
+
+use super::{Book, Ctx, agreement_json, write_json};
+use crate::cli::ListArgs;
+use crate::domain::Agreement;
+use crate::domain::time::human_date;
+use crate::domain::trust::{self};
+use crate::error::Result;
+use crate::ledger::Ledger;
+use crate::render::{self, percent, trust2};
+use serde_json::Value;
+use std::io::Write;
+
+pub fn list(ctx: &Ctx, ledger: &Ledger, a: ListArgs, out: &mut dyn Write) -> Result<()> {
+    let agreements = ledger.agreements()?;
+    let facts = ledger.facts(None)?;
+    let book = Book::new(&agreements, facts, ctx.now, ctx.now);
+    let shown: Vec<&Agreement> =
+        agreements.iter().filter(|x| a.all || (!x.is_void() && !x.retired_at(ctx.now))).collect();
+    if ctx.env.json {
+        let arr: Vec<Value> = shown
+            .iter()
+            .map(|x| agreement_json(x, book.get(x.id).map(|i| &i.analysis), &ctx.settings, ctx.now))
+            .collect();
+        return write_json(out, &Value::Array(arr));
+    }
+    if shown.is_empty() {
+        writeln!(out, "No promises yet.")?;
+        writeln!(out, "Make one: troth promise \"date night every Friday\" --terms \"every fri 19:00\"")?;
+        return Ok(());
+    }
+    let rows: Vec<Vec<String>> = shown
+        .iter()
+        .map(|x| {
+            let (_, v) = x.plan.version_at(ctx.now);
+            let score = book.get(x.id).map(|i| trust::score_at(&i.analysis.events, &ctx.settings.trust, ctx.now));
+            let status = if x.is_void() { "void".to_string() } else { x.plan.status_at(ctx.now).name().to_string() };
+            let status = match super::pending(x, ctx.now) {
+                Some((t, s, from)) if !x.is_void() => {
+                    let what = match (t, s) {
+                        (Some(t), _) => t.to_string(),
+                        (None, Some(s)) => s.name().to_string(),
+                        _ => String::new(),
+                    };
+                    format!("{status} ({what} from {})", human_date(from, x.zone, ctx.now))
+                }
+                _ => status,
+            };
+            vec![
+                x.id.to_string(),
+                x.slug.clone(),
+                format!("{} → {}", x.by, x.to),
+                v.terms.to_string(),
+                status,
+                score.map(|s| trust2(s.trust)).unwrap_or_else(|| trust2(ctx.settings.trust.start)),
+                percent(score.and_then(|s| s.rate())),
+            ]
+        })
+        .collect();
+    writeln!(out, "{}", render::table(&["#", "promise", "who", "terms", "status", "trust", "kept"], &rows))?;
+    Ok(())
+}

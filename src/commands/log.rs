@@ -1,0 +1,63 @@
+//! `troth log`: the entries, oldest first.
+
+use super::promise::when;
+use super::{Ctx, entry_json, find, write_json};
+use crate::cli::LogListArgs;
+use crate::domain::time::{DateMeaning, human_datetime};
+use crate::domain::{Agreement, Entry};
+use crate::error::Result;
+use crate::ledger::Ledger;
+use crate::render::{self};
+use serde_json::Value;
+use std::io::Write;
+
+pub fn list(ctx: &Ctx, ledger: &Ledger, a: LogListArgs, out: &mut dyn Write) -> Result<()> {
+    let agreements = ledger.agreements()?;
+    let only = a.agreement.as_deref().map(|s| find(&agreements, s, ctx.now)).transpose()?;
+    let zone = only.map(|x| x.zone).unwrap_or(ctx.settings.zone);
+    let since = a.since.as_deref().map(|s| when(s, ctx, zone, DateMeaning::Start, "--since")).transpose()?;
+    let until = a.until.as_deref().map(|s| when(s, ctx, zone, DateMeaning::End, "--until")).transpose()?;
+    let entries = ledger.entries(only.map(|x| x.id))?;
+    let by_id: std::collections::HashMap<i64, &Agreement> = agreements.iter().map(|x| (x.id, x)).collect();
+    let shown: Vec<(&Entry, &Agreement)> = entries
+        .iter()
+        .filter(|e| a.all || e.void.is_none())
+        .filter_map(|e| by_id.get(&e.agreement_id).map(|x| (e, *x)))
+        .filter(|(_, x)| a.all || !x.is_void() || only.is_some())
+        .filter(|(e, _)| since.is_none_or(|s| e.at >= s) && until.is_none_or(|u| e.at <= u))
+        .collect();
+    if ctx.env.json {
+        let arr: Vec<Value> = shown.iter().map(|(e, x)| entry_json(e, x, None)).collect();
+        return write_json(out, &Value::Array(arr));
+    }
+    if shown.is_empty() {
+        writeln!(out, "No entries{}.", if a.all { "" } else { " (void ones are in --all)" })?;
+        return Ok(());
+    }
+    let rows: Vec<Vec<String>> = shown
+        .iter()
+        .map(|(e, x)| {
+            let note = e.note.clone().unwrap_or_default();
+            let note = match (&e.void, crate::domain::converge::why(e, x)) {
+                (Some(v), _) => format!(
+                    "void{}{}",
+                    v.reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default(),
+                    if note.is_empty() { String::new() } else { format!(" · {note}") }
+                ),
+                (None, Some(why)) => {
+                    format!("{}{}", why.words(), if note.is_empty() { String::new() } else { format!(" · {note}") })
+                }
+                (None, None) => note,
+            };
+            vec![
+                e.id.to_string(),
+                human_datetime(e.at, x.zone, ctx.now),
+                x.slug.clone(),
+                e.outcome.name().to_string(),
+                note,
+            ]
+        })
+        .collect();
+    writeln!(out, "{}", render::table(&["#", "when", "promise", "outcome", "note"], &rows))?;
+    Ok(())
+}

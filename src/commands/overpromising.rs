@@ -1,0 +1,119 @@
+//! `troth overpromising`: promises the record says are more than can be
+//! kept, and what could be promised instead.
+
+use super::check_person;
+use super::load;
+use super::{Book, Ctx, round4, write_json};
+use crate::cli::OverpromisingArgs;
+use crate::domain::Agreement;
+use crate::domain::report::{self, Over, OverPerson};
+use crate::domain::terms::Terms;
+use crate::domain::trust::Judgement;
+use crate::error::{Error, Result};
+use crate::ledger::Ledger;
+use crate::render::{self, percent};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::io::Write;
+
+pub(super) fn over_json(list: &[Over], people: &[OverPerson], by_id: &HashMap<i64, &Agreement>) -> Value {
+    json!({
+        "agreements": list.iter().map(|o| {
+            let a = by_id[&o.agreement_id];
+            let j = &o.judgement;
+            json!({"slug": a.slug, "by": a.by, "terms": j.terms.to_string(), "slots": j.slots, "promised": j.promised,
+                   "delivered": j.delivered, "rate": j.rate.map(round4), "overpromised": j.overpromised,
+                   "suggested_terms": j.suggested.map(|t| t.to_string())})
+        }).collect::<Vec<_>>(),
+        "people": people.iter().map(|p| json!({"name": p.name, "promised": p.promised, "delivered": p.delivered,
+                   "rate": p.rate.map(round4), "overpromised": p.overpromised})).collect::<Vec<_>>(),
+    })
+}
+
+/// "4 a month" / "1 a week".
+fn per_words(t: &Terms) -> String {
+    match t.per_period() {
+        Some((n, p)) => format!("{n} a {}", p.name()),
+        None => t.to_string(),
+    }
+}
+
+pub(super) fn over_sentence(a: &Agreement, j: &Judgement) -> String {
+    let delivered: Vec<String> = j.per_slot.iter().map(|d| d.to_string()).collect();
+    let mut s = format!(
+        "{}: {} promised {} and delivered {} ({})",
+        a.slug,
+        a.by,
+        per_words(&j.terms),
+        delivered.join(", "),
+        percent(j.rate)
+    );
+    match (&j.suggested, j.overpromised) {
+        (Some(t), true) => s.push_str(&format!(" — promise {} and keep it.", per_words(t))),
+        (None, true) => s.push_str(" — nothing was delivered lately; talk about what could really be promised."),
+        _ => s.push_str(" — within what the record supports."),
+    }
+    s
+}
+
+pub fn overpromising(ctx: &Ctx, ledger: &Ledger, a: OverpromisingArgs, out: &mut dyn Write) -> Result<()> {
+    if a.slots < 3 {
+        return Err(Error::usage(format!("--slots {} is too few to judge; at least 3 are needed", a.slots)));
+    }
+    let (agreements, entries) = load(ledger)?;
+    check_person(&agreements, a.by.as_deref())?;
+    let book = Book::new(&agreements, entries, ctx.now, ctx.now);
+    let (list, people) =
+        report::overpromising(&book, ctx.now, a.slots as usize, ctx.settings.threshold, a.by.as_deref());
+    let by_id = report::index(&book);
+    if ctx.env.json {
+        return write_json(out, &over_json(&list, &people, &by_id));
+    }
+    if list.is_empty() {
+        writeln!(out, "Nothing to judge yet: a promise needs 3 closed slots under its current terms.")?;
+        return Ok(());
+    }
+    let over: Vec<&Over> = list.iter().filter(|o| o.judgement.overpromised).collect();
+    if over.is_empty() {
+        writeln!(out, "No promise is more than its record supports. Keep going.")?;
+    }
+    for o in &over {
+        writeln!(out, "{}", over_sentence(by_id[&o.agreement_id], &o.judgement))?;
+    }
+    let rows: Vec<Vec<String>> = list
+        .iter()
+        .map(|o| {
+            let a = by_id[&o.agreement_id];
+            let j = &o.judgement;
+            vec![
+                a.slug.clone(),
+                a.by.clone(),
+                j.terms.to_string(),
+                j.slots.to_string(),
+                format!("{} of {}", j.delivered, j.promised),
+                percent(j.rate),
+                j.suggested.map(|t| t.to_string()).unwrap_or_else(|| "—".into()),
+            ]
+        })
+        .collect();
+    writeln!(out)?;
+    writeln!(out, "{}", render::table(&["promise", "by", "terms", "slots", "delivered", "rate", "suggested"], &rows))?;
+    for p in &people {
+        writeln!(
+            out,
+            "{}: promised {}, delivered {} ({}){}",
+            p.name,
+            p.promised,
+            p.delivered,
+            percent(p.rate),
+            if p.overpromised {
+                " — more promised than delivered; fewer, kept promises build trust faster"
+            } else {
+                ""
+            }
+        )?;
+    }
+    Ok(())
+}
+
+// ---------- due ----------

@@ -1,0 +1,195 @@
+//! `troth promise`: a new agreement — its words, slug, terms, and a gentle
+//! word when the record says its maker already promises more than they keep.
+//! Also the input parsers other commands share (terms, `--at`/`--from` times).
+
+use super::{Book, Ctx, agreement_json, remind_lead, terms_words, validate_text, write_json};
+use crate::cli::PromiseArgs;
+use crate::domain::settings::validate_name;
+use crate::domain::slots::{self};
+use crate::domain::terms::{self, Terms};
+use crate::domain::time::{self, DateMeaning, Instant, human_date, human_datetime, local_date, rfc3339};
+use crate::domain::trust::{self};
+use crate::error::{Error, Result};
+use crate::ledger::{Ledger, NewAgreement, new_uuid};
+use crate::render::{self, paint, percent};
+use std::io::Write;
+
+/// A slug from the text: its first words, lower-cased, joined by `-`.
+fn slug_from(text: &str) -> String {
+    let words: Vec<String> = text
+        .split_whitespace()
+        .map(|w| w.to_lowercase().chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>())
+        .filter(|w| !w.is_empty())
+        .take(3)
+        .collect();
+    let mut slug = words.join("-");
+    if slug.len() > 36 {
+        slug.truncate(36);
+        slug = slug.trim_end_matches('-').to_string();
+    }
+    if slug.is_empty() {
+        slug = "promise".into();
+    }
+    if slug.chars().all(|c| c.is_ascii_digit()) {
+        slug = format!("p-{slug}");
+    }
+    slug
+}
+
+pub fn validate_slug(s: &str) -> Result<String> {
+    let ok = !s.is_empty()
+        && s.len() <= 40
+        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !s.chars().all(|c| c.is_ascii_digit());
+    if !ok {
+        return Err(Error::usage(format!("\"{}\" cannot be a slug", time::printable(s)))
+            .hint("a slug is 1–40 lower-case letters, digits and -, not all digits (those are ids), e.g. date-night"));
+    }
+    Ok(s.to_string())
+}
+
+pub(super) fn parse_terms(input: &str, zone: chrono_tz::Tz, now: Instant) -> Result<terms::Parsed> {
+    terms::parse(input, local_date(zone, now)).map_err(|e| Error::usage(e).hint(terms::TERMS_HINT))
+}
+
+pub fn when(input: &str, ctx: &Ctx, zone: chrono_tz::Tz, meaning: DateMeaning, flag: &str) -> Result<Instant> {
+    time::parse_when(input, ctx.now, zone, meaning)
+        .map_err(|e| Error::usage(format!("{flag}: {e}")).hint(time::WHEN_HINT))
+}
+
+pub fn promise(ctx: &Ctx, ledger: &mut Ledger, a: PromiseArgs, out: &mut dyn Write) -> Result<()> {
+    let text = validate_text(&a.text)?;
+    let zone = match &a.zone {
+        Some(z) => time::parse_zone(z).map_err(|e| Error::usage(format!("--zone: {e}")))?,
+        None => ctx.settings.zone,
+    };
+    let by = validate_name(&a.by.clone().unwrap_or_else(|| ctx.settings.default_by()))?;
+    let to = validate_name(&a.to.clone().unwrap_or_else(|| ctx.settings.default_to()))?;
+    let starts = match &a.starts {
+        Some(s) => when(s, ctx, zone, DateMeaning::Start, "--starts")?,
+        None => ctx.now,
+    };
+    let ends = a.ends.as_deref().map(|s| when(s, ctx, zone, DateMeaning::End, "--ends")).transpose()?;
+    if let Some(e) = ends
+        && e <= starts
+    {
+        return Err(Error::usage(format!(
+            "--ends ({}) is not after the promise starts ({})",
+            rfc3339(e, zone),
+            rfc3339(starts, zone)
+        )));
+    }
+    let parsed = parse_terms(a.terms.as_deref().unwrap_or("standing"), zone, ctx.now)?;
+    if let Some(due) = slots::due_of_deadline(&parsed.terms, zone)
+        && due <= starts
+    {
+        return Err(Error::usage(format!(
+            "the deadline {} is not after the promise starts ({})",
+            rfc3339(due, zone),
+            rfc3339(starts, zone)
+        ))
+        .hint("choose a later date, or --starts earlier if it was promised before"));
+    }
+    let remind = a
+        .remind
+        .as_deref()
+        .map(|r| {
+            time::parse_duration(r).map_err(|e| Error::usage(format!("--remind: {e}")).hint(time::DURATION_HINT))?;
+            Ok::<String, Error>(r.to_ascii_lowercase().split_whitespace().collect())
+        })
+        .transpose()?;
+    let agreements = ledger.agreements()?;
+    let slug = match &a.slug {
+        Some(s) => {
+            let s = validate_slug(s)?;
+            if agreements.iter().any(|x| x.slug == s && x.is_live(ctx.now)) {
+                return Err(Error::usage(format!("the slug \"{s}\" is already taken by a promise in force"))
+                    .hint("choose another with --slug"));
+            }
+            s
+        }
+        None => {
+            let base = slug_from(&text);
+            let taken = |s: &str| agreements.iter().any(|x| x.slug == s && x.is_live(ctx.now));
+            let mut s = base.clone();
+            let mut n = 2;
+            while taken(&s) {
+                s = format!("{base}-{n}");
+                n += 1;
+            }
+            s
+        }
+    };
+    if !a.anyway && parsed.terms != Terms::Standing {
+        let facts = ledger.facts(None)?;
+        let book = Book::new(&agreements, facts, ctx.now, ctx.now);
+        if let Some(record) = overpromised_record(ctx, &book, &by) {
+            return Err(Error::usage(format!("{record}; a new promise adds to that"))
+                .hint("keep the promises already made first, renegotiate one with `troth amend`, or add --anyway"));
+        }
+    }
+    let tx = ledger.write()?;
+    let uuid = new_uuid();
+    let id = tx.add_agreement(&NewAgreement {
+        uuid,
+        slug: &slug,
+        text: &text,
+        by: &by,
+        to: &to,
+        zone,
+        starts,
+        ends,
+        remind,
+        created_at: ctx.now,
+    })?;
+    tx.add_version(&new_uuid(), id, &parsed.terms.to_string(), parsed.unit.as_deref(), starts, None, ctx.now)?;
+    tx.commit()?;
+    let created = ledger.agreement(id)?.ok_or_else(|| Error::failure("the new promise could not be read back"))?;
+    if ctx.env.json {
+        return write_json(out, &agreement_json(&created, None, &ctx.settings, ctx.now));
+    }
+    let first = created.plan.slots(ctx.now + chrono::Duration::days(400)).into_iter().next();
+    let from = match (&parsed.terms, first) {
+        (Terms::Standing, _) => format!("from {}", human_date(starts, zone, ctx.now)),
+        (Terms::Deadline { .. }, Some(s)) => {
+            format!("due {}", human_datetime(s.due, zone, ctx.now))
+        }
+        (_, Some(s)) => format!("first due {}", human_datetime(s.due, zone, ctx.now)),
+        (_, None) => "no slot yet".into(),
+    };
+    writeln!(
+        out,
+        "{}  #{id} {slug} — {by} to {to}, {} ({}), {from}",
+        paint(render::CALM, "promised"),
+        terms_words(&parsed.terms, parsed.unit.as_deref()),
+        parsed.terms
+    )?;
+    if let Some(lead) = remind_lead(&created, &parsed.terms) {
+        writeln!(out, "          reminder {lead} before each is due")?;
+    }
+    Ok(())
+}
+
+/// "Alex's record: promised 24, delivered 14 (58%)" when the person has an
+/// over-promised agreement now.
+pub(super) fn overpromised_record(ctx: &Ctx, book: &Book, by: &str) -> Option<String> {
+    let mut promised = 0;
+    let mut delivered = 0;
+    let mut any_over = false;
+    // A promise with nothing logged yet has no record to judge (its history
+    // may simply not be entered yet).
+    let logged = |i: &&crate::domain::report::Item| i.analysis.events.iter().any(|e| e.entry.is_some());
+    for item in book.items.iter().filter(|i| i.agreement.by == by && i.agreement.is_live(ctx.now)).filter(logged) {
+        if let Some(j) = trust::judge(item.agreement, &item.analysis, ctx.now, 8, ctx.settings.threshold) {
+            promised += j.promised;
+            delivered += j.delivered;
+            any_over |= j.overpromised;
+        }
+    }
+    any_over.then(|| {
+        format!(
+            "{by}'s record: promised {promised}, delivered {delivered} ({}) — some promises are already more than the record supports",
+            percent((promised > 0).then(|| delivered as f64 / promised as f64))
+        )
+    })
+}

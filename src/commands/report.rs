@@ -1,0 +1,316 @@
+//! `troth report`: the weekly summary to read together, as text, Markdown,
+//! CSV or JSON.
+
+use super::check_person;
+use super::csv_err;
+use super::due::due_json;
+use super::due::due_words;
+use super::load;
+use super::overpromising::over_json;
+use super::overpromising::over_sentence;
+use super::{Book, Ctx, entry_json, round4, write_json};
+use crate::cli::{ReportArgs, ReportFormat};
+use crate::domain::Agreement;
+use crate::domain::report::{self, Due, Over, Summary, Week};
+use crate::domain::time::{self, human_datetime, rfc3339};
+use crate::error::{Error, Result};
+use crate::ledger::Ledger;
+use crate::render::{self, change, count, paint, percent, trust2};
+use chrono::Duration;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::io::Write;
+
+fn trust_json(t: &report::Trust) -> Value {
+    json!({"trust": round4(t.trust), "trust_change": round4(t.trust_change), "rate": t.rate.map(round4)})
+}
+
+pub fn report(ctx: &Ctx, ledger: &Ledger, a: ReportArgs, out: &mut dyn Write) -> Result<()> {
+    let home = ctx.settings.zone;
+    let week = Week::parse(a.week.as_deref(), ctx.now, home).map_err(Error::usage)?;
+    let format = match (a.format, ctx.env.json) {
+        (Some(f), _) => f,
+        (None, true) => ReportFormat::Json,
+        (None, false) => ReportFormat::Table,
+    };
+    let (agreements, entries) = load(ledger)?;
+    check_person(&agreements, a.by.as_deref())?;
+    let horizon = (ctx.now + Duration::days(8)).max(week.end);
+    let book = Book::new(&agreements, entries, ctx.now, horizon);
+    let s = report::summary(&book, &week, &ctx.settings.trust, a.by.as_deref());
+    let (over, people_over) = report::overpromising(&book, ctx.now, 8, ctx.settings.threshold, a.by.as_deref());
+    let upcoming_until = time::Span::days(7).after(home, ctx.now);
+    let upcoming: Vec<Due> = report::due(&book, ctx.now, upcoming_until)
+        .into_iter()
+        .filter(|d| a.by.as_deref().is_none_or(|b| book.get(d.agreement_id).is_some_and(|i| i.agreement.by == b)))
+        .collect();
+    let by_id = report::index(&book);
+    let week_entries = ledger.entries_between(week.start, week.end)?;
+    let entry_by_id: HashMap<i64, &crate::domain::Entry> = week_entries.iter().map(|e| (e.id, e)).collect();
+    match format {
+        ReportFormat::Json => {
+            let v = json!({
+                "week": s.week.label,
+                "start": rfc3339(s.week.start, home),
+                "end": rfc3339(s.week.end, home),
+                "agreements": s.rows.iter().map(|r| {
+                    let ag = by_id[&r.agreement_id];
+                    json!({"slug": ag.slug, "by": ag.by, "to": ag.to, "promised": r.promised, "kept": r.kept,
+                           "broken": r.broken, "excused": r.excused, "missed": r.missed, "extra": r.extra, "late": r.late,
+                           "open": r.open.map(|(k, p, d)| json!({"kept": k, "promised": p, "due": rfc3339(d, ag.zone)})),
+                           "trust": round4(r.trust), "trust_change": round4(r.trust_change), "rate": r.rate.map(round4)})
+                }).collect::<Vec<_>>(),
+                "people": s.people.iter().map(|(name, t)| {
+                    let mut v = trust_json(t);
+                    v.as_object_mut().expect("object").insert("name".into(), json!(name));
+                    let mut ordered = serde_json::Map::new();
+                    ordered.insert("name".into(), json!(name));
+                    for (k, val) in v.as_object().expect("object") { if k != "name" { ordered.insert(k.clone(), val.clone()); } }
+                    Value::Object(ordered)
+                }).collect::<Vec<_>>(),
+                "overall": trust_json(&s.overall),
+                "entries": s.entries.iter().filter_map(|id| entry_by_id.get(id)).map(|e| {
+                    let ag = by_id[&e.agreement_id];
+                    entry_json(e, ag, book.get(ag.id).map(|i| &i.analysis))
+                }).collect::<Vec<_>>(),
+                "overpromising": over_json(&over, &people_over, &by_id),
+                "upcoming": due_json(&upcoming, &by_id),
+            });
+            write_json(out, &v)
+        }
+        ReportFormat::Csv => report_csv(&s, &by_id, out),
+        ReportFormat::Table => report_text(ctx, &s, &over, &upcoming, &by_id, &entry_by_id, false, out),
+        ReportFormat::Markdown => report_text(ctx, &s, &over, &upcoming, &by_id, &entry_by_id, true, out),
+    }
+}
+
+fn report_csv(s: &Summary, by_id: &HashMap<i64, &Agreement>, out: &mut dyn Write) -> Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    let header = [
+        "week",
+        "promise",
+        "by",
+        "to",
+        "promised",
+        "kept",
+        "broken",
+        "excused",
+        "missed",
+        "extra",
+        "late",
+        "open_kept",
+        "open_promised",
+        "open_due",
+        "trust",
+        "trust_change",
+        "rate",
+    ];
+    w.write_record(header).map_err(csv_err)?;
+    let f = |x: f64| format!("{:.4}", round4(x));
+    for r in &s.rows {
+        let a = by_id[&r.agreement_id];
+        let (ok, op, od) = match r.open {
+            Some((k, p, d)) => (k.to_string(), p.to_string(), rfc3339(d, a.zone)),
+            None => (String::new(), String::new(), String::new()),
+        };
+        w.write_record([
+            s.week.label.clone(),
+            a.slug.clone(),
+            a.by.clone(),
+            a.to.clone(),
+            r.promised.to_string(),
+            r.kept.to_string(),
+            r.broken.to_string(),
+            r.excused.to_string(),
+            r.missed.to_string(),
+            r.extra.to_string(),
+            r.late.to_string(),
+            ok,
+            op,
+            od,
+            f(r.trust),
+            f(r.trust_change),
+            r.rate.map(f).unwrap_or_default(),
+        ])
+        .map_err(csv_err)?;
+    }
+    for (name, t) in
+        s.people.iter().map(|(n, t)| (format!("person:{n}"), t)).chain([("overall".to_string(), &s.overall)])
+    {
+        let mut rec = vec![s.week.label.clone(), name];
+        rec.extend(std::iter::repeat_n(String::new(), 12));
+        rec.extend([f(t.trust), f(t.trust_change), t.rate.map(f).unwrap_or_default()]);
+        w.write_record(rec).map_err(csv_err)?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn report_text(
+    ctx: &Ctx,
+    s: &Summary,
+    over: &[Over],
+    upcoming: &[Due],
+    by_id: &HashMap<i64, &Agreement>,
+    entry_by_id: &HashMap<i64, &crate::domain::Entry>,
+    markdown: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let last_day = s.week.monday + chrono::Days::new(6);
+    let span = format!("{}–{}", s.week.monday.format("%-d %b"), last_day.format("%-d %b %Y"));
+    let names: Vec<&str> = s.people.iter().map(|(n, _)| n.as_str()).collect();
+    let week_no = s.week.label.split("-W").nth(1).unwrap_or("").trim_start_matches('0');
+    let title = format!(
+        "Week {week_no} · {span}{}",
+        if names.is_empty() { String::new() } else { format!(" · {}", names.join(" & ")) }
+    );
+    let headers = ["promise", "by", "promised", "kept", "broken", "excused", "missed", "trust"];
+    let mut notes: Vec<String> = Vec::new();
+    let rows: Vec<Vec<String>> = s
+        .rows
+        .iter()
+        .map(|r| {
+            let a = by_id[&r.agreement_id];
+            if let Some((k, p, d)) = r.open.filter(|(k, p, _)| k < p) {
+                notes.push(format!("{}: {k} of {p} so far, due {}", a.slug, human_datetime(d, a.zone, ctx.now)));
+            }
+            if r.extra > 0 {
+                notes.push(format!("{}: {} kept beyond the promise (shown, not scored)", a.slug, r.extra));
+            }
+            if r.late > 0 {
+                notes.push(format!("{}: {} kept after the deadline (late)", a.slug, r.late));
+            }
+            vec![
+                a.slug.clone(),
+                a.by.clone(),
+                if r.standing { "—".into() } else { count(r.promised) },
+                count(r.kept),
+                count(r.broken),
+                count(r.excused),
+                count(r.missed),
+                format!("{} {}", trust2(r.trust), change(r.trust_change)),
+            ]
+        })
+        .collect();
+    if markdown {
+        writeln!(out, "## {title}\n")?;
+        if rows.is_empty() {
+            writeln!(out, "Nothing was due and nothing was logged this week.\n")?;
+        } else {
+            writeln!(out, "| {} |", headers.join(" | "))?;
+            writeln!(out, "|{}", "---|".repeat(headers.len()))?;
+            for r in &rows {
+                let cells: Vec<String> = r.iter().map(|c| c.replace('|', "\\|")).collect();
+                writeln!(out, "| {} |", cells.join(" | "))?;
+            }
+            writeln!(out)?;
+            for n in &notes {
+                writeln!(out, "- {n}")?;
+            }
+            if !notes.is_empty() {
+                writeln!(out)?;
+            }
+        }
+        writeln!(out, "### Trust\n")?;
+        for (name, t) in &s.people {
+            writeln!(
+                out,
+                "- **{name}**: trust {} {} · follow-through {}",
+                trust2(t.trust),
+                change(t.trust_change),
+                percent(t.rate)
+            )?;
+        }
+        writeln!(
+            out,
+            "- **Together**: trust {} {} · follow-through {}\n",
+            trust2(s.overall.trust),
+            change(s.overall.trust_change),
+            percent(s.overall.rate)
+        )?;
+        if !s.entries.is_empty() {
+            writeln!(out, "### What happened\n")?;
+            for id in &s.entries {
+                if let Some(e) = entry_by_id.get(id) {
+                    let a = by_id[&e.agreement_id];
+                    let note = e.note.as_deref().map(|n| format!(" — {}", n.replace('\n', " "))).unwrap_or_default();
+                    writeln!(
+                        out,
+                        "- {} · {} · {}{note}",
+                        human_datetime(e.at, a.zone, ctx.now),
+                        a.slug,
+                        e.outcome.name()
+                    )?;
+                }
+            }
+            writeln!(out)?;
+        }
+        let over: Vec<&Over> = over.iter().filter(|o| o.judgement.overpromised).collect();
+        if !over.is_empty() {
+            writeln!(out, "### Promises to renegotiate\n")?;
+            for o in over {
+                writeln!(out, "- {}", over_sentence(by_id[&o.agreement_id], &o.judgement))?;
+            }
+            writeln!(out)?;
+        }
+        if !upcoming.is_empty() {
+            writeln!(out, "### Coming up\n")?;
+            for d in upcoming {
+                let a = by_id[&d.agreement_id];
+                writeln!(out, "- {} — {}", a.slug, due_words(d, a, ctx.now))?;
+            }
+        }
+        return Ok(());
+    }
+    writeln!(out, "{}\n", paint(render::BOLD, &title))?;
+    if rows.is_empty() {
+        writeln!(out, "  Nothing was due and nothing was logged this week.")?;
+    } else {
+        writeln!(out, "{}", render::table(&headers, &rows))?;
+        for n in &notes {
+            writeln!(out, "  {n}")?;
+        }
+    }
+    writeln!(out)?;
+    for (name, t) in &s.people {
+        writeln!(
+            out,
+            "  {name:<10} trust {} {} · follow-through {}",
+            trust2(t.trust),
+            change(t.trust_change),
+            percent(t.rate)
+        )?;
+    }
+    if s.people.len() > 1 {
+        writeln!(
+            out,
+            "  {:<10} trust {} {} · follow-through {}",
+            "together",
+            trust2(s.overall.trust),
+            change(s.overall.trust_change),
+            percent(s.overall.rate)
+        )?;
+    }
+    let overs: Vec<&Over> = over.iter().filter(|o| o.judgement.overpromised).collect();
+    if !overs.is_empty() {
+        writeln!(out)?;
+        for o in overs {
+            writeln!(out, "  Over-promising: {}", over_sentence(by_id[&o.agreement_id], &o.judgement))?;
+        }
+    }
+    if !upcoming.is_empty() {
+        let parts: Vec<String> = upcoming
+            .iter()
+            .take(6)
+            .map(|d| {
+                let a = by_id[&d.agreement_id];
+                format!("{} {}", a.slug, due_words(d, a, ctx.now))
+            })
+            .collect();
+        writeln!(out, "\n  Coming up: {}", parts.join(" · "))?;
+    }
+    Ok(())
+}
+
+// ---------- trend ----------

@@ -1,0 +1,84 @@
+//! `troth review`: walk through past-due slots no one logged, and log them.
+
+use super::load;
+use super::{Book, Ctx};
+use crate::domain::time::human_datetime;
+use crate::domain::{Agreement, Outcome};
+use crate::error::{Error, Result};
+use crate::ledger::{Ledger, new_uuid};
+use chrono::Duration;
+use std::io::{BufRead, Write};
+
+pub fn review(ctx: &Ctx, ledger: &mut Ledger, out: &mut dyn Write) -> Result<()> {
+    if !ctx.env.interactive {
+        return Err(Error::usage("review asks questions, and stdin is not a terminal").hint(
+            "run `troth review` in a terminal, or log each slot with `troth kept`, `troth broke` or `troth excuse`",
+        ));
+    }
+    let (agreements, entries) = load(ledger)?;
+    let book = Book::new(&agreements, entries, ctx.now, ctx.now);
+    let mut pending: Vec<(&Agreement, &crate::domain::trust::SlotTally)> = book
+        .items
+        .iter()
+        .filter(|i| !i.agreement.retired_at(ctx.now))
+        .flat_map(|i| {
+            i.analysis.slots.iter().filter(|s| s.slot.due <= ctx.now && s.remaining > 0).map(move |s| (i.agreement, s))
+        })
+        .collect();
+    pending.sort_by_key(|(_, s)| s.slot.due);
+    if pending.is_empty() {
+        writeln!(out, "Everything past due is logged. Nothing to review.")?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{} slots are past due with nothing logged for them. For each: kept, broken, excused, or skip? (q to stop)",
+        pending.len()
+    )?;
+    out.flush()?;
+    let stdin = std::io::stdin();
+    let mut lines = stdin.lock().lines();
+    let mut logged = 0;
+    for (a, s) in pending {
+        for _ in 0..s.remaining {
+            write!(
+                out,
+                "{} — due {} ({} of {} kept) [k/b/e/s/q] ",
+                a.slug,
+                human_datetime(s.slot.due, a.zone, ctx.now),
+                s.kept.min(s.promised),
+                s.promised
+            )?;
+            out.flush()?;
+            let Some(line) = lines.next() else {
+                return Ok(());
+            };
+            let outcome = match line?.trim().to_ascii_lowercase().as_str() {
+                "k" | "kept" => Outcome::Kept,
+                "b" | "broken" | "broke" => Outcome::Broken,
+                "e" | "excused" | "excuse" => Outcome::Excused,
+                "q" | "quit" => {
+                    writeln!(out, "{logged} logged.")?;
+                    return Ok(());
+                }
+                _ => break,
+            };
+            // Log it inside the slot: at its due time, or just before its end.
+            let at = s.slot.due.min(s.slot.end - Duration::seconds(1)).min(ctx.now).max(a.starts);
+            let tx = ledger.write()?;
+            tx.add_entry(
+                &new_uuid(),
+                a.id,
+                outcome,
+                at,
+                Some("logged in review"),
+                &ctx.settings.default_by(),
+                ctx.now,
+            )?;
+            tx.commit()?;
+            logged += 1;
+        }
+    }
+    writeln!(out, "{logged} logged.")?;
+    Ok(())
+}

@@ -1,0 +1,54 @@
+//! `troth pause`, `resume`, `retire`: status changes from the next slot boundary.
+
+use super::amend::refuse_if_closed;
+use super::{Ctx, agreement_json, find, write_json};
+use crate::domain::slots::Status;
+use crate::domain::terms::Terms;
+use crate::domain::time::human_datetime;
+use crate::error::{Error, Result};
+use crate::ledger::{Ledger, new_uuid};
+use crate::render::{self, paint};
+use std::io::Write;
+
+pub fn set_status(ctx: &Ctx, ledger: &mut Ledger, arg: &str, status: Status, out: &mut dyn Write) -> Result<()> {
+    let agreements = ledger.agreements()?;
+    let x = find(&agreements, arg, ctx.now)?.clone();
+    refuse_if_closed(&x, ctx.now)?;
+    let intended = x.plan.statuses_in_force().last().map(|s| s.status).unwrap_or(Status::Active);
+    if intended == Status::Retired {
+        return Err(Error::usage(format!("{} is already being retired", x.slug)));
+    }
+    if intended == status {
+        let msg = match status {
+            Status::Paused => format!("{} is already paused", x.slug),
+            Status::Active => format!("{} is not paused", x.slug),
+            Status::Retired => unreachable!(),
+        };
+        return Err(Error::usage(msg));
+    }
+    let (_, version) = x.plan.version_at(ctx.now);
+    let effective = match (status, version.terms) {
+        // Retiring a deadline before it is due releases it, now.
+        (Status::Retired, Terms::Deadline { .. }) => ctx.now,
+        _ => x.plan.next_boundary(ctx.now),
+    };
+    let tx = ledger.write()?;
+    tx.add_status(&new_uuid(), x.id, status, effective, ctx.now)?;
+    tx.commit()?;
+    let updated = ledger.agreement(x.id)?.expect("still there");
+    if ctx.env.json {
+        return write_json(out, &agreement_json(&updated, None, &ctx.settings, ctx.now));
+    }
+    let verb = match status {
+        Status::Paused => "paused",
+        Status::Active => "resumed",
+        Status::Retired => "retired",
+    };
+    let when = if effective <= ctx.now {
+        "now".to_string()
+    } else {
+        format!("from {} (the slot under way still counts)", human_datetime(effective, x.zone, ctx.now))
+    };
+    writeln!(out, "{}  {} {when}", paint(render::CALM, verb), x.slug)?;
+    Ok(())
+}

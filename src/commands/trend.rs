@@ -1,0 +1,67 @@
+//! `troth trend`: trust week by week, as a sparkline, JSON or an SVG chart.
+
+use super::check_person;
+use super::load;
+use super::{Book, Ctx, find, round4, write_json};
+use crate::cli::TrendArgs;
+use crate::domain::report::{self};
+use crate::domain::time::rfc3339;
+use crate::error::{Error, Result};
+use crate::ledger::Ledger;
+use crate::render::{self, percent, sparkline, trust2};
+use serde_json::{Value, json};
+use std::io::Write;
+
+pub fn trend(ctx: &Ctx, ledger: &Ledger, a: TrendArgs, out: &mut dyn Write) -> Result<()> {
+    if a.weeks == 0 || a.weeks > 520 {
+        return Err(Error::usage(format!("--weeks {} is out of range", a.weeks)).hint("use 1 to 520 weeks"));
+    }
+    let (agreements, entries) = load(ledger)?;
+    check_person(&agreements, a.by.as_deref())?;
+    let book = Book::new(&agreements, entries, ctx.now, ctx.now);
+    let (subject, items): (String, Vec<&report::Item>) = match (&a.agreement, &a.by) {
+        (Some(arg), _) => {
+            let x = find(&agreements, arg, ctx.now)?;
+            (x.slug.clone(), book.items.iter().filter(|i| i.agreement.id == x.id).collect())
+        }
+        (None, Some(by)) => (by.clone(), book.items.iter().filter(|i| &i.agreement.by == by).collect()),
+        (None, None) => ("overall".into(), book.items.iter().collect()),
+    };
+    let p = &ctx.settings.trust;
+    let points = report::trend(&items, p, ctx.now, ctx.settings.zone, a.weeks);
+    if let Some(path) = &a.svg {
+        crate::render::chart::trend_svg(path, &subject, &points, p.start)?;
+    }
+    if ctx.env.json {
+        let weeks: Vec<Value> = points
+            .iter()
+            .map(|(w, g)| json!({"week": w.label, "trust": round4(g.map(|g| g.trust).unwrap_or(p.start)), "rate": g.and_then(|g| g.rate).map(round4), "end": rfc3339(w.end, ctx.settings.zone)}))
+            .collect();
+        return write_json(out, &json!({"subject": subject, "weeks": weeks}));
+    }
+    let values: Vec<Option<f64>> = points.iter().map(|(_, g)| g.map(|g| g.trust)).collect();
+    let first = points.first().map(|(w, _)| w.label.split("-W").nth(1).unwrap_or("").to_string()).unwrap_or_default();
+    let last = points.last().map(|(w, _)| w.label.split("-W").nth(1).unwrap_or("").to_string()).unwrap_or_default();
+    let v0 = values.iter().flatten().next().copied().unwrap_or(p.start);
+    let v1 = values.last().copied().flatten().unwrap_or(p.start);
+    let label = if subject == "overall" { "overall trust".to_string() } else { format!("{subject} trust") };
+    writeln!(out, "{label}, weeks {first}–{last}:  {}  {} → {}", sparkline(&values), trust2(v0), trust2(v1))?;
+    let rows: Vec<Vec<String>> = points
+        .iter()
+        .map(|(w, g)| {
+            vec![
+                w.label.clone(),
+                format!("{}–{}", w.monday.format("%-d %b"), (w.monday + chrono::Days::new(6)).format("%-d %b")),
+                g.map(|g| format!("{:.4}", g.trust)).unwrap_or_else(|| "—".into()),
+                percent(g.and_then(|g| g.rate)),
+            ]
+        })
+        .collect();
+    writeln!(out, "\n{}", render::table(&["week", "days", "trust", "follow-through"], &rows))?;
+    if let Some(path) = &a.svg {
+        writeln!(out, "chart written to {}", path.display())?;
+    }
+    Ok(())
+}
+
+// ---------- review ----------
