@@ -719,11 +719,11 @@ pub fn import(ctx: &Ctx, ledger: &mut Ledger, a: ImportArgs, out: &mut dyn Write
                 )?
             }
         };
-        if let Some(v) = &e.void {
-            if exists("voids", &v.uuid)?.is_none() {
-                tx.void_entry(&v.uuid, eid, v.reason.as_deref(), from_ts(time_at("", &v.at)?))?;
-                added.2 += 1;
-            }
+        if let Some(v) = &e.void
+            && exists("voids", &v.uuid)?.is_none()
+        {
+            tx.void_entry(&v.uuid, eid, v.reason.as_deref(), from_ts(time_at("", &v.at)?))?;
+            added.2 += 1;
         }
     }
     for r in &file.reminders {
