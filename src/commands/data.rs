@@ -3,8 +3,8 @@
 //! The JSON export is the whole ledger: every fact with its uuid, plus the
 //! settings in force. `import` merges by uuid — idempotent, all or nothing in
 //! one transaction, everything validated before anything is written. Local
-//! settings win over the file's; an agreement whose slug is taken here by a
-//! different promise gets a suffixed slug.
+//! settings win over the file's. Slugs are stored as made; where two live
+//! promises share one, the one made later shows numbered (`domain::converge`).
 
 use super::{Ctx, validate_text, write_json};
 use crate::cli::{ExportArgs, ExportFormat, ImportArgs};
