@@ -1,4 +1,4 @@
-//! `troth completions` and `troth man`: generated from the clap types.
+//! `troth completions`: generated from the clap types.
 
 use crate::cli::{Cli, CompletionsArgs};
 use crate::error::Result;
@@ -8,11 +8,5 @@ use std::io::Write;
 pub fn completions(a: &CompletionsArgs, out: &mut dyn Write) -> Result<()> {
     let mut cmd = Cli::command();
     clap_complete::generate(a.shell, &mut cmd, "troth", out);
-    Ok(())
-}
-
-pub fn man(out: &mut dyn Write) -> Result<()> {
-    let cmd = Cli::command();
-    clap_mangen::Man::new(cmd).render(out)?;
     Ok(())
 }

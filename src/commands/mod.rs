@@ -3,7 +3,7 @@
 //! Each command receives an open ledger and the environment read by `main`;
 //! none opens a ledger or reads the clock itself. One file per subcommand
 //! (pause/resume/retire share `status.rs`, kept/broke `kept.rs`, completions
-//! and man `completions.rs`). This file dispatches and holds what several
+//! `man.rs` writes the man page). This file dispatches and holds what several
 //! commands share: finding an agreement, input validation, and the JSON
 //! shapes of CLI.md.
 
@@ -18,6 +18,7 @@ mod init;
 mod kept;
 mod list;
 mod log;
+mod man;
 mod overpromising;
 mod promise;
 mod remind;
@@ -53,7 +54,7 @@ pub struct Ctx<'a> {
 pub fn run(env: &Env, command: Command, out: &mut dyn Write) -> Result<()> {
     let access = match &command {
         Command::Completions(a) => return completions::completions(a, out),
-        Command::Man => return completions::man(out),
+        Command::Man => return man::man(out),
         Command::Demo(a) => return demo::run(env, a, out),
         Command::Remind(a) if a.systemd => return remind::systemd(out),
         Command::Init(_)

@@ -262,7 +262,34 @@ fn completions_and_man_page() {
     let bash = env.ok(&["completions", "bash"]);
     assert!(bash.contains("troth"), "{bash}");
     let man = env.ok(&["man"]);
-    assert!(man.contains(".TH troth"), "{}", &man[..200.min(man.len())]);
+    let title = man.lines().find(|l| l.starts_with(".TH ")).expect("a .TH line");
+    // A date in the title line (mandoc warns without one), and the version.
+    assert!(title.starts_with(".TH TROTH 1 20"), "{title}");
+    assert!(title.contains("troth 0."), "{title}");
+    for section in
+        ["NAME", "SYNOPSIS", "DESCRIPTION", "COMMANDS", "TERMS", "ENVIRONMENT", "FILES", "EXIT STATUS", "EXAMPLES"]
+    {
+        assert!(man.lines().any(|l| l == format!(".SH {section}") || l == format!(".SH \"{section}\"")), "{section}");
+    }
+    // Every command is on this page: no pointers to troth-NAME(1) pages that do not exist.
+    assert!(!man.contains("troth\\-init"), "points at other pages");
+    for cmd in ["init", "promise", "kept", "report", "review", "remind", "import"] {
+        assert!(man.contains(&format!(".SS \"troth {cmd}\"")), "{cmd} missing");
+    }
+}
+
+/// `mandoc -Tlint` has nothing to say about the page (CI installs mandoc).
+#[test]
+fn man_page_is_lint_clean() {
+    let env = TestEnv::berlin();
+    let page = env.path("troth.1");
+    std::fs::write(&page, env.ok(&["man"])).unwrap();
+    let out = match std::process::Command::new("mandoc").arg("-Tlint").arg(&page).output() {
+        Ok(o) => o,
+        Err(e) => panic!("mandoc must be installed for this test (apt-get install mandoc): {e}"),
+    };
+    let said = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && said.trim().is_empty(), "mandoc -Tlint:\n{said}");
 }
 
 #[test]
