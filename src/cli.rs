@@ -20,6 +20,10 @@ pub struct Cli {
     #[arg(short, long, global = true)]
     pub verbose: bool,
 
+    /// Act as this person for one command (`me` or `partner` of the ledger; also TROTH_ME)
+    #[arg(long = "as", global = true, value_name = "NAME")]
+    pub as_name: Option<String>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -77,6 +81,64 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the man page (roff)
     Man,
+    /// Agree that an entry the other logged is how it was
+    Confirm(ConfirmArgs),
+    /// Say you saw an entry differently; it is held until you two talk
+    Dispute(DisputeArgs),
+    /// Offer a repair after a broken entry or a missed unit
+    Repair(RepairArgs),
+    /// Accept a repair offered to you: choosing to trust a little more
+    Accept(AcceptArgs),
+    /// What waits for you: entries to confirm, disputes, repairs
+    Inbox,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfirmArgs {
+    /// The entry id (`troth log` shows them)
+    pub entry_id: String,
+    /// What you would add
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DisputeArgs {
+    /// The entry id (`troth log` shows them)
+    pub entry_id: String,
+    /// What you saw
+    #[arg(long, value_name = "TEXT", required = true)]
+    pub note: String,
+}
+
+#[derive(Debug, Args)]
+pub struct RepairArgs {
+    /// A broken entry's id, or a promise (id or slug) with --slot
+    pub target: String,
+    /// A missed unit: the slot that holds WHEN
+    #[arg(long, value_name = "WHEN")]
+    pub slot: Option<String>,
+    /// What happened, in your words
+    #[arg(long, value_name = "TEXT")]
+    pub understood: Option<String>,
+    /// How it felt for the other
+    #[arg(long, value_name = "TEXT")]
+    pub feeling: Option<String>,
+    /// An apology that owns the impact
+    #[arg(long, value_name = "TEXT")]
+    pub apology: Option<String>,
+    /// A plan, if you have one
+    #[arg(long, value_name = "TEXT")]
+    pub plan: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct AcceptArgs {
+    /// The repair id (`troth inbox` shows them)
+    pub repair_id: String,
+    /// What you would add
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod commands;
 pub mod domain;
 pub mod error;
+pub mod interchange;
 pub mod ledger;
 pub mod notify;
 pub mod render;
@@ -36,6 +37,8 @@ pub struct Env {
     pub interactive: bool,
     /// Is stdout a terminal? Logging then also shows how trust moved.
     pub stdout_tty: bool,
+    /// `--as NAME`, else `TROTH_ME`: who is acting (§10), and where it came from.
+    pub acting_as: Option<(String, &'static str)>,
 }
 
 impl Env {

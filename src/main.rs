@@ -86,6 +86,11 @@ fn run(cli: cli::Cli) -> Result<()> {
         demo_db,
         interactive: std::io::IsTerminal::is_terminal(&std::io::stdin()),
         stdout_tty: std::io::IsTerminal::is_terminal(&std::io::stdout()),
+        acting_as: match (cli.as_name.clone(), std::env::var("TROTH_ME").ok().filter(|v| !v.is_empty())) {
+            (Some(n), _) => Some((n, "--as")),
+            (None, Some(n)) => Some((n, "TROTH_ME")),
+            (None, None) => None,
+        },
     };
     let stdout = anstream::stdout();
     let mut out = stdout.lock();

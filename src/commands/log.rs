@@ -26,8 +26,12 @@ pub fn list(ctx: &Ctx, ledger: &Ledger, a: LogListArgs, out: &mut dyn Write) -> 
         .filter(|(_, x)| a.all || !x.is_void() || only.is_some())
         .filter(|(e, _)| since.is_none_or(|s| e.at >= s) && until.is_none_or(|u| e.at <= u))
         .collect();
+    // counts/why need each promise's analysis (held entries, late excuses).
+    let book = super::Book::new(&agreements, ledger.facts(only.map(|x| x.id))?, ctx.now, ctx.now);
+    let analyses: std::collections::HashMap<i64, &crate::domain::trust::Analysis> =
+        book.items.iter().map(|i| (i.agreement.id, &i.analysis)).collect();
     if ctx.env.json {
-        let arr: Vec<Value> = shown.iter().map(|(e, x)| entry_json(e, x, None)).collect();
+        let arr: Vec<Value> = shown.iter().map(|(e, x)| entry_json(e, x, analyses.get(&x.id).copied())).collect();
         return write_json(out, &Value::Array(arr));
     }
     if shown.is_empty() {
@@ -54,10 +58,12 @@ pub fn list(ctx: &Ctx, ledger: &Ledger, a: LogListArgs, out: &mut dyn Write) -> 
                 human_datetime(e.at, x.zone, ctx.now),
                 x.slug.clone(),
                 e.outcome.name().to_string(),
+                e.logged_by.clone(),
+                super::voice::verdict_words(e, analyses.get(&x.id).copied()),
                 note,
             ]
         })
         .collect();
-    writeln!(out, "{}", render::table(&["#", "when", "promise", "outcome", "note"], &rows))?;
+    writeln!(out, "{}", render::table(&["#", "when", "promise", "outcome", "logged by", "verdict", "note"], &rows))?;
     Ok(())
 }

@@ -27,6 +27,7 @@ mod review;
 mod show;
 mod status;
 mod trend;
+mod voice;
 mod void;
 
 use crate::Env;
@@ -43,6 +44,7 @@ use std::io::Write;
 
 pub use crate::domain::report::Book;
 pub use data::check_import;
+pub use promise::validate_slug;
 
 /// What every command gets: the environment, the ledger's settings, "now".
 pub struct Ctx<'a> {
@@ -68,7 +70,11 @@ pub fn run(env: &Env, command: Command, out: &mut dyn Write) -> Result<()> {
         | Command::Resume(_)
         | Command::Retire(_)
         | Command::Review
-        | Command::Import(_) => Access::Write,
+        | Command::Import(_)
+        | Command::Confirm(_)
+        | Command::Dispute(_)
+        | Command::Repair(_)
+        | Command::Accept(_) => Access::Write,
         Command::Remind(a) if !a.dry_run => Access::Write,
         Command::Config(a) if a.value.is_some() => Access::Write,
         _ => Access::Read,
@@ -81,7 +87,14 @@ pub fn run(env: &Env, command: Command, out: &mut dyn Write) -> Result<()> {
         Some(z) => crate::domain::time::parse_zone(z).map_err(Error::usage),
         None => env.home_zone(),
     })?;
-    let ctx = Ctx { env, settings: ledger.settings()?, now: env.now };
+    let mut settings = ledger.settings()?;
+    // `init` and `config` name the two of you; everything else may act as one.
+    if let Some((name, source)) = &env.acting_as
+        && !matches!(command, Command::Init(_) | Command::Config(_))
+    {
+        settings = voice::act_as(settings, name, source)?;
+    }
+    let ctx = Ctx { env, settings, now: env.now };
     match command {
         Command::Init(a) => init::init(&ctx, &mut ledger, a, out),
         Command::Promise(a) => promise::promise(&ctx, &mut ledger, a, out),
@@ -105,6 +118,25 @@ pub fn run(env: &Env, command: Command, out: &mut dyn Write) -> Result<()> {
         Command::Remind(a) => remind::run(&ctx, &mut ledger, a, out),
         Command::Export(a) => data::export(&ctx, &ledger, a, out),
         Command::Import(a) => data::import(&ctx, &mut ledger, a, out),
+        Command::Confirm(a) => voice::verdict(
+            &ctx,
+            &mut ledger,
+            &a.entry_id,
+            crate::domain::voice::VerdictKind::Confirmed,
+            a.note.as_deref(),
+            out,
+        ),
+        Command::Dispute(a) => voice::verdict(
+            &ctx,
+            &mut ledger,
+            &a.entry_id,
+            crate::domain::voice::VerdictKind::Disputed,
+            Some(&a.note),
+            out,
+        ),
+        Command::Repair(a) => voice::repair(&ctx, &mut ledger, a, out),
+        Command::Accept(a) => voice::accept(&ctx, &mut ledger, a, out),
+        Command::Inbox => voice::inbox(&ctx, &ledger, out),
         Command::Demo(_) | Command::Completions(_) | Command::Man => unreachable!("handled above"),
     }
 }
@@ -249,12 +281,32 @@ pub fn entry_json(e: &Entry, a: &Agreement, analysis: Option<&Analysis>) -> Valu
     if let Some(an) = analysis {
         obj.insert("late".into(), json!(an.late.contains(&e.id)));
     }
-    let why = crate::domain::converge::why(e, a);
     obj.insert("agreement_uuid".into(), json!(a.uuid));
     obj.insert("device".into(), json!(e.device));
-    obj.insert("counts".into(), json!(why.is_none()));
-    obj.insert("why".into(), json!(why.map(|w| w.name())));
+    voice_json(obj, e, a, analysis);
     v
+}
+
+/// Entries JSON of §10: `device`, the deciding `verdict`, and `counts`/`why`.
+fn voice_json(obj: &mut serde_json::Map<String, Value>, e: &Entry, a: &Agreement, analysis: Option<&Analysis>) {
+    let deciding = crate::domain::voice::deciding(&e.verdicts);
+    obj.insert(
+        "verdict".into(),
+        deciding.map_or(
+            Value::Null,
+            |v| json!({"verdict": v.kind.name(), "by": v.by, "note": v.note, "at": rfc3339(v.at, a.zone)}),
+        ),
+    );
+    // Without the engine's analysis, a dispute still says why.
+    let engine = match analysis {
+        Some(an) => an.why.get(&e.id).copied(),
+        None => deciding
+            .filter(|v| v.kind == crate::domain::voice::VerdictKind::Disputed)
+            .map(|_| crate::domain::voice::Why::Held),
+    };
+    let (counts, why) = crate::domain::voice::counts_why(crate::domain::converge::why(e, a), engine);
+    obj.insert("counts".into(), json!(counts));
+    obj.insert("why".into(), json!(why));
 }
 
 pub fn write_json(out: &mut dyn Write, v: &Value) -> Result<()> {

@@ -47,6 +47,12 @@ pub fn report(ctx: &Ctx, ledger: &Ledger, a: ReportArgs, out: &mut dyn Write) ->
     let by_id = report::index(&book);
     let week_entries = ledger.entries_between(week.start, week.end)?;
     let entry_by_id: HashMap<i64, &crate::domain::Entry> = week_entries.iter().map(|e| (e.id, e)).collect();
+    // "To talk about" (§10).
+    let all_entries = ledger.entries(None)?;
+    let analyses: HashMap<i64, &crate::trust::Analysis> =
+        book.items.iter().map(|i| (i.agreement.id, &i.analysis)).collect();
+    let talk = super::voice::talk(&agreements, &all_entries, &analyses, week.start, week.end, a.by.as_deref());
+    let uuids = super::voice::entry_uuids(&all_entries);
     match format {
         ReportFormat::Json => {
             let v = json!({
@@ -75,16 +81,29 @@ pub fn report(ctx: &Ctx, ledger: &Ledger, a: ReportArgs, out: &mut dyn Write) ->
                 }).collect::<Vec<_>>(),
                 "overpromising": over_json(&over, &people_over, &by_id),
                 "upcoming": due_json(&upcoming, &by_id),
+                "talk": talk.iter().map(|t| super::voice::talk_json(t, &analyses, &uuids)).collect::<Vec<_>>(),
             });
             write_json(out, &v)
         }
-        ReportFormat::Csv => report_csv(&s, &by_id, out),
-        ReportFormat::Table => report_text(ctx, &s, &over, &upcoming, &by_id, &entry_by_id, false, out),
-        ReportFormat::Markdown => report_text(ctx, &s, &over, &upcoming, &by_id, &entry_by_id, true, out),
+        ReportFormat::Csv => report_csv(&s, &by_id, &talk, ctx.now, out),
+        ReportFormat::Table => {
+            report_text(ctx, &s, &over, &upcoming, &by_id, &entry_by_id, false, out)?;
+            super::voice::write_talk(out, &talk, false, ctx.now)
+        }
+        ReportFormat::Markdown => {
+            report_text(ctx, &s, &over, &upcoming, &by_id, &entry_by_id, true, out)?;
+            super::voice::write_talk(out, &talk, true, ctx.now)
+        }
     }
 }
 
-fn report_csv(s: &Summary, by_id: &HashMap<i64, &Agreement>, out: &mut dyn Write) -> Result<()> {
+fn report_csv(
+    s: &Summary,
+    by_id: &HashMap<i64, &Agreement>,
+    talk: &[super::voice::Talk],
+    now: crate::domain::time::Instant,
+    out: &mut dyn Write,
+) -> Result<()> {
     let mut w = csv::Writer::from_writer(out);
     let header = [
         "week",
@@ -104,6 +123,7 @@ fn report_csv(s: &Summary, by_id: &HashMap<i64, &Agreement>, out: &mut dyn Write
         "trust",
         "trust_change",
         "rate",
+        "talk",
     ];
     w.write_record(header).map_err(csv_err)?;
     let f = |x: f64| format!("{:.4}", round4(x));
@@ -131,6 +151,7 @@ fn report_csv(s: &Summary, by_id: &HashMap<i64, &Agreement>, out: &mut dyn Write
             f(r.trust),
             f(r.trust_change),
             r.rate.map(f).unwrap_or_default(),
+            String::new(),
         ])
         .map_err(csv_err)?;
     }
@@ -139,7 +160,15 @@ fn report_csv(s: &Summary, by_id: &HashMap<i64, &Agreement>, out: &mut dyn Write
     {
         let mut rec = vec![s.week.label.clone(), name];
         rec.extend(std::iter::repeat_n(String::new(), 12));
-        rec.extend([f(t.trust), f(t.trust_change), t.rate.map(f).unwrap_or_default()]);
+        rec.extend([f(t.trust), f(t.trust_change), t.rate.map(f).unwrap_or_default(), String::new()]);
+        w.write_record(rec).map_err(csv_err)?;
+    }
+    // "To talk about": one row each, the words in the last column.
+    for t in talk {
+        let mut rec =
+            vec![s.week.label.clone(), t.agreement.slug.clone(), t.agreement.by.clone(), t.agreement.to.clone()];
+        rec.extend(std::iter::repeat_n(String::new(), 13));
+        rec.push(format!("{}: {}", t.kind, super::voice::talk_words(t, now)));
         w.write_record(rec).map_err(csv_err)?;
     }
     w.flush()?;

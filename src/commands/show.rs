@@ -69,7 +69,7 @@ pub fn show(ctx: &Ctx, ledger: &Ledger, a: ShowArgs, out: &mut dyn Write) -> Res
                                "due": rfc3339(s.slot.due, x.zone), "units": s.slot.units, "terms": s.slot.terms.to_string(),
                                "closed": s.closed, "promised": s.promised, "kept": s.kept, "broken": s.broken,
                                "excused": s.excused, "delivered": s.delivered, "extra": s.extra, "missed": s.missed,
-                               "remaining": s.remaining})
+                               "remaining": s.remaining, "held": s.held})
                     })
                     .collect(),
             ),
@@ -82,7 +82,7 @@ pub fn show(ctx: &Ctx, ledger: &Ledger, a: ShowArgs, out: &mut dyn Write) -> Res
                     .map(|(ev, before, after)| {
                         json!({"at": rfc3339(ev.at, x.zone), "event": event_name(ev.kind), "units": ev.units,
                                "entry": ev.entry, "entry_uuid": ev.entry.and_then(|id| uuids.get(&id)),
-                               "before": round4(*before), "after": round4(*after)})
+                               "before": round4(*before), "after": round4(*after), "repair": ev.repair})
                     })
                     .collect(),
             ),
@@ -90,6 +90,11 @@ pub fn show(ctx: &Ctx, ledger: &Ledger, a: ShowArgs, out: &mut dyn Write) -> Res
         obj.insert(
             "entries".into(),
             Value::Array(entries.iter().map(|e| super::entry_json(e, x, Some(&analysis))).collect()),
+        );
+        let uuids = super::voice::entry_uuids(&entries);
+        obj.insert(
+            "repairs".into(),
+            Value::Array(x.repairs.iter().map(|r| super::voice::repair_json(r, x, &uuids)).collect()),
         );
         return write_json(out, &v);
     }
@@ -209,6 +214,7 @@ pub fn show(ctx: &Ctx, ledger: &Ledger, a: ShowArgs, out: &mut dyn Write) -> Res
             )?;
         }
     }
+    super::voice::show_voices(out, x, &entries, &analysis, ctx.now)?;
     Ok(())
 }
 
@@ -217,5 +223,6 @@ fn event_name(k: EventKind) -> &'static str {
         EventKind::Kept => "kept",
         EventKind::Broken => "broken",
         EventKind::Missed => "missed",
+        EventKind::Repair => "repair accepted",
     }
 }

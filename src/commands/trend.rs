@@ -30,7 +30,7 @@ pub fn trend(ctx: &Ctx, ledger: &Ledger, a: TrendArgs, out: &mut dyn Write) -> R
     let p = &ctx.settings.trust;
     let points = report::trend(&items, p, ctx.now, ctx.settings.zone, a.weeks);
     if let Some(path) = &a.svg {
-        crate::render::chart::trend_svg(path, &subject, &points, p.start)?;
+        crate::render::chart::trend_svg(&ctx.env.db, path, &subject, &points, p.start)?;
     }
     if ctx.env.json {
         let weeks: Vec<Value> = points

@@ -54,6 +54,8 @@ pub struct Agreement {
     pub created_at: Instant,
     pub void: Option<Void>,
     pub plan: Plan,
+    /// Repairs offered on this promise, with their acceptances (§10).
+    pub repairs: Vec<super::voice::Repair>,
 }
 
 impl Agreement {
@@ -80,10 +82,13 @@ pub struct Fact {
     pub agreement_id: i64,
     pub outcome: Outcome,
     pub at: Instant,
-    /// Entries at the same instant go in logged order, then uuid (DESIGN.md
+    /// When it was logged: an excuse logged after its slot was due is late;
+    /// entries at the same instant go in logged order, then uuid (DESIGN.md
     /// §3, §9) — never by local id, which differs between devices.
     pub logged_at: Instant,
     pub uuid: u128,
+    /// The verdict that decides it (§10), if anyone gave one.
+    pub verdict: Option<super::voice::VerdictKind>,
 }
 
 impl Fact {
@@ -107,6 +112,7 @@ impl From<&Entry> for Fact {
             at: e.at,
             logged_at: e.logged_at,
             uuid: uuid_key(&e.uuid),
+            verdict: super::voice::deciding(&e.verdicts).map(|v| v.kind),
         }
     }
 }
@@ -126,4 +132,6 @@ pub struct Entry {
     pub void: Option<Void>,
     /// The device it was logged on (uuid).
     pub device: String,
+    /// Every verdict given on it (§10); `voice::deciding` picks the one that counts.
+    pub verdicts: Vec<super::voice::Verdict>,
 }

@@ -3,8 +3,11 @@
 //! Two devices hold the same facts in whatever order they arrived; every rule
 //! here decides by time, then uuid, never by arrival order or local ids. Owns
 //! the slugs people see (two promises made with one slug on two devices) and
-//! the one decision whether an entry counts and, if not, why — every screen,
-//! the JSON of every entry and the trust engine ask `why` here, so they agree.
+//! the reasons an entry counts for nothing that come from the facts
+//! themselves (its void, its promise's void or retirement) — the trust engine
+//! leaves such entries out through `excluded`, and the entries JSON gets its
+//! `counts`/`why` from `voice::counts_why`, which asks `why` here first and
+//! then adds the verdict-based reasons (§10): one decision, one place.
 
 use crate::domain::time::Instant;
 use crate::domain::{Agreement, Entry};

@@ -11,6 +11,7 @@ pub mod slots;
 pub mod terms;
 pub mod time;
 pub mod trust;
+pub mod voice;
 
 pub use agreement::{Agreement, Entry, Fact, Outcome, Void};
 pub use settings::{Settings, TrustParams};

@@ -199,8 +199,18 @@ pub fn summary(book: &Book, week: &Week, p: &TrustParams, by: Option<&str>) -> S
             standing,
         };
         if standing {
-            row.kept = week_entries.iter().filter(|e| e.outcome == Outcome::Kept).count() as u32;
-            row.broken = week_entries.iter().filter(|e| e.outcome == Outcome::Broken).count() as u32;
+            // A disputed entry is held: it counts for nothing (§10); nor does
+            // one after the promise's retirement (§9).
+            let retired = item.agreement.plan.retired_from();
+            let counted = |o: Outcome| {
+                week_entries
+                    .iter()
+                    .filter(|e| e.outcome == o && !a.why.contains_key(&e.id))
+                    .filter(|e| super::converge::excluded(item.agreement, retired, e.at).is_none())
+                    .count() as u32
+            };
+            row.kept = counted(Outcome::Kept);
+            row.broken = counted(Outcome::Broken);
         }
         for s in &due {
             row.promised += s.promised;

@@ -10,8 +10,9 @@ use crate::domain::settings::TrustParams;
 use crate::domain::slots::Slot;
 use crate::domain::terms::{Period, Terms};
 use crate::domain::time::{Instant, local_date};
+use crate::domain::voice::{VerdictKind, Why};
 use crate::domain::{Agreement, Fact, Outcome};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 #[derive(Clone, Debug)]
 pub struct SlotTally {
@@ -19,6 +20,8 @@ pub struct SlotTally {
     pub kept: u32,
     pub broken: u32,
     pub excused: u32,
+    /// Units set aside while a kept or broken entry is disputed (§10).
+    pub held: u32,
     pub promised: u32,
     pub delivered: u32,
     pub extra: u32,
@@ -34,6 +37,8 @@ pub enum EventKind {
     Kept,
     Broken,
     Missed,
+    /// An accepted repair (§10): one kept-sized step, no follow-through.
+    Repair,
 }
 
 #[derive(Clone, Debug)]
@@ -46,6 +51,8 @@ pub struct Event {
     pub slot: Option<usize>,
     /// Missed units land together at the slot's end, one step each.
     pub units: u32,
+    /// The repair behind a repair event.
+    pub repair: Option<i64>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -59,6 +66,12 @@ pub struct Analysis {
     /// Kept entries not scored: beyond a slot's promise, or a second one the
     /// same day on a standing rule.
     pub unscored: HashSet<i64>,
+    /// Entries that count for nothing because of a verdict, and why (§10).
+    pub why: HashMap<i64, Why>,
+    /// Excuses logged after their slot was due (from `review`).
+    pub late_excuses: HashSet<i64>,
+    /// Accepted repairs that moved trust.
+    pub repairs: HashSet<i64>,
 }
 
 /// Tally slots and build the ordered trust events of one agreement.
@@ -87,6 +100,7 @@ pub fn analyze_window(a: &Agreement, entries: &[Fact], now: Instant, from: Insta
                 kept: 0,
                 broken: 0,
                 excused: 0,
+                held: 0,
                 promised: 0,
                 delivered: 0,
                 extra: 0,
@@ -109,9 +123,36 @@ pub fn analyze_window(a: &Agreement, entries: &[Fact], now: Instant, from: Insta
     }
     for (i, tally) in out.slots.iter_mut().enumerate() {
         let units = tally.slot.units;
-        let entries = &per_slot[i];
-        tally.excused = (entries.iter().filter(|e| e.outcome == Outcome::Excused).count() as u32).min(units);
-        tally.promised = units - tally.excused;
+        // §10: a disputed excuse, or a late one not yet confirmed, is as if
+        // it were not there; a disputed kept or broken entry is held — its
+        // unit set aside like an excuse, counting for nothing.
+        let mut entries: Vec<&Fact> = Vec::with_capacity(per_slot[i].len());
+        let (mut excused, mut held) = (0u32, 0u32);
+        for e in &per_slot[i] {
+            match (e.outcome, e.verdict) {
+                (Outcome::Excused, v) => {
+                    let late = e.logged_at > tally.slot.due;
+                    if late {
+                        out.late_excuses.insert(e.id);
+                    }
+                    if v == Some(VerdictKind::Disputed) {
+                        out.why.insert(e.id, Why::DisputedExcuse);
+                    } else if late && v != Some(VerdictKind::Confirmed) {
+                        out.why.insert(e.id, Why::LateExcuse);
+                    } else {
+                        excused += 1;
+                    }
+                }
+                (_, Some(VerdictKind::Disputed)) => {
+                    out.why.insert(e.id, Why::Held);
+                    held += 1;
+                }
+                _ => entries.push(e),
+            }
+        }
+        tally.excused = excused.min(units);
+        tally.held = held.min(units - tally.excused);
+        tally.promised = units - tally.excused - tally.held;
         let mut kept_scored = 0;
         for e in entries {
             match e.outcome {
@@ -125,6 +166,7 @@ pub fn analyze_window(a: &Agreement, entries: &[Fact], now: Instant, from: Insta
                             entry: Some(e.id),
                             slot: Some(i),
                             units: 1,
+                            repair: None,
                         });
                     } else {
                         out.unscored.insert(e.id);
@@ -138,6 +180,7 @@ pub fn analyze_window(a: &Agreement, entries: &[Fact], now: Instant, from: Insta
                         entry: Some(e.id),
                         slot: Some(i),
                         units: 1,
+                        repair: None,
                     });
                 }
                 Outcome::Excused => {}
@@ -155,6 +198,7 @@ pub fn analyze_window(a: &Agreement, entries: &[Fact], now: Instant, from: Insta
                     entry: None,
                     slot: Some(i),
                     units: tally.missed,
+                    repair: None,
                 });
             }
         }
@@ -169,6 +213,10 @@ pub fn analyze_window(a: &Agreement, entries: &[Fact], now: Instant, from: Insta
         versions[i].terms == Terms::Standing
     };
     for e in outside {
+        if e.outcome != Outcome::Excused && e.verdict == Some(VerdictKind::Disputed) {
+            out.why.insert(e.id, Why::Held);
+            continue;
+        }
         match e.outcome {
             Outcome::Kept => {
                 if standing_at(e.at)
@@ -180,21 +228,83 @@ pub fn analyze_window(a: &Agreement, entries: &[Fact], now: Instant, from: Insta
                 if deadline_dues.iter().any(|d| *d < e.at) {
                     out.late.insert(e.id);
                 }
-                out.events.push(Event { at: e.at, kind: EventKind::Kept, entry: Some(e.id), slot: None, units: 1 });
+                out.events.push(Event {
+                    at: e.at,
+                    kind: EventKind::Kept,
+                    entry: Some(e.id),
+                    slot: None,
+                    units: 1,
+                    repair: None,
+                });
             }
             Outcome::Broken => {
-                out.events.push(Event { at: e.at, kind: EventKind::Broken, entry: Some(e.id), slot: None, units: 1 });
+                out.events.push(Event {
+                    at: e.at,
+                    kind: EventKind::Broken,
+                    entry: Some(e.id),
+                    slot: None,
+                    units: 1,
+                    repair: None,
+                });
             }
             Outcome::Excused => {}
         }
     }
+    repair_events(a, &sorted, &mut out);
     // Ties: a slot's misses come before entries at the same instant; entries
     // at the same instant go in the order they were logged, then by uuid —
-    // the same on every device (local ids are not).
-    // Entry events were pushed in that order (facts at one instant share a
-    // slot, or all fall outside), so a stable sort keeps it.
-    out.events.sort_by_key(|e| (e.at, e.kind != EventKind::Missed, if e.entry.is_none() { e.slot } else { None }));
+    // the same on every device (local ids are not); an accepted repair after
+    // them. Entry events were pushed in that order (facts at one instant
+    // share a slot, or all fall outside), so a stable sort keeps it.
+    out.events.sort_by_key(|e| {
+        (e.at, e.kind != EventKind::Missed, e.kind == EventKind::Repair, if e.entry.is_none() { e.slot } else { None })
+    });
     out
+}
+
+/// Accepted repairs (§10), each one kept-sized step at its acceptance, in
+/// order of acceptance (time, then uuid): at most one per broken entry that
+/// counts, and per slot at most as many as it has missed units.
+fn repair_events(a: &Agreement, entries: &[&Fact], out: &mut Analysis) {
+    let mut accepted: Vec<(&crate::domain::voice::Repair, &crate::domain::voice::Acceptance)> =
+        a.repairs.iter().filter_map(|r| r.accepted().map(|acc| (r, acc))).collect();
+    if accepted.is_empty() {
+        return;
+    }
+    accepted.sort_by(|x, y| (x.1.at, &x.1.uuid).cmp(&(y.1.at, &y.1.uuid)));
+    let mut used_entries = HashSet::new();
+    let mut used_slots: HashMap<usize, u32> = HashMap::new();
+    for (r, acc) in accepted {
+        let slot = match (r.entry_id, r.slot_start) {
+            (Some(id), _) => {
+                let counts =
+                    entries.iter().any(|e| e.id == id && e.outcome == Outcome::Broken) && !out.why.contains_key(&id);
+                if !counts || !used_entries.insert(id) {
+                    continue;
+                }
+                out.slot_of(id)
+            }
+            (None, Some(start)) => {
+                let Some(i) = out.slots.iter().position(|s| s.slot.start == start && s.closed) else { continue };
+                let used = used_slots.entry(i).or_default();
+                if *used >= out.slots[i].missed {
+                    continue;
+                }
+                *used += 1;
+                Some(i)
+            }
+            (None, None) => continue,
+        };
+        out.repairs.insert(r.id);
+        out.events.push(Event {
+            at: acc.at,
+            kind: EventKind::Repair,
+            entry: r.entry_id,
+            slot,
+            units: 1,
+            repair: Some(r.id),
+        });
+    }
 }
 
 impl Analysis {
@@ -213,7 +323,7 @@ fn find_slot(slots: &[SlotTally], t: Instant) -> Option<usize> {
 /// One step of the model.
 pub fn step(s: f64, kind: EventKind, p: &TrustParams) -> f64 {
     match kind {
-        EventKind::Kept => s + p.gain * (1.0 - s),
+        EventKind::Kept | EventKind::Repair => s + p.gain * (1.0 - s),
         EventKind::Broken | EventKind::Missed => s - p.loss * s,
     }
 }
@@ -235,6 +345,10 @@ impl Score {
     pub fn apply(&mut self, e: &Event, p: &TrustParams) {
         for _ in 0..e.units {
             self.trust = step(self.trust, e.kind, p);
+        }
+        // Follow-through rates ignore repairs (§10).
+        if e.kind == EventKind::Repair {
+            return;
         }
         if e.kind == EventKind::Kept {
             self.kept += e.units;

@@ -6,8 +6,11 @@
 //! reads and appends. The ledger is append-only: nothing here updates or
 //! deletes a row (triggers in the schema enforce it).
 
+pub mod door;
+pub mod files;
 mod migrate;
 pub mod reminders;
+pub mod voice;
 mod write;
 
 pub use migrate::LATEST_VERSION;
@@ -74,7 +77,7 @@ pub fn new_uuid() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
-fn bad_row(what: &str) -> rusqlite::Error {
+pub(crate) fn bad_row(what: &str) -> rusqlite::Error {
     rusqlite::Error::InvalidColumnType(0, what.to_string(), rusqlite::types::Type::Text)
 }
 
@@ -168,13 +171,6 @@ impl Ledger {
         Ok(Tx::new(self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?))
     }
 
-    /// Transition: the raw connection, for `commands/data.rs`'s export only,
-    /// until export/import move into `interchange` and typed ledger reads.
-    #[doc(hidden)]
-    pub fn conn(&self) -> &Connection {
-        &self.conn
-    }
-
     /// This ledger's uuid (shared by every device that syncs it) and this
     /// device's uuid.
     pub fn identity(&self) -> Result<Identity> {
@@ -253,7 +249,9 @@ impl Ledger {
              WHERE ?1 IS NULL AND id NOT IN (SELECT entry_id FROM voids WHERE entry_id IS NOT NULL)"
         })?;
         let rows = stmt.query_map([agreement], fact_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut facts: Vec<Fact> = rows.collect::<rusqlite::Result<_>>()?;
+        voice::attach_to_facts(&self.conn, &mut facts)?;
+        Ok(facts)
     }
 
     /// Non-void facts with `at` at or after `since`, in time order.
@@ -264,7 +262,9 @@ impl Ledger {
              ORDER BY at, logged_at, uuid",
         )?;
         let rows = stmt.query_map([ts(since)], fact_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut facts: Vec<Fact> = rows.collect::<rusqlite::Result<_>>()?;
+        voice::attach_to_facts(&self.conn, &mut facts)?;
+        Ok(facts)
     }
 
     /// Entries (void ones included) with `at` in (since, until].
@@ -273,12 +273,16 @@ impl Ledger {
             "{ENTRY_SELECT} WHERE e.at > ?1 AND e.at <= ?2 ORDER BY e.at, e.logged_at, e.uuid"
         ))?;
         let rows = stmt.query_map([ts(since), ts(until)], entry_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut entries: Vec<Entry> = rows.collect::<rusqlite::Result<_>>()?;
+        voice::attach_to_entries(&self.conn, &mut entries)?;
+        Ok(entries)
     }
 
     pub fn entry(&self, id: i64) -> Result<Option<Entry>> {
         let mut stmt = self.conn.prepare_cached(&format!("{ENTRY_SELECT} WHERE e.id = ?1"))?;
-        Ok(stmt.query_row([id], entry_row).optional()?)
+        let mut entry: Vec<Entry> = stmt.query_row([id], entry_row).optional()?.into_iter().collect();
+        voice::attach_to_entries(&self.conn, &mut entry)?;
+        Ok(entry.pop())
     }
 }
 
@@ -391,6 +395,7 @@ fn load_agreements(conn: &Connection, only: Option<i64>) -> Result<Vec<Agreement
                 created_at: from_ts(r.get(10)?),
                 void: voided_at.map(|at| Void { reason: r.get(11).ok().flatten(), at: from_ts(at) }),
                 plan: Plan { zone, ends: r.get::<_, Option<i64>>(8)?.map(from_ts), versions: vec![], statuses: vec![] },
+                repairs: vec![],
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
@@ -457,10 +462,12 @@ fn load_agreements(conn: &Connection, only: Option<i64>) -> Result<Vec<Agreement
         });
     }
     out.retain(|a| !a.plan.versions.is_empty());
+    voice::attach_to_agreements(conn, &mut out, only)?;
     Ok(out)
 }
 
-/// A row of `SELECT id, agreement_id, outcome, at, logged_at, uuid FROM entries`.
+/// A row of `SELECT id, agreement_id, outcome, at, logged_at, uuid FROM entries`
+/// (the verdict is attached after).
 fn fact_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Fact> {
     let outcome = match r.get_ref(2)?.as_str()? {
         "kept" => Outcome::Kept,
@@ -474,6 +481,7 @@ fn fact_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Fact> {
         at: from_ts(r.get(3)?),
         logged_at: from_ts(r.get(4)?),
         uuid: crate::domain::agreement::uuid_key(r.get_ref(5)?.as_str()?),
+        verdict: None,
     })
 }
 
@@ -497,6 +505,7 @@ fn entry_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
         logged_at: from_ts(r.get(7)?),
         void: voided_at.map(|at| Void { reason: r.get(8).ok().flatten(), at: from_ts(at) }),
         device: r.get(10)?,
+        verdicts: vec![],
     })
 }
 
@@ -504,7 +513,9 @@ fn load_entries(conn: &Connection, agreement: Option<i64>) -> Result<Vec<Entry>>
     let filter = if agreement.is_some() { "e.agreement_id = ?1" } else { "?1 IS NULL" };
     let mut stmt = conn.prepare_cached(&format!("{ENTRY_SELECT} WHERE {filter} ORDER BY e.at, e.logged_at, e.uuid"))?;
     let rows = stmt.query_map([agreement], entry_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut entries: Vec<Entry> = rows.collect::<rusqlite::Result<_>>()?;
+    voice::attach_to_entries(conn, &mut entries)?;
+    Ok(entries)
 }
 
 #[cfg(test)]

@@ -13,18 +13,19 @@ use rusqlite::{OptionalExtension, Transaction, params};
 
 /// An open IMMEDIATE transaction on the ledger (see `Ledger::write`).
 pub struct Tx<'c> {
-    tx: Transaction<'c>,
+    // The partner's voice appends through these too (ledger/voice.rs).
+    pub(super) tx: Transaction<'c>,
     /// The device recorded as the maker of facts appended from here on:
     /// None is this device (every command); another device's uuid for facts
     /// that came from it (a sync folder, an import).
-    origin: Option<String>,
+    pub(super) origin: Option<String>,
 }
 
 /// The device column's value: the origin given, else this ledger's device.
 const DEVICE: &str = "coalesce(?0, (SELECT device FROM identity ORDER BY id LIMIT 1))";
 
 /// `sql` with `$DEVICE` as parameter `?n`.
-fn with_device(sql: &str, n: usize) -> String {
+pub(super) fn with_device(sql: &str, n: usize) -> String {
     sql.replace("$DEVICE", &DEVICE.replace("?0", &format!("?{n}")))
 }
 
@@ -189,16 +190,6 @@ impl<'c> Tx<'c> {
     }
 
     pub(super) fn raw(&self) -> &Transaction<'c> {
-        &self.tx
-    }
-}
-
-/// Transition: `commands/data.rs`'s import still runs its own statements on
-/// the transaction, until it moves into `interchange` and a typed batch here.
-/// Nothing else may reach through.
-impl<'c> std::ops::Deref for Tx<'c> {
-    type Target = Transaction<'c>;
-    fn deref(&self) -> &Transaction<'c> {
         &self.tx
     }
 }

@@ -5,11 +5,16 @@ use crate::domain::report::Week;
 use crate::domain::trust::Group;
 use crate::error::{Error, Result};
 use plotters::prelude::*;
-use std::io::Write;
 use std::path::Path;
 
 /// A line chart of weekly trust: dated x axis, 0–1 y axis.
-pub fn trend_svg(path: &Path, subject: &str, points: &[(Week, Option<Group>)], start: f64) -> Result<()> {
+pub fn trend_svg(
+    ledger: &Path,
+    path: &Path,
+    subject: &str,
+    points: &[(Week, Option<Group>)],
+    start: f64,
+) -> Result<()> {
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (800, 400)).into_drawing_area();
@@ -50,7 +55,5 @@ pub fn trend_svg(path: &Path, subject: &str, points: &[(Week, Option<Group>)], s
             .map_err(|e| draw(&e))?;
         root.present().map_err(|e| draw(&e))?;
     }
-    let mut f = crate::ledger::create_private_file(path)?;
-    f.write_all(svg.as_bytes())?;
-    Ok(())
+    crate::ledger::files::write_output(ledger, path, svg.as_bytes())
 }

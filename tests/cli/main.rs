@@ -5,6 +5,7 @@
 mod bus;
 mod commands;
 mod data;
+mod door;
 mod errors;
 mod numbers;
 mod reliability;
@@ -13,3 +14,4 @@ mod slots;
 mod storage;
 mod support;
 mod upgrade;
+mod voice;

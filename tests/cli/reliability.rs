@@ -161,7 +161,8 @@ impl Drop for Tmpfs {
 fn a_full_disk_gives_a_clear_error_and_changes_nothing() {
     let mut env = TestEnv::berlin();
     let mnt = env.path("small");
-    let Some(_fs) = Tmpfs::new(&mnt, "400k") else { return };
+    // Room for a fresh ledger (every table and index has its pages) and its WAL.
+    let Some(_fs) = Tmpfs::new(&mnt, "1m") else { return };
     env.db = mnt.join("troth.db");
     env.ok(&["promise", "Walk together", "--slug", "walk", "--starts", "2026-01-01"]);
     env.ok(&["kept", "walk", "--at", "2026-11-01"]);
