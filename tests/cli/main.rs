@@ -4,6 +4,7 @@
 
 mod bus;
 mod commands;
+mod converge;
 mod data;
 mod door;
 mod errors;
