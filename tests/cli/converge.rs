@@ -415,20 +415,19 @@ fn one_case(seed: u64) {
     let base = first.export();
     let n = rng.random_range(2..=3);
     let mut devices = vec![first];
-    for i in 1..n {
+    for _ in 1..n {
         let d = Device::new(devices[0].now + Duration::minutes(rng.random_range(0..180)), "Sam", "Alex");
         d.import(&base, "base.json");
         counts.push((base["agreements"].as_array().unwrap().len(), base["entries"].as_array().unwrap().len()));
         devices.push(d);
-        let _ = i;
     }
     // Offline, each on its own clock, now and then passing a file over.
     for _round in 0..2 {
-        for i in 0..n {
+        for (i, count) in counts.iter_mut().enumerate() {
             let mut d = devices.remove(i);
             let others: Vec<&Device> = devices.iter().collect();
             let ops = rng.random_range(6..12);
-            session(&mut rng, &mut d, ops, &mut counts[i], &others);
+            session(&mut rng, &mut d, ops, count, &others);
             devices.insert(i, d);
         }
     }
