@@ -270,6 +270,8 @@ pub enum ReportFormat {
     Json,
     Csv,
     Markdown,
+    /// One self-contained page to read together (inline CSS and SVG)
+    Html,
 }
 
 #[derive(Debug, Args)]
@@ -283,6 +285,12 @@ pub struct ReportArgs {
     /// Output format
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub format: Option<ReportFormat>,
+    /// Write to FILE (private to you) instead of the terminal
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// How many weeks, ending with the one asked for (the html page)
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub weeks: u32,
 }
 
 #[derive(Debug, Args)]

@@ -1,15 +1,13 @@
 //! `troth amend`: renegotiate a promise's terms, from the next slot on.
 
-use super::promise::overpromised_record;
-use super::promise::parse_terms;
-use super::promise::when;
+use super::promise::{overpromised_record, parse_terms, when};
 use super::{Book, Ctx, agreement_json, find, terms_words, validate_note, write_json};
 use crate::cli::AmendArgs;
 use crate::domain::Agreement;
-use crate::domain::slots::{self};
+use crate::domain::slots;
 use crate::domain::terms::Terms;
 use crate::domain::time::{self, DateMeaning, Instant, human_datetime, rfc3339};
-use crate::domain::trust::{self};
+use crate::domain::trust;
 use crate::error::{Error, Result};
 use crate::ledger::{Ledger, new_uuid};
 use crate::render::{self, paint, percent};
@@ -60,34 +58,7 @@ pub fn amend(ctx: &Ctx, ledger: &mut Ledger, a: AmendArgs, out: &mut dyn Write) 
             .hint("choose a due time that is still ahead"));
     }
     if !a.anyway && parsed.terms.load() > current.terms.load() {
-        let facts = ledger.facts(None)?;
-        let book = Book::new(&agreements, facts, ctx.now, ctx.now);
-        if let Some(item) = book.get(x.id)
-            && let Some(j) = trust::judge(item.agreement, &item.analysis, ctx.now, 8, ctx.settings.threshold)
-        {
-            let supported = j.suggested.map(|t| t.load()).unwrap_or(0.0);
-            if j.overpromised && parsed.terms.load() > supported + 1e-9 {
-                let mut err = Error::usage(format!(
-                    "{}'s record for {}: promised {}, delivered {} over the last {} slots ({})",
-                    x.by,
-                    x.slug,
-                    j.promised,
-                    j.delivered,
-                    j.slots,
-                    percent(j.rate)
-                ));
-                err = err.hint(format!(
-                    "{} looks like more than the record supports{}",
-                    parsed.terms,
-                    j.suggested.map(|t| format!("; {t} does")).unwrap_or_default()
-                ));
-                return Err(err.hint("promise it anyway with --anyway, or choose terms you can keep"));
-            }
-        }
-        if let Some(record) = overpromised_record(ctx, &book, &x.by) {
-            return Err(Error::usage(format!("{record}; these terms ask for more"))
-                .hint("choose terms you can keep, or add --anyway"));
-        }
+        refuse_overpromise(ctx, ledger, &agreements, &x, &parsed.terms)?;
     }
     let tx = ledger.write()?;
     tx.add_version(
@@ -135,6 +106,47 @@ pub(super) fn refuse_if_closed(x: &Agreement, now: Instant) -> Result<()> {
     if x.retired_at(now) {
         return Err(Error::usage(format!("{} is retired; retirement is final", x.slug))
             .hint("make a new promise with `troth promise` if it is to go on"));
+    }
+    Ok(())
+}
+
+/// Terms that ask for more than the record supports are refused (DESIGN.md
+/// §5): when this promise's own record is over-promised and the new terms
+/// exceed what it supports, or its maker is over-promising overall.
+fn refuse_overpromise(
+    ctx: &Ctx,
+    ledger: &Ledger,
+    agreements: &[Agreement],
+    x: &Agreement,
+    terms: &Terms,
+) -> Result<()> {
+    let facts = ledger.facts(None)?;
+    let book = Book::new(agreements, facts, ctx.now, ctx.now);
+    if let Some(item) = book.get(x.id)
+        && let Some(j) = trust::judge(item.agreement, &item.analysis, ctx.now, 8, ctx.settings.threshold)
+    {
+        let supported = j.suggested.map(|t| t.load()).unwrap_or(0.0);
+        if j.overpromised && terms.load() > supported + 1e-9 {
+            let mut err = Error::usage(format!(
+                "{}'s record for {}: promised {}, delivered {} over the last {} slots ({})",
+                x.by,
+                x.slug,
+                j.promised,
+                j.delivered,
+                j.slots,
+                percent(j.rate)
+            ));
+            err = err.hint(format!(
+                "{} looks like more than the record supports{}",
+                terms,
+                j.suggested.map(|t| format!("; {t} does")).unwrap_or_default()
+            ));
+            return Err(err.hint("promise it anyway with --anyway, or choose terms you can keep"));
+        }
+    }
+    if let Some(record) = overpromised_record(ctx, &book, &x.by) {
+        return Err(Error::usage(format!("{record}; these terms ask for more"))
+            .hint("choose terms you can keep, or add --anyway"));
     }
     Ok(())
 }

@@ -87,10 +87,20 @@ pub fn run(env: &Env, a: &DemoArgs, out: &mut dyn Write) -> Result<()> {
 fn show_story(env: &Env, path: &Path, ledger: &mut Ledger, out: &mut dyn Write) -> Result<()> {
     let ctx = super::Ctx { env, settings: ledger.settings()?, now: env.now };
     if env.json {
-        return super::report::report(&ctx, ledger, ReportArgs { week: None, by: None, format: None }, out);
+        return super::report::report(
+            &ctx,
+            ledger,
+            ReportArgs { week: None, by: None, format: None, output: None, weeks: 1 },
+            out,
+        );
     }
     writeln!(out, "A demo ledger for Alex & Sam, in {} — your own ledger is untouched.\n", path.display())?;
-    super::report::report(&ctx, ledger, ReportArgs { week: None, by: None, format: None }, out)?;
+    super::report::report(
+        &ctx,
+        ledger,
+        ReportArgs { week: None, by: None, format: None, output: None, weeks: 1 },
+        out,
+    )?;
     writeln!(out)?;
     super::trend::trend(&ctx, ledger, TrendArgs { agreement: None, by: None, weeks: 12, svg: None }, out)?;
     writeln!(out)?;

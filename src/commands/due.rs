@@ -8,7 +8,7 @@ use crate::domain::terms::{Period, Terms};
 use crate::domain::time::{self, Instant, human_date, human_datetime, rfc3339};
 use crate::error::{Error, Result};
 use crate::ledger::Ledger;
-use crate::render::{self};
+use crate::render;
 use chrono::Duration;
 use serde_json::{Value, json};
 use std::collections::HashMap;

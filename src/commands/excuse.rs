@@ -1,7 +1,6 @@
 //! `troth excuse`: release one unit by mutual agreement, before it is due.
 
-use super::kept::analyse_one;
-use super::kept::check_open;
+use super::kept::{analyse_one, check_open};
 use super::promise::when;
 use super::{Ctx, entry_json, find, validate_note, write_json};
 use crate::cli::LogArgs;

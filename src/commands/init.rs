@@ -4,7 +4,7 @@ use super::config::settings_json;
 use super::{Ctx, write_json};
 use crate::cli::InitArgs;
 use crate::domain::settings::validate_name;
-use crate::domain::time::{self};
+use crate::domain::time;
 use crate::error::{Error, Result};
 use crate::ledger::{Ledger, new_uuid};
 use std::io::Write;

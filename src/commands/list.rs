@@ -4,7 +4,7 @@ use super::{Book, Ctx, agreement_json, write_json};
 use crate::cli::ListArgs;
 use crate::domain::Agreement;
 use crate::domain::time::human_date;
-use crate::domain::trust::{self};
+use crate::domain::trust;
 use crate::error::Result;
 use crate::ledger::Ledger;
 use crate::render::{self, percent, trust2};

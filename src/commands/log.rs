@@ -7,7 +7,7 @@ use crate::domain::time::{DateMeaning, human_datetime};
 use crate::domain::{Agreement, Entry};
 use crate::error::Result;
 use crate::ledger::Ledger;
-use crate::render::{self};
+use crate::render;
 use serde_json::Value;
 use std::io::Write;
 

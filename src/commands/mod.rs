@@ -20,6 +20,7 @@ mod list;
 mod log;
 mod man;
 mod overpromising;
+mod page;
 mod promise;
 mod remind;
 mod report;

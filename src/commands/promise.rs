@@ -4,11 +4,12 @@
 
 use super::{Book, Ctx, agreement_json, remind_lead, terms_words, validate_text, write_json};
 use crate::cli::PromiseArgs;
+use crate::domain::Agreement;
 use crate::domain::settings::validate_name;
-use crate::domain::slots::{self};
+use crate::domain::slots;
 use crate::domain::terms::{self, Terms};
 use crate::domain::time::{self, DateMeaning, Instant, human_date, human_datetime, local_date, rfc3339};
-use crate::domain::trust::{self};
+use crate::domain::trust;
 use crate::error::{Error, Result};
 use crate::ledger::{Ledger, NewAgreement, new_uuid};
 use crate::render::{self, paint, percent};
@@ -99,27 +100,7 @@ pub fn promise(ctx: &Ctx, ledger: &mut Ledger, a: PromiseArgs, out: &mut dyn Wri
         })
         .transpose()?;
     let agreements = ledger.agreements()?;
-    let slug = match &a.slug {
-        Some(s) => {
-            let s = validate_slug(s)?;
-            if agreements.iter().any(|x| x.slug == s && x.is_live(ctx.now)) {
-                return Err(Error::usage(format!("the slug \"{s}\" is already taken by a promise in force"))
-                    .hint("choose another with --slug"));
-            }
-            s
-        }
-        None => {
-            let base = slug_from(&text);
-            let taken = |s: &str| agreements.iter().any(|x| x.slug == s && x.is_live(ctx.now));
-            let mut s = base.clone();
-            let mut n = 2;
-            while taken(&s) {
-                s = format!("{base}-{n}");
-                n += 1;
-            }
-            s
-        }
-    };
+    let slug = choose_slug(a.slug.as_deref(), &text, &agreements, ctx.now)?;
     if !a.anyway && parsed.terms != Terms::Standing {
         let facts = ledger.facts(None)?;
         let book = Book::new(&agreements, facts, ctx.now, ctx.now);
@@ -191,5 +172,31 @@ pub(super) fn overpromised_record(ctx: &Ctx, book: &Book, by: &str) -> Option<St
             "{by}'s record: promised {promised}, delivered {delivered} ({}) — some promises are already more than the record supports",
             percent((promised > 0).then(|| delivered as f64 / promised as f64))
         )
+    })
+}
+
+/// The slug a new promise gets: the one asked for (refused when a promise in
+/// force has it), else one made from its words, with `-2`, `-3`… when taken.
+fn choose_slug(asked: Option<&str>, text: &str, agreements: &[Agreement], now: Instant) -> Result<String> {
+    Ok(match asked {
+        Some(s) => {
+            let s = validate_slug(s)?;
+            if agreements.iter().any(|x| x.slug == s && x.is_live(now)) {
+                return Err(Error::usage(format!("the slug \"{s}\" is already taken by a promise in force"))
+                    .hint("choose another with --slug"));
+            }
+            s
+        }
+        None => {
+            let base = slug_from(text);
+            let taken = |s: &str| agreements.iter().any(|x| x.slug == s && x.is_live(now));
+            let mut s = base.clone();
+            let mut n = 2;
+            while taken(&s) {
+                s = format!("{base}-{n}");
+                n += 1;
+            }
+            s
+        }
     })
 }

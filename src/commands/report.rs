@@ -3,15 +3,13 @@
 
 use super::check_person;
 use super::csv_err;
-use super::due::due_json;
-use super::due::due_words;
+use super::due::{due_json, due_words};
 use super::load;
-use super::overpromising::over_json;
-use super::overpromising::over_sentence;
+use super::overpromising::{over_json, over_sentence};
 use super::{Book, Ctx, entry_json, round4, write_json};
 use crate::cli::{ReportArgs, ReportFormat};
 use crate::domain::Agreement;
-use crate::domain::report::{self, Due, Over, Summary, Week};
+use crate::domain::report::{self, Due, Over, OverPerson, Summary, Week};
 use crate::domain::time::{self, human_datetime, rfc3339};
 use crate::error::{Error, Result};
 use crate::ledger::Ledger;
@@ -26,6 +24,14 @@ fn trust_json(t: &report::Trust) -> Value {
 }
 
 pub fn report(ctx: &Ctx, ledger: &Ledger, a: ReportArgs, out: &mut dyn Write) -> Result<()> {
+    if let Some(path) = a.output.clone() {
+        // Render whole, then write the file in one go: private, renamed
+        // into place, never onto the ledger. Colour is for terminals only.
+        let mut buf = Vec::new();
+        report(ctx, ledger, ReportArgs { output: None, ..a }, &mut buf)?;
+        let bytes = anstream::adapter::strip_bytes(&buf).into_vec();
+        return crate::ledger::files::write_output(&ctx.env.db, &path, &bytes);
+    }
     let home = ctx.settings.zone;
     let week = Week::parse(a.week.as_deref(), ctx.now, home).map_err(Error::usage)?;
     let format = match (a.format, ctx.env.json) {
@@ -33,23 +39,28 @@ pub fn report(ctx: &Ctx, ledger: &Ledger, a: ReportArgs, out: &mut dyn Write) ->
         (None, true) => ReportFormat::Json,
         (None, false) => ReportFormat::Table,
     };
+    if a.weeks == 0 || a.weeks > 520 {
+        return Err(Error::usage(format!("--weeks {} is out of range", a.weeks)).hint("use 1 to 520 weeks"));
+    }
+    if format == ReportFormat::Html {
+        return super::page::report_html(ctx, ledger, &a, &week, out);
+    }
+    if a.weeks != 1 {
+        return Err(Error::usage("--weeks is for the page that spans several weeks: --format html")
+            .hint("troth report --format html --weeks 4 -o weeks.html"));
+    }
     let (agreements, entries) = load(ledger)?;
     check_person(&agreements, a.by.as_deref())?;
     let horizon = (ctx.now + Duration::days(8)).max(week.end);
     let book = Book::new(&agreements, entries, ctx.now, horizon);
     let s = report::summary(&book, &week, &ctx.settings.trust, a.by.as_deref());
-    let (over, people_over) = report::overpromising(&book, ctx.now, 8, ctx.settings.threshold, a.by.as_deref());
-    let upcoming_until = time::Span::days(7).after(home, ctx.now);
-    let upcoming: Vec<Due> = report::due(&book, ctx.now, upcoming_until)
-        .into_iter()
-        .filter(|d| a.by.as_deref().is_none_or(|b| book.get(d.agreement_id).is_some_and(|i| i.agreement.by == b)))
-        .collect();
+    let (over, people_over, upcoming) = as_of_now(ctx, &book, a.by.as_deref());
     let by_id = report::index(&book);
     let week_entries = ledger.entries_between(week.start, week.end)?;
     let entry_by_id: HashMap<i64, &crate::domain::Entry> = week_entries.iter().map(|e| (e.id, e)).collect();
     // "To talk about" (§10).
     let all_entries = ledger.entries(None)?;
-    let analyses: HashMap<i64, &crate::trust::Analysis> =
+    let analyses: HashMap<i64, &crate::domain::trust::Analysis> =
         book.items.iter().map(|i| (i.agreement.id, &i.analysis)).collect();
     let talk = super::voice::talk(&agreements, &all_entries, &analyses, week.start, week.end, a.by.as_deref());
     let uuids = super::voice::entry_uuids(&all_entries);
@@ -87,14 +98,27 @@ pub fn report(ctx: &Ctx, ledger: &Ledger, a: ReportArgs, out: &mut dyn Write) ->
         }
         ReportFormat::Csv => report_csv(&s, &by_id, &talk, ctx.now, out),
         ReportFormat::Table => {
-            report_text(ctx, &s, &over, &upcoming, &by_id, &entry_by_id, false, out)?;
+            report_table(&page(ctx, &s, &over, &upcoming, &by_id, &entry_by_id), out)?;
             super::voice::write_talk(out, &talk, false, ctx.now)
         }
         ReportFormat::Markdown => {
-            report_text(ctx, &s, &over, &upcoming, &by_id, &entry_by_id, true, out)?;
+            report_markdown(&page(ctx, &s, &over, &upcoming, &by_id, &entry_by_id), out)?;
             super::voice::write_talk(out, &talk, true, ctx.now)
         }
+        ReportFormat::Html => unreachable!("the page is made above"),
     }
+}
+
+/// What the report shows as of now, not as of its week: the over-promising
+/// list and what falls due in the next 7 days.
+pub(super) fn as_of_now(ctx: &Ctx, book: &Book, by: Option<&str>) -> (Vec<Over>, Vec<OverPerson>, Vec<Due>) {
+    let (over, people_over) = report::overpromising(book, ctx.now, 8, ctx.settings.threshold, by);
+    let upcoming_until = time::Span::days(7).after(ctx.settings.zone, ctx.now);
+    let upcoming: Vec<Due> = report::due(book, ctx.now, upcoming_until)
+        .into_iter()
+        .filter(|d| by.is_none_or(|b| book.get(d.agreement_id).is_some_and(|i| i.agreement.by == b)))
+        .collect();
+    (over, people_over, upcoming)
 }
 
 fn report_csv(
@@ -175,17 +199,32 @@ fn report_csv(
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
-fn report_text(
-    ctx: &Ctx,
-    s: &Summary,
-    over: &[Over],
-    upcoming: &[Due],
-    by_id: &HashMap<i64, &Agreement>,
-    entry_by_id: &HashMap<i64, &crate::domain::Entry>,
-    markdown: bool,
-    out: &mut dyn Write,
-) -> Result<()> {
+/// The columns of the weekly table, in text and Markdown alike.
+const HEADERS: [&str; 8] = ["promise", "by", "promised", "kept", "broken", "excused", "missed", "trust"];
+
+/// The report as the table and Markdown screens show it, computed once:
+/// the title, a row per agreement, and the notes under the table.
+struct Page<'a> {
+    ctx: &'a Ctx<'a>,
+    s: &'a Summary,
+    /// Only the agreements judged over-promised.
+    over: Vec<&'a Over>,
+    upcoming: &'a [Due],
+    by_id: &'a HashMap<i64, &'a Agreement>,
+    entry_by_id: &'a HashMap<i64, &'a crate::domain::Entry>,
+    title: String,
+    rows: Vec<Vec<String>>,
+    notes: Vec<String>,
+}
+
+fn page<'a>(
+    ctx: &'a Ctx<'a>,
+    s: &'a Summary,
+    over: &'a [Over],
+    upcoming: &'a [Due],
+    by_id: &'a HashMap<i64, &'a Agreement>,
+    entry_by_id: &'a HashMap<i64, &'a crate::domain::Entry>,
+) -> Page<'a> {
     let last_day = s.week.monday + chrono::Days::new(6);
     let span = format!("{}–{}", s.week.monday.format("%-d %b"), last_day.format("%-d %b %Y"));
     let names: Vec<&str> = s.people.iter().map(|(n, _)| n.as_str()).collect();
@@ -194,7 +233,6 @@ fn report_text(
         "Week {week_no} · {span}{}",
         if names.is_empty() { String::new() } else { format!(" · {}", names.join(" & ")) }
     );
-    let headers = ["promise", "by", "promised", "kept", "broken", "excused", "missed", "trust"];
     let mut notes: Vec<String> = Vec::new();
     let rows: Vec<Vec<String>> = s
         .rows
@@ -222,82 +260,83 @@ fn report_text(
             ]
         })
         .collect();
-    if markdown {
-        writeln!(out, "## {title}\n")?;
-        if rows.is_empty() {
-            writeln!(out, "Nothing was due and nothing was logged this week.\n")?;
-        } else {
-            writeln!(out, "| {} |", headers.join(" | "))?;
-            writeln!(out, "|{}", "---|".repeat(headers.len()))?;
-            for r in &rows {
-                let cells: Vec<String> = r.iter().map(|c| c.replace('|', "\\|")).collect();
-                writeln!(out, "| {} |", cells.join(" | "))?;
-            }
+    let over = over.iter().filter(|o| o.judgement.overpromised).collect();
+    Page { ctx, s, over, upcoming, by_id, entry_by_id, title, rows, notes }
+}
+
+fn report_markdown(p: &Page, out: &mut dyn Write) -> Result<()> {
+    let Page { ctx, s, over, upcoming, by_id, entry_by_id, title, rows, notes } = p;
+    writeln!(out, "## {title}\n")?;
+    if rows.is_empty() {
+        writeln!(out, "Nothing was due and nothing was logged this week.\n")?;
+    } else {
+        writeln!(out, "| {} |", HEADERS.join(" | "))?;
+        writeln!(out, "|{}", "---|".repeat(HEADERS.len()))?;
+        for r in rows.iter() {
+            let cells: Vec<String> = r.iter().map(|c| c.replace('|', "\\|")).collect();
+            writeln!(out, "| {} |", cells.join(" | "))?;
+        }
+        writeln!(out)?;
+        for n in notes.iter() {
+            writeln!(out, "- {n}")?;
+        }
+        if !notes.is_empty() {
             writeln!(out)?;
-            for n in &notes {
-                writeln!(out, "- {n}")?;
-            }
-            if !notes.is_empty() {
-                writeln!(out)?;
-            }
         }
-        writeln!(out, "### Trust\n")?;
-        for (name, t) in &s.people {
-            writeln!(
-                out,
-                "- **{name}**: trust {} {} · follow-through {}",
-                trust2(t.trust),
-                change(t.trust_change),
-                percent(t.rate)
-            )?;
-        }
+    }
+    writeln!(out, "### Trust\n")?;
+    for (name, t) in &s.people {
         writeln!(
             out,
-            "- **Together**: trust {} {} · follow-through {}\n",
-            trust2(s.overall.trust),
-            change(s.overall.trust_change),
-            percent(s.overall.rate)
+            "- **{name}**: trust {} {} · follow-through {}",
+            trust2(t.trust),
+            change(t.trust_change),
+            percent(t.rate)
         )?;
-        if !s.entries.is_empty() {
-            writeln!(out, "### What happened\n")?;
-            for id in &s.entries {
-                if let Some(e) = entry_by_id.get(id) {
-                    let a = by_id[&e.agreement_id];
-                    let note = e.note.as_deref().map(|n| format!(" — {}", n.replace('\n', " "))).unwrap_or_default();
-                    writeln!(
-                        out,
-                        "- {} · {} · {}{note}",
-                        human_datetime(e.at, a.zone, ctx.now),
-                        a.slug,
-                        e.outcome.name()
-                    )?;
-                }
-            }
-            writeln!(out)?;
-        }
-        let over: Vec<&Over> = over.iter().filter(|o| o.judgement.overpromised).collect();
-        if !over.is_empty() {
-            writeln!(out, "### Promises to renegotiate\n")?;
-            for o in over {
-                writeln!(out, "- {}", over_sentence(by_id[&o.agreement_id], &o.judgement))?;
-            }
-            writeln!(out)?;
-        }
-        if !upcoming.is_empty() {
-            writeln!(out, "### Coming up\n")?;
-            for d in upcoming {
-                let a = by_id[&d.agreement_id];
-                writeln!(out, "- {} — {}", a.slug, due_words(d, a, ctx.now))?;
-            }
-        }
-        return Ok(());
     }
-    writeln!(out, "{}\n", paint(render::BOLD, &title))?;
+    writeln!(
+        out,
+        "- **Together**: trust {} {} · follow-through {}\n",
+        trust2(s.overall.trust),
+        change(s.overall.trust_change),
+        percent(s.overall.rate)
+    )?;
+    if !s.entries.is_empty() {
+        writeln!(out, "### What happened\n")?;
+        for id in &s.entries {
+            if let Some(e) = entry_by_id.get(id) {
+                let a = by_id[&e.agreement_id];
+                let note = e.note.as_deref().map(|n| format!(" — {}", n.replace('\n', " "))).unwrap_or_default();
+                writeln!(out, "- {} · {} · {}{note}", human_datetime(e.at, a.zone, ctx.now), a.slug, e.outcome.name())?;
+            }
+        }
+        writeln!(out)?;
+    }
+    if !over.is_empty() {
+        writeln!(out, "### Promises to renegotiate\n")?;
+        for o in over.iter() {
+            writeln!(out, "- {}", over_sentence(by_id[&o.agreement_id], &o.judgement))?;
+        }
+        writeln!(out)?;
+    }
+    if !upcoming.is_empty() {
+        writeln!(out, "### Coming up\n")?;
+        for d in upcoming.iter() {
+            let a = by_id[&d.agreement_id];
+            writeln!(out, "- {} — {}", a.slug, due_words(d, a, ctx.now))?;
+        }
+    }
+    Ok(())
+}
+
+fn report_table(p: &Page, out: &mut dyn Write) -> Result<()> {
+    let Page { ctx, s, over, upcoming, by_id, title, rows, notes, .. } = p;
+    writeln!(out, "{}\n", paint(render::BOLD, title))?;
     if rows.is_empty() {
         writeln!(out, "  Nothing was due and nothing was logged this week.")?;
     } else {
-        writeln!(out, "{}", render::table(&headers, &rows))?;
-        for n in &notes {
+        writeln!(out, "{}", render::table(&HEADERS, rows))?;
+        for n in notes.iter() {
             writeln!(out, "  {n}")?;
         }
     }
@@ -321,10 +360,9 @@ fn report_text(
             percent(s.overall.rate)
         )?;
     }
-    let overs: Vec<&Over> = over.iter().filter(|o| o.judgement.overpromised).collect();
-    if !overs.is_empty() {
+    if !over.is_empty() {
         writeln!(out)?;
-        for o in overs {
+        for o in over.iter() {
             writeln!(out, "  Over-promising: {}", over_sentence(by_id[&o.agreement_id], &o.judgement))?;
         }
     }

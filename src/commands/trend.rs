@@ -4,7 +4,7 @@ use super::check_person;
 use super::load;
 use super::{Book, Ctx, find, round4, write_json};
 use crate::cli::TrendArgs;
-use crate::domain::report::{self};
+use crate::domain::report;
 use crate::domain::time::rfc3339;
 use crate::error::{Error, Result};
 use crate::ledger::Ledger;
@@ -30,7 +30,8 @@ pub fn trend(ctx: &Ctx, ledger: &Ledger, a: TrendArgs, out: &mut dyn Write) -> R
     let p = &ctx.settings.trust;
     let points = report::trend(&items, p, ctx.now, ctx.settings.zone, a.weeks);
     if let Some(path) = &a.svg {
-        crate::render::chart::trend_svg(&ctx.env.db, path, &subject, &points, p.start)?;
+        let chart = super::page::chart(ctx, &items, format!("{subject} trust"), &points);
+        crate::ledger::files::write_output(&ctx.env.db, path, chart.document().as_bytes())?;
     }
     if ctx.env.json {
         let weeks: Vec<Value> = points

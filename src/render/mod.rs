@@ -2,12 +2,13 @@
 //! a terminal and never with NO_COLOR — anstream strips it otherwise),
 //! sparklines and numbers as people read them.
 
+pub mod chart;
+pub mod html;
+
 use anstyle::{AnsiColor, Style};
 use tabled::builder::Builder;
 use tabled::settings::peaker::Priority;
 use tabled::settings::{Style as TableStyle, Width};
-
-pub mod chart;
 
 pub const WIDTH: usize = 80;
 

@@ -8,6 +8,7 @@ mod converge;
 mod data;
 mod door;
 mod errors;
+mod html;
 mod numbers;
 mod reliability;
 mod remind;

@@ -1,0 +1,156 @@
+//! `report --format html`: gathers the weekly page — each week's report
+//! model exactly as `report --json` prints it, the trend chart (the same
+//! data as `trend`), and the words that need the ledger — and hands it to
+//! `render::html`. Also builds the chart that `trend --svg` writes.
+
+use super::due::due_words;
+use super::overpromising::over_sentence;
+use super::report::as_of_now;
+use super::{Book, Ctx};
+use super::{check_person, load};
+use crate::cli::{ReportArgs, ReportFormat};
+use crate::domain::report::{self, Item, Week};
+use crate::domain::slots::Status;
+use crate::domain::time::{human_date, human_datetime};
+use crate::domain::trust::Group;
+use crate::error::{Error, Result};
+use crate::ledger::Ledger;
+use crate::render::chart::{Chart, Mark, MarkKind, Point};
+use crate::render::html::{Model, Page, WeekPart, page};
+use chrono::Duration;
+use std::io::Write;
+
+/// "Week 47 · 16–22 Nov 2026".
+fn week_title(w: &Week) -> String {
+    let last_day = w.monday + chrono::Days::new(6);
+    let no = w.label.split("-W").nth(1).unwrap_or("").trim_start_matches('0');
+    format!("Week {no} · {}–{}", w.monday.format("%-d %b"), last_day.format("%-d %b %Y"))
+}
+
+pub fn report_html(ctx: &Ctx, ledger: &Ledger, a: &ReportArgs, week: &Week, out: &mut dyn Write) -> Result<()> {
+    let home = ctx.settings.zone;
+    let mut weeks = vec![week.clone()];
+    for _ in 1..a.weeks {
+        let prev = weeks.last().expect("one").previous(home);
+        weeks.push(prev);
+    }
+    weeks.reverse();
+    // Each week's numbers are the JSON report's, parsed back: one model,
+    // so the page and `report --json` cannot disagree.
+    let mut parts = Vec::new();
+    for w in &weeks {
+        let mut buf = Vec::new();
+        let args = ReportArgs {
+            week: Some(w.label.clone()),
+            by: a.by.clone(),
+            format: Some(ReportFormat::Json),
+            output: None,
+            weeks: 1,
+        };
+        super::report::report(ctx, ledger, args, &mut buf)?;
+        let model: Model = serde_json::from_slice(&buf)
+            .map_err(|e| Error::failure(format!("could not read the report model back: {e}")))?;
+        parts.push(WeekPart { model, title: week_title(w) });
+    }
+
+    let (agreements, facts) = load(ledger)?;
+    check_person(&agreements, a.by.as_deref())?;
+    let horizon = (ctx.now + Duration::days(8)).max(week.end);
+    let book = Book::new(&agreements, facts, ctx.now, horizon);
+    let (over, _, upcoming) = as_of_now(ctx, &book, a.by.as_deref());
+    let by_id = report::index(&book);
+    let over_words = over.iter().map(|o| over_sentence(by_id[&o.agreement_id], &o.judgement)).collect();
+    let upcoming_words = upcoming.iter().map(|d| due_words(d, by_id[&d.agreement_id], ctx.now)).collect();
+
+    let items: Vec<&Item> = book.items.iter().filter(|i| a.by.as_deref().is_none_or(|b| i.agreement.by == b)).collect();
+    let current = Week::containing(ctx.now, home);
+    let span = ((current.monday - weeks[0].monday).num_days() / 7 + 1).clamp(12, 520) as u32;
+    let points = report::trend(&items, &ctx.settings.trust, ctx.now, home, span);
+    let subject = a.by.clone().unwrap_or_else(|| "overall".into());
+    let chart = chart(ctx, &items, format!("{subject} trust"), &points);
+
+    let mut texts: Vec<(String, String)> = Vec::new();
+    for i in &items {
+        let ag = i.agreement;
+        if let Some(t) = texts.iter_mut().find(|(s, _)| *s == ag.slug) {
+            // A slug is unique among live promises: the live one speaks.
+            if ag.is_live(ctx.now) {
+                t.1 = ag.text.clone();
+            }
+        } else {
+            texts.push((ag.slug.clone(), ag.text.clone()));
+        }
+    }
+    let last = parts.last().expect("one week");
+    let names: Vec<&str> = last.model.people.iter().map(|p| p.name.as_str()).collect();
+    let title = if parts.len() == 1 {
+        last.title.clone()
+    } else {
+        let first = &weeks[0];
+        let last_day = week.monday + chrono::Days::new(6);
+        format!(
+            "Weeks {}–{} · {} – {}",
+            first.label.split("-W").nth(1).unwrap_or("").trim_start_matches('0'),
+            week.label.split("-W").nth(1).unwrap_or("").trim_start_matches('0'),
+            first.monday.format("%-d %b %Y"),
+            last_day.format("%-d %b %Y")
+        )
+    };
+    let made = ctx.now.with_timezone(&home).format("%a %-d %b %Y %H:%M").to_string();
+    let p = Page {
+        title,
+        names: names.join(" & "),
+        made,
+        weeks: parts,
+        over_words,
+        upcoming_words,
+        texts,
+        chart,
+        trust_start: ctx.settings.trust.start,
+    };
+    out.write_all(page(&p).as_bytes())?;
+    Ok(())
+}
+
+/// The trend chart over `points` (from `report::trend`), with the pauses and
+/// amends of the promises behind it.
+pub fn chart(ctx: &Ctx, items: &[&Item], title: String, points: &[(Week, Option<Group>)]) -> Chart {
+    let now = ctx.now;
+    let pts = points
+        .iter()
+        .map(|(w, g)| Point {
+            label: w.label.clone(),
+            days: format!("{}–{}", w.monday.format("%-d %b"), (w.monday + chrono::Days::new(6)).format("%-d %b")),
+            start: w.start,
+            end: w.end,
+            trust: g.map(|g| g.trust),
+            rate: g.and_then(|g| g.rate),
+            so_far: w.end > now,
+        })
+        .collect();
+    let mut marks = Vec::new();
+    for i in items {
+        let ag = i.agreement;
+        let statuses = ag.plan.statuses_in_force();
+        for (k, st) in statuses.iter().enumerate() {
+            if st.status != Status::Paused || st.effective > now {
+                continue;
+            }
+            let until = statuses[k + 1..].iter().find(|n| n.status != Status::Paused).map(|n| n.effective);
+            let until = until.filter(|u| *u <= now);
+            let words = match until {
+                Some(u) => {
+                    format!("paused from {} to {}", human_date(st.effective, ag.zone, now), human_date(u, ag.zone, now))
+                }
+                None => format!("paused since {}", human_date(st.effective, ag.zone, now)),
+            };
+            marks.push(Mark { kind: MarkKind::Paused, slug: ag.slug.clone(), at: st.effective, until, words });
+        }
+        for v in ag.plan.versions_in_force().iter().skip(1).filter(|v| v.effective <= now) {
+            let words = format!("amended to {} from {}", v.terms, human_datetime(v.effective, ag.zone, now));
+            marks.push(Mark { kind: MarkKind::Amended, slug: ag.slug.clone(), at: v.effective, until: None, words });
+        }
+    }
+    marks.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.slug.cmp(&b.slug)));
+    Chart { title, points: pts, marks, baseline: ctx.settings.trust.start }
+}
