@@ -69,7 +69,8 @@ pub fn excluded(a: &Agreement, retired: Option<Instant>, at: Instant) -> Option<
 /// voided nor retired at `now`); where two live promises share one — each
 /// device made its own — the one made first (created time, then uuid) keeps
 /// it and the others show as `slug-2`, `slug-3`, … (a number no live promise
-/// uses as its own slug), identically on every device. Promises that are not
+/// uses as its own slug; shortened to stay within 40 characters),
+/// identically on every device. Promises that are not
 /// live keep the slug they were made with. Stored slugs never change; this is
 /// applied to what is read.
 pub fn display_slugs(agreements: &mut [Agreement], now: Instant) {
@@ -92,12 +93,33 @@ pub fn display_slugs(agreements: &mut [Agreement], now: Instant) {
         });
         let mut n = 2;
         for &i in &members[1..] {
-            while taken.contains(&format!("{slug}-{n}")) {
+            while taken.contains(&numbered(&slug, n)) {
                 n += 1;
             }
-            let shown = format!("{slug}-{n}");
+            let shown = numbered(&slug, n);
             taken.insert(shown.clone());
             agreements[i].slug = shown;
         }
+    }
+}
+
+/// `slug-n`, shortened where needed so that it is still a slug (≤ 40 characters).
+pub fn numbered(slug: &str, n: u32) -> String {
+    let suffix = format!("-{n}");
+    let keep = 40usize.saturating_sub(suffix.len());
+    let base: String = slug.chars().take(keep).collect();
+    format!("{}{suffix}", base.trim_end_matches('-'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::numbered;
+
+    #[test]
+    fn a_numbered_slug_is_still_a_slug() {
+        assert_eq!(numbered("date-night", 2), "date-night-2");
+        let long = "a".repeat(40);
+        assert_eq!(numbered(&long, 2), format!("{}-2", "a".repeat(38)));
+        assert_eq!(numbered(&format!("{}-b", "a".repeat(37)), 10), format!("{}-10", "a".repeat(37)));
     }
 }

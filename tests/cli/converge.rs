@@ -391,13 +391,18 @@ fn model_slugs(u: &Union, now: DateTime<Utc>) -> BTreeMap<String, String> {
     }
     for (slug, mut members) in groups {
         members.sort();
+        let numbered = |n: usize| {
+            let suffix = format!("-{n}");
+            let base: String = slug.chars().take(40 - suffix.len()).collect();
+            format!("{}{suffix}", base.trim_end_matches('-'))
+        };
         let mut n = 2;
         for (_, k) in members.iter().skip(1) {
-            while taken.contains(&format!("{slug}-{n}")) {
+            while taken.contains(&numbered(n)) {
                 n += 1;
             }
-            taken.insert(format!("{slug}-{n}"));
-            shown.insert(k.clone(), format!("{slug}-{n}"));
+            taken.insert(numbered(n));
+            shown.insert(k.clone(), numbered(n));
         }
     }
     shown
