@@ -15,5 +15,6 @@ mod remind;
 mod slots;
 mod storage;
 mod support;
+mod sync;
 mod upgrade;
 mod voice;

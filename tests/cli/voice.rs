@@ -253,6 +253,7 @@ fn a_late_excuse_counts_only_once_the_other_confirms_it() {
     // it down), then stops.
     let text = review_as(&env, SAT14, "Alex", &["e", "q"]);
     assert!(text.contains("kept, broken, excused, or skip?"), "{text}");
+    assert!(text.contains("a late excuse: it counts once Sam confirms it"), "{text}");
     let log = json(&env, SAT14, "Alex", &["log"]);
     assert_eq!(log.as_array().unwrap().len(), 1, "{log}");
     assert_eq!(log[0]["outcome"], "excused");
