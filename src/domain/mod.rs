@@ -5,6 +5,7 @@
 
 pub mod agreement;
 pub mod converge;
+pub mod phrases;
 pub mod report;
 pub mod settings;
 pub mod slots;

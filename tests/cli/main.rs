@@ -6,6 +6,7 @@ mod bus;
 mod calendar;
 mod commands;
 mod converge;
+mod crashes;
 mod data;
 mod door;
 mod errors;
