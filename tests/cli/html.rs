@@ -308,7 +308,17 @@ fn to_talk_about_is_on_the_page() {
 #[test]
 fn a_week_with_nothing_due_is_not_called_standing() {
     let env = scenario();
-    env.ok(&["promise", "Weekends with you", "--terms", "2/month", "--slug", "weekends", "--starts", "2026-11-01", "--anyway"]);
+    env.ok(&[
+        "promise",
+        "Weekends with you",
+        "--terms",
+        "2/month",
+        "--slug",
+        "weekends",
+        "--starts",
+        "2026-11-01",
+        "--anyway",
+    ]);
     env.ok(&["kept", "weekends", "--at", "2026-11-07 12:00"]);
     let html = page(&env, &["--week", "2026-W45"]);
     let r = row(&html, "weekends");
