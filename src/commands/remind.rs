@@ -303,6 +303,11 @@ fn watch(ctx: &Ctx, ledger: &mut Ledger, all: bool, out: &mut dyn Write) -> Resu
     if let Some(path) = ledger.path.clone() {
         watch_ledger(&path, tx.clone());
     }
+    // With a sync folder, the partner's new files wake the watch too (§9).
+    let synced = crate::sync::folder_of(ledger).unwrap_or(None);
+    if let Some(f) = &synced {
+        watch_sync_folder(&f.path, tx.clone());
+    }
     let started = std::time::Instant::now();
     let clock_start = ctx.now;
     let now = || clock_start + Duration::from_std(started.elapsed()).unwrap_or_default();
@@ -312,6 +317,9 @@ fn watch(ctx: &Ctx, ledger: &mut Ledger, all: bool, out: &mut dyn Write) -> Resu
     let mut retry_at: Option<std::time::Instant> = None;
     let mut seen = ledger.data_version()?;
     loop {
+        if let Some(f) = &synced {
+            super::sync::auto_apply(ledger, f, from_ts(ts(now())));
+        }
         let settings = ledger.settings()?;
         let tick = Ctx { env: ctx.env, settings, now: from_ts(ts(now())) };
         if retry_at.is_none_or(|r| std::time::Instant::now() >= r) {
@@ -403,6 +411,33 @@ fn watch_ledger(path: &std::path::Path, tx: std::sync::mpsc::Sender<Wake>) {
         }
     });
 }
+
+/// Wake the watch when a file is renamed into (or written in) the sync folder.
+#[cfg(target_os = "linux")]
+fn watch_sync_folder(dir: &std::path::Path, tx: std::sync::mpsc::Sender<Wake>) {
+    use inotify::{Inotify, WatchMask};
+    let Ok(mut inotify) = Inotify::init() else { return };
+    if inotify.watches().add(dir, WatchMask::MOVED_TO | WatchMask::CLOSE_WRITE).is_err() {
+        return;
+    }
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        loop {
+            let Ok(events) = inotify.read_events_blocking(&mut buf) else { return };
+            let relevant = events.into_iter().any(|e| {
+                e.name
+                    .is_some_and(|n| crate::sync::folder::kind(&n.to_string_lossy()) == crate::sync::folder::Kind::File)
+            });
+            if relevant && tx.send(Wake::Changed).is_err() {
+                return;
+            }
+        }
+    });
+}
+
+/// Elsewhere, the watch's own wake-ups (at most 5 minutes apart) look.
+#[cfg(not(target_os = "linux"))]
+fn watch_sync_folder(_dir: &std::path::Path, _tx: std::sync::mpsc::Sender<Wake>) {}
 
 /// Elsewhere, look for changes every few seconds.
 #[cfg(not(target_os = "linux"))]

@@ -238,15 +238,6 @@ impl Ledger {
     }
 }
 
-/// A private file for troth's own output (backups, exports).
-pub fn create_private_file(path: &Path) -> Result<std::fs::File> {
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-    opts.open(path).map_err(|e| Error::failure(format!("could not write {}: {e}", path.display())))
-}
-
 fn load_agreements(conn: &Connection, only: Option<i64>) -> Result<Vec<Agreement>> {
     let filter = if only.is_some() { "WHERE a.id = ?1" } else { "WHERE ?1 IS NULL" };
     let mut stmt = conn.prepare(&format!(
