@@ -21,7 +21,7 @@ enum Op {
 
 fn op(devices: usize) -> impl Strategy<Value = Op> {
     prop_oneof![
-        3 => (0..devices, 0u8..10, 0usize..4, 0u32..600).prop_map(|(d, w, i, m)| Op::Act(d, w, i, m)),
+        3 => (0..devices, 0u8..13, 0usize..4, 0u32..600).prop_map(|(d, w, i, m)| Op::Act(d, w, i, m)),
         2 => (0..devices, 0..devices, 0u8..4).prop_map(|(a, b, how)| Op::Pass(a, b, how)),
     ]
 }
@@ -134,6 +134,38 @@ fn act(d: &mut Device, what: u8, pick: usize) {
             match mine.get(pick % mine.len().max(1)).and_then(|e| e["id"].as_i64()) {
                 Some(id) => vec!["void".into(), id.to_string(), "--reason".into(), "mistake".into()],
                 None => return,
+            }
+        }
+        // The partner's voice (§10): verdicts, repairs and acceptances travel too.
+        (10..=12, Some(_)) => {
+            let me = ["Alex", "Sam", "Kim"][["alex", "sam", "kim"].iter().position(|n| *n == d.name).unwrap_or(2)];
+            let (list, key) =
+                if what == 12 { (vec!["inbox", "--json"], "repairs_offered") } else { (vec!["log", "--json"], "") };
+            let v: Value = serde_json::from_str(&d.env.run(&list).stdout).unwrap_or(Value::Null);
+            let items: Vec<&Value> = (if key.is_empty() { v.as_array() } else { v[key].as_array() })
+                .map(|a| {
+                    a.iter()
+                        .filter(|e| {
+                            what == 12 || (what == 10 && e["by"] != me) || (what == 11 && e["outcome"] == "broken")
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let Some(id) = items.get(pick % items.len().max(1)).and_then(|e| e["id"].as_i64()) else { return };
+            match what {
+                10 if pick.is_multiple_of(2) => {
+                    vec!["dispute".into(), id.to_string(), "--note".into(), "seen differently".into()]
+                }
+                10 => vec!["confirm".into(), id.to_string()],
+                11 => vec![
+                    "repair".into(),
+                    id.to_string(),
+                    "--understood".into(),
+                    "I see it".into(),
+                    "--apology".into(),
+                    "I'm sorry".into(),
+                ],
+                _ => vec!["accept".into(), id.to_string()],
             }
         }
         (_, Some(_)) => vec!["config".into(), "trust.gain".into(), format!("0.0{}", 1 + pick % 9)],
