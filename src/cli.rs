@@ -1,5 +1,5 @@
 //! Command-line types only (clap derive). Stands alone: completions and the
-//! man page are generated from these definitions. The contract is CLI.md.
+//! man page are generated from these definitions. The contract is docs/cli.md.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;

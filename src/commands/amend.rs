@@ -110,7 +110,7 @@ pub(super) fn refuse_if_closed(x: &Agreement, now: Instant) -> Result<()> {
     Ok(())
 }
 
-/// Terms that ask for more than the record supports are refused (DESIGN.md
+/// Terms that ask for more than the record supports are refused (docs/design.md
 /// §5): when this promise's own record is over-promised and the new terms
 /// exceed what it supports, or its maker is over-promising overall.
 fn refuse_overpromise(

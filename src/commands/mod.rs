@@ -5,7 +5,7 @@
 //! (pause/resume/retire share `status.rs`, kept/broke `kept.rs`, completions
 //! `man.rs` writes the man page). This file dispatches and holds what several
 //! commands share: finding an agreement, input validation, and the JSON
-//! shapes of CLI.md.
+//! shapes of docs/cli.md.
 
 mod amend;
 mod completions;
@@ -113,7 +113,7 @@ pub fn run(env: &Env, command: Command, real_out: &mut dyn Write) -> Result<()> 
         None => env.home_zone(),
     })?;
     // With a sync folder: apply what is new there first; after a command that
-    // writes, publish what it made (DESIGN.md §9). Failures are warnings.
+    // writes, publish what it made (docs/design.md §9). Failures are warnings.
     let synced = match &command {
         Command::Sync(_) | Command::Verify => None,
         _ => crate::sync::folder_of(&ledger).unwrap_or(None),
@@ -246,7 +246,7 @@ pub fn find<'a>(agreements: &'a [Agreement], arg: &str, now: Instant) -> Result<
     })
 }
 
-/// Who promised whom (DESIGN.md §1): `--by Sam` alone means `--to` the other
+/// Who promised whom (docs/design.md §1): `--by Sam` alone means `--to` the other
 /// of the two, `--to Alex` alone means `--by` the other; neither means me to
 /// partner. A name one slip from me or partner (case, one typo) is refused
 /// with "did you mean …?" rather than becoming a third person.
@@ -299,7 +299,7 @@ pub fn round4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
 }
 
-/// The reminder lead in force: the agreement's own, else DESIGN.md §6's default.
+/// The reminder lead in force: the agreement's own, else docs/design.md §6's default.
 pub fn remind_lead(a: &Agreement, terms: &Terms) -> Option<Span> {
     a.remind.or(match terms {
         Terms::Schedule(_) => Some(Span::hours(1)),
@@ -312,7 +312,7 @@ pub fn remind_lead(a: &Agreement, terms: &Terms) -> Option<Span> {
     })
 }
 
-/// `list --json` / `show --json`: the shape of CLI.md.
+/// `list --json` / `show --json`: the shape of docs/cli.md.
 pub fn agreement_json(a: &Agreement, analysis: Option<&Analysis>, settings: &Settings, now: Instant) -> Value {
     let (_, version) = a.plan.version_at(now);
     let score =
@@ -343,7 +343,7 @@ pub fn agreement_json(a: &Agreement, analysis: Option<&Analysis>, settings: &Set
 }
 
 /// The change not yet in effect, if any.
-/// A deadline whose slot has closed is done (DESIGN.md §2): "kept", "kept
+/// A deadline whose slot has closed is done (docs/design.md §2): "kept", "kept
 /// late" or "missed"; None for anything else.
 pub fn done(a: &Agreement, analysis: Option<&Analysis>, now: Instant) -> Option<&'static str> {
     let (_, version) = a.plan.version_at(now);

@@ -39,7 +39,7 @@ fn per_words(t: &Terms) -> String {
 }
 
 pub(super) fn over_sentence(a: &Agreement, j: &Judgement) -> String {
-    // An excused slot is shown as excused, never as 0 (DESIGN.md §4).
+    // An excused slot is shown as excused, never as 0 (docs/design.md §4).
     let delivered: Vec<String> = j
         .per_slot
         .iter()

@@ -1,4 +1,4 @@
-//! Reminders (DESIGN.md §6): one desktop notification per open slot with
+//! Reminders (docs/design.md §6): one desktop notification per open slot with
 //! units remaining, once its notification time has come.
 //!
 //! Exactly once: a slot (agreement, start) is claimed in an IMMEDIATE
@@ -103,7 +103,7 @@ pub fn notify_time(a: &Agreement, s: &SlotTally, home: Tz, quiet: Option<(NaiveT
     };
     let at = lead.before(a.zone, base).max(s.slot.start);
     let after_quiet = out_of_quiet(at, home, quiet);
-    // Quiet hours never make a reminder late (DESIGN.md §6): when they end at
+    // Quiet hours never make a reminder late (docs/design.md §6): when they end at
     // or after the due time, it goes out just before they begin instead —
     // the evening before a 07:30 promise.
     match quiet {

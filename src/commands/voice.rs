@@ -1,4 +1,4 @@
-//! The partner's voice (DESIGN.md §10): `--as`/`TROTH_ME`, `confirm`,
+//! The partner's voice (docs/design.md §10): `--as`/`TROTH_ME`, `confirm`,
 //! `dispute`, `repair`, `accept` and `inbox`, and the repair JSON shape that
 //! `show` and `report` share.
 //!
@@ -150,7 +150,7 @@ pub fn verdict(
     Ok(())
 }
 
-/// The repair JSON of CLI.md.
+/// The repair JSON of docs/cli.md.
 pub fn repair_json(r: &Repair, x: &Agreement, entry_uuid: &HashMap<i64, String>) -> Value {
     json!({
         "id": r.id,

@@ -83,7 +83,7 @@ pub struct Fact {
     pub outcome: Outcome,
     pub at: Instant,
     /// When it was logged: an excuse logged after its slot was due is late;
-    /// entries at the same instant go in logged order, then uuid (DESIGN.md
+    /// entries at the same instant go in logged order, then uuid (docs/design.md
     /// §3, §9) — never by local id, which differs between devices.
     pub logged_at: Instant,
     pub uuid: u128,
@@ -127,7 +127,7 @@ pub struct Entry {
     pub note: Option<String>,
     pub logged_by: String,
     pub logged_at: Instant,
-    /// The earliest of its voids, if any (DESIGN.md §9: voided on two
+    /// The earliest of its voids, if any (docs/design.md §9: voided on two
     /// devices, it is void from the earlier one).
     pub void: Option<Void>,
     /// The device it was logged on (uuid).

@@ -1,4 +1,4 @@
-//! The same facts give the same screens (DESIGN.md §9) — pure, no I/O.
+//! The same facts give the same screens (docs/design.md §9) — pure, no I/O.
 //!
 //! Two devices hold the same facts in whatever order they arrived; every rule
 //! here decides by time, then uuid, never by arrival order or local ids. Owns

@@ -1,6 +1,6 @@
 //! Days and times as people type them — pure, no clock.
 //!
-//! Owns the words beyond CLI.md's `WHEN` forms that a couple actually types:
+//! Owns the words beyond docs/cli.md's `WHEN` forms that a couple actually types:
 //! weekday names ("friday", "last friday", "next friday"), day-month dates
 //! ("1 dec", "dec 1", "1 december 2027"), "2 days ago", and a date or day
 //! with a clock time ("2026-11-28 7pm", "friday 19:00", "yesterday at 9am").

@@ -1,5 +1,5 @@
 //! The weekly summary, over-promising, what is due and the trend, as data —
-//! pure functions of (agreements, entries, now). DESIGN.md §3–§5.
+//! pure functions of (agreements, entries, now). docs/design.md §3–§5.
 //! Rendering lives in the commands; nothing here prints.
 
 use crate::domain::settings::TrustParams;
@@ -261,7 +261,7 @@ pub struct OverPerson {
     pub overpromised: bool,
 }
 
-/// DESIGN.md §4 over every live agreement (retired ones are no longer promised).
+/// docs/design.md §4 over every live agreement (retired ones are no longer promised).
 pub fn overpromising(
     book: &Book,
     now: Instant,

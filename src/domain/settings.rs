@@ -49,7 +49,7 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// DESIGN.md's defaults, before any setting is made.
+    /// docs/design.md's defaults, before any setting is made.
     pub fn load_defaults() -> Settings {
         Settings {
             me: None,

@@ -1,4 +1,4 @@
-//! Slots: what was promised, when — pure, no I/O (DESIGN.md §2).
+//! Slots: what was promised, when — pure, no I/O (docs/design.md §2).
 //!
 //! Owns the calendar of an agreement: quota periods, schedule occurrences and
 //! their windows, deadline windows, the first-slot rule, and how terms
@@ -60,7 +60,7 @@ pub struct Plan {
     pub zone: Tz,
     pub ends: Option<Instant>,
     /// In the order they were made: created time, then uuid — never the
-    /// order they arrived in (DESIGN.md §9), so that of two amends not yet in
+    /// order they arrived in (docs/design.md §9), so that of two amends not yet in
     /// effect the one made later wins on every device.
     pub versions: Vec<Version>,
     /// In the same order (created, then uuid).
@@ -114,7 +114,7 @@ impl Plan {
         in_force(&self.versions, |v| v.effective)
     }
 
-    /// The status changes that take effect, in order (DESIGN.md §9): all of
+    /// The status changes that take effect, in order (docs/design.md §9): all of
     /// them apply in order of (effective, created, uuid) — `statuses` is kept
     /// in (created, uuid) order, so a stable sort by (effective, created)
     /// gives that; one that changes nothing (a pause of a paused promise, or

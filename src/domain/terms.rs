@@ -1,9 +1,9 @@
 //! Terms: what exactly was promised — pure parsing and printing.
 //!
-//! Owns the four kinds of DESIGN.md §1 (quota, schedule, deadline, standing),
+//! Owns the four kinds of docs/design.md §1 (quota, schedule, deadline, standing),
 //! the phrases people type for them ("2 weekends a month", "twice a week",
 //! "every fri 19:00", "by 2026-12-01") and their canonical printed form of
-//! CLI.md. `parse(print(t)) == t` for every value (property-tested).
+//! docs/cli.md. `parse(print(t)) == t` for every value (property-tested).
 
 use chrono::{Datelike, NaiveDate, NaiveTime, Timelike, Weekday};
 use std::fmt;
@@ -29,12 +29,12 @@ impl Period {
         }
     }
 
-    /// The next longer period and how many of this one it holds (DESIGN.md §4).
+    /// The next longer period and how many of this one it holds (docs/design.md §4).
     pub fn longer(self) -> Option<(Period, u32)> {
         match self {
             Period::Day => Some((Period::Week, 7)),
             Period::Week => Some((Period::Month, 4)),
-            // Suggestions treat a fortnight as half a month (DESIGN.md §1).
+            // Suggestions treat a fortnight as half a month (docs/design.md §1).
             Period::Fortnight => Some((Period::Month, 2)),
             Period::Month => Some((Period::Year, 12)),
             Period::Year => None,

@@ -1,7 +1,7 @@
 //! Time, as the user types it and as troth reasons about it — pure, no clock.
 //!
 //! Owns: resolving a local wall-clock time in a zone to an instant (the RFC
-//! 5545 rule of DESIGN.md §2), parsing `WHEN` and `DURATION` (CLI.md), calendar
+//! 5545 rule of docs/design.md §2), parsing `WHEN` and `DURATION` (docs/cli.md), calendar
 //! arithmetic in a zone, and printing instants with their zone's offset.
 //! `now` and the zone are always arguments; only `main` reads the clock.
 
@@ -13,7 +13,7 @@ use chrono_tz::Tz;
 
 pub type Instant = DateTime<Utc>;
 
-/// Earliest and latest dates troth accepts (CLI.md limits).
+/// Earliest and latest dates troth accepts (docs/cli.md limits).
 pub const MIN_YEAR: i32 = 1970;
 pub const MAX_YEAR: i32 = 2999;
 
@@ -97,7 +97,7 @@ pub fn parse_zone(s: &str) -> Result<Tz, String> {
     })
 }
 
-/// How a date without a time is read (CLI.md).
+/// How a date without a time is read (docs/cli.md).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DateMeaning {
     /// `--at`: 12:00 that day; `today`/`now` mean now, `yesterday` this time yesterday.
@@ -110,7 +110,7 @@ pub enum DateMeaning {
 
 pub const WHEN_HINT: &str = "use 2026-11-20, \"2026-11-20 19:30\", \"2026-11-20 7pm\", 2026-11-20T19:30:00+01:00, today, yesterday, now, friday, \"last friday\", \"1 dec\", \"3d ago\" or \"2 days ago\"";
 
-/// Parse a `WHEN` as CLI.md defines it, in `tz` unless it carries an offset.
+/// Parse a `WHEN` as docs/cli.md defines it, in `tz` unless it carries an offset.
 pub fn parse_when(input: &str, now: Instant, tz: Tz, meaning: DateMeaning) -> Result<Instant, String> {
     let s = input.trim();
     let lower = s.to_ascii_lowercase();

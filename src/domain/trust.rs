@@ -1,5 +1,5 @@
 //! The trust model, over-promising and the trend — pure functions of
-//! (agreements, entries, now), DESIGN.md §2–§4.
+//! (agreements, entries, now), docs/design.md §2–§4.
 //!
 //! Owns: tallying each slot (kept, broken, excused, promised, delivered, extra,
 //! missed), turning entries and misses into trust events in their exact order,
@@ -409,7 +409,7 @@ pub fn scores_at_each(events: &[Event], p: &TrustParams, times: &[Instant]) -> V
     out
 }
 
-/// Over-promising judgement of one agreement (DESIGN.md §4).
+/// Over-promising judgement of one agreement (docs/design.md §4).
 #[derive(Clone, Debug)]
 pub struct Judgement {
     pub terms: Terms,
@@ -426,7 +426,7 @@ pub struct Judgement {
     pub suggested: Option<Terms>,
 }
 
-/// How many closed slots over-promising looks at unless told (DESIGN.md §4).
+/// How many closed slots over-promising looks at unless told (docs/design.md §4).
 pub const DEFAULT_SLOTS: usize = 8;
 
 /// Judge the most recent `n` closed slots under the terms in force now; None
@@ -434,7 +434,7 @@ pub const DEFAULT_SLOTS: usize = 8;
 pub fn judge(a: &Agreement, analysis: &Analysis, now: Instant, n: usize, threshold: f64) -> Option<Judgement> {
     let (current, version) = a.plan.version_at(now);
     // The default window is 8 slots; daily terms are judged on four weeks
-    // (28 slots), so one week's luck does not flip the verdict (DESIGN.md §4).
+    // (28 slots), so one week's luck does not flip the verdict (docs/design.md §4).
     let daily = match version.terms {
         Terms::Quota { period: Period::Day, .. } => true,
         Terms::Schedule(s) => s.natural() == (7, Period::Week),

@@ -1,4 +1,4 @@
-//! The partner's voice as rules, DESIGN.md §10 — pure, no I/O.
+//! The partner's voice as rules, docs/design.md §10 — pure, no I/O.
 //!
 //! Owns the facts of §10 (verdicts on entries, repairs, acceptances), which
 //! verdict decides an entry when several people gave one, which acceptance of

@@ -6,14 +6,14 @@
 //! judged at the time the fact was made: entries not before their promise
 //! starts, not after it ends, kept/broken not after they were logged; terms
 //! not in force before the promise starts, nothing taking effect before it
-//! was made (DESIGN.md §9 "Applying"), deadlines due after the start, and the
+//! was made (docs/design.md §9 "Applying"), deadlines due after the start, and the
 //! same limits on slugs, names, texts and notes. Uuids are normalised
 //! (lower-case, hyphenated); a uuid already here with different content is
 //! refused and named. All or nothing: the first problem is named, exit 2.
 //!
 //! What two devices can honestly produce offline — an entry on a promise the
 //! other device retired or voided, two amends, two voids of one entry, a late
-//! excuse — is stored: DESIGN.md §9–§10 decide what counts, so an export of a
+//! excuse — is stored: docs/design.md §9–§10 decide what counts, so an export of a
 //! synced ledger always imports.
 //!
 //! To add a fact kind (verdicts, repairs, acceptances): a field on
@@ -1008,7 +1008,7 @@ fn apply_versions(
         }
         // The first terms start with the promise, which may start in the
         // past; any later terms take effect no earlier than they were made —
-        // except a deadline moved before it was due (DESIGN.md §1).
+        // except a deadline moved before it was due (docs/design.md §1).
         let first = v.effective == a.starts && v.created == a.created;
         if first && here.iter().any(|w| w.created == a.created && w.effective == a.starts) {
             return Err(refuse(&v.path, &v.uuid, "the promise already has its first terms"));

@@ -37,7 +37,7 @@ use chrono_tz::Tz;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use std::path::{Path, PathBuf};
 
-/// The rows of one setting, newest first: a shared key (DESIGN.md §9,
+/// The rows of one setting, newest first: a shared key (docs/design.md §9,
 /// `domain::settings::SHARED_KEYS`) by set time then uuid, the same on every
 /// device; a local key by the order it was set here — as `settings()` replays.
 const LATEST_FIRST: &str = "CASE WHEN key IN ('trust.start', 'trust.gain', 'trust.loss', 'overpromise.threshold')
@@ -58,7 +58,7 @@ pub struct Ledger {
     create: Option<PathBuf>,
 }
 
-/// Who this ledger is (DESIGN.md §9): the couple's ledger and this copy of it.
+/// Who this ledger is (docs/design.md §9): the couple's ledger and this copy of it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Identity {
     /// The ledger uuid: the same on every device that syncs this ledger.

@@ -55,7 +55,7 @@ pub struct NewFacts {
     pub agreements: BTreeSet<i64>,
     pub entries: BTreeSet<i64>,
     pub settings: Vec<SettingRow>,
-    /// New verdicts, repairs and acceptances (DESIGN.md §10), by uuid; a
+    /// New verdicts, repairs and acceptances (docs/design.md §10), by uuid; a
     /// repair also when one of its acceptances is new.
     pub verdicts: BTreeSet<String>,
     pub repairs: BTreeSet<String>,

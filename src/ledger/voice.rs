@@ -1,4 +1,4 @@
-//! SQL for the partner's voice (DESIGN.md §10): reading verdicts, repairs and
+//! SQL for the partner's voice (docs/design.md §10): reading verdicts, repairs and
 //! acceptances onto the entries and agreements they belong to, and appending
 //! them. The rules that use them are in `crate::domain::voice` and the engine.
 

@@ -50,7 +50,7 @@ impl<'c> Tx<'c> {
     }
 
     /// Record `device` (None: this device) as the maker of the facts
-    /// appended after this call (DESIGN.md §9: every fact records its device).
+    /// appended after this call (docs/design.md §9: every fact records its device).
     pub fn set_origin(&mut self, device: Option<&str>) {
         self.origin = device.map(str::to_string);
     }

@@ -1,5 +1,5 @@
 //! The trust trend as an SVG chart — the one drawing behind `trend --svg` and
-//! the weekly page. Each point sits at its week's end (DESIGN.md §3: the
+//! the weekly page. Each point sits at its week's end (docs/design.md §3: the
 //! trend is the score after every event up to the Monday 00:00 that ends the
 //! week); pauses are shaded spans and amends dashed lines, each with a title
 //! and listed in the text alternative. Markup comes from maud, so every

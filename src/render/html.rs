@@ -27,7 +27,7 @@ pub struct Model {
     pub entries: Vec<EntryView>,
     pub overpromising: Overpromising,
     pub upcoming: Vec<DueView>,
-    /// "To talk about" (DESIGN.md §10), once the report carries it.
+    /// "To talk about" (docs/design.md §10), once the report carries it.
     #[serde(default)]
     pub talk: Vec<Value>,
 }

@@ -1,6 +1,6 @@
 //! Names people type: slugs made from a promise's meaningful words, and
 //! "did you mean …?" for a slug or a name that is one slip away from a real
-//! one (DESIGN.md §1).
+//! one (docs/design.md §1).
 //!
 //! A slug is the first meaningful words of the text: "I will", pronouns,
 //! "every", articles, fillers and the terms' own words (weekdays, periods,

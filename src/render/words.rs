@@ -1,6 +1,6 @@
 //! Words for days and periods — the one vocabulary every screen uses.
 //!
-//! Owns how an instant becomes a day a person reads (DESIGN.md §7): an
+//! Owns how an instant becomes a day a person reads (docs/design.md §7): an
 //! end-of-day instant (24:00) is shown as that day ("by Sat 3 Oct", "the month
 //! ends Mon 30 Nov", "tonight"), never as the next day's 00:00; "today",
 //! "tomorrow", weekday names, "this week"/"next week" are relative to `now`

@@ -1,4 +1,4 @@
-//! Two partners, two devices (DESIGN.md §9): journals in a shared folder.
+//! Two partners, two devices (docs/design.md §9): journals in a shared folder.
 //!
 //! Each device adds files of its own to a folder that a sync tool (Syncthing,
 //! Nextcloud, git, …) keeps the same on both; troth never opens a network
@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-/// Clock skew allowed between devices (DESIGN.md §9: ten minutes).
+/// Clock skew allowed between devices (docs/design.md §9: ten minutes).
 pub const SKEW_SECS: i64 = 10 * 60;
 
 /// The plaintext of a folder file.
@@ -186,7 +186,7 @@ fn batch(ledger: &crate::ledger::Tx<'_>, new: &NewFacts, now: Instant) -> Result
             device: Some(e.device),
         });
     }
-    // The partner's voice (DESIGN.md §10): each with what it names.
+    // The partner's voice (docs/design.md §10): each with what it names.
     for u in &new.verdicts {
         let Some(v) = crate::ledger::voice::verdict_by_uuid(ledger, u)? else { continue };
         let Some(entry) = entry_uuids.get(&v.entry_id).cloned() else { continue };
@@ -749,7 +749,7 @@ fn fact_uuids(env: &Envelope) -> Vec<String> {
 }
 
 /// Every device's chain intact, every file readable, every fact received
-/// from a device still in that device's files (DESIGN.md §9 "Verify").
+/// from a device still in that device's files (docs/design.md §9 "Verify").
 pub fn verify(ledger: &Ledger, f: &Folder) -> Result<Verified> {
     let mut v = Verified::default();
     let id = ledger.identity()?;

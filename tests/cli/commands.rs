@@ -1,4 +1,4 @@
-//! Every command, end to end, with the JSON shapes of CLI.md.
+//! Every command, end to end, with the JSON shapes of docs/cli.md.
 
 use crate::support::{TestEnv, num};
 use serde_json::Value;
@@ -70,7 +70,7 @@ fn the_documents_agreements_from_promise_to_json() {
     assert_eq!(s["kind"], "deadline");
     assert_eq!(s["terms"], "by 2026-12-01 18:00");
     assert_eq!(s["remind"], "2h");
-    // A lead is shown as it was typed; the defaults are DESIGN.md §6's.
+    // A lead is shown as it was typed; the defaults are docs/design.md §6's.
     assert_eq!(env.json(&["promise", "Trip", "--terms", "1/year", "--anyway"])["remind"], "14d");
     assert_eq!(env.json(&["promise", "Cook", "--terms", "3/week", "--anyway"])["remind"], "2d");
     assert_eq!(env.json(&["promise", "Walk", "--terms", "daily", "--anyway"])["remind"], "6h");

@@ -1,8 +1,8 @@
-//! The same facts give the same screens (DESIGN.md §9), through the real
+//! The same facts give the same screens (docs/design.md §9), through the real
 //! binary: ledgers that received the same facts in different orders — in
 //! pieces, through `troth import` — print the same JSON once local ids are
 //! set aside; and what they print agrees with a small model of the rules
-//! written here from DESIGN.md, not from the code.
+//! written here from docs/design.md, not from the code.
 //!
 //! The property test makes its facts the way people do: two or three devices
 //! start from one ledger and then each runs random writing commands offline
@@ -306,7 +306,7 @@ impl Union {
         }
     }
 
-    /// DESIGN.md §9: status changes in order of (effective, created, uuid);
+    /// docs/design.md §9: status changes in order of (effective, created, uuid);
     /// one that changes nothing has no effect; retirement is final. Returns
     /// when retirement took effect and the status at `now`.
     fn status(&self, agreement: &str, now: DateTime<Utc>) -> (Option<DateTime<Utc>>, &'static str) {
@@ -371,7 +371,7 @@ fn model_entries(u: &Union, now: DateTime<Utc>) -> BTreeMap<String, (bool, Optio
         .collect()
 }
 
-/// DESIGN.md §1, §9: among live promises a shared slug stays with the one made
+/// docs/design.md §1, §9: among live promises a shared slug stays with the one made
 /// first (created, then uuid); the others show `-2`, `-3`, … (skipping
 /// numbers live promises use as their own slug).
 fn model_slugs(u: &Union, now: DateTime<Utc>) -> BTreeMap<String, String> {

@@ -36,7 +36,7 @@ fn rich() -> TestEnv {
     env.ok(&["kept", "date-night", "--at", "2026-11-20 20:00", "--note", "日本料理"]);
     let e = env.json(&["broke", "date-night", "--at", "2026-11-13 19:00"]);
     env.ok(&["void", &e["id"].to_string(), "--reason", "wrong week"]);
-    // Alex's date nights are behind, so a new promise needs --anyway (DESIGN.md §4).
+    // Alex's date nights are behind, so a new promise needs --anyway (docs/design.md §4).
     env.fails(2, &["promise", "Oops", "--terms", "daily"]);
     env.ok(&["promise", "Oops", "--terms", "daily", "--anyway"]);
     env.ok(&["void", "--agreement", "oops", "--reason", "typed by mistake"]);

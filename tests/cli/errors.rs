@@ -1,4 +1,4 @@
-//! Bad input (DESIGN.md §8): one `error:` line, hints after it, exit 2, the
+//! Bad input (docs/design.md §8): one `error:` line, hints after it, exit 2, the
 //! ledger's content unchanged. `TestEnv::fails` checks all four.
 
 use crate::support::TestEnv;

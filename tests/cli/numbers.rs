@@ -1,4 +1,4 @@
-//! Every number against a hand-worked six-month scenario (DESIGN.md §2–§5).
+//! Every number against a hand-worked six-month scenario (docs/design.md §2–§5).
 //!
 //! Europe/Berlin; "now" is Monday 23 November 2026, 18:00. gain 0.05, loss 0.20.
 //! kept: s + 0.05(1 − s); broken or missed: s − 0.20 s.

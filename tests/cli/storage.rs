@@ -1,4 +1,4 @@
-//! Storage (DESIGN.md §7): private files, default path, read-only commands
+//! Storage (docs/design.md §7): private files, default path, read-only commands
 //! create nothing, refusals of newer, foreign and unsafe ledgers.
 
 use crate::support::{TestEnv, dump};

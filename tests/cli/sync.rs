@@ -1,4 +1,4 @@
-//! Two partners, two devices (DESIGN.md §9): two real ledgers keeping in
+//! Two partners, two devices (docs/design.md §9): two real ledgers keeping in
 //! step through one real folder (and a real git remote), with what sync
 //! tools really do to a folder — temporary files, conflict copies, garbage,
 //! a wrong key, files removed or replaced.

@@ -1,4 +1,4 @@
-//! The property of DESIGN.md §9: two or three devices make random offline
+//! The property of docs/design.md §9: two or three devices make random offline
 //! changes with their own moving clocks, and pass folder files to each other
 //! pairwise in random order — with duplicates, sync-tool conflict copies and
 //! half-written temporary files thrown in. Once every file has reached every
@@ -172,7 +172,7 @@ fn act(d: &mut Device, what: u8, pick: usize) {
     };
     let a: Vec<&str> = args.iter().map(String::as_str).collect();
     let r = d.env.run(&a);
-    // A refused command (a rule of DESIGN.md) is fine; anything else is not.
+    // A refused command (a rule of docs/design.md) is fine; anything else is not.
     assert!(r.code == 0 || r.code == 2, "troth {a:?}: {}\n{}", r.stdout, r.stderr);
 }
 

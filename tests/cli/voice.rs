@@ -1,4 +1,4 @@
-//! The partner's voice (DESIGN.md §10), hand-worked through the real binary:
+//! The partner's voice (docs/design.md §10), hand-worked through the real binary:
 //! confirm, dispute, late excuses, repair and accept, inbox, --as/TROTH_ME,
 //! the report's "To talk about", on one shared ledger and across two.
 //!

@@ -1,4 +1,4 @@
-//! The partner's voice through the one door (DESIGN.md §10): verdicts,
+//! The partner's voice through the one door (docs/design.md §10): verdicts,
 //! repairs and acceptances in the JSON document, checked as the commands
 //! check them — a verdict only by the entry's other party (a dispute says
 //! what was seen), a repair only by the promisor and only for a broken entry
