@@ -11,6 +11,7 @@ mod html;
 mod numbers;
 mod reliability;
 mod remind;
+mod screens;
 mod slots;
 mod storage;
 mod support;
