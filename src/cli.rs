@@ -77,6 +77,10 @@ pub enum Command {
     Demo(DemoArgs),
     /// Show or change settings
     Config(ConfigArgs),
+    /// Keep this ledger in step with your partner's through a shared folder
+    Sync(SyncArgs),
+    /// Check every device's chain of files in the sync folder
+    Verify,
     /// Print shell completions
     Completions(CompletionsArgs),
     /// Print the man page (roff)
@@ -339,6 +343,30 @@ pub struct RemindArgs {
     /// Print a systemd user service and timer that run `troth remind`
     #[arg(long)]
     pub systemd: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct SyncArgs {
+    #[command(subcommand)]
+    pub action: Option<SyncAction>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SyncAction {
+    /// Start syncing through DIR (a Syncthing, Nextcloud or git folder); prints the pairing code
+    Setup(SyncDirArg),
+    /// Join the ledger in DIR with the pairing code from the first device
+    Join(SyncDirArg),
+    /// This ledger, its devices, and what was applied, is waiting or was refused
+    Status,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncDirArg {
+    /// The folder both devices keep the same
+    #[arg(value_name = "DIR")]
+    pub dir: std::path::PathBuf,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]

@@ -10,6 +10,7 @@ pub mod interchange;
 pub mod ledger;
 pub mod notify;
 pub mod render;
+pub mod sync;
 
 use domain::time;
 use error::{Error, Result};
@@ -39,6 +40,8 @@ pub struct Env {
     pub stdout_tty: bool,
     /// `--as NAME`, else `TROTH_ME`: who is acting (§10), and where it came from.
     pub acting_as: Option<(String, &'static str)>,
+    /// `TROTH_SYNC_CODE`: the pairing code for `sync join` without a terminal.
+    pub sync_code: Option<String>,
 }
 
 impl Env {

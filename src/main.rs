@@ -91,6 +91,7 @@ fn run(cli: cli::Cli) -> Result<()> {
             (None, Some(n)) => Some((n, "TROTH_ME")),
             (None, None) => None,
         },
+        sync_code: std::env::var("TROTH_SYNC_CODE").ok(),
     };
     let stdout = anstream::stdout();
     let mut out = stdout.lock();

@@ -27,6 +27,7 @@ mod report;
 mod review;
 mod show;
 mod status;
+mod sync;
 mod trend;
 mod voice;
 mod void;
@@ -75,7 +76,8 @@ pub fn run(env: &Env, command: Command, out: &mut dyn Write) -> Result<()> {
         | Command::Confirm(_)
         | Command::Dispute(_)
         | Command::Repair(_)
-        | Command::Accept(_) => Access::Write,
+        | Command::Accept(_)
+        | Command::Sync(_) => Access::Write,
         Command::Remind(a) if !a.dry_run => Access::Write,
         Command::Config(a) if a.value.is_some() => Access::Write,
         _ => Access::Read,
@@ -88,6 +90,15 @@ pub fn run(env: &Env, command: Command, out: &mut dyn Write) -> Result<()> {
         Some(z) => crate::domain::time::parse_zone(z).map_err(Error::usage),
         None => env.home_zone(),
     })?;
+    // With a sync folder: apply what is new there first; after a command that
+    // writes, publish what it made (DESIGN.md §9). Failures are warnings.
+    let synced = match &command {
+        Command::Sync(_) | Command::Verify => None,
+        _ => crate::sync::folder_of(&ledger).unwrap_or(None),
+    };
+    if let Some(f) = &synced {
+        sync::auto_apply(&mut ledger, f, env.now);
+    }
     let mut settings = ledger.settings()?;
     // `init` and `config` name the two of you; everything else may act as one.
     if let Some((name, source)) = &env.acting_as
@@ -96,48 +107,56 @@ pub fn run(env: &Env, command: Command, out: &mut dyn Write) -> Result<()> {
         settings = voice::act_as(settings, name, source)?;
     }
     let ctx = Ctx { env, settings, now: env.now };
+    let result = dispatch(&ctx, &mut ledger, command, out);
+    if result.is_ok()
+        && access == Access::Write
+        && let Some(f) = &synced
+    {
+        sync::auto_publish(&mut ledger, f, env.now);
+    }
+    result
+}
+
+fn dispatch(ctx: &Ctx, ledger: &mut Ledger, command: Command, out: &mut dyn Write) -> Result<()> {
     match command {
-        Command::Init(a) => init::init(&ctx, &mut ledger, a, out),
-        Command::Promise(a) => promise::promise(&ctx, &mut ledger, a, out),
-        Command::List(a) => list::list(&ctx, &ledger, a, out),
-        Command::Show(a) => show::show(&ctx, &ledger, a, out),
-        Command::Amend(a) => amend::amend(&ctx, &mut ledger, a, out),
-        Command::Pause(a) => status::set_status(&ctx, &mut ledger, &a.agreement, Status::Paused, out),
-        Command::Resume(a) => status::set_status(&ctx, &mut ledger, &a.agreement, Status::Active, out),
-        Command::Retire(a) => status::set_status(&ctx, &mut ledger, &a.agreement, Status::Retired, out),
-        Command::Void(a) => void::void(&ctx, &mut ledger, a, out),
-        Command::Config(a) => config::config(&ctx, &mut ledger, a, out),
-        Command::Kept(a) => kept::log_outcome(&ctx, &mut ledger, crate::domain::Outcome::Kept, a, out),
-        Command::Broke(a) => kept::log_outcome(&ctx, &mut ledger, crate::domain::Outcome::Broken, a, out),
-        Command::Excuse(a) => excuse::excuse(&ctx, &mut ledger, a, out),
-        Command::Log(a) => log::list(&ctx, &ledger, a, out),
-        Command::Report(a) => report::report(&ctx, &ledger, a, out),
-        Command::Trend(a) => trend::trend(&ctx, &ledger, a, out),
-        Command::Overpromising(a) => overpromising::overpromising(&ctx, &ledger, a, out),
-        Command::Due(a) => due::due(&ctx, &ledger, a, out),
-        Command::Review => review::review(&ctx, &mut ledger, out),
-        Command::Remind(a) => remind::run(&ctx, &mut ledger, a, out),
-        Command::Export(a) => data::export(&ctx, &ledger, a, out),
-        Command::Import(a) => data::import(&ctx, &mut ledger, a, out),
+        Command::Init(a) => init::init(ctx, ledger, a, out),
+        Command::Promise(a) => promise::promise(ctx, ledger, a, out),
+        Command::List(a) => list::list(ctx, ledger, a, out),
+        Command::Show(a) => show::show(ctx, ledger, a, out),
+        Command::Amend(a) => amend::amend(ctx, ledger, a, out),
+        Command::Pause(a) => status::set_status(ctx, ledger, &a.agreement, Status::Paused, out),
+        Command::Resume(a) => status::set_status(ctx, ledger, &a.agreement, Status::Active, out),
+        Command::Retire(a) => status::set_status(ctx, ledger, &a.agreement, Status::Retired, out),
+        Command::Void(a) => void::void(ctx, ledger, a, out),
+        Command::Config(a) => config::config(ctx, ledger, a, out),
+        Command::Kept(a) => kept::log_outcome(ctx, ledger, crate::domain::Outcome::Kept, a, out),
+        Command::Broke(a) => kept::log_outcome(ctx, ledger, crate::domain::Outcome::Broken, a, out),
+        Command::Excuse(a) => excuse::excuse(ctx, ledger, a, out),
+        Command::Log(a) => log::list(ctx, ledger, a, out),
+        Command::Report(a) => report::report(ctx, ledger, a, out),
+        Command::Trend(a) => trend::trend(ctx, ledger, a, out),
+        Command::Overpromising(a) => overpromising::overpromising(ctx, ledger, a, out),
+        Command::Due(a) => due::due(ctx, ledger, a, out),
+        Command::Review => review::review(ctx, ledger, out),
+        Command::Remind(a) => remind::run(ctx, ledger, a, out),
+        Command::Export(a) => data::export(ctx, ledger, a, out),
+        Command::Import(a) => data::import(ctx, ledger, a, out),
         Command::Confirm(a) => voice::verdict(
-            &ctx,
-            &mut ledger,
+            ctx,
+            ledger,
             &a.entry_id,
             crate::domain::voice::VerdictKind::Confirmed,
             a.note.as_deref(),
             out,
         ),
-        Command::Dispute(a) => voice::verdict(
-            &ctx,
-            &mut ledger,
-            &a.entry_id,
-            crate::domain::voice::VerdictKind::Disputed,
-            Some(&a.note),
-            out,
-        ),
-        Command::Repair(a) => voice::repair(&ctx, &mut ledger, a, out),
-        Command::Accept(a) => voice::accept(&ctx, &mut ledger, a, out),
-        Command::Inbox => voice::inbox(&ctx, &ledger, out),
+        Command::Dispute(a) => {
+            voice::verdict(ctx, ledger, &a.entry_id, crate::domain::voice::VerdictKind::Disputed, Some(&a.note), out)
+        }
+        Command::Repair(a) => voice::repair(ctx, ledger, a, out),
+        Command::Accept(a) => voice::accept(ctx, ledger, a, out),
+        Command::Inbox => voice::inbox(ctx, ledger, out),
+        Command::Sync(a) => sync::run(ctx, ledger, a, out),
+        Command::Verify => sync::verify(ctx, ledger, out),
         Command::Demo(_) | Command::Completions(_) | Command::Man => unreachable!("handled above"),
     }
 }

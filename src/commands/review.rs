@@ -77,6 +77,16 @@ pub fn review(ctx: &Ctx, ledger: &mut Ledger, out: &mut dyn Write) -> Result<()>
             )?;
             tx.commit()?;
             logged += 1;
+            if outcome == Outcome::Excused {
+                // §10: an excuse written down after the slot was due waits for the other's word.
+                let me = ctx.settings.default_by();
+                let others = crate::domain::voice::other_parties(&a.by, &a.to, &me);
+                writeln!(
+                    out,
+                    "  a late excuse: it counts once {} confirms it (it shows in their `troth inbox`)",
+                    others.join(" or ")
+                )?;
+            }
         }
     }
     writeln!(out, "{logged} logged.")?;

@@ -35,6 +35,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use std::collections::HashMap;
 
+mod voice;
+pub use voice::{AcceptanceDoc, RepairDoc, VerdictDoc};
+
 pub const FORMAT: &str = "troth-export";
 pub const FORMAT_VERSION: i64 = 1;
 
@@ -59,6 +62,13 @@ pub struct Document {
     pub entries: Vec<EntryDoc>,
     #[serde(default)]
     pub reminders: Vec<ReminderDoc>,
+    /// The partner's voice (§10): verdicts on entries, repairs, acceptances.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub verdicts: Vec<VerdictDoc>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub repairs: Vec<RepairDoc>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub acceptances: Vec<AcceptanceDoc>,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -203,6 +213,9 @@ impl Document {
             agreements: Vec::new(),
             entries: Vec::new(),
             reminders: Vec::new(),
+            verdicts: Vec::new(),
+            repairs: Vec::new(),
+            acceptances: Vec::new(),
         }
     }
 
@@ -313,6 +326,7 @@ impl Document {
                 result,
             });
         }
+        voice::export(ledger, &mut doc)?;
         Ok(doc)
     }
 }
@@ -437,6 +451,7 @@ struct Batch {
     agreements: Vec<AgreementFact>,
     entries: Vec<EntryFact>,
     reminders: Vec<ReminderFact>,
+    voice: voice::VoiceBatch,
 }
 
 fn voids_at(at: &str, v: &Voids) -> Result<Vec<VoidFact>> {
@@ -624,7 +639,8 @@ fn check(doc: &Document) -> Result<Batch> {
             path: at,
         });
     }
-    Ok(Batch { settings, agreements, entries, reminders })
+    let voice = voice::check(doc)?;
+    Ok(Batch { settings, agreements, entries, reminders, voice })
 }
 
 /// A reminder lead in the form stored: lower-case, no spaces, a valid
@@ -822,6 +838,7 @@ fn apply_batch(c: &mut Tx<'_>, batch: Batch, now: Instant) -> Result<Applied> {
             apply_void(c, v, (Some(id), None), "entry", e.logged_at, now, k.zone, &mut done)?;
         }
     }
+    voice::apply(c, batch.voice, now, &mut done)?;
     for r in batch.reminders {
         let Some(k) = known(&*c, &r.agreement, &agreements)? else {
             return Err(refuse(

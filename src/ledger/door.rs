@@ -11,6 +11,12 @@ use rusqlite::{Connection, OptionalExtension, params};
 #[derive(Clone, Copy)]
 pub struct Src<'a>(&'a Connection);
 
+impl<'a> Src<'a> {
+    pub(super) fn conn(self) -> &'a Connection {
+        self.0
+    }
+}
+
 impl<'a> From<&'a Ledger> for Src<'a> {
     fn from(l: &'a Ledger) -> Src<'a> {
         Src(&l.conn)

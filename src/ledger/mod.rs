@@ -10,6 +10,7 @@ pub mod door;
 pub mod files;
 mod migrate;
 pub mod reminders;
+pub mod sync;
 pub mod voice;
 mod write;
 

@@ -9,7 +9,7 @@ use crate::domain::time::Instant;
 use crate::domain::voice::{Acceptance, Repair, Verdict, VerdictKind, deciding};
 use crate::domain::{Agreement, Entry, Fact};
 use crate::error::Result;
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::HashMap;
 
 fn verdict_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Verdict> {
@@ -206,4 +206,53 @@ impl Tx<'_> {
             .execute(params![a.uuid, a.repair, a.by, a.note, ts(a.at), self.origin])?;
         Ok(self.tx.last_insert_rowid())
     }
+}
+
+/// Every verdict, for export.
+pub fn verdicts_of(ledger: &super::Ledger) -> Result<Vec<Verdict>> {
+    let mut stmt = ledger.conn.prepare_cached(&format!("{VERDICT_SELECT} ORDER BY id"))?;
+    let rows = stmt.query_map([], verdict_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Every repair with its acceptances, for export.
+pub fn repairs_of(ledger: &super::Ledger) -> Result<Vec<Repair>> {
+    repairs(&ledger.conn, None)
+}
+
+pub fn verdict_by_uuid(tx: &Tx<'_>, uuid: &str) -> Result<Option<Verdict>> {
+    let mut stmt = tx.raw().prepare_cached(&format!("{VERDICT_SELECT} WHERE uuid = ?1"))?;
+    Ok(stmt.query_row([uuid], verdict_row).optional()?)
+}
+
+/// A repair by uuid (without its acceptances).
+pub fn repair_by_uuid(tx: &Tx<'_>, uuid: &str) -> Result<Option<Repair>> {
+    let id: Option<(i64, i64)> = tx
+        .raw()
+        .prepare_cached("SELECT id, agreement_id FROM repairs WHERE uuid = ?1")?
+        .query_row([uuid], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let Some((id, agreement)) = id else { return Ok(None) };
+    Ok(repairs(tx.raw(), Some(agreement))?.into_iter().find(|r| r.id == id).map(|mut r| {
+        r.acceptances.clear();
+        r
+    }))
+}
+
+pub fn acceptance_by_uuid(tx: &Tx<'_>, uuid: &str) -> Result<Option<Acceptance>> {
+    Ok(tx
+        .raw()
+        .prepare_cached("SELECT id, uuid, repair_id, by_name, note, at, device FROM acceptances WHERE uuid = ?1")?
+        .query_row([uuid], |r| {
+            Ok(Acceptance {
+                id: r.get(0)?,
+                uuid: r.get(1)?,
+                repair_id: r.get(2)?,
+                by: r.get(3)?,
+                note: r.get(4)?,
+                at: from_ts(r.get(5)?),
+                device: r.get(6)?,
+            })
+        })
+        .optional()?)
 }

@@ -15,5 +15,6 @@ mod screens;
 mod slots;
 mod storage;
 mod support;
+mod sync;
 mod upgrade;
 mod voice;

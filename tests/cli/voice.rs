@@ -253,6 +253,7 @@ fn a_late_excuse_counts_only_once_the_other_confirms_it() {
     // it down), then stops.
     let text = review_as(&env, SAT14, "Alex", &["e", "q"]);
     assert!(text.contains("kept, broken, excused, or skip?"), "{text}");
+    assert!(text.contains("a late excuse: it counts once Sam confirms it"), "{text}");
     let log = json(&env, SAT14, "Alex", &["log"]);
     assert_eq!(log.as_array().unwrap().len(), 1, "{log}");
     assert_eq!(log[0]["outcome"], "excused");
@@ -552,4 +553,88 @@ fn repair_asks_each_question_on_a_terminal() {
     assert_eq!(r["feeling"], "Forgotten, and like work matters more.");
     assert_eq!(r["apology"], "I'm sorry I left you waiting, but the deadline was real.");
     assert_eq!(r["plan"], Value::Null);
+}
+
+/// Export from one ledger and import into another, at `now`.
+fn carry(from: &TestEnv, to: &TestEnv, now: &str, who_from: &str, who_to: &str) {
+    let file = from.path("carry.json");
+    ok(from, now, who_from, &["export", "-o", file.to_str().unwrap()]);
+    ok(to, now, who_to, &["import", file.to_str().unwrap()]);
+}
+
+fn id_of(env: &TestEnv, now: &str, uuid: &Value) -> String {
+    let log = json(env, now, "Sam", &["log", "--all"]);
+    log.as_array().unwrap().iter().find(|e| e["uuid"] == *uuid).expect("entry carried")["id"].to_string()
+}
+
+#[test]
+fn two_ledgers_agree_through_export_and_import() {
+    // Alex's laptop and Sam's laptop, each with its own ledger and its own `me`.
+    let alex = date_night_from("2026-11-01");
+    let sam = TestEnv::berlin();
+    sam.ok(&["init", "--me", "Sam", "--partner", "Alex"]);
+    let kept = json(&alex, "2026-11-06T22:00:00+01:00", "Alex", &["kept", "date-night"]);
+    let broke = json(&alex, "2026-11-13T22:00:00+01:00", "Alex", &["broke", "date-night"]);
+    let t1 = "2026-11-14T09:00:00+01:00";
+    carry(&alex, &sam, t1, "Alex", "Sam");
+    // Sam sees both to confirm, disputes the kept one (as `me`, no --as needed).
+    let inbox = json(&sam, t1, "Sam", &["inbox"]);
+    assert_eq!(inbox["to_confirm"].as_array().unwrap().len(), 2, "{inbox}");
+    let k = id_of(&sam, t1, &kept["uuid"]);
+    let run_sam = |now: &str, args: &[&str]| {
+        let out = sam.command().env("TROTH_NOW", now).args(args).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    };
+    run_sam(t1, &["dispute", &k, "--note", "you were on your phone"]);
+    let t2 = "2026-11-14T10:00:00+01:00";
+    carry(&sam, &alex, t2, "Sam", "Alex");
+    // On Alex's ledger the kept entry is held now.
+    let s = show(&alex, t2);
+    assert_eq!(slot(&s, FRI6)["held"], 1);
+    assert_eq!(entry(&s, kept["id"].as_i64().unwrap())["verdict"]["by"], "Sam");
+    // Alex offers a repair for the broken one; Sam accepts it on Sam's laptop.
+    ok(
+        &alex,
+        t2,
+        "Alex",
+        &["repair", &broke["id"].to_string(), "--understood", "I stayed late", "--apology", "I'm sorry"],
+    );
+    carry(&alex, &sam, "2026-11-14T11:00:00+01:00", "Alex", "Sam");
+    let offered = json(&sam, "2026-11-14T11:00:00+01:00", "Sam", &["inbox"]);
+    let rid = offered["repairs_offered"][0]["id"].to_string();
+    run_sam("2026-11-14T12:00:00+01:00", &["accept", &rid]);
+    let t3 = "2026-11-14T13:00:00+01:00";
+    carry(&sam, &alex, t3, "Sam", "Alex");
+    // The same facts give the same numbers on both: held kept, broken 0.5 → 0.4, repair 0.4 → 0.43.
+    let a = show(&alex, t3);
+    let b = json(&sam, t3, "Sam", &["show", "date-night"]);
+    assert_eq!(events(&a), [("broken".to_string(), 0.5, 0.4), ("repair accepted".to_string(), 0.4, 0.43)]);
+    assert_eq!(events(&a), events(&b));
+    assert_eq!(a["trust"], b["trust"]);
+    assert_eq!(a["repairs"][0]["uuid"], b["repairs"][0]["uuid"]);
+    assert_eq!(a["repairs"][0]["accepted"]["at"], "2026-11-14T12:00:00+01:00");
+    // Carrying again changes nothing (by uuid).
+    let before = alex.dump();
+    carry(&sam, &alex, t3, "Sam", "Alex");
+    assert_eq!(before, alex.dump());
+    // A verdict by the one who logged the entry is refused at the door, like at the command line.
+    let file = alex.path("forged.json");
+    let mut doc: Value = serde_json::from_str(&ok(&alex, t3, "Alex", &["export"])).expect("export is JSON");
+    let mut forged = doc["verdicts"][0].clone();
+    forged["uuid"] = Value::from("7b0c4c1e-6a0b-4b7e-9a51-3f6f1b2c9d10");
+    forged["by"] = Value::from("Alex");
+    forged["verdict"] = Value::from("confirmed");
+    doc["verdicts"].as_array_mut().unwrap().push(forged);
+    std::fs::write(&file, serde_json::to_string(&doc).unwrap()).unwrap();
+    let err = refused(&sam, t3, "Sam", &["import", file.to_str().unwrap()]);
+    assert!(err.contains("not the other party"), "{err}");
+    // So is an acceptance by the promisor.
+    let mut doc: Value = serde_json::from_str(&ok(&alex, t3, "Alex", &["export"])).unwrap();
+    let mut forged = doc["acceptances"][0].clone();
+    forged["uuid"] = Value::from("7b0c4c1e-6a0b-4b7e-9a51-3f6f1b2c9d11");
+    forged["by"] = Value::from("Alex");
+    doc["acceptances"].as_array_mut().unwrap().push(forged);
+    std::fs::write(&file, serde_json::to_string(&doc).unwrap()).unwrap();
+    let err = refused(&sam, t3, "Sam", &["import", file.to_str().unwrap()]);
+    assert!(err.contains("can accept"), "{err}");
 }

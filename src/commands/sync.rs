@@ -1,0 +1,409 @@
+//! `troth sync setup|join|status`, `troth sync`, `troth verify`, and the
+//! automatic pass every other command makes (apply first, publish after).
+//! The work is in `crate::sync`; this file validates, words and shapes it.
+
+use super::{Ctx, write_json};
+use crate::cli::{SyncAction, SyncArgs};
+use crate::domain::time::{printable, rfc3339};
+use crate::error::{Error, Result};
+use crate::ledger::{Ledger, from_ts, ts};
+use crate::sync::{self, Folder, Report, crypto, folder};
+use serde_json::{Value, json};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+fn absolute(dir: &Path) -> Result<PathBuf> {
+    let d = if dir.is_absolute() {
+        dir.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map_err(|e| Error::failure(format!("could not read the current folder: {e}")))?
+            .join(dir)
+    };
+    Ok(d.canonicalize().unwrap_or(d))
+}
+
+fn shown(p: &Path) -> String {
+    clean(&p.display().to_string())
+}
+
+/// Text from the folder or the ledger, without control characters (not cut short).
+fn clean(s: &str) -> String {
+    s.chars().filter(|c| !c.is_control()).collect()
+}
+
+fn not_syncing() -> Error {
+    Error::usage("this ledger does not sync through a folder yet")
+        .hint("on the first device: troth sync setup DIR; on the other: troth sync join DIR")
+}
+
+fn already(f: &Folder) -> Error {
+    Error::usage(format!("this ledger already syncs through {}", shown(&f.path)))
+        .hint("`troth sync` keeps it in step; `troth sync status` shows the devices")
+}
+
+/// Does DIR hold troth files already (of some ledger)?
+fn holds_troth_files(dir: &Path) -> bool {
+    folder::list(dir).is_ok_and(|l| l.iter().any(|f| folder::kind(&f.name) == folder::Kind::File))
+}
+
+pub fn run(ctx: &Ctx, ledger: &mut Ledger, a: SyncArgs, out: &mut dyn Write) -> Result<()> {
+    match a.action {
+        Some(SyncAction::Setup(d)) => setup(ctx, ledger, &d.dir, out),
+        Some(SyncAction::Join(d)) => join(ctx, ledger, &d.dir, out),
+        Some(SyncAction::Status) => status(ctx, ledger, out),
+        None => sync_now(ctx, ledger, out),
+    }
+}
+
+fn counts(ledger: &Ledger) -> Result<(usize, usize)> {
+    let a = ledger.agreements()?.iter().filter(|a| !a.is_void()).count();
+    let e = ledger.entries(None)?.iter().filter(|e| e.void.is_none()).count();
+    Ok((a, e))
+}
+
+fn setup(ctx: &Ctx, ledger: &mut Ledger, dir: &Path, out: &mut dyn Write) -> Result<()> {
+    if let Some(f) = sync::folder_of(ledger)? {
+        return Err(already(&f));
+    }
+    if dir.as_os_str().is_empty() {
+        return Err(Error::usage("name the folder to sync through").hint("troth sync setup ~/Sync/troth"));
+    }
+    if dir.exists() && !dir.is_dir() {
+        return Err(Error::usage(format!("{} is a file, not a folder", shown(dir))));
+    }
+    let dir = absolute(dir)?;
+    if holds_troth_files(&dir) {
+        return Err(Error::usage(format!("{} already holds a troth ledger's files", shown(&dir)))
+            .hint(format!("to join that ledger: troth sync join '{}'", shown(&dir))));
+    }
+    folder::ensure_dir(&dir)
+        .map_err(|e| Error::failure(format!("could not create the folder {}: {e}", shown(&dir))))?;
+    let dir = dir.canonicalize().unwrap_or(dir);
+    let code = crypto::new_code().map_err(Error::failure)?;
+    let key = crypto::derive_key(&crypto::normalise(&code).expect("a fresh code is valid"));
+    let id = ledger.identity()?;
+    let f = Folder { path: dir.clone(), key: key.to_vec() };
+    // Nothing is recorded unless the folder takes the first file.
+    {
+        let tx = ledger.write()?;
+        tx.set_sync_folder(&dir.to_string_lossy(), &key, ts(ctx.now))?;
+        tx.commit()?;
+    }
+    let published = match sync::publish(ledger, &f, ctx.now, true) {
+        Ok(n) => n,
+        Err(e) => return Err(e.hint("the folder must be writable; the pairing code was not kept")),
+    };
+    if folder::git_with_remote(&dir)
+        && let Err(e) = folder::git_commit_push(&dir)
+    {
+        eprintln!("warning: sync: {e} (the files are in the folder; `troth sync` pushes them later)");
+    }
+    let (promises, entries) = counts(ledger)?;
+    if ctx.env.json {
+        return write_json(
+            out,
+            &json!({"ledger": id.ledger, "device": id.device, "folder": dir.to_string_lossy(), "code": code,
+                    "published": published}),
+        );
+    }
+    let partner = ctx.settings.partner.clone().unwrap_or_else(|| "your partner".into());
+    writeln!(
+        out,
+        "Syncing through {} — {promises} promise{} and {entries} entr{} written.",
+        shown(&dir),
+        if promises == 1 { "" } else { "s" },
+        if entries == 1 { "y" } else { "ies" }
+    )?;
+    writeln!(out, "Pairing code (give it to {}, nobody else):  {code}", printable(&partner))?;
+    let me = ctx.settings.me.clone().unwrap_or_else(|| "me".into());
+    writeln!(
+        out,
+        "On {}'s computer:  troth init --me {} --partner {} && troth sync join '{}'",
+        printable(&partner),
+        printable(&partner).replace(' ', "-"),
+        printable(&me).replace(' ', "-"),
+        shown(&dir)
+    )?;
+    Ok(())
+}
+
+fn read_code(ctx: &Ctx) -> Result<String> {
+    if ctx.env.interactive {
+        eprint!("Pairing code: ");
+        let _ = std::io::stderr().flush();
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line).map_err(|e| Error::failure(format!("could not read the code: {e}")))?;
+        return Ok(line.trim().to_string());
+    }
+    ctx.env.sync_code.clone().filter(|c| !c.trim().is_empty()).ok_or_else(|| {
+        Error::usage("sync join needs the pairing code, and there is no terminal to ask for it")
+            .hint("set TROTH_SYNC_CODE to the code `troth sync setup` printed on the first device")
+    })
+}
+
+fn join(ctx: &Ctx, ledger: &mut Ledger, dir: &Path, out: &mut dyn Write) -> Result<()> {
+    if let Some(f) = sync::folder_of(ledger)? {
+        return Err(already(&f));
+    }
+    if !dir.is_dir() {
+        return Err(Error::usage(format!("there is no folder {}", shown(dir)))
+            .hint("wait until the sync tool has brought the folder over, then run this again"));
+    }
+    let dir = absolute(dir)?;
+    let typed = read_code(ctx)?;
+    let code = crypto::normalise(&typed).ok_or_else(|| {
+        Error::usage("that is not a pairing code")
+            .hint("a pairing code is 7 groups of 4 letters and digits, e.g. KX7Q-M2PD-…")
+    })?;
+    let key = crypto::derive_key(&code);
+    // The ledger uuid comes from the first file that opens with this code.
+    let listing = folder::list(&dir).map_err(|e| Error::failure(format!("could not read {}: {e}", shown(&dir))))?;
+    let mut any = false;
+    let mut ledger_uuid = None;
+    for l in listing.iter().filter(|l| folder::kind(&l.name) == folder::Kind::File) {
+        any = true;
+        let Ok(bytes) = std::fs::read(dir.join(&l.name)) else { continue };
+        if let Ok(plain) = crypto::open(&key, &bytes)
+            && let Ok(env) = serde_json::from_slice::<sync::Envelope>(&plain)
+        {
+            ledger_uuid = Some(env.ledger);
+            break;
+        }
+    }
+    let Some(ledger_uuid) = ledger_uuid else {
+        return Err(if any {
+            Error::usage(format!("the pairing code does not open the files in {}", shown(&dir)))
+                .hint("check the code `troth sync setup` printed on the first device; nothing was changed")
+        } else {
+            Error::usage(format!("{} holds no troth files yet", shown(&dir)))
+                .hint("run `troth sync setup DIR` on the first device, and let the sync tool bring the folder over")
+        });
+    };
+    let before = ledger.identity()?;
+    {
+        let tx = ledger.write()?;
+        if before.ledger != ledger_uuid {
+            tx.adopt_ledger(&ledger_uuid, ctx.now)?;
+        }
+        tx.set_sync_folder(&dir.to_string_lossy(), &key, ts(ctx.now))?;
+        tx.commit()?;
+    }
+    let f = Folder { path: dir.clone(), key: key.to_vec() };
+    let mut report = sync::apply(ledger, &f, ctx.now, true)?;
+    report.published = sync::publish(ledger, &f, ctx.now, false)?;
+    if folder::git_with_remote(&dir)
+        && let Err(e) = folder::git_commit_push(&dir)
+    {
+        eprintln!("warning: sync: {e} (the files are in the folder; `troth sync` pushes them later)");
+    }
+    let (promises, entries) = counts(ledger)?;
+    let id = ledger.identity()?;
+    if ctx.env.json {
+        let mut v = report_json(&report);
+        let o = v.as_object_mut().expect("object");
+        o.insert("ledger".into(), json!(id.ledger));
+        o.insert("device".into(), json!(id.device));
+        o.insert("folder".into(), json!(dir.to_string_lossy()));
+        write_json(out, &v)?;
+    } else {
+        writeln!(
+            out,
+            "Joined the ledger in {}: {promises} promise{}, {entries} entr{}. From now on what either of you logs shows up here by itself.",
+            shown(&dir),
+            if promises == 1 { "" } else { "s" },
+            if entries == 1 { "y" } else { "ies" }
+        )?;
+        if report.published > 0 {
+            writeln!(out, "Your own {} fact(s) from before were merged in and sent.", report.published)?;
+        }
+        report_lines(ctx, &report, out)?;
+    }
+    finish(&report)
+}
+
+fn named_json(n: &sync::Named) -> Value {
+    json!({"device": n.device, "file": n.file, "why": n.why})
+}
+
+fn report_json(r: &Report) -> Value {
+    json!({
+        "published": r.published,
+        "applied": r.applied,
+        "waiting": r.waiting.iter().map(named_json).collect::<Vec<_>>(),
+        "refused": r.refused.iter().map(named_json).collect::<Vec<_>>(),
+        "unreadable": r.unreadable.iter().map(named_json).collect::<Vec<_>>(),
+        "skipped": r.temporary.iter().map(named_json).collect::<Vec<_>>(),
+        "forks": r.forks.iter().map(named_json).collect::<Vec<_>>(),
+    })
+}
+
+fn report_lines(_ctx: &Ctx, r: &Report, out: &mut dyn Write) -> Result<()> {
+    for n in &r.waiting {
+        writeln!(out, "waiting   {}: {}", n.file, n.why)?;
+    }
+    for n in &r.refused {
+        writeln!(out, "refused   {}: {}", clean(&n.file), clean(&n.why))?;
+    }
+    for n in &r.unreadable {
+        writeln!(out, "skipped   {}: {}", clean(&n.file), clean(&n.why))?;
+    }
+    for n in &r.temporary {
+        writeln!(out, "skipped   {}: {}", clean(&n.file), clean(&n.why))?;
+    }
+    for n in &r.forks {
+        writeln!(out, "forked    {}", n.why)?;
+    }
+    Ok(())
+}
+
+/// A pass in which some file could not be applied exits 1 (after saying so).
+fn finish(r: &Report) -> Result<()> {
+    let bad = r.refused.len() + r.unreadable.len();
+    if bad > 0 {
+        return Err(Error::failure(format!(
+            "{bad} file{} in the sync folder could not be applied (named above); everything else was",
+            if bad == 1 { "" } else { "s" }
+        )));
+    }
+    Ok(())
+}
+
+fn sync_now(ctx: &Ctx, ledger: &mut Ledger, out: &mut dyn Write) -> Result<()> {
+    let f = sync::folder_of(ledger)?.ok_or_else(not_syncing)?;
+    let git = folder::git_with_remote(&f.path);
+    if git && let Err(e) = folder::git_pull(&f.path) {
+        eprintln!("warning: sync: {e} (applying what the folder has)");
+    }
+    let mut report = sync::apply(ledger, &f, ctx.now, true)?;
+    report.published = sync::publish(ledger, &f, ctx.now, false)?;
+    if git && let Err(e) = folder::git_commit_push(&f.path) {
+        eprintln!("warning: sync: {e} (the files are in the folder; the next `troth sync` pushes them)");
+    }
+    if ctx.env.json {
+        write_json(out, &report_json(&report))?;
+    } else {
+        let mut parts = vec![format!("sent {} fact{}", report.published, if report.published == 1 { "" } else { "s" })];
+        if report.applied_from.is_empty() {
+            parts.push("nothing new received".into());
+        }
+        for (device, (person, n)) in &report.applied_from {
+            let who = person
+                .clone()
+                .map(|p| format!("{}'s device", printable(&p)))
+                .unwrap_or_else(|| format!("device {}", &device[..8]));
+            parts.push(format!("received {n} from {who}"));
+        }
+        writeln!(out, "{}", parts.join(" · "))?;
+        report_lines(ctx, &report, out)?;
+    }
+    finish(&report)
+}
+
+fn status(ctx: &Ctx, ledger: &mut Ledger, out: &mut dyn Write) -> Result<()> {
+    let id = ledger.identity()?;
+    let f = sync::folder_of(ledger)?;
+    let devices = sync::devices(ledger, ctx.settings.me.as_deref())?;
+    let zone = ctx.settings.zone;
+    if ctx.env.json {
+        return write_json(
+            out,
+            &json!({
+                "ledger": id.ledger,
+                "device": id.device,
+                "folder": f.as_ref().map(|f| f.path.to_string_lossy().into_owned()),
+                "devices": devices.iter().map(|d| json!({
+                    "device": d.device, "person": d.person, "files": d.files, "facts": d.facts,
+                    "last": d.last.map(|t| rfc3339(from_ts(t), zone)), "this": d.this,
+                })).collect::<Vec<_>>(),
+            }),
+        );
+    }
+    writeln!(out, "ledger   {}", id.ledger)?;
+    match &f {
+        Some(f) => writeln!(out, "folder   {}", shown(&f.path))?,
+        None => writeln!(out, "folder   none (troth sync setup DIR, or troth sync join DIR)")?,
+    }
+    for d in &devices {
+        writeln!(
+            out,
+            "device   {}{}  {}  {} file{}, {} fact{}{}",
+            d.device,
+            if d.this { " (this one)" } else { "" },
+            d.person.as_deref().map(printable).unwrap_or_else(|| "—".into()),
+            d.files,
+            if d.files == 1 { "" } else { "s" },
+            d.facts,
+            if d.facts == 1 { "" } else { "s" },
+            d.last.map(|t| format!(", last {}", rfc3339(from_ts(t), zone))).unwrap_or_default()
+        )?;
+    }
+    Ok(())
+}
+
+pub fn verify(ctx: &Ctx, ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
+    let Some(f) = sync::folder_of(ledger)? else {
+        if ctx.env.json {
+            return write_json(out, &json!({"ok": true, "devices": 1, "files": 0, "problems": []}));
+        }
+        writeln!(out, "ok  this ledger does not sync through a folder; nothing to check")?;
+        return Ok(());
+    };
+    let v = sync::verify(ledger, &f)?;
+    if ctx.env.json {
+        write_json(
+            out,
+            &json!({"ok": v.problems.is_empty(), "devices": v.devices, "files": v.files,
+                    "problems": v.problems.iter().map(|p| json!({"device": p.device, "file": p.file, "problem": p.problem})).collect::<Vec<_>>()}),
+        )?;
+    } else if v.problems.is_empty() {
+        writeln!(
+            out,
+            "ok  {} device{}, {} file{}: every chain intact",
+            v.devices,
+            if v.devices == 1 { "" } else { "s" },
+            v.files,
+            if v.files == 1 { "" } else { "s" }
+        )?;
+    } else {
+        for p in &v.problems {
+            writeln!(
+                out,
+                "{}{}",
+                p.file.as_deref().map(|f| format!("{}: ", clean(f))).unwrap_or_default(),
+                clean(&p.problem)
+            )?;
+        }
+    }
+    if !v.problems.is_empty() {
+        return Err(Error::failure(format!(
+            "verify found {} problem{} in the sync folder",
+            v.problems.len(),
+            if v.problems.len() == 1 { "" } else { "s" }
+        )));
+    }
+    Ok(())
+}
+
+/// Before a command: apply what is new in the folder. One warning line when
+/// that fails or some file could not be applied; the command goes on.
+pub fn auto_apply(ledger: &mut Ledger, f: &Folder, now: crate::domain::time::Instant) {
+    match sync::apply(ledger, f, now, false) {
+        Ok(r) if r.failed() => {
+            let n = r.refused.len() + r.unreadable.len();
+            eprintln!(
+                "warning: {n} file{} in the sync folder could not be applied; `troth sync` says which and why",
+                if n == 1 { "" } else { "s" }
+            );
+        }
+        Ok(_) => {}
+        Err(e) => eprintln!("{}", sync::warn(&e)),
+    }
+}
+
+/// After a writing command: publish what it made.
+pub fn auto_publish(ledger: &mut Ledger, f: &Folder, now: crate::domain::time::Instant) {
+    if let Err(e) = sync::publish(ledger, f, now, false) {
+        eprintln!("{}", sync::warn(&e));
+    }
+}
