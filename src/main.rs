@@ -29,26 +29,48 @@ fn main() {
     std::process::exit(code);
 }
 
-/// Clap's own errors in troth's shape: one `error:` line, then `hint:` lines.
+/// Clap's own errors in troth's shape: clap's message as one `error:` line
+/// (a list of missing arguments joined onto it, never re-prefixed line by
+/// line), then its tips and the usage as `hint:` lines; exit 2. `troth`
+/// alone prints the help to stderr after its `error:` line.
 fn exit_usage(e: clap::Error) -> ! {
     use clap::error::ErrorKind;
     if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
         let _ = e.print();
         std::process::exit(0);
     }
+    let mut err = anstream::stderr().lock();
     if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
-        let _ = e.print();
+        let _ = writeln!(err, "error: troth needs a command, e.g. `troth list` or `troth promise \"…\"`");
+        let _ = write!(err, "{}", e.render().ansi());
         std::process::exit(2);
     }
     let text = e.render().to_string();
-    let mut err = anstream::stderr().lock();
-    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
-    let first = lines.next().unwrap_or("error: bad arguments");
-    let _ =
-        writeln!(err, "{}", if first.starts_with("error: ") { first.to_string() } else { format!("error: {first}") });
-    for l in lines {
-        let l = l.strip_prefix("tip: ").unwrap_or(l);
-        let _ = writeln!(err, "hint: {l}");
+    let mut message: Vec<&str> = Vec::new();
+    let mut hints: Vec<String> = Vec::new();
+    let mut in_message = true;
+    for line in text.lines() {
+        let l = line.trim();
+        if l.is_empty() {
+            in_message = false;
+            continue;
+        }
+        if let Some(tip) = l.strip_prefix("tip: ") {
+            hints.push(tip.to_string());
+        } else if let Some(usage) = l.strip_prefix("Usage: ") {
+            hints.push(format!("usage: {usage}"));
+        } else if l.starts_with("For more information") {
+            hints.push(l.trim_start_matches("For more information, ").to_string());
+        } else if in_message {
+            message.push(l.strip_prefix("error: ").unwrap_or(l));
+        } else {
+            hints.push(l.to_string());
+        }
+    }
+    let message = message.join(" ");
+    let _ = writeln!(err, "error: {}", if message.is_empty() { "bad arguments" } else { &message });
+    for h in hints {
+        let _ = writeln!(err, "hint: {h}");
     }
     std::process::exit(2);
 }
@@ -93,6 +115,8 @@ fn run(cli: cli::Cli) -> Result<()> {
         },
         sync_code: std::env::var("TROTH_SYNC_CODE").ok(),
     };
+    let width = terminal_size::terminal_size_of(std::io::stdout()).map(|(w, _)| w.0 as usize);
+    troth::render::set_width(width);
     let stdout = anstream::stdout();
     let mut out = stdout.lock();
     commands::run(&env, cli.command, &mut out)?;

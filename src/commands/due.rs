@@ -1,15 +1,14 @@
 //! `troth due`: what falls due soon, in words.
 
-use super::{Book, Ctx, period_phrase, unit_word, write_json};
+use super::{Book, Ctx, unit_word, write_json};
 use crate::cli::DueArgs;
 use crate::domain::Agreement;
 use crate::domain::report::{self, Due};
-use crate::domain::terms::{Period, Terms};
-use crate::domain::time::{self, Instant, human_date, human_datetime, rfc3339};
+use crate::domain::terms::Terms;
+use crate::domain::time::{self, Instant, rfc3339};
 use crate::error::{Error, Result};
 use crate::ledger::Ledger;
-use crate::render;
-use chrono::Duration;
+use crate::render::{self, words};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::io::Write;
@@ -27,38 +26,23 @@ pub(super) fn due_json(items: &[Due], by_id: &HashMap<i64, &Agreement>) -> Value
     )
 }
 
-/// "1 of 2 weekends left, the month ends Monday".
+/// "1 of 2 weekends left, the month ends Mon 30 Nov", "1 time promised
+/// next week", "due Friday 19:00", "overdue since yesterday 19:00".
 pub fn due_words(d: &Due, a: &Agreement, now: Instant) -> String {
     let unit = a.plan.version_at(d.start).1.unit;
     let overdue = d.due <= now;
     match d.terms {
         Terms::Quota { period, .. } => {
-            let ends = match period {
-                Period::Day => "the day ends".to_string(),
-                p => format!("the {} ends {}", p.name(), relative_day(d.due, a, now)),
-            };
-            let left = format!("{} of {} {} left", d.remaining, d.promised, unit_word(unit.as_deref(), d.promised));
+            let unit = unit_word(unit.as_deref(), d.promised);
             if d.start > now {
-                format!("{} promised {}", d.promised, period_phrase(period).replace("this", "next"))
+                let when = words::period(period, words::first_day(d.start, a.zone), a.zone, now);
+                format!("{} {unit} promised {when}", d.promised)
             } else {
-                format!("{left}, {ends}")
+                words::left(d.remaining, d.promised, &unit, period, d.due, a.zone, now)
             }
         }
-        _ if overdue => format!("overdue since {}", human_datetime(d.due, a.zone, now)),
-        _ => format!("due {}", human_datetime(d.due, a.zone, now)),
-    }
-}
-
-/// "today", "tomorrow", "Monday", or a date.
-fn relative_day(t: Instant, a: &Agreement, now: Instant) -> String {
-    // An end at midnight is the end of the day before.
-    let t = t - Duration::seconds(1);
-    let days = (time::local_date(a.zone, t) - time::local_date(a.zone, now)).num_days();
-    match days {
-        0 => "tonight".into(),
-        1 => "tomorrow night".into(),
-        2..=6 => format!("{} night", t.with_timezone(&a.zone).format("%A")),
-        _ => format!("on {}", human_date(t, a.zone, now)),
+        _ if overdue => format!("overdue since {}", words::due_relative(d.due, a.zone, now)),
+        _ => format!("due {}", words::due_relative(d.due, a.zone, now)),
     }
 }
 
@@ -84,7 +68,7 @@ pub fn due(ctx: &Ctx, ledger: &Ledger, a: DueArgs, out: &mut dyn Write) -> Resul
         .iter()
         .map(|d| {
             let a = by_id[&d.agreement_id];
-            vec![human_datetime(d.due, a.zone, ctx.now), a.slug.clone(), a.by.clone(), due_words(d, a, ctx.now)]
+            vec![words::due(d.due, a.zone, ctx.now), a.slug.clone(), a.by.clone(), due_words(d, a, ctx.now)]
         })
         .collect();
     writeln!(out, "{}", render::table(&["due", "promise", "by", ""], &rows))?;

@@ -5,10 +5,10 @@ use super::promise::when;
 use super::{Ctx, entry_json, find, validate_note, write_json};
 use crate::cli::LogArgs;
 use crate::domain::Outcome;
-use crate::domain::time::{DateMeaning, human_date, human_datetime};
+use crate::domain::time::DateMeaning;
 use crate::error::{Error, Result};
 use crate::ledger::{Ledger, new_uuid};
-use crate::render::{self, paint};
+use crate::render::{self, paint, words};
 use std::io::Write;
 
 pub fn excuse(ctx: &Ctx, ledger: &mut Ledger, a: LogArgs, out: &mut dyn Write) -> Result<()> {
@@ -37,18 +37,19 @@ pub fn excuse(ctx: &Ctx, ledger: &mut Ledger, a: LogArgs, out: &mut dyn Write) -
     let s = &analysis.slots[index];
     check_open(x, at, ctx.now)?;
     if ctx.now > s.slot.due {
-        return Err(Error::usage(format!(
-            "too late to excuse {} on {}: it was due at {}",
-            x.slug,
-            human_date(s.slot.start.max(x.starts), x.zone, ctx.now),
-            human_datetime(s.slot.due, x.zone, ctx.now)
-        ))
-        .hint("log it as broken, or amend the terms for the weeks ahead"));
+        let day = words::date(words::end_date(s.slot.due, x.zone), x.zone, ctx.now);
+        let at = if words::is_day_end(s.slot.due, x.zone) {
+            "by the end of that day".to_string()
+        } else {
+            format!("at {}", words::hm(s.slot.due, x.zone))
+        };
+        return Err(Error::usage(format!("too late to excuse {} on {day}: it was due {at}", x.slug))
+            .hint("log it as broken, or amend the terms for the weeks ahead"));
     }
     if s.remaining == 0 {
         return Err(Error::usage(format!(
             "the slot due {} has no promised units left to excuse",
-            human_datetime(s.slot.due, x.zone, ctx.now)
+            words::due(s.slot.due, x.zone, ctx.now)
         ))
         .hint("name a later slot with --at"));
     }
@@ -66,7 +67,7 @@ pub fn excuse(ctx: &Ctx, ledger: &mut Ledger, a: LogArgs, out: &mut dyn Write) -
         paint(render::CALM, "excused"),
         x.slug,
         if ctx.env.verbose { format!(" #{id}") } else { String::new() },
-        human_datetime(s.slot.due, x.zone, ctx.now)
+        words::due(s.slot.due, x.zone, ctx.now)
     )?;
     Ok(())
 }

@@ -1,15 +1,15 @@
 //! `troth kept` and `troth broke`: log what happened, and show how trust moved.
 
 use super::promise::when;
-use super::{Ctx, entry_json, find, period_phrase, unit_word, validate_note, write_json};
+use super::{Ctx, entry_json, find, unit_word, validate_note, write_json};
 use crate::cli::LogArgs;
 use crate::domain::terms::Terms;
-use crate::domain::time::{DateMeaning, Instant, human_date, rfc3339};
+use crate::domain::time::{DateMeaning, Instant, rfc3339};
 use crate::domain::trust::{self, Analysis};
 use crate::domain::{Agreement, Entry, Outcome};
 use crate::error::{Error, Result};
 use crate::ledger::{Ledger, new_uuid};
-use crate::render::{self, paint, trust2};
+use crate::render::{self, paint, trust2, words};
 use std::io::Write;
 
 /// Refuse entries a promise cannot take.
@@ -113,11 +113,7 @@ pub fn log_outcome(ctx: &Ctx, ledger: &mut Ledger, outcome: Outcome, a: LogArgs,
                 s.kept.min(s.promised),
                 s.promised,
                 unit_word(unit.as_deref(), s.promised),
-                if s.closed {
-                    format!("in the {} of {}", period.name(), human_date(s.slot.start, x.zone, ctx.now))
-                } else {
-                    period_phrase(period).to_string()
-                }
+                words::period(period, words::first_day(s.slot.start, x.zone), x.zone, ctx.now)
             ));
         }
         if s.extra > 0 && outcome == Outcome::Kept && after.unscored.contains(&id) {

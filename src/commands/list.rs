@@ -3,11 +3,10 @@
 use super::{Book, Ctx, agreement_json, write_json};
 use crate::cli::ListArgs;
 use crate::domain::Agreement;
-use crate::domain::time::human_date;
 use crate::domain::trust;
 use crate::error::Result;
 use crate::ledger::Ledger;
-use crate::render::{self, percent, trust2};
+use crate::render::{self, percent, trust2, words};
 use serde_json::Value;
 use std::io::Write;
 
@@ -42,7 +41,7 @@ pub fn list(ctx: &Ctx, ledger: &Ledger, a: ListArgs, out: &mut dyn Write) -> Res
                         (None, Some(s)) => s.name().to_string(),
                         _ => String::new(),
                     };
-                    format!("{status} ({what} from {})", human_date(from, x.zone, ctx.now))
+                    format!("{status} ({what} from {})", words::start(from, x.zone, ctx.now))
                 }
                 _ => status,
             };

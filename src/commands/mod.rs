@@ -82,6 +82,26 @@ pub fn run(env: &Env, command: Command, out: &mut dyn Write) -> Result<()> {
         Command::Config(a) if a.value.is_some() => Access::Write,
         _ => Access::Read,
     };
+    // A command about an existing promise or entry cannot succeed on a ledger
+    // that does not exist yet: read it (creating nothing), so that a typo
+    // before `init` (`troth kept foo`) leaves no ledger behind.
+    let access = match &command {
+        Command::Kept(_)
+        | Command::Broke(_)
+        | Command::Excuse(_)
+        | Command::Void(_)
+        | Command::Amend(_)
+        | Command::Pause(_)
+        | Command::Resume(_)
+        | Command::Retire(_)
+        | Command::Review
+        | Command::Remind(_)
+            if !env.db.exists() =>
+        {
+            Access::Read
+        }
+        _ => access,
+    };
     let init_zone = match &command {
         Command::Init(a) => a.zone.clone(),
         _ => None,
@@ -172,13 +192,17 @@ pub fn check_person(agreements: &[Agreement], by: Option<&str>) -> Result<()> {
         let mut names: Vec<&str> = agreements.iter().map(|a| a.by.as_str()).collect();
         names.sort();
         names.dedup();
-        return Err(Error::usage(format!("no promises are by \"{}\"", crate::domain::time::printable(b))).hint(
-            if names.is_empty() {
-                "no promises yet".to_string()
-            } else {
-                format!("promises are by: {}", names.join(", "))
-            },
-        ));
+        let mut message = format!("no promises are by \"{}\"", crate::domain::time::printable(b));
+        if let Some(d) =
+            crate::render::names::did_you_mean_phrase(&crate::render::names::did_you_mean(b, names.iter().copied()))
+        {
+            message.push_str(&format!("; {d}"));
+        }
+        return Err(Error::usage(message).hint(if names.is_empty() {
+            "no promises yet".to_string()
+        } else {
+            format!("promises are by: {}", names.join(", "))
+        }));
     }
     Ok(())
 }
@@ -203,9 +227,63 @@ pub fn find<'a>(agreements: &'a [Agreement], arg: &str, now: Instant) -> Result<
         same.last().copied()
     };
     found.ok_or_else(|| {
-        Error::usage(format!("there is no promise \"{}\"", crate::domain::time::printable(arg)))
-            .hint("`troth list` shows each promise's id and slug")
+        let slugs = agreements.iter().filter(|a| !a.is_void()).map(|a| a.slug.as_str());
+        let options = crate::render::names::did_you_mean(arg, slugs);
+        let mut message = format!("there is no promise \"{}\"", crate::domain::time::printable(arg));
+        if let Some(d) = crate::render::names::did_you_mean_phrase(&options) {
+            message.push_str(&format!("; {d}"));
+        }
+        Error::usage(message).hint("`troth list` shows each promise's id and slug")
     })
+}
+
+/// Who promised whom (DESIGN.md §1): `--by Sam` alone means `--to` the other
+/// of the two, `--to Alex` alone means `--by` the other; neither means me to
+/// partner. A name one slip from me or partner (case, one typo) is refused
+/// with "did you mean …?" rather than becoming a third person.
+pub fn parties(settings: &Settings, by: Option<&str>, to: Option<&str>) -> Result<(String, String)> {
+    let me = settings.default_by();
+    let partner = settings.default_to();
+    let other = |name: &str| if name == me { partner.clone() } else { me.clone() };
+    let (by, to) = match (by, to) {
+        (None, None) => (me.clone(), partner.clone()),
+        (Some(b), None) => {
+            let b = checked_name(b, &me, &partner, "--by")?;
+            let t = other(&b);
+            (b, t)
+        }
+        (None, Some(t)) => {
+            let t = checked_name(t, &me, &partner, "--to")?;
+            (other(&t), t)
+        }
+        (Some(b), Some(t)) => (checked_name(b, &me, &partner, "--by")?, checked_name(t, &me, &partner, "--to")?),
+    };
+    if by == to {
+        return Err(Error::usage(format!("{by} cannot promise {to}: a promise is between two people"))
+            .hint(format!("give the other person with {}", if by == me { "--to" } else { "--by" })));
+    }
+    Ok((by, to))
+}
+
+fn checked_name(name: &str, me: &str, partner: &str, flag: &str) -> Result<String> {
+    let name = crate::domain::settings::validate_name(name)?;
+    near_name(&name, [me, partner])
+        .map_err(|e| Error::usage(format!("{flag}: {}", e.message)).hint(e.hints.join(" ")))?;
+    Ok(name)
+}
+
+/// Refuse a name one slip from a known one (`sam` for `Sam`).
+pub fn near_name<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> Result<()> {
+    let known: Vec<&str> = known.into_iter().collect();
+    if known.contains(&name) {
+        return Ok(());
+    }
+    let options = crate::render::names::did_you_mean(name, known);
+    match crate::render::names::did_you_mean_phrase(&options) {
+        Some(d) => Err(Error::usage(format!("\"{}\" is not a name here; {d}", crate::domain::time::printable(name)))
+            .hint("names are compared exactly as typed; another person needs both --by and --to")),
+        None => Ok(()),
+    }
 }
 
 pub fn round4(x: f64) -> f64 {
@@ -370,16 +448,6 @@ pub fn unit_word(unit: Option<&str>, n: u32) -> String {
         Some(u) => u.to_string(),
         None if n == 1 => "time".into(),
         None => "times".into(),
-    }
-}
-
-/// "this month", "this week", "today", "this year".
-pub fn period_phrase(p: Period) -> &'static str {
-    match p {
-        Period::Day => "today",
-        Period::Week => "this week",
-        Period::Month => "this month",
-        Period::Year => "this year",
     }
 }
 

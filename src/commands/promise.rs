@@ -5,37 +5,14 @@
 use super::{Book, Ctx, agreement_json, remind_lead, terms_words, validate_text, write_json};
 use crate::cli::PromiseArgs;
 use crate::domain::Agreement;
-use crate::domain::settings::validate_name;
 use crate::domain::slots;
 use crate::domain::terms::{self, Terms};
-use crate::domain::time::{self, DateMeaning, Instant, human_date, human_datetime, local_date, rfc3339};
+use crate::domain::time::{self, DateMeaning, Instant, local_date, rfc3339};
 use crate::domain::trust;
 use crate::error::{Error, Result};
 use crate::ledger::{Ledger, NewAgreement, new_uuid};
-use crate::render::{self, paint, percent};
+use crate::render::{self, paint, percent, words};
 use std::io::Write;
-
-/// A slug from the text: its first words, lower-cased, joined by `-`.
-fn slug_from(text: &str) -> String {
-    let words: Vec<String> = text
-        .split_whitespace()
-        .map(|w| w.to_lowercase().chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>())
-        .filter(|w| !w.is_empty())
-        .take(3)
-        .collect();
-    let mut slug = words.join("-");
-    if slug.len() > 36 {
-        slug.truncate(36);
-        slug = slug.trim_end_matches('-').to_string();
-    }
-    if slug.is_empty() {
-        slug = "promise".into();
-    }
-    if slug.chars().all(|c| c.is_ascii_digit()) {
-        slug = format!("p-{slug}");
-    }
-    slug
-}
 
 pub fn validate_slug(s: &str) -> Result<String> {
     let ok = !s.is_empty()
@@ -64,8 +41,7 @@ pub fn promise(ctx: &Ctx, ledger: &mut Ledger, a: PromiseArgs, out: &mut dyn Wri
         Some(z) => time::parse_zone(z).map_err(|e| Error::usage(format!("--zone: {e}")))?,
         None => ctx.settings.zone,
     };
-    let by = validate_name(&a.by.clone().unwrap_or_else(|| ctx.settings.default_by()))?;
-    let to = validate_name(&a.to.clone().unwrap_or_else(|| ctx.settings.default_to()))?;
+    let (by, to) = super::parties(&ctx.settings, a.by.as_deref(), a.to.as_deref())?;
     let starts = match &a.starts {
         Some(s) => when(s, ctx, zone, DateMeaning::Start, "--starts")?,
         None => ctx.now,
@@ -131,11 +107,12 @@ pub fn promise(ctx: &Ctx, ledger: &mut Ledger, a: PromiseArgs, out: &mut dyn Wri
     }
     let first = created.plan.slots(ctx.now + chrono::Duration::days(400)).into_iter().next();
     let from = match (&parsed.terms, first) {
-        (Terms::Standing, _) => format!("from {}", human_date(starts, zone, ctx.now)),
-        (Terms::Deadline { .. }, Some(s)) => {
-            format!("due {}", human_datetime(s.due, zone, ctx.now))
+        (Terms::Standing, _) => format!("from {}", words::start(starts, zone, ctx.now)),
+        (Terms::Deadline { .. }, Some(s)) => format!("due {}", words::due(s.due, zone, ctx.now)),
+        (Terms::Quota { .. }, Some(s)) => {
+            format!("from {}, first due {}", words::start(s.start, zone, ctx.now), words::due(s.due, zone, ctx.now))
         }
-        (_, Some(s)) => format!("first due {}", human_datetime(s.due, zone, ctx.now)),
+        (_, Some(s)) => format!("first due {}", words::due(s.due, zone, ctx.now)),
         (_, None) => "no slot yet".into(),
     };
     writeln!(
@@ -188,7 +165,7 @@ fn choose_slug(asked: Option<&str>, text: &str, agreements: &[Agreement], now: I
             s
         }
         None => {
-            let base = slug_from(text);
+            let base = crate::render::names::slug_from(text);
             let taken = |s: &str| agreements.iter().any(|x| x.slug == s && x.is_live(now));
             let mut s = base.clone();
             let mut n = 2;

@@ -12,12 +12,13 @@ use super::{Book, Ctx, remind_lead, write_json};
 use crate::cli::RemindArgs;
 use crate::domain::Agreement;
 use crate::domain::terms::Terms;
-use crate::domain::time::{Instant, human_datetime, local, local_date, resolve_local};
+use crate::domain::time::{Instant, local, resolve_local};
 use crate::domain::trust::SlotTally;
 use crate::error::{Error, Result};
 use crate::ledger::reminders::Sent;
 use crate::ledger::{Ledger, from_ts, ts};
 use crate::notify::{Desktop, Note, Notifier};
+use crate::render::words;
 use chrono::{Duration, NaiveTime};
 use chrono_tz::Tz;
 use serde_json::json;
@@ -100,42 +101,38 @@ pub fn notify_time(a: &Agreement, s: &SlotTally, home: Tz, quiet: Option<(NaiveT
         Terms::Quota { .. } => s.slot.end,
         _ => s.slot.due,
     };
-    Some(out_of_quiet(lead.before(a.zone, base).max(s.slot.start), home, quiet))
-}
-
-/// "tonight 19:00", "tomorrow 18:00", "Fri 27 Nov 19:00".
-fn when_words(t: Instant, zone: Tz, now: Instant) -> String {
-    let days = (local_date(zone, t) - local_date(zone, now)).num_days();
-    let hm = t.with_timezone(&zone).format("%H:%M");
-    match days {
-        0 => format!("today {hm}"),
-        1 => format!("tomorrow {hm}"),
-        -1 => format!("yesterday {hm}"),
-        _ => human_datetime(t, zone, now),
+    let at = lead.before(a.zone, base).max(s.slot.start);
+    let after_quiet = out_of_quiet(at, home, quiet);
+    // Quiet hours never make a reminder late (DESIGN.md §6): when they end at
+    // or after the due time, it goes out just before they begin instead —
+    // the evening before a 07:30 promise.
+    match quiet {
+        Some((from, _)) if after_quiet != at && after_quiet >= s.slot.due => {
+            let l = local(home, at);
+            let mut begin = l.date().and_time(from);
+            if begin > l {
+                begin -= Duration::days(1);
+            }
+            Some(resolve_local(home, begin) - Duration::minutes(1))
+        }
+        _ => Some(after_quiet),
     }
 }
 
 fn note_for(a: &Agreement, s: &SlotTally, now: Instant, private: bool) -> Note {
     let unit = a.plan.version_at(s.slot.start).1.unit;
     let body = match s.slot.terms {
-        Terms::Quota { period, .. } => {
-            let ends = s.slot.end - Duration::seconds(1);
-            let days = (local_date(a.zone, ends) - local_date(a.zone, now)).num_days();
-            let when = match days {
-                0 => "today".to_string(),
-                1 => "tomorrow".to_string(),
-                d => format!("in {d} days"),
-            };
-            format!(
-                "{} of {} {} left, the {} ends {when}",
-                s.remaining,
-                s.promised,
-                super::unit_word(unit.as_deref(), s.promised),
-                period.name()
-            )
-        }
-        _ if s.slot.due <= now => format!("overdue since {}", when_words(s.slot.due, a.zone, now)),
-        _ => format!("due {}", when_words(s.slot.due, a.zone, now)),
+        Terms::Quota { period, .. } => words::left(
+            s.remaining,
+            s.promised,
+            &super::unit_word(unit.as_deref(), s.promised),
+            period,
+            s.slot.end,
+            a.zone,
+            now,
+        ),
+        _ if s.slot.due <= now => format!("overdue since {}", words::due_relative(s.slot.due, a.zone, now)),
+        _ => format!("due {}", words::due_relative(s.slot.due, a.zone, now)),
     };
     if private {
         Note { summary: "A promise is due".into(), body }
@@ -243,7 +240,7 @@ pub fn run(ctx: &Ctx, ledger: &mut Ledger, a: RemindArgs, out: &mut dyn Write) -
                 Some(t) => writeln!(
                     out,
                     "Nothing to remind about now; the next reminder is due {}.",
-                    human_datetime(t, ctx.settings.zone, ctx.now)
+                    words::moment(t, ctx.settings.zone, ctx.now)
                 )?,
                 None => writeln!(out, "Nothing to remind about.")?,
             }

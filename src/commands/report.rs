@@ -13,7 +13,7 @@ use crate::domain::report::{self, Due, Over, OverPerson, Summary, Week};
 use crate::domain::time::{self, human_datetime, rfc3339};
 use crate::error::{Error, Result};
 use crate::ledger::Ledger;
-use crate::render::{self, change, count, paint, percent, trust2};
+use crate::render::{self, change, count, paint, percent, trust2, words};
 use chrono::Duration;
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -240,7 +240,7 @@ fn page<'a>(
         .map(|r| {
             let a = by_id[&r.agreement_id];
             if let Some((k, p, d)) = r.open.filter(|(k, p, _)| k < p) {
-                notes.push(format!("{}: {k} of {p} so far, due {}", a.slug, human_datetime(d, a.zone, ctx.now)));
+                notes.push(format!("{}: {k} of {p} so far, due {}", a.slug, words::due(d, a.zone, ctx.now)));
             }
             if r.extra > 0 {
                 notes.push(format!("{}: {} kept beyond the promise (shown, not scored)", a.slug, r.extra));

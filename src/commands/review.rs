@@ -2,10 +2,10 @@
 
 use super::load;
 use super::{Book, Ctx};
-use crate::domain::time::human_datetime;
 use crate::domain::{Agreement, Outcome};
 use crate::error::{Error, Result};
 use crate::ledger::{Ledger, new_uuid};
+use crate::render::words;
 use chrono::Duration;
 use std::io::{BufRead, Write};
 
@@ -45,7 +45,7 @@ pub fn review(ctx: &Ctx, ledger: &mut Ledger, out: &mut dyn Write) -> Result<()>
                 out,
                 "{} — due {} ({} of {} kept) [k/b/e/s/q] ",
                 a.slug,
-                human_datetime(s.slot.due, a.zone, ctx.now),
+                words::due(s.slot.due, a.zone, ctx.now),
                 s.kept.min(s.promised),
                 s.promised
             )?;

@@ -8,7 +8,7 @@ use crate::domain::trust::{self, Analysis, Event, EventKind, Score};
 use crate::domain::{Agreement, Entry};
 use crate::error::Result;
 use crate::ledger::Ledger;
-use crate::render::{self, paint, percent, trust2};
+use crate::render::{self, paint, percent, trust2, words};
 use serde_json::{Value, json};
 use std::io::Write;
 
@@ -180,7 +180,7 @@ fn show_text(ctx: &Ctx, view: &View, out: &mut dyn Write) -> Result<()> {
             "\nnow: {} of {} kept, due {}",
             s.kept.min(s.promised),
             s.promised,
-            human_datetime(s.slot.due, x.zone, ctx.now)
+            words::due(s.slot.due, x.zone, ctx.now)
         )?;
     }
     let extra: u32 = analysis.slots.iter().map(|s| s.extra).sum();
@@ -229,7 +229,12 @@ fn step_rows(
                     w
                 }
             };
-            vec![human_datetime(ev.at, x.zone, ctx.now), what, format!("{} → {}", trust2(*before), trust2(*after))]
+            let when = match ev.kind {
+                // A miss lands at its slot's end: the last day of the slot.
+                EventKind::Missed => words::due(ev.at, x.zone, ctx.now),
+                _ => words::start(ev.at, x.zone, ctx.now),
+            };
+            vec![when, what, format!("{} → {}", trust2(*before), trust2(*after))]
         })
         .collect()
 }

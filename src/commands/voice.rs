@@ -222,7 +222,7 @@ fn ask(
 /// What a repair answers: a broken entry, or a missed unit of a slot.
 enum Target {
     Entry(Entry),
-    Slot { start: Instant, due: Instant },
+    Slot { start: Instant },
 }
 
 pub fn repair(ctx: &Ctx, ledger: &mut Ledger, a: RepairArgs, out: &mut dyn Write) -> Result<()> {
@@ -260,7 +260,7 @@ pub fn repair(ctx: &Ctx, ledger: &mut Ledger, a: RepairArgs, out: &mut dyn Write
                 ))
                 .hint("a repair answers a broken entry (troth repair ENTRY_ID) or a missed unit of a closed slot"));
             }
-            (x, Target::Slot { start: s.slot.start, due: s.slot.due })
+            (x, Target::Slot { start: s.slot.start })
         }
     };
     if x.is_void() {
@@ -341,8 +341,8 @@ pub fn repair(ctx: &Ctx, ledger: &mut Ledger, a: RepairArgs, out: &mut dyn Write
     let (understood, apology) = (understood.expect("asked"), apology.expect("asked"));
     let (entry, slot_start, label) = match &target {
         Target::Entry(e) => (Some(e.id), None, format!("{}, broken {}", x.slug, human_date(e.at, x.zone, ctx.now))),
-        Target::Slot { start, due } => {
-            (None, Some(*start), format!("{}, missed {}", x.slug, human_date(*due, x.zone, ctx.now)))
+        Target::Slot { start } => {
+            (None, Some(*start), format!("{}, missed in the slot of {}", x.slug, human_date(*start, x.zone, ctx.now)))
         }
     };
     let tx = ledger.write()?;
@@ -586,7 +586,11 @@ pub fn inbox(ctx: &Ctx, ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
     let mut any = false;
     if !inbox.to_confirm.is_empty() {
         any = true;
-        writeln!(out, "To confirm — logged by the other about promises you share:")?;
+        let mut loggers: Vec<&str> = inbox.to_confirm.iter().map(|(e, _)| e.logged_by.as_str()).collect();
+        loggers.dedup();
+        loggers.sort_unstable();
+        loggers.dedup();
+        writeln!(out, "To confirm — logged by {} about promises you share:", loggers.join(" and "))?;
         for (e, x) in &inbox.to_confirm {
             writeln!(
                 out,
@@ -684,7 +688,7 @@ fn write_repair(out: &mut dyn Write, r: &Repair, x: &Agreement, now: Instant) ->
 
 /// `show`'s verdicts, repairs and acceptances, in time order.
 pub fn show_voices(out: &mut dyn Write, x: &Agreement, entries: &[Entry], an: &Analysis, now: Instant) -> Result<()> {
-    let mut lines: Vec<(Instant, String, String)> = Vec::new();
+    let mut lines: Vec<(Instant, u8, String, String)> = Vec::new();
     for e in entries {
         for v in &e.verdicts {
             let what = match v.kind {
@@ -701,7 +705,7 @@ pub fn show_voices(out: &mut dyn Write, x: &Agreement, entries: &[Entry], an: &A
             if let (VerdictKind::Confirmed, Some(n)) = (v.kind, &v.note) {
                 what.push_str(&format!(": \"{}\"", short(n, 60)));
             }
-            lines.push((v.at, v.uuid.clone(), what));
+            lines.push((v.at, 0, v.uuid.clone(), what));
         }
         if let Some(why) = an.why.get(&e.id)
             && e.void.is_none()
@@ -721,7 +725,7 @@ pub fn show_voices(out: &mut dyn Write, x: &Agreement, entries: &[Entry], an: &A
                     )
                 }
             };
-            lines.push((now, format!("~{}", e.id), now_line));
+            lines.push((now, 2, format!("~{}", e.id), now_line));
         }
     }
     for r in &x.repairs {
@@ -730,7 +734,7 @@ pub fn show_voices(out: &mut dyn Write, x: &Agreement, entries: &[Entry], an: &A
         if let Some(p) = &r.plan {
             what.push_str(&format!(" · plan: \"{}\"", short(p, 40)));
         }
-        lines.push((r.at, r.uuid.clone(), what));
+        lines.push((r.at, 0, r.uuid.clone(), what));
         for a in &r.acceptances {
             let counted = r.accepted().is_some_and(|first| first.uuid == a.uuid) && an.repairs.contains(&r.id);
             let mut what = format!("{} accepted repair #{}", a.by, r.id);
@@ -739,7 +743,7 @@ pub fn show_voices(out: &mut dyn Write, x: &Agreement, entries: &[Entry], an: &A
                     " (counts for nothing: its broken entry or missed unit was already repaired or no longer counts)",
                 );
             }
-            lines.push((a.at, a.uuid.clone(), what));
+            lines.push((a.at, 1, a.uuid.clone(), what));
         }
     }
     if lines.is_empty() {
@@ -747,7 +751,7 @@ pub fn show_voices(out: &mut dyn Write, x: &Agreement, entries: &[Entry], an: &A
     }
     lines.sort();
     writeln!(out, "\nwhat each of you said")?;
-    for (at, key, what) in lines {
+    for (at, _, key, what) in lines {
         if key.starts_with('~') {
             writeln!(out, "  now{:<19} {what}", "")?;
         } else {

@@ -10,7 +10,17 @@ use rusqlite::{OptionalExtension, params};
 use std::collections::{BTreeSet, HashMap};
 
 /// The fact tables a sync file carries, with their column of "made at".
-pub const FACT_TABLES: &[&str] = &["agreements", "terms_versions", "status_changes", "entries", "voids", "settings"];
+pub const FACT_TABLES: &[&str] = &[
+    "agreements",
+    "terms_versions",
+    "status_changes",
+    "entries",
+    "voids",
+    "settings",
+    "verdicts",
+    "repairs",
+    "acceptances",
+];
 
 /// A file of the folder as this ledger recorded it.
 #[derive(Clone, Debug, PartialEq)]
@@ -45,6 +55,11 @@ pub struct NewFacts {
     pub agreements: BTreeSet<i64>,
     pub entries: BTreeSet<i64>,
     pub settings: Vec<SettingRow>,
+    /// New verdicts, repairs and acceptances (DESIGN.md §10), by uuid; a
+    /// repair also when one of its acceptances is new.
+    pub verdicts: BTreeSet<String>,
+    pub repairs: BTreeSet<String>,
+    pub acceptances: BTreeSet<String>,
     pub count: usize,
     pub last: HashMap<String, i64>,
 }
@@ -223,6 +238,50 @@ pub fn new_facts<'a>(src: impl Into<Src<'a>>, device: Option<&str>, since_marks:
                     out.count += 1;
                 }
             }
+            "verdicts" => {
+                let mut s = c.prepare_cached(
+                    "SELECT v.uuid, v.entry_id, e.agreement_id FROM verdicts v JOIN entries e ON e.id = v.entry_id
+                     WHERE v.id > ?1 AND (?2 IS NULL OR v.device = ?2)",
+                )?;
+                for row in s.query_map(params![mark, device], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
+                })? {
+                    let (u, e, a) = row?;
+                    out.verdicts.insert(u);
+                    out.entries.insert(e);
+                    out.agreements.insert(a);
+                    out.count += 1;
+                }
+            }
+            "repairs" | "acceptances" => {
+                let sql = if *t == "repairs" {
+                    "SELECT r.uuid, NULL, r.entry_id, r.agreement_id FROM repairs r
+                     WHERE r.id > ?1 AND (?2 IS NULL OR r.device = ?2)"
+                } else {
+                    "SELECT r.uuid, x.uuid, r.entry_id, r.agreement_id FROM acceptances x JOIN repairs r ON r.id = x.repair_id
+                     WHERE x.id > ?1 AND (?2 IS NULL OR x.device = ?2)"
+                };
+                let mut s = c.prepare_cached(sql)?;
+                for row in s.query_map(params![mark, device], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, Option<String>>(1)?,
+                        r.get::<_, Option<i64>>(2)?,
+                        r.get::<_, i64>(3)?,
+                    ))
+                })? {
+                    let (repair, acceptance, e, a) = row?;
+                    out.repairs.insert(repair);
+                    if let Some(x) = acceptance {
+                        out.acceptances.insert(x);
+                    }
+                    if let Some(e) = e {
+                        out.entries.insert(e);
+                    }
+                    out.agreements.insert(a);
+                    out.count += 1;
+                }
+            }
             _ => {
                 let mut s = c.prepare_cached(&format!(
                     "SELECT uuid, key, value, set_at FROM settings WHERE {filter}
@@ -294,7 +353,9 @@ pub fn uuids_made_by<'a>(src: impl Into<Src<'a>>, device: &str) -> Result<Vec<St
     let c = src.into().conn();
     let mut out = Vec::new();
     for t in FACT_TABLES {
-        let extra = if *t == "settings" {
+        let extra = if *t == "acceptances" {
+            " AND device IS NOT NULL"
+        } else if *t == "settings" {
             " AND key IN ('trust.start', 'trust.gain', 'trust.loss', 'overpromise.threshold')"
         } else {
             ""
@@ -315,8 +376,14 @@ pub fn devices_with_facts<'a>(src: impl Into<Src<'a>>) -> Result<Vec<(String, i6
         "SELECT device, count(*) FROM (
            SELECT device FROM agreements UNION ALL SELECT device FROM terms_versions
            UNION ALL SELECT device FROM status_changes UNION ALL SELECT device FROM entries
-           UNION ALL SELECT device FROM voids) GROUP BY device ORDER BY device",
+           UNION ALL SELECT device FROM voids UNION ALL SELECT device FROM verdicts
+           UNION ALL SELECT device FROM repairs) GROUP BY device ORDER BY device",
     )?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn repair_uuid<'a>(src: impl Into<Src<'a>>, id: i64) -> Result<Option<String>> {
+    let c = src.into().conn();
+    Ok(c.prepare_cached("SELECT uuid FROM repairs WHERE id = ?1")?.query_row([id], |r| r.get(0)).optional()?)
 }

@@ -256,3 +256,57 @@ pub fn acceptance_by_uuid(tx: &Tx<'_>, uuid: &str) -> Result<Option<Acceptance>>
         })
         .optional()?)
 }
+
+pub fn entry_uuid(tx: &Tx<'_>, id: i64) -> Result<Option<String>> {
+    Ok(tx.raw().prepare_cached("SELECT uuid FROM entries WHERE id = ?1")?.query_row([id], |r| r.get(0)).optional()?)
+}
+
+pub fn verdicts_by_id(tx: &Tx<'_>, ids: &[i64]) -> Result<Vec<Verdict>> {
+    let mut stmt = tx.raw().prepare_cached(&format!("{VERDICT_SELECT} WHERE id = ?1"))?;
+    let mut out = Vec::new();
+    for id in ids {
+        if let Some(v) = stmt.query_row([id], verdict_row).optional()? {
+            out.push(v);
+        }
+    }
+    Ok(out)
+}
+
+/// Repairs by row id (without their acceptances).
+pub fn repairs_by_id(tx: &Tx<'_>, ids: &[i64]) -> Result<Vec<Repair>> {
+    let all = repairs(tx.raw(), None)?;
+    Ok(ids
+        .iter()
+        .filter_map(|id| all.iter().find(|r| r.id == *id))
+        .map(|r| Repair { acceptances: vec![], ..r.clone() })
+        .collect())
+}
+
+/// Acceptances by row id, each with its repair's uuid.
+pub fn acceptances_by_id(tx: &Tx<'_>, ids: &[i64]) -> Result<Vec<(Acceptance, String)>> {
+    let mut stmt = tx.raw().prepare_cached(
+        "SELECT a.id, a.uuid, a.repair_id, a.by_name, a.note, a.at, a.device, r.uuid
+         FROM acceptances a JOIN repairs r ON r.id = a.repair_id WHERE a.id = ?1",
+    )?;
+    let mut out = Vec::new();
+    for id in ids {
+        let row = stmt
+            .query_row([id], |r| {
+                Ok((
+                    Acceptance {
+                        id: r.get(0)?,
+                        uuid: r.get(1)?,
+                        repair_id: r.get(2)?,
+                        by: r.get(3)?,
+                        note: r.get(4)?,
+                        at: from_ts(r.get(5)?),
+                        device: r.get(6)?,
+                    },
+                    r.get::<_, String>(7)?,
+                ))
+            })
+            .optional()?;
+        out.extend(row);
+    }
+    Ok(out)
+}

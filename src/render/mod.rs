@@ -1,19 +1,33 @@
-//! Rendering helpers: calm tables that fit 80 columns, gentle colour (only on
+//! Rendering helpers: calm tables that fit the terminal, gentle colour (only on
 //! a terminal and never with NO_COLOR — anstream strips it otherwise),
 //! sparklines and numbers as people read them.
 
 pub mod chart;
 pub mod html;
+pub mod names;
+pub mod words;
 
 use anstyle::{AnsiColor, Style};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use tabled::builder::Builder;
 use tabled::settings::peaker::Priority;
 use tabled::settings::{Style as TableStyle, Width};
 
+/// The width tables wrap to when nothing else is known.
 pub const WIDTH: usize = 80;
 
-/// A borderless table with a header, wrapped to fit 80 columns (the widest
-/// column gives way first).
+/// The terminal's width, set once by `main` (0: not a terminal — tables are
+/// then never wrapped, so a pipe gets whole rows).
+static TERMINAL_WIDTH: AtomicUsize = AtomicUsize::new(WIDTH);
+
+/// Called by `main` with the width of the terminal stdout is, or None when
+/// stdout is not a terminal.
+pub fn set_width(width: Option<usize>) {
+    TERMINAL_WIDTH.store(width.unwrap_or(0), Ordering::Relaxed);
+}
+
+/// A borderless table with a header, wrapped to fit the terminal (the widest
+/// column gives way first); not wrapped at all when piped.
 pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     let mut b = Builder::default();
     b.push_record(header.iter().map(|h| h.to_string()));
@@ -21,7 +35,11 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
         b.push_record(r.clone());
     }
     let mut t = b.build();
-    t.with(TableStyle::blank()).with(Width::wrap(WIDTH).priority(Priority::max(true)).keep_words(true));
+    t.with(TableStyle::blank());
+    let width = TERMINAL_WIDTH.load(Ordering::Relaxed);
+    if width > 0 {
+        t.with(Width::wrap(width.max(20)).priority(Priority::max(true)).keep_words(true));
+    }
     t.to_string()
 }
 

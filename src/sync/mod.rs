@@ -19,7 +19,9 @@ pub mod folder;
 use crate::domain::settings::{SHARED_KEYS, Settings};
 use crate::domain::time::{Instant, parse_rfc3339, rfc3339};
 use crate::error::{Error, Result};
-use crate::interchange::json::{self, AgreementDoc, Document, EntryDoc, StatusDoc, VersionDoc, VoidDoc, Voids};
+use crate::interchange::json::{
+    self, AcceptanceDoc, AgreementDoc, Document, EntryDoc, RepairDoc, StatusDoc, VerdictDoc, VersionDoc, VoidDoc, Voids,
+};
 use crate::ledger::door::{self, VoidRow};
 use crate::ledger::sync::{self as store, FileRow, NewFacts, SettingRow};
 use crate::ledger::{Ledger, from_ts, ts};
@@ -167,7 +169,9 @@ fn batch(ledger: &crate::ledger::Tx<'_>, new: &NewFacts, now: Instant) -> Result
             device: Some(a.device),
         });
     }
+    let mut entry_uuids: HashMap<i64, String> = HashMap::new();
     for e in store::entries_by_id(ledger, &new.entries)? {
+        entry_uuids.insert(e.id, e.uuid.clone());
         let Some(agreement) = uuids.get(&e.agreement_id).cloned() else { continue };
         let voids = store::voids_of(ledger, e.id, true)?.into_iter().map(void_doc).collect();
         doc.entries.push(EntryDoc {
@@ -180,6 +184,49 @@ fn batch(ledger: &crate::ledger::Tx<'_>, new: &NewFacts, now: Instant) -> Result
             logged_at: utc(e.logged_at),
             void: Voids(voids),
             device: Some(e.device),
+        });
+    }
+    // The partner's voice (DESIGN.md §10): each with what it names.
+    for u in &new.verdicts {
+        let Some(v) = crate::ledger::voice::verdict_by_uuid(ledger, u)? else { continue };
+        let Some(entry) = entry_uuids.get(&v.entry_id).cloned() else { continue };
+        doc.verdicts.push(VerdictDoc {
+            uuid: v.uuid,
+            entry,
+            verdict: v.kind.name().into(),
+            by: v.by,
+            note: v.note,
+            at: utc(ts(v.at)),
+            device: v.device,
+        });
+    }
+    for u in &new.repairs {
+        let Some(r) = crate::ledger::voice::repair_by_uuid(ledger, u)? else { continue };
+        let Some(agreement) = uuids.get(&r.agreement_id).cloned() else { continue };
+        doc.repairs.push(RepairDoc {
+            uuid: r.uuid,
+            agreement,
+            entry: r.entry_id.and_then(|e| entry_uuids.get(&e).cloned()),
+            slot: r.slot_start.map(|t| utc(ts(t))),
+            by: r.by,
+            understood: r.understood,
+            feeling: r.feeling,
+            apology: r.apology,
+            plan: r.plan,
+            at: utc(ts(r.at)),
+            device: r.device,
+        });
+    }
+    for u in &new.acceptances {
+        let Some(a) = crate::ledger::voice::acceptance_by_uuid(ledger, u)? else { continue };
+        let Some(repair) = store::repair_uuid(ledger, a.repair_id)? else { continue };
+        doc.acceptances.push(AcceptanceDoc {
+            uuid: a.uuid,
+            repair,
+            by: a.by,
+            note: a.note,
+            at: utc(ts(a.at)),
+            device: a.device,
         });
     }
     Ok(doc)
@@ -265,7 +312,7 @@ fn count_facts(env: &Envelope) -> i64 {
     let d = &env.facts;
     let a: usize = d.agreements.iter().map(|a| 1 + a.versions.len() + a.statuses.len() + a.void.0.len()).sum();
     let e: usize = d.entries.iter().map(|e| 1 + e.void.0.len()).sum();
-    (a + e + env.settings.len()) as i64
+    (a + e + env.settings.len() + d.verdicts.len() + d.repairs.len() + d.acceptances.len()) as i64
 }
 
 /// The latest time any fact in the file was made.
@@ -292,6 +339,15 @@ fn latest_made(env: &Envelope) -> i64 {
     }
     for s in &env.settings {
         m = m.max(s.set_at);
+    }
+    for v in &env.facts.verdicts {
+        m = m.max(t(&v.at));
+    }
+    for r in &env.facts.repairs {
+        m = m.max(t(&r.at));
+    }
+    for x in &env.facts.acceptances {
+        m = m.max(t(&x.at));
     }
     m
 }
@@ -686,6 +742,9 @@ fn fact_uuids(env: &Envelope) -> Vec<String> {
         out.extend(e.void.0.iter().map(|v| v.uuid.to_lowercase()));
     }
     out.extend(env.settings.iter().map(|s| s.uuid.to_lowercase()));
+    out.extend(env.facts.verdicts.iter().map(|v| v.uuid.to_lowercase()));
+    out.extend(env.facts.repairs.iter().map(|r| r.uuid.to_lowercase()));
+    out.extend(env.facts.acceptances.iter().map(|x| x.uuid.to_lowercase()));
     out
 }
 

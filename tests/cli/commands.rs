@@ -75,11 +75,11 @@ fn the_documents_agreements_from_promise_to_json() {
     assert_eq!(env.json(&["promise", "Cook", "--terms", "3/week", "--anyway"])["remind"], "2d");
     assert_eq!(env.json(&["promise", "Walk", "--terms", "daily", "--anyway"])["remind"], "6h");
     assert_eq!(env.json(&["promise", "Plan", "--terms", "monthly", "--remind", "1w", "--anyway"])["remind"], "1w");
-    assert_eq!(s["slug"], "fix-the-sink");
+    assert_eq!(s["slug"], "fix-sink");
 
     let list = env.json(&["list"]);
     let slugs: Vec<&str> = list.as_array().unwrap().iter().map(|a| a["slug"].as_str().unwrap()).collect();
-    assert_eq!(slugs, ["weekends", "date-night", "call-if-im", "fix-the-sink", "trip", "cook", "walk", "plan"]);
+    assert_eq!(slugs, ["weekends", "date-night", "call-if-late", "fix-sink", "trip", "cook", "walk", "plan"]);
     let table = env.ok(&["list"]);
     assert!(table.contains("weekends") && table.contains("every fri 19:00"), "{table}");
     assert!(table.lines().all(|l| l.chars().count() <= 80), "fits 80 columns:\n{table}");

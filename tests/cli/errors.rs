@@ -119,7 +119,7 @@ fn too_late_to_excuse_says_what_would_be_right() {
     let env = ledger();
     let err = env.fails(2, &["excuse", "date-night", "--at", "2026-11-13"]);
     assert!(err.contains("too late to excuse date-night"), "{err}");
-    assert!(err.contains("it was due at Fri 13 Nov 19:00"), "{err}");
+    assert!(err.contains("on Fri 13 Nov: it was due at 19:00"), "{err}");
     assert!(err.contains("hint: log it as broken"), "{err}");
 }
 

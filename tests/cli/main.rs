@@ -16,5 +16,7 @@ mod slots;
 mod storage;
 mod support;
 mod sync;
+mod syncthing;
 mod upgrade;
 mod voice;
+mod words;

@@ -92,7 +92,7 @@ fn each_kind_of_terms_when_due_and_not_yet() {
         got,
         [
             ("Cook three times a week".to_string(), "cook — 2 of 3 times left, the week ends tomorrow".to_string()),
-            ("Weekends".to_string(), "weekends — 2 of 2 weekends left, the month ends in 2 days".to_string()),
+            ("Weekends".to_string(), "weekends — 2 of 2 weekends left, the month ends Mon 30 Nov".to_string()),
         ]
     );
     s.env.set_now("2026-11-28T18:00:00+01:00");

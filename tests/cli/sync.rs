@@ -104,6 +104,22 @@ fn what_one_logs_shows_on_the_other_without_running_sync() {
 }
 
 #[test]
+fn the_partners_voice_travels_too() {
+    let mut p = pair();
+    p.alex.set_now("2026-11-27T21:00:00+01:00");
+    p.sam.set_now("2026-11-27T21:30:00+01:00");
+    p.alex.ok(&["kept", "date-night", "--at", "now"]);
+    let id = p.sam.json(&["log"])[0]["id"].as_i64().unwrap().to_string();
+    p.sam.ok(&["dispute", &id, "--note", "you were on your phone"]);
+    p.alex.set_now("2026-11-27T21:40:00+01:00");
+    let log = p.alex.json(&["log"]);
+    assert_eq!(log[0]["verdict"]["verdict"], "disputed", "{log}");
+    assert_eq!(log[0]["verdict"]["by"], "Sam");
+    p.sam.set_now("2026-11-27T21:40:00+01:00");
+    assert_eq!(without_ids(&p.alex.json(&["log"])), without_ids(&p.sam.json(&["log"])));
+}
+
+#[test]
 fn a_ledger_with_promises_of_its_own_merges_them_in() {
     let mut p = pair_with(Some(Path::new("/nonexistent")));
     p.sam.ok(&["promise", "Water the plants", "--terms", "2/week", "--slug", "plants"]);

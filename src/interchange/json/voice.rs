@@ -394,3 +394,61 @@ pub(super) fn apply(c: &mut Tx<'_>, batch: VoiceBatch, now: Instant, done: &mut 
     }
     Ok(())
 }
+
+/// The §10 facts with these row ids, as documents — for a sync batch, which
+/// carries what this device made since its last file. A repair's entry and
+/// promise, and an acceptance's repair, are named by uuid; the batch need not
+/// carry them (the other device has them, or they come in an earlier file).
+pub fn docs_by_id(
+    tx: &Tx<'_>,
+    verdicts: &[i64],
+    repairs: &[i64],
+    acceptances: &[i64],
+) -> Result<(Vec<VerdictDoc>, Vec<RepairDoc>, Vec<AcceptanceDoc>)> {
+    use crate::ledger::voice as lv;
+    let (mut vs, mut rs, mut xs) = (Vec::new(), Vec::new(), Vec::new());
+    let entry_uuid = |id: i64| -> Result<Option<String>> { lv::entry_uuid(tx, id) };
+    for v in lv::verdicts_by_id(tx, verdicts)? {
+        let Some(entry) = entry_uuid(v.entry_id)? else { continue };
+        vs.push(VerdictDoc {
+            uuid: v.uuid,
+            entry,
+            verdict: v.kind.name().into(),
+            by: v.by,
+            note: v.note,
+            at: utc(v.at.timestamp()),
+            device: v.device,
+        });
+    }
+    for r in lv::repairs_by_id(tx, repairs)? {
+        let Some(agreement) = door::agreement_by_id(tx, r.agreement_id)?.map(|a| a.uuid) else { continue };
+        let entry = match r.entry_id {
+            Some(id) => Some(entry_uuid(id)?.unwrap_or_default()),
+            None => None,
+        };
+        rs.push(RepairDoc {
+            uuid: r.uuid,
+            agreement,
+            entry,
+            slot: r.slot_start.map(|t| utc(t.timestamp())),
+            by: r.by,
+            understood: r.understood,
+            feeling: r.feeling,
+            apology: r.apology,
+            plan: r.plan,
+            at: utc(r.at.timestamp()),
+            device: r.device,
+        });
+    }
+    for (a, repair) in lv::acceptances_by_id(tx, acceptances)? {
+        xs.push(AcceptanceDoc {
+            uuid: a.uuid,
+            repair,
+            by: a.by,
+            note: a.note,
+            at: utc(a.at.timestamp()),
+            device: a.device,
+        });
+    }
+    Ok((vs, rs, xs))
+}

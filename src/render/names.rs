@@ -1,0 +1,214 @@
+//! Names people type: slugs made from a promise's meaningful words, and
+//! "did you mean …?" for a slug or a name that is one slip away from a real
+//! one (DESIGN.md §1).
+//!
+//! A slug is the first meaningful words of the text: "I will", pronouns,
+//! "every", articles, fillers and the terms' own words (weekdays, periods,
+//! numbers, times) dropped — "Date night every Friday" → `date-night`, "Call
+//! if I'm running late" → `call-if-late`.
+
+/// Words that never carry a promise's meaning.
+const FILLER: &[&str] = &[
+    "i", "im", "ill", "ive", "id", "me", "my", "mine", "myself", "you", "youre", "your", "yours", "we", "well", "our",
+    "us", "will", "would", "shall", "promise", "promises", "am", "is", "are", "be", "to", "a", "an", "the", "just",
+    "always", "really", "also", "please", "each", "every", "per", "at", "on", "by", "before", "until", "least",
+];
+
+/// The terms' own words: when, how often, how many.
+const TERMS_WORDS: &[&str] = &[
+    "mon",
+    "monday",
+    "mondays",
+    "tue",
+    "tues",
+    "tuesday",
+    "tuesdays",
+    "wed",
+    "wednesday",
+    "wednesdays",
+    "thu",
+    "thur",
+    "thurs",
+    "thursday",
+    "thursdays",
+    "fri",
+    "friday",
+    "fridays",
+    "sat",
+    "saturday",
+    "saturdays",
+    "sun",
+    "sunday",
+    "sundays",
+    "day",
+    "days",
+    "daily",
+    "week",
+    "weeks",
+    "weekly",
+    "weekday",
+    "weekdays",
+    "month",
+    "months",
+    "monthly",
+    "year",
+    "years",
+    "yearly",
+    "annually",
+    "fortnight",
+    "fortnightly",
+    "other",
+    "once",
+    "twice",
+    "thrice",
+    "times",
+    "time",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "am",
+    "pm",
+    "noon",
+    "morning",
+    "evening",
+    "tonight",
+    "today",
+    "tomorrow",
+    "x",
+];
+
+/// Words that do not end a slug ("spend weekends with" → "spend-weekends").
+const CONNECTIVES: &[&str] = &["if", "and", "or", "with", "for", "of", "in", "from", "when", "so", "but", "as"];
+
+/// The slug made from a promise's words (without the clash number).
+pub fn slug_from(text: &str) -> String {
+    let words: Vec<String> = text
+        .split(|c: char| c.is_whitespace() || c == '-' || c == '/' || c == ',')
+        .map(|w| w.to_lowercase().chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut kept: Vec<&str> = Vec::new();
+    let mut after_pronoun = false;
+    for w in &words {
+        let w = w.as_str();
+        // "I'm running late": the -ing verb after a pronoun is the grammar of
+        // the sentence, not its meaning.
+        if after_pronoun && w.len() > 4 && w.ends_with("ing") {
+            after_pronoun = false;
+            continue;
+        }
+        after_pronoun = matches!(w, "im" | "youre" | "were" | "am" | "is" | "are");
+        let is_number = w.chars().all(|c| c.is_ascii_digit())
+            || w.trim_end_matches(|c: char| c.is_ascii_alphabetic()).chars().all(|c| c.is_ascii_digit())
+                && w.chars().next().is_some_and(|c| c.is_ascii_digit());
+        if FILLER.contains(&w) || TERMS_WORDS.contains(&w) || is_number {
+            continue;
+        }
+        kept.push(w);
+        if kept.len() == 3 {
+            break;
+        }
+    }
+    while kept.len() > 1 && kept.last().is_some_and(|w| CONNECTIVES.contains(w)) {
+        kept.pop();
+    }
+    let mut slug = kept.join("-");
+    if slug.len() > 36 {
+        slug.truncate(36);
+        slug = slug.trim_end_matches('-').to_string();
+    }
+    if slug.is_empty() {
+        // Nothing meaningful left ("I will, every day"): the first word will do.
+        slug = words.first().cloned().unwrap_or_default();
+        slug.truncate(36);
+    }
+    if slug.is_empty() {
+        slug = "promise".into();
+    }
+    if slug.chars().all(|c| c.is_ascii_digit()) {
+        slug = format!("p-{slug}");
+    }
+    slug
+}
+
+/// Is `typed` one slip from `real`: the same but for case, a plural `s`, or
+/// one typo (a letter added, dropped, changed or two swapped)?
+pub fn near(typed: &str, real: &str) -> bool {
+    if typed == real {
+        return false;
+    }
+    let (t, r) = (typed.to_lowercase(), real.to_lowercase());
+    if t == r {
+        return true;
+    }
+    let singular = |s: &str| s.strip_suffix('s').map(str::to_string).unwrap_or_else(|| s.to_string());
+    if singular(&t) == singular(&r) {
+        return true;
+    }
+    r.chars().count() >= 3 && strsim::damerau_levenshtein(&t, &r) <= 1
+}
+
+/// The candidates one slip from `typed`, best first (case-only differences,
+/// then plurals, then typos), without repeats.
+pub fn did_you_mean<'a>(typed: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut out: Vec<(usize, &str)> = candidates
+        .into_iter()
+        .filter(|c| near(typed, c))
+        .map(|c| (strsim::damerau_levenshtein(&typed.to_lowercase(), &c.to_lowercase()), c))
+        .collect();
+    out.sort();
+    out.dedup_by(|a, b| a.1 == b.1);
+    out.into_iter().map(|(_, c)| c).collect()
+}
+
+/// "did you mean weekends?" / "did you mean weekends or weekend-2?".
+pub fn did_you_mean_phrase(options: &[&str]) -> Option<String> {
+    match options {
+        [] => None,
+        [one] => Some(format!("did you mean {one}?")),
+        many => Some(format!("did you mean {}?", many.iter().take(3).copied().collect::<Vec<_>>().join(" or "))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_come_from_the_meaningful_words() {
+        for (text, slug) in [
+            ("Date night every Friday", "date-night"),
+            ("Call if I'm running late", "call-if-late"),
+            ("I will spend 2 weekends each month just with you", "spend-weekends"),
+            ("Fix the sink", "fix-sink"),
+            ("I will cook dinner 3 times a week", "cook-dinner"),
+            ("Walk the dog daily at 9am", "walk-dog"),
+            ("Every other Saturday: a long walk", "long-walk"),
+            ("I will", "i"),
+            ("2026", "p-2026"),
+        ] {
+            assert_eq!(slug_from(text), slug, "{text}");
+        }
+    }
+
+    #[test]
+    fn one_slip_is_near() {
+        assert!(near("weekend", "weekends"));
+        assert!(near("Weekends", "weekends"));
+        assert!(near("wekends", "weekends"));
+        assert!(near("sam", "Sam"));
+        assert!(near("Sma", "Sam"));
+        assert!(!near("cook", "weekends"));
+        assert!(!near("weekends", "weekends"));
+        assert_eq!(did_you_mean("weekend", ["cook", "weekends", "date-night"]), vec!["weekends"]);
+    }
+}

@@ -1,0 +1,197 @@
+//! Words for days and periods — the one vocabulary every screen uses.
+//!
+//! Owns how an instant becomes a day a person reads (DESIGN.md §7): an
+//! end-of-day instant (24:00) is shown as that day ("by Sat 3 Oct", "the month
+//! ends Mon 30 Nov", "tonight"), never as the next day's 00:00; "today",
+//! "tomorrow", weekday names, "this week"/"next week" are relative to `now`
+//! in the zone of the thing described; and the one "N of M left, ends X"
+//! phrase. JSON keeps exact instants and never goes through here.
+
+use crate::domain::terms::Period;
+use crate::domain::time::{Instant, day_end, local_date, week_monday};
+use chrono::{Datelike, NaiveDate, NaiveTime, Timelike};
+use chrono_tz::Tz;
+
+/// The day an instant that *ends* something belongs to: 24:00 is the day
+/// before the next day's 00:00 (also where that midnight falls in a gap).
+pub fn end_date(t: Instant, tz: Tz) -> NaiveDate {
+    let d = local_date(tz, t);
+    match d.pred_opt() {
+        Some(prev) if day_end(tz, prev) == t => prev,
+        _ => d,
+    }
+}
+
+/// Is `t` the end of a local day (24:00)?
+pub fn is_day_end(t: Instant, tz: Tz) -> bool {
+    end_date(t, tz) != local_date(tz, t)
+}
+
+/// "Fri 27 Nov", with the year when it is not `now`'s year in that zone.
+pub fn date(d: NaiveDate, tz: Tz, now: Instant) -> String {
+    if d.year() == local_date(tz, now).year() {
+        d.format("%a %-d %b").to_string()
+    } else {
+        d.format("%a %-d %b %Y").to_string()
+    }
+}
+
+/// An instant that begins something ("from", "since", an entry's time):
+/// "Fri 27 Nov" at midnight, else "Fri 27 Nov 19:00".
+pub fn start(t: Instant, tz: Tz, now: Instant) -> String {
+    let l = t.with_timezone(&tz);
+    let d = date(l.date_naive(), tz, now);
+    if l.time() == NaiveTime::MIN { d } else { format!("{d} {}", hm(t, tz)) }
+}
+
+/// A moment something happened: always with its time ("Fri 27 Nov 00:00"
+/// is a real midnight entry, not a day).
+pub fn moment(t: Instant, tz: Tz, now: Instant) -> String {
+    format!("{} {}", date(local_date(tz, t), tz, now), hm(t, tz))
+}
+
+/// An instant something is due or ends by: "Sat 3 Oct" for the end of a
+/// day, else "Fri 27 Nov 19:00".
+pub fn due(t: Instant, tz: Tz, now: Instant) -> String {
+    if is_day_end(t, tz) { date(end_date(t, tz), tz, now) } else { start(t, tz, now) }
+}
+
+/// "19:00".
+pub fn hm(t: Instant, tz: Tz) -> String {
+    let l = t.with_timezone(&tz);
+    format!("{:02}:{:02}", l.hour(), l.minute())
+}
+
+/// A day relative to today: "today", "tomorrow", "yesterday", a weekday
+/// name within the coming six days ("Friday"), else the date.
+pub fn day(d: NaiveDate, tz: Tz, now: Instant) -> String {
+    let today = local_date(tz, now);
+    match (d - today).num_days() {
+        0 => "today".into(),
+        1 => "tomorrow".into(),
+        -1 => "yesterday".into(),
+        2..=6 => d.format("%A").to_string(),
+        _ => date(d, tz, now),
+    }
+}
+
+/// When something is due, relative to now: "tonight" (the end of today),
+/// "today 19:00", "tomorrow", "tomorrow 07:30", "Friday 19:00", else
+/// "Fri 4 Dec 19:00".
+pub fn due_relative(t: Instant, tz: Tz, now: Instant) -> String {
+    let d = end_date(t, tz);
+    let days = (d - local_date(tz, now)).num_days();
+    let end = is_day_end(t, tz);
+    match (days, end) {
+        (0, true) => "tonight".into(),
+        (-6..=6, true) => day(d, tz, now),
+        (-1..=6, false) => format!("{} {}", day(d, tz, now), hm(t, tz)),
+        _ => due(t, tz, now),
+    }
+}
+
+/// Where a period stands relative to now, named from its first day:
+/// "today", "tomorrow", "this week", "next week", "this month", "next
+/// month", "this year", "next year", "this fortnight", "next fortnight" —
+/// else the period itself ("the week of Mon 7 Dec", "January 2027", "2027").
+pub fn period(p: Period, first_day: NaiveDate, tz: Tz, now: Instant) -> String {
+    let today = local_date(tz, now);
+    match p {
+        Period::Day => day(first_day, tz, now),
+        Period::Week => match (week_monday(first_day) - week_monday(today)).num_days() {
+            0 => "this week".into(),
+            7 => "next week".into(),
+            -7 => "last week".into(),
+            _ => format!("the week of {}", date(week_monday(first_day), tz, now)),
+        },
+        Period::Month => {
+            let months = (first_day.year() - today.year()) * 12 + first_day.month() as i32 - today.month() as i32;
+            match months {
+                0 => "this month".into(),
+                1 => "next month".into(),
+                -1 => "last month".into(),
+                _ => first_day.format("%B %Y").to_string(),
+            }
+        }
+        Period::Year => match first_day.year() - today.year() {
+            0 => "this year".into(),
+            1 => "next year".into(),
+            -1 => "last year".into(),
+            _ => first_day.year().to_string(),
+        },
+    }
+}
+
+/// When a period that ends at `end` ends, in words: "tonight", "tomorrow",
+/// "Mon 30 Nov" (always the last day of the period, never the next one's 00:00).
+pub fn ends(end: Instant, tz: Tz, now: Instant) -> String {
+    let d = end_date(end, tz);
+    match (d - local_date(tz, now)).num_days() {
+        0 => "tonight".into(),
+        1 => "tomorrow".into(),
+        _ => date(d, tz, now),
+    }
+}
+
+/// The one "N of M left" phrase: "1 of 2 weekends left, the month ends Mon
+/// 30 Nov", "1 of 1 time left, the day ends tonight".
+pub fn left(remaining: u32, promised: u32, unit: &str, p: Period, end: Instant, tz: Tz, now: Instant) -> String {
+    format!("{remaining} of {promised} {unit} left, the {} ends {}", p.name(), ends(end, tz, now))
+}
+
+/// "1 of 2 this month" — progress in a period, named relative to now.
+pub fn progress(kept: u32, promised: u32, p: Period, first_day: NaiveDate, tz: Tz, now: Instant) -> String {
+    format!("{kept} of {promised} {}", period(p, first_day, tz, now))
+}
+
+/// The first day of a slot that starts at `start` (slots start at 00:00).
+pub fn first_day(start: Instant, tz: Tz) -> NaiveDate {
+    local_date(tz, start)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::time::{day_start, parse_rfc3339};
+
+    fn tz(s: &str) -> Tz {
+        s.parse().unwrap()
+    }
+    fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn end_of_day_is_that_day_across_clock_changes() {
+        for (zone, dates) in [
+            ("Europe/Berlin", [ymd(2026, 3, 28), ymd(2026, 3, 29), ymd(2026, 10, 24), ymd(2026, 10, 25)]),
+            ("America/New_York", [ymd(2026, 3, 7), ymd(2026, 3, 8), ymd(2026, 10, 31), ymd(2026, 11, 1)]),
+        ] {
+            let z = tz(zone);
+            for d in dates {
+                let t = day_end(z, d);
+                assert_eq!(end_date(t, z), d, "{zone} {d}");
+                assert!(is_day_end(t, z));
+                assert!(!is_day_end(day_start(z, d) + chrono::Duration::hours(19), z));
+            }
+        }
+    }
+
+    #[test]
+    fn due_words_name_the_day_meant() {
+        let z = tz("Europe/Berlin");
+        let now = parse_rfc3339("2026-11-30T10:00:00+01:00").unwrap();
+        assert_eq!(due(day_end(z, ymd(2026, 10, 3)), z, now), "Sat 3 Oct");
+        assert_eq!(ends(day_end(z, ymd(2026, 11, 30)), z, now), "tonight");
+        assert_eq!(due_relative(day_end(z, ymd(2026, 11, 30)), z, now), "tonight");
+        assert_eq!(due_relative(day_end(z, ymd(2026, 12, 1)), z, now), "tomorrow");
+        assert_eq!(due_relative(day_start(z, ymd(2026, 12, 4)) + chrono::Duration::hours(19), z, now), "Friday 19:00");
+        assert_eq!(period(Period::Day, ymd(2026, 12, 2), z, now), "Wednesday");
+        assert_eq!(period(Period::Week, ymd(2026, 12, 7), z, now), "next week");
+        assert_eq!(period(Period::Month, ymd(2026, 12, 1), z, now), "next month");
+        // ISO week 53 of 2026 runs into 2027: its end is shown in 2027.
+        let w53 = parse_rfc3339("2026-12-28T09:00:00+01:00").unwrap();
+        assert_eq!(due(day_end(z, ymd(2027, 1, 3)), z, w53), "Sun 3 Jan 2027");
+        assert_eq!(period(Period::Week, ymd(2026, 12, 28), z, w53), "this week");
+    }
+}

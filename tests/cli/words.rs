@@ -1,0 +1,190 @@
+//! Every date and word a couple reads means what they think it means (issue
+//! 14): end-of-day times shown as that day, "today"/"tomorrow" relative to
+//! now, slugs from the meaningful words, did-you-mean, who promised whom, and
+//! the shell around it — across both clock changes in Berlin and New York,
+//! month ends and ISO week 53.
+
+use crate::support::TestEnv;
+
+fn couple(tz: &str, now: &str) -> TestEnv {
+    let env = TestEnv::new(tz, now);
+    env.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
+    env
+}
+
+/// The clock changes of 2026 in both zones: (zone, a "now" the Saturday
+/// before the change, the Sunday of the change as shown).
+const CHANGES: [(&str, &str, &str); 4] = [
+    ("Europe/Berlin", "2026-03-28T10:00:00+01:00", "Sun 29 Mar"),
+    ("Europe/Berlin", "2026-10-24T10:00:00+02:00", "Sun 25 Oct"),
+    ("America/New_York", "2026-03-07T10:00:00-05:00", "Sun 8 Mar"),
+    ("America/New_York", "2026-10-31T10:00:00-04:00", "Sun 1 Nov"),
+];
+
+#[test]
+fn by_a_day_is_due_that_day_across_clock_changes() {
+    for (tz, now, sunday) in CHANGES {
+        let env = couple(tz, now);
+        let out = env.ok(&["promise", "Fix the sink", "--terms", "by sunday"]);
+        assert!(out.contains(&format!("due {sunday}")), "{tz} {now}: {out}");
+        let due = env.ok(&["due"]);
+        assert!(due.contains(sunday), "{tz}: {due}");
+        assert!(due.contains("due tomorrow"), "{tz}: {due}");
+        // A schedule without a time is due at the end of its day, shown as that day.
+        let out = env.ok(&["promise", "Sunday walk", "--terms", "every sun"]);
+        assert!(out.contains(&format!("first due {sunday}")), "{tz}: {out}");
+    }
+}
+
+#[test]
+fn a_daily_promise_made_monday_is_first_due_tuesday() {
+    for tz in ["Europe/Berlin", "America/New_York"] {
+        let env =
+            couple(tz, if tz == "Europe/Berlin" { "2026-11-23T18:00:00+01:00" } else { "2026-11-23T18:00:00-05:00" });
+        let out = env.ok(&["promise", "Phones away at dinner", "--terms", "daily"]);
+        assert!(out.contains("from Tue 24 Nov, first due Tue 24 Nov"), "{tz}: {out}");
+    }
+}
+
+#[test]
+fn due_at_a_month_end_says_tonight_and_names_future_days() {
+    // Monday 30 November: the month ends tonight; daily slots ahead are named
+    // by their own day, never "today".
+    let env = couple("Europe/Berlin", "2026-11-01T09:00:00+01:00");
+    env.ok(&[
+        "promise",
+        "Weekends together",
+        "--terms",
+        "2 weekends a month",
+        "--slug",
+        "weekends",
+        "--starts",
+        "2026-11-01",
+    ]);
+    env.ok(&["promise", "Phones away", "--terms", "daily", "--slug", "phones", "--starts", "2026-11-01"]);
+    let mut env = env;
+    env.set_now("2026-11-30T10:00:00+01:00");
+    let due = env.ok(&["due"]);
+    assert!(due.contains("2 of 2 weekends left, the month ends tonight"), "{due}");
+    assert!(due.contains("1 of 1 time left, the day ends tonight"), "{due}");
+    assert!(due.contains("1 time promised tomorrow"), "{due}");
+    assert!(due.contains("1 time promised Wednesday"), "{due}");
+    assert!(due.contains("1 time promised Sunday"), "{due}");
+    assert!(!due.contains("promised today"), "{due}");
+    assert!(!due.contains("Tue 1 Dec  weekends"), "the month's end is shown as Mon 30 Nov:\n{due}");
+    assert!(due.lines().any(|l| l.trim_start().starts_with("Mon 30 Nov") && l.contains("weekends")), "{due}");
+    let out = env.ok(&["excuse", "weekends", "--note", "you travel"]);
+    assert!(out.contains("the slot due Mon 30 Nov"), "{out}");
+}
+
+#[test]
+fn week_53_and_the_year_end_are_shown_in_their_own_year() {
+    // 2026-W53 runs from Mon 28 Dec 2026 to Sun 3 Jan 2027.
+    for (tz, now) in [("Europe/Berlin", "2026-12-28T09:00:00+01:00"), ("America/New_York", "2026-12-28T09:00:00-05:00")]
+    {
+        let env = couple(tz, "2026-12-01T09:00:00+01:00");
+        env.ok(&["promise", "Cook", "--terms", "3 times a week", "--slug", "cook", "--starts", "2026-12-01"]);
+        let mut env = env;
+        env.set_now(now);
+        let due = env.ok(&["due"]);
+        assert!(due.contains("Sun 3 Jan 2027"), "{tz}: {due}");
+        assert!(due.contains("3 of 3 times left, the week ends Sun 3 Jan 2027"), "{tz}: {due}");
+        let report = env.ok(&["report", "--week", "2026-W53"]);
+        assert!(report.contains("Week 53 · 28 Dec–3 Jan 2027"), "{tz}: {report}");
+    }
+}
+
+#[test]
+fn the_readme_slugs_work_as_written() {
+    let mut env = couple("Europe/Berlin", "2026-11-23T18:00:00+01:00");
+    let d = env.json(&["promise", "Date night every Friday", "--terms", "every fri 19:00"]);
+    assert_eq!(d["slug"], "date-night");
+    let c = env.json(&["promise", "Call if I'm running late", "--by", "Sam"]);
+    assert_eq!(c["slug"], "call-if-late");
+    env.set_now("2026-11-28T10:00:00+01:00");
+    env.ok(&["broke", "date-night", "--note", "stayed late at work"]);
+}
+
+#[test]
+fn a_misspelt_slug_is_answered_with_did_you_mean() {
+    let env = couple("Europe/Berlin", "2026-11-23T18:00:00+01:00");
+    env.ok(&["promise", "Weekends", "--terms", "2/month", "--slug", "weekends"]);
+    for typo in ["weekend", "Weekends", "wekends", "weekendss"] {
+        let err = env.fails(2, &["kept", typo]);
+        assert!(err.contains("did you mean weekends?"), "{typo}: {err}");
+    }
+    let err = env.fails(2, &["show", "dishes"]);
+    assert!(!err.contains("did you mean"), "{err}");
+}
+
+#[test]
+fn by_alone_means_to_the_other_and_near_names_are_refused() {
+    let env = couple("Europe/Berlin", "2026-11-23T18:00:00+01:00");
+    let a = env.json(&["promise", "Call if late", "--by", "Sam"]);
+    assert_eq!((a["by"].as_str(), a["to"].as_str()), (Some("Sam"), Some("Alex")));
+    let a = env.json(&["promise", "Tea in bed", "--to", "Alex"]);
+    assert_eq!((a["by"].as_str(), a["to"].as_str()), (Some("Sam"), Some("Alex")));
+    let a = env.json(&["promise", "Flowers", "--to", "Sam"]);
+    assert_eq!((a["by"].as_str(), a["to"].as_str()), (Some("Alex"), Some("Sam")));
+    for (flag, name, meant) in
+        [("--by", "sam", "Sam"), ("--by", "Sma", "Sam"), ("--to", "alex", "Alex"), ("--to", "Alx", "Alex")]
+    {
+        let err = env.fails(2, &["promise", "Something", flag, name]);
+        assert!(err.contains(&format!("did you mean {meant}?")), "{flag} {name}: {err}");
+    }
+    // A friend works when both are given.
+    let a = env.json(&["promise", "Return the book", "--by", "Alex", "--to", "Jordan"]);
+    assert_eq!(a["to"], "Jordan");
+}
+
+#[test]
+fn the_shell_around_it() {
+    let env = TestEnv::berlin();
+    // `troth` alone: help on stderr after one error line, exit 2.
+    let r = env.run(&[]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.starts_with("error: "), "{}", r.stderr);
+    assert!(r.stderr.contains("Usage"), "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+    // A clap error: one error line, hints after it, the missing argument named in it.
+    let err = env.fails(2, &["void"]);
+    assert!(err.lines().next().unwrap().contains("<ENTRY_ID>"), "{err}");
+    // A typo before init creates no ledger.
+    env.fails(2, &["kept", "foo"]);
+    assert!(!env.db.exists(), "a typo before init created a ledger");
+}
+
+#[test]
+fn completions_into_a_closed_pipe_are_not_a_panic() {
+    let env = TestEnv::berlin();
+    let bin = assert_cmd::cargo::cargo_bin("troth");
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("'{}' completions zsh | head -1", bin.display()))
+        .env_clear()
+        .env("HOME", env.path("home"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+}
+
+#[test]
+fn quiet_hours_never_make_a_reminder_late() {
+    // Every mon,wed 07:30 with the default 1h lead and quiet 22:00–08:00:
+    // reminded the evening before, just before quiet hours begin.
+    for (tz, sun_2158, sun_2159) in [
+        ("Europe/Berlin", "2026-11-29T21:58:00+01:00", "2026-11-29T21:59:00+01:00"),
+        ("America/New_York", "2026-11-29T21:58:00-05:00", "2026-11-29T21:59:00-05:00"),
+    ] {
+        let mut env = couple(tz, "2026-11-26T09:00:00Z");
+        env.ok(&["promise", "Gym", "--terms", "every mon,wed 07:30", "--slug", "gym"]);
+        env.set_now(sun_2158);
+        let out = env.ok(&["remind", "--dry-run"]);
+        assert!(out.contains("the next reminder is due Sun 29 Nov 21:59"), "{tz}: {out}");
+        env.set_now(sun_2159);
+        let out = env.ok(&["remind", "--dry-run"]);
+        assert!(out.contains("gym — due tomorrow 07:30"), "{tz}: {out}");
+    }
+}
