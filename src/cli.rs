@@ -384,6 +384,12 @@ pub struct ExportArgs {
     /// Write to FILE (created private to you) instead of stdout
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// ics: occurrences due from WHEN on (default: each promise's start)
+    #[arg(long, value_name = "WHEN")]
+    pub from: Option<String>,
+    /// ics: occurrences due until WHEN (default: a year from now)
+    #[arg(long, value_name = "WHEN")]
+    pub until: Option<String>,
 }
 
 #[derive(Debug, Args)]

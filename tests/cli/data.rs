@@ -156,25 +156,6 @@ fn csv_has_one_row_per_entry() {
 }
 
 #[test]
-fn ics_reads_back_with_rrule_due_and_vtimezone() {
-    let env = rich();
-    let text = env.ok(&["export", "--format", "ics"]);
-    assert!(text.contains("BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin"), "{text}");
-    assert!(text.contains("RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU"), "{text}");
-    let cal: icalendar::Calendar = text.parse().expect("the crate's parser reads it");
-    use icalendar::Component;
-    let events: Vec<&icalendar::Event> = cal.events().collect();
-    let rrules: Vec<&str> = events.iter().filter_map(|e| e.property_value("RRULE")).collect();
-    assert!(rrules.contains(&"FREQ=MONTHLY;BYMONTHDAY=28,29,30,31;BYSETPOS=-1"), "{rrules:?}");
-    let todos: Vec<&icalendar::Todo> = cal.todos().collect();
-    let dues: Vec<&str> = todos.iter().filter_map(|t| t.property_value("DUE")).collect();
-    assert!(dues.contains(&"20261201T180000"), "{dues:?}");
-    assert!(dues.contains(&"20261210"), "{dues:?}");
-    // date-night is paused from the next boundary but still in force now.
-    assert!(rrules.contains(&"FREQ=WEEKLY;BYDAY=FR"), "{rrules:?}");
-}
-
-#[test]
 fn completions_pass_bash_syntax_and_the_man_page_renders() {
     let env = TestEnv::berlin();
     let bash = env.path("troth.bash");

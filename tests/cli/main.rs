@@ -3,6 +3,7 @@
 //! modules, so it links once.
 
 mod bus;
+mod calendar;
 mod commands;
 mod data;
 mod door;

@@ -1,0 +1,365 @@
+//! iCalendar export (RFC 5545): troth's slots as a calendar every client
+//! expands the same way.
+//!
+//! Owns the mapping from slots to components. The slots themselves come from
+//! the engine (`Plan::slots_between`), so history, pauses, resumes,
+//! retirements, `ends` and pending amends are whatever troth says they are;
+//! this module only finds the stretches that one recurrence rule can say:
+//!
+//! - a schedule becomes one VEVENT per stretch of consecutive occurrences
+//!   under one terms version (a pause, an amend or a clock change that moves
+//!   an occurrence ends the stretch), bounded by an UNTIL of DTSTART's value
+//!   type (a DATE for all-day occurrences, a UTC DATE-TIME otherwise); an
+//!   occurrence whose time falls in a spring-forward gap or a fall-back
+//!   overlap is a VEVENT of its own at the instant troth resolved it to;
+//! - `monthly on 31` is BYMONTHDAY=-1; `on 29`/`on 30` are a MONTHLY rule
+//!   without February plus a YEARLY rule for February's last day (clients
+//!   disagree on BYSETPOS, they all agree on these);
+//! - a quota period and a deadline are one VTODO each, with DTSTART and a DUE
+//!   that carries its time and zone (recurring to-dos drift: clients repeat
+//!   DUE − DTSTART as a fixed length);
+//! - each zone gets a VTIMEZONE listing every offset change from before the
+//!   earliest exported instant to after the latest. chrono-tz does not expose
+//!   its transition table and neither it nor the `icalendar` crate writes
+//!   VTIMEZONEs, so the changes are found by stepping through chrono-tz's own
+//!   offsets and narrowing each change to the second.
+
+use crate::domain::Agreement;
+use crate::domain::slots::Slot;
+use crate::domain::terms::{Period, Schedule, Terms};
+use crate::domain::time::{DateMeaning, Instant, local, local_date, parse_when, resolve_local};
+use crate::error::{Error, Result};
+use chrono::{Datelike, Duration, LocalResult, Months, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc};
+use chrono_tz::{OffsetComponents, OffsetName, Tz};
+use icalendar::{Calendar, Component, Event, Property, Todo};
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+pub const PRODID: &str = "-//troth//promises//EN";
+
+/// Which occurrences to export: those due from `from` to `until`, inclusive.
+#[derive(Clone, Copy, Debug)]
+pub struct Range {
+    pub from: Instant,
+    pub until: Instant,
+}
+
+impl Range {
+    /// `--from`/`--until` as given (a date alone means the start of that day
+    /// for `--from`, its end for `--until`), in `zone`; by default each
+    /// promise's whole life up to a year ahead of `now`.
+    pub fn from_args(from: Option<&str>, until: Option<&str>, now: Instant, zone: Tz) -> Result<Range> {
+        let when = |s: &str, meaning, flag: &str| {
+            parse_when(s, now, zone, meaning)
+                .map_err(|e| Error::usage(format!("{flag}: {e}")).hint(crate::domain::time::WHEN_HINT))
+        };
+        let from = from.map(|s| when(s, DateMeaning::Start, "--from")).transpose()?.unwrap_or(Instant::MIN_UTC);
+        let until = match until {
+            Some(s) => when(s, DateMeaning::End, "--until")?,
+            None => resolve_local(zone, local(zone, now).checked_add_months(Months::new(12)).expect("in range")),
+        };
+        if until <= from {
+            return Err(
+                Error::usage("--until must be later than --from").hint("e.g. --from 2026-01-01 --until 2026-12-31")
+            );
+        }
+        Ok(Range { from, until })
+    }
+}
+
+/// The instants written in each zone, for its VTIMEZONE.
+#[derive(Default)]
+struct Zones(BTreeMap<String, (Tz, Instant, Instant)>);
+
+impl Zones {
+    fn note(&mut self, tz: Tz, t: Instant) {
+        let e = self.0.entry(tz.name().to_string()).or_insert((tz, t, t));
+        e.1 = e.1.min(t);
+        e.2 = e.2.max(t);
+    }
+}
+
+fn utc_stamp(t: Instant) -> String {
+    t.format("%Y%m%dT%H%M%SZ").to_string()
+}
+
+fn date_value(d: NaiveDate) -> String {
+    d.format("%Y%m%d").to_string()
+}
+
+/// A DATE-TIME property: local time with TZID where that wall-clock time names
+/// exactly this instant, else UTC (a time in a gap or an overlap would be
+/// read differently by different clients).
+fn date_time(key: &str, t: Instant, tz: Tz, zones: &mut Zones) -> Property {
+    let wall = local(tz, t);
+    match tz.from_local_datetime(&wall) {
+        LocalResult::Single(x) if x.with_timezone(&Utc) == t => {
+            zones.note(tz, t);
+            let mut p = Property::new(key, wall.format("%Y%m%dT%H%M%S").to_string());
+            p.add_parameter("TZID", tz.name());
+            p.done()
+        }
+        _ => Property::new(key, utc_stamp(t)),
+    }
+}
+
+fn date_prop(key: &str, d: NaiveDate) -> Property {
+    let mut p = Property::new(key, date_value(d));
+    p.add_parameter("VALUE", "DATE");
+    p.done()
+}
+
+/// Does this occurrence sit at its schedule's wall-clock time, unambiguously?
+/// Only such occurrences can be generated by a rule.
+fn regular(s: &Schedule, tz: Tz, due: Instant) -> bool {
+    match s.time() {
+        None => true,
+        Some(time) => {
+            let wall = local(tz, due);
+            wall.time() == time && matches!(tz.from_local_datetime(&wall), LocalResult::Single(_))
+        }
+    }
+}
+
+/// The rule (without DTSTART's bounds) that generates an occurrence on `d`.
+/// Occurrences of one stretch with the same rule are consecutive expansions
+/// of it.
+fn rule_for(s: &Schedule, d: NaiveDate) -> String {
+    match s {
+        Schedule::Weekly { days, .. } if days.count() == 7 => "FREQ=DAILY".into(),
+        Schedule::Weekly { days, .. } => {
+            let names = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
+            let list: Vec<&str> = (0..7).filter(|i| days.0 & (1 << i) != 0).map(|i| names[i]).collect();
+            format!("FREQ=WEEKLY;WKST=MO;BYDAY={}", list.join(","))
+        }
+        Schedule::Monthly { day, .. } if *day <= 28 => format!("FREQ=MONTHLY;BYMONTHDAY={day}"),
+        Schedule::Monthly { day: 31, .. } => "FREQ=MONTHLY;BYMONTHDAY=-1".into(),
+        // 29 and 30 exist in every month but February, where the promise
+        // falls on its last day.
+        Schedule::Monthly { .. } if d.month() == 2 => "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=-1".into(),
+        Schedule::Monthly { day, .. } => format!("FREQ=MONTHLY;BYMONTH=1,3,4,5,6,7,8,9,10,11,12;BYMONTHDAY={day}"),
+    }
+}
+
+struct Writer<'a> {
+    a: &'a Agreement,
+    now: Instant,
+    zones: &'a mut Zones,
+    out: Vec<String>,
+}
+
+impl Writer<'_> {
+    fn uid(&self, first: Instant) -> String {
+        format!("{}.{}@troth", self.a.uuid, utc_stamp(first))
+    }
+
+    fn summary(&self) -> String {
+        format!("{} ({})", self.a.text, self.a.slug)
+    }
+
+    fn describe(&self, terms: &Terms) -> String {
+        format!("{} promised {}: {terms}", self.a.by, self.a.to)
+    }
+
+    fn stamp<C: Component>(&self, c: &mut C) {
+        c.add_property("DTSTAMP", utc_stamp(self.now));
+    }
+
+    /// One VEVENT for consecutive occurrences of one rule.
+    fn events(&mut self, s: &Schedule, run: &[&Slot]) {
+        let tz = self.a.zone;
+        let mut groups: Vec<(String, Vec<&Slot>)> = Vec::new();
+        for slot in run {
+            let rule = rule_for(s, local_date(tz, slot.start));
+            match groups.iter_mut().find(|(r, _)| *r == rule) {
+                Some((_, v)) => v.push(slot),
+                None => groups.push((rule, vec![slot])),
+            }
+        }
+        for (rule, slots) in groups {
+            let first = slots[0];
+            let last = slots[slots.len() - 1];
+            let mut ev = Event::new();
+            self.stamp(&mut ev);
+            ev.uid(&self.uid(first.due)).summary(&self.summary()).description(&self.describe(&first.terms));
+            let until = if s.time().is_some() {
+                ev.append_property(date_time("DTSTART", first.due, tz, self.zones));
+                ev.add_property("DURATION", "PT1H");
+                self.zones.note(tz, last.due);
+                utc_stamp(last.due)
+            } else {
+                let d = local_date(tz, first.start);
+                ev.append_property(date_prop("DTSTART", d));
+                ev.append_property(date_prop("DTEND", d + chrono::Days::new(1)));
+                date_value(local_date(tz, last.start))
+            };
+            if slots.len() > 1 {
+                ev.add_property("RRULE", format!("{rule};UNTIL={until}"));
+            }
+            self.out.push(ev.done().to_string());
+        }
+    }
+
+    /// A schedule's slots: stretches of consecutive regular occurrences under
+    /// one version; everything else stands alone.
+    fn schedule(&mut self, s: &Schedule, slots: &[&Slot]) {
+        let tz = self.a.zone;
+        let mut run: Vec<&Slot> = Vec::new();
+        for slot in slots {
+            let continues = run.last().is_some_and(|p| p.version == slot.version && p.end == slot.start);
+            if !continues && !run.is_empty() {
+                self.events(s, &std::mem::take(&mut run));
+            }
+            if regular(s, tz, slot.due) {
+                run.push(slot);
+            } else {
+                if !run.is_empty() {
+                    self.events(s, &std::mem::take(&mut run));
+                }
+                self.events(s, &[slot]);
+            }
+        }
+        if !run.is_empty() {
+            self.events(s, &run);
+        }
+    }
+
+    fn todo(&mut self, slot: &Slot) {
+        let tz = self.a.zone;
+        let mut todo = Todo::new();
+        self.stamp(&mut todo);
+        let summary = match slot.terms {
+            Terms::Quota { count, period } => {
+                let versions = self.a.plan.versions_in_force();
+                let unit = versions.get(slot.version).and_then(|v| v.unit.clone()).unwrap_or_else(|| "times".into());
+                let this = match period {
+                    Period::Day => "today",
+                    Period::Week => "this week",
+                    Period::Month => "this month",
+                    Period::Year => "this year",
+                };
+                format!("{}: {count} {unit} {this}", self.summary())
+            }
+            _ => self.summary(),
+        };
+        todo.uid(&self.uid(slot.due)).summary(&summary).description(&self.describe(&slot.terms));
+        todo.append_property(date_time("DTSTART", slot.start, tz, self.zones));
+        todo.append_property(date_time("DUE", slot.due, tz, self.zones));
+        self.out.push(todo.done().to_string());
+    }
+}
+
+/// The slots of `a` that the export shows: those due from `from` to `until`,
+/// both included.
+pub fn slots_in(a: &Agreement, range: Range) -> Vec<Slot> {
+    let second = Duration::seconds(1);
+    let lo = if range.from > Instant::MIN_UTC { range.from - second } else { range.from };
+    a.plan
+        .slots_between(lo, range.until + second)
+        .into_iter()
+        .filter(|s| range.from <= s.due && s.due <= range.until)
+        .collect()
+}
+
+/// Write the calendar: every agreement that is not void, over `range`.
+pub fn write(agreements: &[Agreement], range: Range, now: Instant, out: &mut dyn Write) -> io::Result<()> {
+    let mut zones = Zones::default();
+    let mut components = Vec::new();
+    for a in agreements.iter().filter(|a| !a.is_void()) {
+        let slots = slots_in(a, range);
+        let mut w = Writer { a, now, zones: &mut zones, out: Vec::new() };
+        let mut i = 0;
+        while i < slots.len() {
+            match slots[i].terms {
+                Terms::Schedule(s) => {
+                    // All consecutive slots of this same schedule.
+                    let j = (i..slots.len()).find(|&j| slots[j].terms != slots[i].terms).unwrap_or(slots.len());
+                    let run: Vec<&Slot> = slots[i..j].iter().collect();
+                    w.schedule(&s, &run);
+                    i = j;
+                }
+                Terms::Quota { .. } | Terms::Deadline { .. } => {
+                    w.todo(&slots[i]);
+                    i += 1;
+                }
+                Terms::Standing => i += 1,
+            }
+        }
+        components.extend(w.out);
+    }
+    let mut cal = Calendar::empty();
+    cal.append_property(Property::new("VERSION", "2.0"));
+    cal.append_property(Property::new("PRODID", PRODID));
+    cal.append_property(Property::new("CALSCALE", "GREGORIAN"));
+    cal.append_property(Property::new("X-WR-CALNAME", "troth"));
+    let head = cal.to_string();
+    let head = head.strip_suffix("END:VCALENDAR\r\n").unwrap_or(&head);
+    out.write_all(head.as_bytes())?;
+    for (tz, lo, hi) in zones.0.values() {
+        out.write_all(vtimezone(*tz, *lo, *hi).as_bytes())?;
+    }
+    for c in components {
+        out.write_all(c.as_bytes())?;
+    }
+    out.write_all(b"END:VCALENDAR\r\n")
+}
+
+fn offset_text(secs: i32) -> String {
+    let sign = if secs < 0 { '-' } else { '+' };
+    let a = secs.abs();
+    if a % 60 != 0 {
+        format!("{sign}{:02}{:02}{:02}", a / 3600, a % 3600 / 60, a % 60)
+    } else {
+        format!("{sign}{:02}{:02}", a / 3600, a % 3600 / 60)
+    }
+}
+
+/// What a client needs of the offset in force at `t`.
+fn observance(tz: Tz, t: Instant) -> (i32, bool, String) {
+    let o = tz.offset_from_utc_datetime(&t.naive_utc());
+    let name = o.abbreviation().map(str::to_string).unwrap_or_else(|| offset_text(o.fix().local_minus_utc()));
+    (o.fix().local_minus_utc(), !o.dst_offset().is_zero(), name)
+}
+
+/// A VTIMEZONE for `tz` that is exact from a year before `lo` to a year
+/// after `hi`: one observance per offset change, each with its own DTSTART
+/// (no rules to extrapolate, so every client reads the same offsets).
+pub fn vtimezone(tz: Tz, lo: Instant, hi: Instant) -> String {
+    let start = lo - Duration::days(366);
+    let end = hi + Duration::days(366);
+    let mut text = format!("BEGIN:VTIMEZONE\r\nTZID:{}\r\n", tz.name());
+    let part = |at: Instant, from: i32, to: &(i32, bool, String)| {
+        let kind = if to.1 { "DAYLIGHT" } else { "STANDARD" };
+        // An observance's DTSTART is local time in the offset before it.
+        let wall: NaiveDateTime = at.naive_utc() + Duration::seconds(from as i64);
+        format!(
+            "BEGIN:{kind}\r\nDTSTART:{}\r\nTZOFFSETFROM:{}\r\nTZOFFSETTO:{}\r\nTZNAME:{}\r\nEND:{kind}\r\n",
+            wall.format("%Y%m%dT%H%M%S"),
+            offset_text(from),
+            offset_text(to.0),
+            to.2
+        )
+    };
+    let mut prev = observance(tz, start);
+    text.push_str(&part(start, prev.0, &prev));
+    // chrono-tz keeps its table private: step an hour at a time (no zone
+    // changes twice within one) and narrow each change to the second.
+    let at = |secs: i64| chrono::DateTime::from_timestamp(secs, 0).expect("in range");
+    let mut t = start.timestamp();
+    while t < end.timestamp() {
+        let next = t + 3600;
+        let o = observance(tz, at(next));
+        if o != prev {
+            let (mut lo, mut hi) = (t, next);
+            while hi - lo > 1 {
+                let mid = lo + (hi - lo) / 2;
+                if observance(tz, at(mid)) == prev { lo = mid } else { hi = mid }
+            }
+            text.push_str(&part(at(hi), prev.0, &o));
+            prev = o;
+        }
+        t = next;
+    }
+    text.push_str("END:VTIMEZONE\r\n");
+    text
+}
