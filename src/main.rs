@@ -19,9 +19,10 @@ fn main() {
         Err(e) if matches!(e.kind, error::Kind::BrokenPipe) => 0,
         Err(e) => {
             let mut err = anstream::stderr().lock();
-            let _ = writeln!(err, "error: {}", e.message);
+            // Messages quote input: nothing from it may reach the terminal raw.
+            let _ = writeln!(err, "error: {}", time::scrub(&e.message));
             for h in &e.hints {
-                let _ = writeln!(err, "hint: {h}");
+                let _ = writeln!(err, "hint: {}", time::scrub(h));
             }
             e.exit_code()
         }
@@ -68,15 +69,27 @@ fn exit_usage(e: clap::Error) -> ! {
         }
     }
     let message = message.join(" ");
-    let _ = writeln!(err, "error: {}", if message.is_empty() { "bad arguments" } else { &message });
+    let _ = writeln!(err, "error: {}", time::scrub(if message.is_empty() { "bad arguments" } else { &message }));
     for h in hints {
-        let _ = writeln!(err, "hint: {h}");
+        let _ = writeln!(err, "hint: {}", time::scrub(&h));
     }
     std::process::exit(2);
 }
 
 fn run(cli: cli::Cli) -> Result<()> {
-    let now = match std::env::var("TROTH_NOW") {
+    let text_var = |name: &str| -> Result<Option<String>> {
+        match std::env::var(name) {
+            Ok(s) => Ok(Some(s)),
+            Err(std::env::VarError::NotPresent) => Ok(None),
+            Err(std::env::VarError::NotUnicode(raw)) => Err(Error::usage(format!(
+                "{name} is not valid text (UTF-8): \"{}\"",
+                time::printable(&raw.to_string_lossy())
+            ))
+            .hint(format!("set {name} to plain text, or unset it"))),
+        }
+    };
+    let tz = text_var("TZ")?;
+    let now = match text_var("TROTH_NOW")?.ok_or(std::env::VarError::NotPresent) {
         Ok(s) if !s.is_empty() => time::parse_rfc3339(&s).ok_or_else(|| {
             Error::usage(format!("TROTH_NOW is not an RFC 3339 time: \"{}\"", time::printable(&s)))
                 .hint("for example TROTH_NOW=2026-11-23T18:00:00+01:00")
@@ -100,7 +113,7 @@ fn run(cli: cli::Cli) -> Result<()> {
     let demo_db = data_dir.unwrap_or_else(std::env::temp_dir).join("demo.db");
     let env = Env {
         now,
-        tz: std::env::var("TZ").ok(),
+        tz,
         db,
         db_flag,
         json: cli.json,

@@ -44,23 +44,26 @@ impl Rng {
 
 pub fn run(env: &Env, a: &DemoArgs, out: &mut dyn Write) -> Result<()> {
     let path = if env.db_flag { env.db.clone() } else { env.demo_db.clone() };
-    if !env.db_flag {
-        // The demo's own ledger is rebuilt each time; it is never the user's.
+    let shown = crate::domain::time::printable(&path.display().to_string());
+    crate::ledger::files::guard_companion(&path)?;
+    if path.exists() {
+        // The demo writes only ledgers it made itself (they carry its mark),
+        // and rebuilds its own one only when --db did not name it.
+        if !Ledger::is_demo(&path)? {
+            return Err(Error::usage(format!("{shown} is not a ledger the demo made; the demo will not touch it"))
+                .hint("give --db a path where no ledger exists yet, or run `troth demo` without --db"));
+        }
+        if env.db_flag {
+            return Err(Error::usage(format!("{shown} already holds a demo; the demo writes only to a new ledger"))
+                .hint("give --db a path where no ledger exists yet, or run `troth demo` without --db"));
+        }
         for suffix in ["", "-wal", "-shm"] {
-            let mut p = path.clone().into_os_string();
-            p.push(suffix);
-            let _ = std::fs::remove_file(p);
+            let _ = std::fs::remove_file(crate::ledger::files::with_suffix(&path, suffix));
         }
     }
     let zone = env.home_zone()?;
     let mut ledger = Ledger::open(&path, Access::Write, env.now, || Ok(zone))?;
-    if !ledger.agreements()?.is_empty() {
-        return Err(Error::usage(format!(
-            "{} already holds promises; the demo writes only to a new ledger",
-            path.display()
-        ))
-        .hint("give --db a path where no ledger exists yet, or run `troth demo` without --db"));
-    }
+    ledger.mark_demo()?;
     let now = env.now;
     match (a.agreements, a.years) {
         (Some(n), Some(y)) => {
@@ -68,6 +71,7 @@ pub fn run(env: &Env, a: &DemoArgs, out: &mut dyn Write) -> Result<()> {
                 return Err(Error::usage("--agreements is 1–1000 and --years 1–50"));
             }
             let count = build_synthetic(&mut ledger, zone, now, n, y, a.seed)?;
+            ledger.persist()?;
             if env.json {
                 return super::write_json(
                     out,
@@ -79,6 +83,7 @@ pub fn run(env: &Env, a: &DemoArgs, out: &mut dyn Write) -> Result<()> {
         }
         _ => {
             build_story(&mut ledger, zone, now)?;
+            ledger.persist()?;
             show_story(env, &path, &mut ledger, out)
         }
     }

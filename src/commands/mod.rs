@@ -55,7 +55,8 @@ pub struct Ctx<'a> {
     pub now: Instant,
 }
 
-pub fn run(env: &Env, command: Command, out: &mut dyn Write) -> Result<()> {
+pub fn run(env: &Env, command: Command, real_out: &mut dyn Write) -> Result<()> {
+    let out = &mut *real_out;
     let access = match &command {
         Command::Completions(a) => return completions::completions(a, out),
         Command::Man => return man::man(out),
@@ -78,7 +79,8 @@ pub fn run(env: &Env, command: Command, out: &mut dyn Write) -> Result<()> {
         | Command::Repair(_)
         | Command::Accept(_)
         | Command::Sync(_) => Access::Write,
-        Command::Remind(a) if !a.dry_run => Access::Write,
+        // With no ledger there is nothing to remind of, and nothing to create.
+        Command::Remind(a) if !a.dry_run && env.db.exists() => Access::Write,
         Command::Config(a) if a.value.is_some() => Access::Write,
         _ => Access::Read,
     };
@@ -127,14 +129,21 @@ pub fn run(env: &Env, command: Command, out: &mut dyn Write) -> Result<()> {
         settings = voice::act_as(settings, name, source)?;
     }
     let ctx = Ctx { env, settings, now: env.now };
-    let result = dispatch(&ctx, &mut ledger, command, out);
-    if result.is_ok()
-        && access == Access::Write
+    // A new ledger reaches the disk only when its first command succeeds,
+    // and that command's output only once it has.
+    let new = ledger.is_new();
+    let mut held: Vec<u8> = Vec::new();
+    dispatch(&ctx, &mut ledger, command, if new { &mut held } else { &mut *real_out })?;
+    if new {
+        ledger.persist()?;
+        real_out.write_all(&held)?;
+    }
+    if access == Access::Write
         && let Some(f) = &synced
     {
         sync::auto_publish(&mut ledger, f, env.now);
     }
-    result
+    Ok(())
 }
 
 fn dispatch(ctx: &Ctx, ledger: &mut Ledger, command: Command, out: &mut dyn Write) -> Result<()> {

@@ -71,8 +71,8 @@ pub fn promise(ctx: &Ctx, ledger: &mut Ledger, a: PromiseArgs, out: &mut dyn Wri
         .remind
         .as_deref()
         .map(|r| {
-            time::parse_duration(r).map_err(|e| Error::usage(format!("--remind: {e}")).hint(time::DURATION_HINT))?;
-            Ok::<String, Error>(r.to_ascii_lowercase().split_whitespace().collect())
+            crate::interchange::json::normal_remind(r)
+                .map_err(|e| Error::usage(format!("--remind: {e}")).hint(time::DURATION_HINT))
         })
         .transpose()?;
     let agreements = ledger.agreements()?;

@@ -143,6 +143,19 @@ fn fraction(key: &str, value: &str, inclusive_zero: bool) -> Result<f64> {
         ))
     })?;
     let ok = v.is_finite() && v <= 1.0 && if inclusive_zero { v >= 0.0 } else { v > 0.0 };
+    // A value too small to mean anything would not fit the ledger either
+    // (1e-300 is written out as 300 digits).
+    if ok && v != 0.0 && v < 1e-6 {
+        return Err(Error::usage(format!(
+            "{key} \"{}\" is too small to mean anything",
+            crate::domain::time::printable(value)
+        ))
+        .hint(if inclusive_zero {
+            "use 0, or a number from 0.000001 to 1, e.g. 0.05"
+        } else {
+            "use a number from 0.000001 to 1, e.g. 0.05"
+        }));
+    }
     if !ok {
         return Err(Error::usage(format!(
             "{key} must be a number between 0 and 1, not \"{}\"",

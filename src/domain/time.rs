@@ -84,9 +84,15 @@ pub fn parse_zone(s: &str) -> Result<Tz, String> {
     }
     name.parse::<Tz>().map_err(|_| {
         if name.contains(',') || (name.chars().any(|c| c.is_ascii_digit()) && !name.contains('/')) {
-            format!("\"{name}\" looks like a POSIX TZ rule; troth needs an IANA zone name such as Europe/Berlin")
+            format!(
+                "\"{}\" looks like a POSIX TZ rule; troth needs an IANA zone name such as Europe/Berlin",
+                printable(name)
+            )
         } else {
-            format!("unknown time zone \"{name}\"; use an IANA zone name such as Europe/Berlin or America/New_York")
+            format!(
+                "unknown time zone \"{}\"; use an IANA zone name such as Europe/Berlin or America/New_York",
+                printable(name)
+            )
         }
     })
 }
@@ -276,10 +282,26 @@ impl std::fmt::Display for Span {
     }
 }
 
+/// Text from a file, an argument or the environment, safe to print: control
+/// characters (but newline and tab) and the invisible characters that
+/// reorder text are shown escaped, so an escape sequence cannot reach the
+/// terminal. The one helper every printed string goes through.
+pub fn scrub(s: &str) -> String {
+    let unsafe_char = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !s.chars().any(unsafe_char) {
+        return s.to_string();
+    }
+    s.chars().map(|c| if unsafe_char(c) { c.escape_unicode().to_string() } else { c.to_string() }).collect()
+}
+
 /// Show user input safely in a message: control characters escaped, long
 /// input shortened.
 pub fn printable(s: &str) -> String {
-    let mut out: String = s.chars().take(60).flat_map(|c| c.escape_debug()).collect();
+    let short: String = s.chars().take(60).collect();
+    let mut out: String = scrub(&short).chars().flat_map(|c| c.escape_debug()).collect();
     if s.chars().count() > 60 {
         out.push('…');
     }

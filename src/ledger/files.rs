@@ -78,6 +78,30 @@ fn ledger_files(ledger: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// Refuse a path for a new ledger that names a companion of an existing one
+/// (`troth.db-wal` beside `troth.db`): SQLite would read it as that ledger's
+/// journal.
+pub fn guard_companion(path: &Path) -> Result<()> {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else { return Ok(()) };
+    let mut bases: Vec<&str> = COMPANIONS.iter().filter_map(|s| name.strip_suffix(s)).collect();
+    for marker in [".bak", ".tmp"] {
+        if let Some(i) = name.find(marker) {
+            bases.push(&name[..i]);
+        }
+    }
+    for base in bases {
+        if !base.is_empty() && path.with_file_name(base).exists() {
+            return Err(Error::usage(format!(
+                "{} is a journal or backup name of the ledger {}; troth will not write there",
+                crate::domain::time::printable(&path.display().to_string()),
+                crate::domain::time::printable(base)
+            ))
+            .hint("choose another file name"));
+        }
+    }
+    Ok(())
+}
+
 /// Refuse an output path that is the ledger, its `-wal`/`-shm`/`-journal`,
 /// a backup or a temporary file of it — by name after resolving symlinks and
 /// `..`, and by device and inode (a hard link or a symlink to one of them).

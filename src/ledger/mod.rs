@@ -9,12 +9,14 @@
 pub mod door;
 pub mod files;
 mod migrate;
+mod open;
 pub mod reminders;
 pub mod sync;
 pub mod voice;
 mod write;
 
 pub use migrate::LATEST_VERSION;
+pub use open::DEMO_APPLICATION_ID;
 pub use write::{NewAgreement, Tx};
 
 // Transition, while branches started before the layout move merge it: these
@@ -42,6 +44,8 @@ pub struct Ledger {
     conn: Connection,
     /// None for an in-memory stand-in (a read-only command with no ledger yet).
     pub path: Option<PathBuf>,
+    /// A new ledger, in memory until `persist` writes it here.
+    create: Option<PathBuf>,
 }
 
 /// Who this ledger is (DESIGN.md §9): the couple's ledger and this copy of it.
@@ -82,60 +86,7 @@ impl Ledger {
     /// Open (or, for writes, create) the ledger at `path`. `home_zone` is
     /// recorded, as set at `now`, when the ledger is created.
     pub fn open(path: &Path, access: Access, now: Instant, home_zone: impl FnOnce() -> Result<Tz>) -> Result<Ledger> {
-        let exists = path.exists();
-        if !exists && access == Access::Read {
-            let zone = home_zone()?;
-            let mut conn = Connection::open_in_memory()?;
-            migrate::run(&mut conn)?;
-            let ledger = Ledger { conn, path: None };
-            ledger.ensure_home_zone(zone, now)?;
-            return Ok(ledger);
-        }
-        // A new ledger's home zone is checked before anything is created.
-        let mut new_zone = None;
-        if exists {
-            check_private(path)?;
-        } else {
-            new_zone = Some(home_zone()?);
-            create_private(path)?;
-        }
-        let conn = Connection::open(path)
-            .map_err(|e| Error::failure(format!("could not open the ledger {}: {e}", path.display())))?;
-        conn.busy_timeout(std::time::Duration::from_secs(30))?;
-        // Look before touching anything: journal_mode=WAL would rewrite the header.
-        let version: i64 =
-            conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(|e| not_a_ledger(path, e))?;
-        let app_id: i64 =
-            conn.pragma_query_value(None, "application_id", |r| r.get(0)).map_err(|e| not_a_ledger(path, e))?;
-        let tables: i64 = conn
-            .query_row("SELECT count(*) FROM sqlite_schema WHERE type = 'table'", [], |r| r.get(0))
-            .map_err(|e| not_a_ledger(path, e))?;
-        if (app_id != 0 && app_id != APPLICATION_ID) || (version == 0 && tables > 0) {
-            return Err(Error::failure(format!("{} is an SQLite database but not a troth ledger", path.display()))
-                .hint("point --db or TROTH_DB at a troth ledger, or at a path where none exists yet"));
-        }
-        if version > LATEST_VERSION {
-            return Err(Error::failure(format!(
-                "{} was written by a newer troth (schema version {version}; this troth knows up to {LATEST_VERSION})",
-                path.display()
-            ))
-            .hint("install the newer troth to read it; the ledger was left untouched"));
-        }
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        let mut conn = conn;
-        if version > 0 && version < LATEST_VERSION {
-            backup_before_upgrade(&conn, path, version)?;
-        }
-        if version < LATEST_VERSION {
-            migrate::run(&mut conn)?;
-        }
-        let ledger = Ledger { conn, path: Some(path.to_path_buf()) };
-        if let Some(zone) = new_zone {
-            ledger.ensure_home_zone(zone, now)?;
-        }
-        Ok(ledger)
+        open::open(path, access, now, home_zone)
     }
 
     fn ensure_home_zone(&self, zone: Tz, now: Instant) -> Result<()> {
@@ -263,62 +214,6 @@ impl Ledger {
     }
 }
 
-fn not_a_ledger(path: &Path, e: rusqlite::Error) -> Error {
-    let err = Error::from(e);
-    if err.message.contains("not a troth ledger") {
-        Error::failure(format!("{} is not a troth ledger (it is not an SQLite database)", path.display()))
-            .hint("point --db or TROTH_DB at a troth ledger, or at a path where none exists yet")
-    } else {
-        err
-    }
-}
-
-#[cfg(unix)]
-fn check_private(path: &Path) -> Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    let meta = std::fs::metadata(path)
-        .map_err(|e| Error::failure(format!("could not read the ledger {}: {e}", path.display())))?;
-    if meta.is_dir() {
-        return Err(Error::failure(format!("{} is a folder, not a troth ledger", path.display())));
-    }
-    let mode = meta.permissions().mode();
-    if mode & 0o022 != 0 {
-        return Err(Error::failure(format!(
-            "{} can be written by other users (mode {:o}); troth keeps intimate records and will not use it",
-            path.display(),
-            mode & 0o777
-        ))
-        .hint(format!("make it private to you: chmod 600 '{}'", path.display())));
-    }
-    Ok(())
-}
-
-#[cfg(not(unix))]
-fn check_private(_path: &Path) -> Result<()> {
-    Ok(())
-}
-
-/// Create the ledger file (and any folders troth has to make) private to the user.
-pub fn create_private(path: &Path) -> Result<()> {
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
-        && !parent.exists()
-    {
-        let mut builder = std::fs::DirBuilder::new();
-        builder.recursive(true);
-        #[cfg(unix)]
-        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-        builder.create(parent).map_err(|e| {
-            Error::failure(format!("could not create the folder {} for the ledger: {e}", parent.display()))
-        })?;
-    }
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create(true).truncate(false);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-    opts.open(path).map_err(|e| Error::failure(format!("could not create the ledger {}: {e}", path.display())))?;
-    Ok(())
-}
-
 /// A private file for troth's own output (backups, exports).
 pub fn create_private_file(path: &Path) -> Result<std::fs::File> {
     let mut opts = std::fs::OpenOptions::new();
@@ -326,20 +221,6 @@ pub fn create_private_file(path: &Path) -> Result<std::fs::File> {
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
     opts.open(path).map_err(|e| Error::failure(format!("could not write {}: {e}", path.display())))
-}
-
-fn backup_before_upgrade(conn: &Connection, path: &Path, version: i64) -> Result<()> {
-    let mut name = path.as_os_str().to_owned();
-    name.push(format!(".bak-v{version}"));
-    let backup = PathBuf::from(name);
-    if backup.exists() {
-        return Ok(());
-    }
-    drop(create_private_file(&backup)?);
-    conn.execute("VACUUM INTO ?1", [backup.to_string_lossy()]).map_err(|e| {
-        Error::failure(format!("could not back up the ledger to {} before upgrading it: {e}", backup.display()))
-    })?;
-    Ok(())
 }
 
 fn load_agreements(conn: &Connection, only: Option<i64>) -> Result<Vec<Agreement>> {
@@ -485,6 +366,11 @@ mod tests {
     fn every_connection_runs_wal_with_synchronous_full() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.db");
+        // A new ledger lives in memory until its first command succeeds.
+        let mut new = Ledger::open(&path, Access::Write, from_ts(0), || Ok(chrono_tz::UTC)).unwrap();
+        assert!(new.is_new() && !path.exists());
+        new.persist().unwrap();
+        assert!(path.exists());
         for access in [Access::Write, Access::Read] {
             let ledger = Ledger::open(&path, access, from_ts(0), || Ok(chrono_tz::UTC)).unwrap();
             let mode: String = ledger.conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();

@@ -32,7 +32,7 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     let mut b = Builder::default();
     b.push_record(header.iter().map(|h| h.to_string()));
     for r in rows {
-        b.push_record(r.clone());
+        b.push_record(r.iter().map(|c| crate::domain::time::scrub(c)));
     }
     let mut t = b.build();
     t.with(TableStyle::blank());
@@ -49,7 +49,7 @@ pub const KEPT: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColo
 pub const CALM: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Cyan)));
 
 pub fn paint(style: Style, s: &str) -> String {
-    format!("{style}{s}{style:#}")
+    format!("{style}{}{style:#}", crate::domain::time::scrub(s))
 }
 
 /// Trust to two places, as the screens show it.
