@@ -222,11 +222,10 @@ pub fn new_facts<'a>(src: impl Into<Src<'a>>, device: Option<&str>, since_marks:
                 }
             }
             "voids" => {
-                let mut s = c.prepare_cached(&format!(
+                let mut s = c.prepare_cached(
                     "SELECT v.entry_id, coalesce(v.agreement_id, e.agreement_id) FROM voids v
-                     LEFT JOIN entries e ON e.id = v.entry_id WHERE v.{}",
-                    filter.replace("device", "v.device").replace("id >", "v.id >")
-                ))?;
+                     LEFT JOIN entries e ON e.id = v.entry_id WHERE v.id > ?1 AND (?2 IS NULL OR v.device = ?2)",
+                )?;
                 for row in
                     s.query_map(params![mark, device], |r| Ok((r.get::<_, Option<i64>>(0)?, r.get::<_, i64>(1)?)))?
                 {

@@ -56,13 +56,13 @@ const W: f64 = 640.0;
 const H: f64 = 320.0;
 const LEFT: f64 = 64.0;
 const RIGHT: f64 = 26.0;
-const TOP: f64 = 18.0;
+const TOP: f64 = 34.0;
 const BOTTOM: f64 = 46.0;
 
 /// Colours for a standalone SVG file; the weekly page styles the same classes
 /// from its own stylesheet. Both follow the reader's light or dark scheme.
 pub const STYLE: &str = "\
-.c-bg{fill:#ffffff}.c-grid{stroke:#d6d9de;stroke-width:1}.c-axis{fill:#3d4450;font:13px system-ui,sans-serif}\
+.c-bg{fill:#ffffff}.c-axis.c-title{font-size:15px;font-weight:600}.c-grid{stroke:#d6d9de;stroke-width:1}.c-axis{fill:#3d4450;font:13px system-ui,sans-serif}\
 .c-base{stroke:#6b7380;stroke-width:1;stroke-dasharray:4 4}.c-line{fill:none;stroke:#1f5f8b;stroke-width:3;stroke-linejoin:round}\
 .c-dot{fill:#1f5f8b}.c-now{fill:#ffffff;stroke:#1f5f8b;stroke-width:2.5}.c-pause{fill:#8a6d1f;fill-opacity:.14}\
 .c-amend{stroke:#7a4e9c;stroke-width:2;stroke-dasharray:5 3}.c-amend-tip{fill:#7a4e9c}\
@@ -140,6 +140,10 @@ impl Chart {
                 desc id=(desc_id) { (self.summary()) }
                 @if standalone { style { (PreEscaped(STYLE)) } }
                 rect class="c-bg" x="0" y="0" width=(W) height=(H) {}
+                @if standalone {
+                    // A file stands alone: it carries its own visible title.
+                    text class="c-axis c-title" x=(LEFT) y="16" { (self.title) ", week by week" }
+                }
                 @for m in marks.iter().filter(|m| m.kind == MarkKind::Paused) {
                     @let x0 = self.x(m.at);
                     @let x1 = m.until.map(|u| self.x(u)).unwrap_or(W - RIGHT);

@@ -398,21 +398,27 @@ fn talk_item(t: &Value) -> Markup {
         strong { (lead) } " · " span class="slug" { (user(slug)) }
         @if let Some(e) = entry {
             " · " (s(e, "outcome").unwrap_or("")) " " (s(e, "at").map(when).unwrap_or_default())
-            @if let Some(n) = s(e, "note") { p class="note" { (user(n)) } }
+            @if let Some(n) = s(e, "note") { p class="note" { "Note: " (user(n)) } }
             @if let Some(v) = e.get("verdict").filter(|v| !v.is_null()) {
                 p class="note" {
-                    (user(s(v, "by").unwrap_or(""))) " " (s(v, "verdict").unwrap_or(""))
-                    @if let Some(n) = s(v, "note") { ": " (user(n)) }
+                    @if s(v, "verdict") == Some("disputed") {
+                        (user(s(v, "by").unwrap_or(""))) " saw it differently"
+                    } @else {
+                        (user(s(v, "by").unwrap_or(""))) " " (s(v, "verdict").unwrap_or(""))
+                    }
+                    @if let Some(n) = s(v, "note") { ": “" (user(n)) "”" }
                 }
             }
         }
         @if let Some(r) = repair {
-            p class="note" {
-                (user(s(r, "by").unwrap_or(""))) ": "
-                @if let Some(u) = s(r, "understood") { (user(u)) " " }
-                @if let Some(a) = s(r, "apology") { (user(a)) }
+            @let who = s(r, "by").unwrap_or("");
+            @if let Some(u) = s(r, "understood") { p class="note" { "What happened, in " (user(who)) "’s words: “" (user(u)) "”" } }
+            @if let Some(f) = s(r, "feeling") { p class="note" { "How it felt: “" (user(f)) "”" } }
+            @if let Some(a) = s(r, "apology") { p class="note" { "Apology: “" (user(a)) "”" } }
+            @if let Some(p) = s(r, "plan") { p class="note" { "Plan: “" (user(p)) "”" } }
+            @if let Some(acc) = r.get("accepted").filter(|a| !a.is_null()) {
+                p class="note" { (user(s(acc, "by").unwrap_or(""))) " accepted it — choosing to trust a little more." }
             }
-            @if let Some(p) = s(r, "plan") { p class="note" { "Plan: " (user(p)) } }
         }
     }
 }

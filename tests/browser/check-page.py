@@ -59,8 +59,9 @@ def fail(msg):
     sys.exit(1)
 
 
-def troth(*args):
-    r = subprocess.run([TROTH, *args], env=ENV, capture_output=True, text=True)
+def troth(*args, now=None):
+    env = dict(ENV, TROTH_NOW=now) if now else ENV
+    r = subprocess.run([TROTH, *args], env=env, capture_output=True, text=True)
     if r.returncode != 0:
         fail(f"troth {' '.join(args)} exited {r.returncode}: {r.stderr}")
     return r.stdout
@@ -69,9 +70,16 @@ def troth(*args):
 # ---------- a ledger with a story and hostile words ----------
 
 troth("demo", "--db", ENV["TROTH_DB"])
-troth("promise", HOSTILE_TEXT, "--terms", "2/week", "--slug", "hostile", "--starts", "2026-11-02", "--by", "Sam")
-troth("kept", "hostile", "--at", "2026-11-17 12:00", "--note", HOSTILE_NOTE)
-troth("broke", "hostile", "--at", "2026-11-19 12:00", "--note", HOSTILE_TEXT)
+troth("init", "--me", "Alex", "--partner", "Sam")
+THU = "2026-11-20T09:00:00+01:00"
+SAT = "2026-11-21T10:00:00+01:00"
+troth("promise", HOSTILE_TEXT, "--terms", "2/week", "--slug", "hostile", "--starts", "2026-11-02", "--by", "Sam", now=THU)
+kept = json.loads(troth("kept", "hostile", "--at", "2026-11-17 12:00", "--note", HOSTILE_NOTE, "--json", now=THU))
+broke = json.loads(troth("broke", "hostile", "--at", "2026-11-19 12:00", "--note", HOSTILE_TEXT, "--json", now=THU))
+# "To talk about": Sam saw the kept one differently; Sam offers a repair.
+troth("--as", "Sam", "dispute", str(kept["id"]), "--note", "I waited <i>alone</i> ‮again", now=SAT)
+troth("--as", "Sam", "repair", str(broke["id"]), "--understood", "I said I'd be there & wasn't",
+      "--apology", "I'm sorry <3", "--plan", "Call by 17:00", now=SAT)
 
 week = os.path.join(OUT, "week.html")
 weeks = os.path.join(OUT, "weeks.html")
@@ -238,6 +246,17 @@ for f, tag in ((week, "week"), (weeks, "weeks")):
         fail(f"{tag}: scrolls sideways at 360 px (scrollWidth {sw} > clientWidth {cw})")
     print(f"ok  {tag} at 360 px: scrollWidth {sw} <= clientWidth {cw}")
 
+wide = copy_with(week, "wide.html", body_extra='<div style="width:900px">wide</div>', keep_csp=False)
+wrapper = os.path.join(WORK, "wide-probe.html")
+open(wrapper, "w", encoding="utf-8").write(
+    open(os.path.join(WORK, "week-probe.html"), encoding="utf-8").read().replace(url(week), url(wide))
+)
+dom = chromium("--allow-file-access-from-files", "--virtual-time-budget=5000", "--dump-dom", "--window-size=800,2000", url(wrapper))
+m = re.search(r"<title>SW=(\d+);CW=(\d+);IW=(\d+)</title>", dom)
+if not m or int(m.group(1)) <= int(m.group(2)):
+    fail("the width probe does not notice a page that is too wide")
+print("ok  the width probe notices a page that is too wide")
+
 # ---------- print ----------
 
 for f, tag, most in ((week, "week", 2), (weeks, "weeks", 6)):
@@ -261,6 +280,10 @@ for f, tag, most in ((week, "week", 2), (weeks, "weeks", 6)):
 dom = chromium("--dump-dom", "--window-size=1280,1800", url(week))
 if "<script" in dom.lower() or "<img" in dom.lower() or "<b>bold" in dom:
     fail("hostile text became markup in the DOM")
+if "To talk about" not in dom or "I waited &lt;i&gt;alone&lt;/i&gt;" not in dom or "I'm sorry &lt;3" not in dom:
+    fail("the page lacks To talk about, or its words")
+if len(report.get("talk", [])) < 2:
+    fail(f"report --json has no talk items: {report.get('talk')}")
 for needle in ("&lt;script&gt;alert", "&lt;img src=x onerror=alert(1)&gt;", "🎉", "💛", "\u202eRTL"):
     if needle not in dom:
         fail(f"the DOM lost {needle!r}")

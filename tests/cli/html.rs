@@ -284,3 +284,23 @@ fn output_files_are_private_and_never_the_ledger() {
     let dotted = format!("{}/../ledger/troth.db", env.db.parent().unwrap().display());
     env.fails(2, &["report", "-o", &dotted]);
 }
+
+#[test]
+fn to_talk_about_is_on_the_page() {
+    let mut env = scenario();
+    env.set_now("2026-11-14T09:00:00+01:00");
+    let kept = env.json(&["kept", "date-night", "--at", "2026-11-13 21:00"]);
+    let id = kept["id"].to_string();
+    env.set_now("2026-11-21T10:00:00+01:00");
+    env.ok(&["--as", "Sam", "dispute", &id, "--note", "you were on your phone <b>all</b> evening"]);
+    env.set_now("2026-11-23T18:00:00+01:00");
+    let json = env.json(&["report"]);
+    let talk = json["talk"].as_array().expect("report --json has talk");
+    assert!(talk.iter().any(|t| t["kind"] == "dispute"), "{json}");
+    let html = page(&env, &[]);
+    let at = html.find("<h2 id=\"talk-0\">To talk about</h2>").expect("the section");
+    let section = &html[at..at + html[at..].find("</section>").unwrap()];
+    assert!(section.contains("Seen differently"), "{section}");
+    assert!(section.contains("<bdi>date-night</bdi>"), "{section}");
+    assert!(section.contains("you were on your phone &lt;b&gt;all&lt;/b&gt; evening"), "{section}");
+}

@@ -19,6 +19,7 @@ mod slots;
 mod storage;
 mod support;
 mod sync;
+mod sync_prop;
 mod syncthing;
 mod upgrade;
 mod voice;
