@@ -305,7 +305,7 @@ pub fn remind_lead(a: &Agreement, terms: &Terms) -> Option<Span> {
         Terms::Schedule(_) => Some(Span::hours(1)),
         Terms::Deadline { .. } => Some(Span::days(1)),
         Terms::Quota { period: Period::Day, .. } => Some(Span::hours(6)),
-        Terms::Quota { period: Period::Week, .. } => Some(Span::days(2)),
+        Terms::Quota { period: Period::Week | Period::Fortnight, .. } => Some(Span::days(2)),
         Terms::Quota { period: Period::Month, .. } => Some(Span::days(3)),
         Terms::Quota { period: Period::Year, .. } => Some(Span::days(14)),
         Terms::Standing => None,

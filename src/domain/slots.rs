@@ -169,10 +169,17 @@ impl Plan {
                 Terms::Quota { count, period } => {
                     let mut p = period_start(period, local_date(self.zone, v.effective));
                     if day_start(self.zone, p) < v.effective {
-                        p = next_period(period, p);
+                        // A fortnight begins on the first Monday at or after the
+                        // start: that Monday anchors every later fortnight.
+                        p = if period == Period::Fortnight { p + Days::new(7) } else { next_period(period, p) };
                     }
                     if from > v.effective {
-                        p = p.max(period_start(period, local_date(self.zone, from)));
+                        let near = period_start(period, local_date(self.zone, from));
+                        p = if period == Period::Fortnight && near > p {
+                            p + Days::new(14 * ((near - p).num_days() as u64 / 14))
+                        } else {
+                            p.max(near)
+                        };
                     }
                     let mut start = day_start(self.zone, p);
                     while start < upper {
@@ -201,16 +208,28 @@ impl Plan {
                         }
                         d = next_occurrence(&s, d + Days::new(1));
                     }
+                    // Every other week: the weeks an even number of weeks after
+                    // the first occurrence's.
+                    let anchor = week_monday(d);
+                    let next_in = |from: NaiveDate| {
+                        let mut n = next_occurrence(&s, from);
+                        if matches!(s, Schedule::Fortnightly { .. }) {
+                            while (week_monday(n) - anchor).num_days().rem_euclid(14) != 0 {
+                                n = next_occurrence(&s, week_monday(n) + Days::new(7));
+                            }
+                        }
+                        n
+                    };
                     if from > v.effective {
                         // The slot holding `from` began at most a month before it.
                         let near = local_date(self.zone, from) - Days::new(40);
                         if near > d {
-                            d = next_occurrence(&s, near);
+                            d = next_in(near);
                         }
                     }
                     let mut start = day_start(self.zone, d);
                     while start < upper {
-                        let next = next_occurrence(&s, d + Days::new(1));
+                        let next = next_in(d + Days::new(1));
                         let next_start = day_start(self.zone, next);
                         let end =
                             if self.ends.is_some_and(|e| next_start >= e) { day_end(self.zone, d) } else { next_start };
@@ -263,7 +282,7 @@ pub fn first_start(terms: &Terms, tz: Tz, base: Instant) -> Instant {
         Terms::Quota { period, .. } => {
             let mut p = period_start(*period, local_date(tz, base));
             while day_start(tz, p) < base {
-                p = next_period(*period, p);
+                p = if *period == Period::Fortnight { p + Days::new(7) } else { next_period(*period, p) };
             }
             day_start(tz, p)
         }
@@ -281,7 +300,9 @@ pub fn first_start(terms: &Terms, tz: Tz, base: Instant) -> Instant {
 pub fn period_start(period: Period, date: NaiveDate) -> NaiveDate {
     match period {
         Period::Day => date,
-        Period::Week => week_monday(date),
+        // A fortnight's grid is anchored by its first slot; alone, a date
+        // only says which week (see `slots_between`).
+        Period::Week | Period::Fortnight => week_monday(date),
         Period::Month => date.with_day(1).expect("day 1"),
         Period::Year => NaiveDate::from_ymd_opt(date.year(), 1, 1).expect("jan 1"),
     }
@@ -291,6 +312,7 @@ pub fn next_period(period: Period, start: NaiveDate) -> NaiveDate {
     match period {
         Period::Day => start + Days::new(1),
         Period::Week => start + Days::new(7),
+        Period::Fortnight => start + Days::new(14),
         Period::Month => start + Months::new(1),
         Period::Year => start + Months::new(12),
     }
@@ -299,7 +321,9 @@ pub fn next_period(period: Period, start: NaiveDate) -> NaiveDate {
 /// The first occurrence date on or after `date`.
 pub fn next_occurrence(s: &Schedule, date: NaiveDate) -> NaiveDate {
     match s {
-        Schedule::Weekly { days, .. } => {
+        // The week parity of a fortnightly schedule is its first slot's: see
+        // `slots_between`, which skips the other weeks.
+        Schedule::Weekly { days, .. } | Schedule::Fortnightly { days, .. } => {
             let mut d = date;
             while !days.contains(d.weekday()) {
                 d = d + Days::new(1);

@@ -5,13 +5,15 @@
 //! "every fri 19:00", "by 2026-12-01") and their canonical printed form of
 //! CLI.md. `parse(print(t)) == t` for every value (property-tested).
 
-use chrono::{Datelike, Days, NaiveDate, NaiveTime, Timelike, Weekday};
+use chrono::{Datelike, NaiveDate, NaiveTime, Timelike, Weekday};
 use std::fmt;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Period {
     Day,
     Week,
+    /// Two weeks, counted from the Monday of the promise's first slot's week.
+    Fortnight,
     Month,
     Year,
 }
@@ -21,6 +23,7 @@ impl Period {
         match self {
             Period::Day => "day",
             Period::Week => "week",
+            Period::Fortnight => "fortnight",
             Period::Month => "month",
             Period::Year => "year",
         }
@@ -31,6 +34,8 @@ impl Period {
         match self {
             Period::Day => Some((Period::Week, 7)),
             Period::Week => Some((Period::Month, 4)),
+            // Suggestions treat a fortnight as half a month (DESIGN.md §1).
+            Period::Fortnight => Some((Period::Month, 2)),
             Period::Month => Some((Period::Year, 12)),
             Period::Year => None,
         }
@@ -41,6 +46,7 @@ impl Period {
         match self {
             Period::Day => 1.0,
             Period::Week => 7.0,
+            Period::Fortnight => 365.25 / 24.0,
             Period::Month => 365.25 / 12.0,
             Period::Year => 365.25,
         }
@@ -50,6 +56,7 @@ impl Period {
         Some(match word {
             "day" | "days" | "d" => Period::Day,
             "week" | "weeks" | "wk" | "w" => Period::Week,
+            "fortnight" | "fortnights" => Period::Fortnight,
             "month" | "months" | "mo" => Period::Month,
             "year" | "years" | "yr" | "y" => Period::Year,
             _ => return None,
@@ -60,6 +67,7 @@ impl Period {
         Some(match word {
             "daily" => Period::Day,
             "weekly" => Period::Week,
+            "fortnightly" | "biweekly" => Period::Fortnight,
             "monthly" => Period::Month,
             "yearly" | "annually" => Period::Year,
             _ => return None,
@@ -89,6 +97,9 @@ pub enum Schedule {
     Weekly { days: Days7, time: Option<NaiveTime> },
     /// `monthly on 31 09:00`: the last day of shorter months.
     Monthly { day: u32, time: Option<NaiveTime> },
+    /// `every 2 weeks fri 19:00`: the days of every other ISO week, counted
+    /// from the week of the first occurrence.
+    Fortnightly { days: Days7, time: Option<NaiveTime> },
 }
 
 impl Schedule {
@@ -97,12 +108,15 @@ impl Schedule {
         match self {
             Schedule::Weekly { days, .. } => (days.count(), Period::Week),
             Schedule::Monthly { .. } => (1, Period::Month),
+            Schedule::Fortnightly { days, .. } => (days.count(), Period::Fortnight),
         }
     }
 
     pub fn time(&self) -> Option<NaiveTime> {
         match self {
-            Schedule::Weekly { time, .. } | Schedule::Monthly { time, .. } => *time,
+            Schedule::Weekly { time, .. } | Schedule::Monthly { time, .. } | Schedule::Fortnightly { time, .. } => {
+                *time
+            }
         }
     }
 
@@ -197,6 +211,14 @@ impl fmt::Display for Terms {
                     let names: Vec<&str> = (0..7).filter(|i| days.0 & (1 << i) != 0).map(|i| DAY_NAMES[i]).collect();
                     write!(f, "every {}", names.join(","))?;
                 }
+                if let Some(t) = time {
+                    write!(f, " {}", fmt_time(*t))?;
+                }
+                Ok(())
+            }
+            Terms::Schedule(Schedule::Fortnightly { days, time }) => {
+                let names: Vec<&str> = (0..7).filter(|i| days.0 & (1 << i) != 0).map(|i| DAY_NAMES[i]).collect();
+                write!(f, "every 2 weeks {}", names.join(","))?;
                 if let Some(t) = time {
                     write!(f, " {}", fmt_time(*t))?;
                 }
@@ -298,6 +320,57 @@ fn ordinal(w: &str) -> Option<u32> {
     digits.parse().ok()
 }
 
+/// The words of terms with the shapes people type made plain: "7 pm" →
+/// "7pm", "2x" → "2 times", "2 every 2 weeks" / "2 every other week" →
+/// "2 a fortnight".
+fn normalise(cleaned: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for w in crate::domain::phrases::words(cleaned) {
+        if let Some(n) = w.strip_suffix('x').filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit())) {
+            out.push(n.to_string());
+            out.push("times".into());
+        } else if w == "x" && out.last().is_some_and(|l| number_word(l).is_some()) {
+            out.push("times".into());
+        } else {
+            out.push(w);
+        }
+    }
+    let mut i = 0;
+    while i + 3 < out.len() + 1 {
+        let window: Vec<&str> = out[i..(i + 3).min(out.len())].iter().map(String::as_str).collect();
+        let fortnight = matches!(window.as_slice(), ["every", "2" | "two" | "other", "weeks" | "week"]);
+        if fortnight && i > 0 && number_word(&out[i - 1]).is_some() {
+            out.splice(i..i + 3, ["a".to_string(), "fortnight".to_string()]);
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Day words and an optional time: "fri 19:00", "mon,wed 7:30", "day 9",
+/// "weekdays 7am", "weekends".
+fn schedule_days(rest: &[&str]) -> Option<(Days7, Option<NaiveTime>)> {
+    let (day_words, time) = match rest.split_last() {
+        Some((last, init)) if !init.is_empty() && crate::domain::phrases::time_of_day(last, true).is_some() => {
+            (init, crate::domain::phrases::time_of_day(last, true))
+        }
+        _ => (rest, None),
+    };
+    if day_words.is_empty() {
+        return None;
+    }
+    let mut days = 0u8;
+    for part in day_words.iter().flat_map(|w| w.split(',')).filter(|p| !p.is_empty()) {
+        days |= match part {
+            "day" | "days" => Days7::ALL.0,
+            "weekday" | "weekdays" => 0b001_1111,
+            "weekend" | "weekends" => 0b110_0000,
+            p => 1 << weekday(p)?.num_days_from_monday(),
+        };
+    }
+    (days != 0).then_some((Days7(days), time))
+}
+
 /// Parse the words of a promise's terms. `today` (in the agreement's zone)
 /// resolves "by saturday".
 pub fn parse(input: &str, today: NaiveDate) -> Result<Parsed, String> {
@@ -308,7 +381,8 @@ pub fn parse(input: &str, today: NaiveDate) -> Result<Parsed, String> {
     }
     let cleaned = lower.replace(['.', ';'], " ");
     let cleaned = cleaned.replace(" and ", ",").replace(", ", ",").replace(" ,", ",");
-    let words: Vec<&str> = cleaned.split_whitespace().collect();
+    let owned = normalise(&cleaned);
+    let words: Vec<&str> = owned.iter().map(String::as_str).collect();
     let plain = |terms| Ok(Parsed { terms, unit: None });
     match words.as_slice() {
         [] | ["standing"] | ["ongoing"] | ["always"] => return plain(Terms::Standing),
@@ -316,43 +390,24 @@ pub fn parse(input: &str, today: NaiveDate) -> Result<Parsed, String> {
     }
     let first = words[0];
 
-    // Deadline: "by DATE [at] [TIME]".
+    // Deadline: "by DATE [at] [TIME]" — a date, "saturday", "next friday", "1 dec".
     if first == "by" || first == "before" || first == "due" {
-        let rest: Vec<&str> = words[1..].iter().copied().filter(|w| *w != "at" && *w != "on").collect();
-        let (date_word, time_word) = match rest.as_slice() {
-            [d] => (*d, None),
-            [d, t] => (*d, Some(*t)),
-            _ => {
-                // "by 2026-12-01T18:00"
-                return Err(bad());
-            }
+        let rest = words[1..].join(" ");
+        let rest = match rest.split_once('t') {
+            // "by 2026-12-01T18:00"
+            Some((d, t)) if d.len() == 10 && NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok() => format!("{d} {t}"),
+            _ => rest,
         };
-        let (date_word, time_word) = match (date_word.split_once('t'), time_word) {
-            (Some((d, t)), None) if d.len() == 10 => (d, Some(t)),
-            _ => (date_word, time_word),
-        };
-        let date = if let Ok(d) = NaiveDate::parse_from_str(date_word, "%Y-%m-%d") {
-            d
-        } else if date_word == "today" {
-            today
-        } else if date_word == "tomorrow" {
-            today + Days::new(1)
-        } else if let Some(w) = weekday(date_word) {
-            let ahead = (7 + w.num_days_from_monday() - today.weekday().num_days_from_monday()) % 7;
-            today + Days::new(ahead as u64)
-        } else {
-            return Err(bad());
-        };
-        if !(crate::domain::time::MIN_YEAR..=crate::domain::time::MAX_YEAR).contains(&date.year()) {
-            return Err(format!(
-                "the date in \"{}\" is outside the years 1970–2999",
-                crate::domain::time::printable(input)
-            ));
+        let (date, time) = crate::domain::phrases::day_and_time(&rest, today, crate::domain::phrases::Lean::Future)
+            .ok_or_else(|| {
+                format!(
+                    "could not read the date in \"{}\"; try \"by 2026-12-01\", \"by saturday\", \"by next friday\" or \"by 1 dec 18:00\"",
+                    crate::time::printable(input)
+                )
+            })?;
+        if !(crate::time::MIN_YEAR..=crate::time::MAX_YEAR).contains(&date.year()) {
+            return Err(format!("the date in \"{}\" is outside the years 1970–2999", crate::time::printable(input)));
         }
-        let time = match time_word {
-            None => None,
-            Some(t) => Some(parse_time(t).ok_or_else(bad)?),
-        };
         return plain(Terms::Deadline { date, time });
     }
 
@@ -377,8 +432,40 @@ pub fn parse(input: &str, today: NaiveDate) -> Result<Parsed, String> {
     }
 
     // Weekly schedule: "every fri 19:00", "every mon,wed at 7:30", "daily at 21:00".
+    // Every other week: "every other fri 19:00", "every 2 weeks on sat".
+    let fortnight_rest = match words.as_slice() {
+        ["every", "other", "week" | "weeks"] | ["every", "2" | "two", "weeks"] | ["fortnightly"] => {
+            return plain(Terms::Quota { count: 1, period: Period::Fortnight });
+        }
+        ["every", "other", "week", rest @ ..] | ["every", "2" | "two", "weeks", rest @ ..] if !rest.is_empty() => {
+            Some(rest.to_vec())
+        }
+        ["every", "other", rest @ ..] | ["fortnightly", rest @ ..] if !rest.is_empty() => Some(rest.to_vec()),
+        _ => None,
+    };
+    if let Some(rest) = fortnight_rest {
+        let rest: Vec<&str> = rest.into_iter().filter(|w| !matches!(*w, "at" | "on")).collect();
+        let (days, time) = schedule_days(&rest).ok_or_else(|| {
+            format!(
+                "could not read the days in \"{}\"; try \"every 2 weeks fri 19:00\" or \"every other sat\"",
+                crate::domain::time::printable(input)
+            )
+        })?;
+        if days == Days7::ALL {
+            return Err(format!(
+                "\"{}\": every day of every other week is not a fortnightly promise; try \"every day\" or \"7/fortnight\"",
+                crate::domain::time::printable(input)
+            ));
+        }
+        return plain(Terms::Schedule(Schedule::Fortnightly { days, time }));
+    }
+
     let weekly_rest = match words.as_slice() {
         ["every", rest @ ..] if !rest.is_empty() => Some(rest.to_vec()),
+        // "fridays", "weekdays 7am", "weekends": the days alone mean every one of them.
+        [d, ..] if d.ends_with('s') && (weekday(d).is_some() || matches!(*d, "weekdays" | "weekends")) => {
+            Some(words.to_vec())
+        }
         ["daily", "at", rest @ ..] | ["every", "day", "at", rest @ ..] => {
             let mut v = vec!["day"];
             v.extend_from_slice(rest);
@@ -389,29 +476,13 @@ pub fn parse(input: &str, today: NaiveDate) -> Result<Parsed, String> {
     };
     if let Some(rest) = weekly_rest {
         let rest: Vec<&str> = rest.into_iter().filter(|w| *w != "at" && *w != "on").collect();
-        // Split into day words (possibly comma-joined) and an optional time.
-        let (day_words, time) = match rest.split_last() {
-            Some((last, init)) if parse_time(last).is_some() && !init.is_empty() => (init.to_vec(), parse_time(last)),
-            _ => (rest.clone(), None),
-        };
-        let mut days = 0u8;
-        let mut ok = !day_words.is_empty();
-        for part in day_words.iter().flat_map(|w| w.split(',')).filter(|p| !p.is_empty()) {
-            match part {
-                "day" | "days" => days |= Days7::ALL.0,
-                "weekday" | "weekdays" => days |= 0b001_1111,
-                "weekend" | "weekends" => days |= 0b110_0000,
-                p => match weekday(p) {
-                    Some(w) => days |= 1 << w.num_days_from_monday(),
-                    None => ok = false,
-                },
-            }
+        if let Some((days, time)) = schedule_days(&rest) {
+            return plain(Terms::Schedule(Schedule::Weekly { days, time }));
         }
-        if ok && days != 0 {
-            return plain(Terms::Schedule(Schedule::Weekly { days: Days7(days), time }));
-        }
-        // "every" followed by something else may still be a quota ("every week" is not).
-        return Err(bad());
+        return Err(format!(
+            "could not read the days in \"{}\"; try \"every fri 19:00\", \"every mon,wed 07:30\", \"every day 21:00\" or \"every other sat\"",
+            crate::domain::time::printable(input)
+        ));
     }
 
     // Quota: "daily", "2/month", "2 a month", "2 weekends a month", "twice a week".
@@ -470,6 +541,7 @@ pub fn parse(input: &str, today: NaiveDate) -> Result<Parsed, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::Days;
     use proptest::prelude::*;
 
     fn today() -> NaiveDate {
@@ -524,6 +596,31 @@ mod tests {
             ("by saturday", "by 2026-11-28"),
             ("by monday", "by 2026-11-23"),
             ("by tomorrow", "by 2026-11-24"),
+            ("by next friday", "by 2026-11-27"),
+            ("by next monday", "by 2026-11-30"),
+            ("by 1 dec", "by 2026-12-01"),
+            ("by 1 dec 6pm", "by 2026-12-01 18:00"),
+            ("by dec 1st", "by 2026-12-01"),
+            ("2x a week", "2/week"),
+            ("2 x a week", "2/week"),
+            ("fridays", "every fri"),
+            ("fridays at 7pm", "every fri 19:00"),
+            ("daily at 9", "every day 09:00"),
+            ("weekdays 7am", "every mon,tue,wed,thu,fri 07:00"),
+            ("weekends", "every sat,sun"),
+            ("every other week", "1/fortnight"),
+            ("every 2 weeks", "1/fortnight"),
+            ("once a fortnight", "1/fortnight"),
+            ("fortnightly", "1/fortnight"),
+            ("1/fortnight", "1/fortnight"),
+            ("2/fortnight", "2/fortnight"),
+            ("2 every 2 weeks", "2/fortnight"),
+            ("twice every other week", "2/fortnight"),
+            ("every other fri 19:00", "every 2 weeks fri 19:00"),
+            ("every other friday at 7pm", "every 2 weeks fri 19:00"),
+            ("every 2 weeks on sat", "every 2 weeks sat"),
+            ("every 2 weeks fri 19:00", "every 2 weeks fri 19:00"),
+            ("every 2 weeks mon,thu", "every 2 weeks mon,thu"),
             ("standing", "standing"),
             ("", "standing"),
             ("  Standing ", "standing"),
@@ -538,9 +635,10 @@ mod tests {
     #[test]
     fn nonsense_is_refused() {
         for bad in [
-            "fridays",
             "0/week",
-            "2/fortnight",
+            "every other",
+            "every other day",
+            "every 2 weeks on someday",
             "every",
             "every 19:00",
             "monthly on 32",
@@ -566,11 +664,19 @@ mod tests {
     }
 
     fn arb_terms() -> impl Strategy<Value = Terms> {
-        let period = prop_oneof![Just(Period::Day), Just(Period::Week), Just(Period::Month), Just(Period::Year)];
+        let period = prop_oneof![
+            Just(Period::Day),
+            Just(Period::Week),
+            Just(Period::Fortnight),
+            Just(Period::Month),
+            Just(Period::Year)
+        ];
         prop_oneof![
             (1u32..=1000, period).prop_map(|(count, period)| Terms::Quota { count, period }),
             (1u8..128, arb_time()).prop_map(|(d, time)| Terms::Schedule(Schedule::Weekly { days: Days7(d), time })),
             (1u32..=31, arb_time()).prop_map(|(day, time)| Terms::Schedule(Schedule::Monthly { day, time })),
+            (1u8..127, arb_time())
+                .prop_map(|(d, time)| Terms::Schedule(Schedule::Fortnightly { days: Days7(d), time })),
             (0i64..365 * 900, arb_time()).prop_map(|(n, time)| Terms::Deadline {
                 date: NaiveDate::from_ymd_opt(1970, 1, 1).unwrap() + Days::new(n as u64),
                 time

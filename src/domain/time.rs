@@ -108,8 +108,7 @@ pub enum DateMeaning {
     End,
 }
 
-pub const WHEN_HINT: &str =
-    "use 2026-11-20, \"2026-11-20 19:30\", 2026-11-20T19:30:00+01:00, today, yesterday, now, \"3d ago\" or \"2h ago\"";
+pub const WHEN_HINT: &str = "use 2026-11-20, \"2026-11-20 19:30\", \"2026-11-20 7pm\", 2026-11-20T19:30:00+01:00, today, yesterday, now, friday, \"last friday\", \"1 dec\", \"3d ago\" or \"2 days ago\"";
 
 /// Parse a `WHEN` as CLI.md defines it, in `tz` unless it carries an offset.
 pub fn parse_when(input: &str, now: Instant, tz: Tz, meaning: DateMeaning) -> Result<Instant, String> {
@@ -143,7 +142,9 @@ pub fn parse_when(input: &str, now: Instant, tz: Tz, meaning: DateMeaning) -> Re
         },
         _ => {
             if let Some(ago) = lower.strip_suffix("ago") {
-                let d = parse_duration(ago.trim()).map_err(|_| bad())?;
+                // "3d ago", and the words: "2 days ago", "an hour ago".
+                let span = super::phrases::ago(&lower).unwrap_or_else(|| ago.trim().to_string());
+                let d = parse_duration(&span).map_err(|_| bad())?;
                 d.before(tz, now)
             } else if let Some(t) = parse_rfc3339_loose(s) {
                 t
@@ -153,8 +154,20 @@ pub fn parse_when(input: &str, now: Instant, tz: Tz, meaning: DateMeaning) -> Re
             } else if let Some(naive) = parse_local_datetime(s) {
                 check_year(naive.year()).map_err(|_| bad())?;
                 resolve_local(tz, naive)
+            } else if let Some(span) = super::phrases::ago(s) {
+                parse_duration(&span).map_err(|_| bad())?.before(tz, now)
             } else {
-                return Err(bad());
+                // Words people type: "friday", "last friday", "1 dec", "2026-11-28 7pm".
+                let lean = match meaning {
+                    DateMeaning::End => super::phrases::Lean::Future,
+                    _ => super::phrases::Lean::Past,
+                };
+                match super::phrases::day_and_time(s, today, lean) {
+                    Some((d, _)) if check_year(d.year()).is_err() => return Err(bad()),
+                    Some((d, Some(t))) => resolve_local(tz, d.and_time(t)),
+                    Some((d, None)) => for_date(d),
+                    None => return Err(bad()),
+                }
             }
         }
     };

@@ -132,6 +132,11 @@ fn rule_for(s: &Schedule, d: NaiveDate) -> String {
             let list: Vec<&str> = (0..7).filter(|i| days.0 & (1 << i) != 0).map(|i| names[i]).collect();
             format!("FREQ=WEEKLY;WKST=MO;BYDAY={}", list.join(","))
         }
+        Schedule::Fortnightly { days, .. } => {
+            let names = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
+            let list: Vec<&str> = (0..7).filter(|i| days.0 & (1 << i) != 0).map(|i| names[i]).collect();
+            format!("FREQ=WEEKLY;INTERVAL=2;WKST=MO;BYDAY={}", list.join(","))
+        }
         Schedule::Monthly { day, .. } if *day <= 28 => format!("FREQ=MONTHLY;BYMONTHDAY={day}"),
         Schedule::Monthly { day: 31, .. } => "FREQ=MONTHLY;BYMONTHDAY=-1".into(),
         // 29 and 30 exist in every month but February, where the promise
@@ -235,6 +240,7 @@ impl Writer<'_> {
                 let this = match period {
                     Period::Day => "today",
                     Period::Week => "this week",
+                    Period::Fortnight => "this fortnight",
                     Period::Month => "this month",
                     Period::Year => "this year",
                 };

@@ -104,6 +104,16 @@ pub fn period(p: Period, first_day: NaiveDate, tz: Tz, now: Instant) -> String {
             -7 => "last week".into(),
             _ => format!("the week of {}", date(week_monday(first_day), tz, now)),
         },
+        Period::Fortnight => {
+            let days = (first_day - today).num_days();
+            if (-13..=0).contains(&days) {
+                "this fortnight".into()
+            } else if (1..=14).contains(&days) {
+                "next fortnight".into()
+            } else {
+                format!("the fortnight from {}", date(first_day, tz, now))
+            }
+        }
         Period::Month => {
             let months = (first_day.year() - today.year()) * 12 + first_day.month() as i32 - today.month() as i32;
             match months {

@@ -16,8 +16,8 @@ fn ledger() -> TestEnv {
 #[test]
 fn bad_terms_name_a_valid_example() {
     let env = ledger();
-    let err = env.fails(2, &["promise", "date night", "--terms", "fridays"]);
-    assert!(err.contains("could not read terms \"fridays\""), "{err}");
+    let err = env.fails(2, &["promise", "date night", "--terms", "lots"]);
+    assert!(err.contains("could not read terms \"lots\""), "{err}");
     assert!(err.contains("hint: try \"every fri 19:00\""), "{err}");
 }
 
@@ -70,7 +70,7 @@ fn the_corpus_of_bad_input() {
         vec!["kept", "date-night", "--at", "tomorrow"],
         vec!["kept", "date-night", "--at", "2027-01-01"],
         vec!["kept", "date-night", "--at", "2026-10-01"],
-        vec!["kept", "date-night", "--at", "last tuesday"],
+        vec!["kept", "date-night", "--at", "last blursday"],
         vec!["kept", "date-night", "--at", "2026-13-01"],
         vec!["kept", "date-night", "--at", "0000-01-01"],
         vec!["kept", "date-night", "--at", "9999-01-01"],
@@ -152,7 +152,7 @@ fn hostile_corpus() {
         "",
         "0/day",
         "1/0",
-        "1/fortnight",
+        "1/eon",
         "1 per",
         "per month",
         "2 a",
@@ -201,7 +201,7 @@ fn hostile_corpus() {
         "1969-12-31 23:59",
         "20261120",
         "11/20/2026",
-        "2026-11-20 7pm",
+        "2026-11-20 7xm",
         "now + 1d",
         "' OR '1'='1",
         "\u{7f}",

@@ -188,3 +188,70 @@ fn quiet_hours_never_make_a_reminder_late() {
         assert!(out.contains("gym — due tomorrow 07:30"), "{tz}: {out}");
     }
 }
+
+#[test]
+fn every_other_week_is_a_fortnight_counted_from_the_first_slot() {
+    for (tz, now) in [("Europe/Berlin", "2026-11-25T09:00:00+01:00"), ("America/New_York", "2026-11-25T09:00:00-05:00")]
+    {
+        let mut env = couple(tz, now);
+        let d = env.json(&["promise", "Date night every other Friday", "--terms", "every other friday at 7pm"]);
+        assert_eq!(d["terms"], "every 2 weeks fri 19:00");
+        assert_eq!(d["slug"], "date-night");
+        let q = env.json(&["promise", "Long walk", "--terms", "2 every 2 weeks"]);
+        assert_eq!(q["terms"], "2/fortnight");
+        let due = env.json(&["due", "--within", "31d"]);
+        let dues: Vec<(&str, &str)> =
+            due.as_array().unwrap().iter().map(|d| (d["slug"].as_str().unwrap(), d["due"].as_str().unwrap())).collect();
+        let nights: Vec<&str> = dues.iter().filter(|(s, _)| *s == "date-night").map(|(_, d)| &d[..10]).collect();
+        assert_eq!(nights, ["2026-11-27", "2026-12-11", "2026-12-25"], "{tz}");
+        // The quota's first fortnight starts the Monday after the promise: 30 Nov – 13 Dec.
+        let walks: Vec<&str> = dues.iter().filter(|(s, _)| *s == "long-walk").map(|(_, d)| &d[..10]).collect();
+        assert_eq!(walks, ["2026-12-14"], "{tz}: due at the end of Sun 13 Dec");
+        env.set_now(if tz == "Europe/Berlin" { "2026-12-10T09:00:00+01:00" } else { "2026-12-10T09:00:00-05:00" });
+        let text = env.ok(&["due"]);
+        assert!(text.contains("2 of 2 times left, the fortnight ends Sun 13 Dec"), "{tz}: {text}");
+        assert!(text.contains("due tomorrow 19:00"), "{tz}: {text}");
+    }
+}
+
+#[test]
+fn times_people_type_for_at() {
+    // Monday 23 November 2026, 18:00.
+    let env = couple("Europe/Berlin", "2026-11-23T18:00:00+01:00");
+    env.ok(&["promise", "Date night", "--terms", "every fri 19:00", "--starts", "2026-11-01"]);
+    for (at, want) in [
+        ("friday", "2026-11-20T12:00:00+01:00"),
+        ("last friday", "2026-11-20T12:00:00+01:00"),
+        ("2 days ago", "2026-11-21T18:00:00+01:00"),
+        ("2026-11-13 7pm", "2026-11-13T19:00:00+01:00"),
+        ("friday 9pm", "2026-11-20T21:00:00+01:00"),
+    ] {
+        let e = env.json(&["kept", "date-night", "--at", at]);
+        assert_eq!(e["at"], want, "{at}");
+    }
+    let err = env.fails(2, &["kept", "date-night", "--at", "someday"]);
+    assert!(err.contains("last friday"), "the hint names the forms: {err}");
+}
+
+#[test]
+fn terms_people_type_and_specific_hints() {
+    let env = couple("America/New_York", "2026-11-23T18:00:00-05:00");
+    for (terms, canonical) in [
+        ("by next friday", "by 2026-11-27"),
+        ("by 1 dec", "by 2026-12-01"),
+        ("every other week", "1/fortnight"),
+        ("every 2 weeks", "1/fortnight"),
+        ("once a fortnight", "1/fortnight"),
+        ("2x a week", "2/week"),
+        ("fridays", "every fri"),
+        ("daily at 9", "every day 09:00"),
+        ("weekdays 7am", "every mon,tue,wed,thu,fri 07:00"),
+    ] {
+        let a = env.json(&["promise", "Something kind", "--terms", terms, "--anyway"]);
+        assert_eq!(a["terms"], canonical, "{terms}");
+    }
+    let err = env.fails(2, &["promise", "x", "--terms", "by someday"]);
+    assert!(err.contains("by next friday"), "{err}");
+    let err = env.fails(2, &["promise", "x", "--terms", "every blursday"]);
+    assert!(err.contains("every other sat"), "{err}");
+}
