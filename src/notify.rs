@@ -14,6 +14,11 @@ pub struct Note {
 pub trait Notifier {
     /// Send one notification; Err carries a one-line reason.
     fn send(&self, note: &Note) -> Result<(), String>;
+
+    /// Is a server there? Asked without showing anything, before a retry.
+    fn reachable(&self) -> Result<(), String> {
+        Ok(())
+    }
 }
 
 pub struct Desktop;
@@ -27,6 +32,10 @@ impl Notifier for Desktop {
             .show()
             .map(|_| ())
             .map_err(|e| e.to_string())
+    }
+
+    fn reachable(&self) -> Result<(), String> {
+        notify_rust::get_server_information().map(|_| ()).map_err(|e| e.to_string())
     }
 }
 

@@ -120,7 +120,8 @@ pub fn notify_time(a: &Agreement, s: &SlotTally, home: Tz, quiet: Option<(NaiveT
 }
 
 fn note_for(a: &Agreement, s: &SlotTally, now: Instant, private: bool) -> Note {
-    let unit = a.plan.version_at(s.slot.start).1.unit;
+    // Private: not even the unit's noun ("2 of 2 weekends") — it says what.
+    let unit = if private { None } else { a.plan.version_at(s.slot.start).1.unit };
     let body = match s.slot.terms {
         Terms::Quota { period, .. } => words::left(
             s.remaining,
@@ -200,10 +201,18 @@ fn no_server(detail: &str) -> Error {
 }
 
 /// Send what is due. Returns what was sent; stops at the first failed send.
+/// A slot whose send failed within the hour is tried again only once the
+/// server answers, so a server that stays away is recorded at most once per
+/// slot per hour.
 pub fn send_due(ctx: &Ctx, ledger: &mut Ledger, notifier: &dyn Notifier, all: bool) -> Result<Vec<Pending>> {
     let (due, _) = plan(ctx, ledger, all)?;
     let mut sent = Vec::new();
     for p in due {
+        if ledger.reminder_failed_since(p.agreement_id, p.slot_start, ctx.now - Duration::hours(1))?
+            && let Err(detail) = notifier.reachable()
+        {
+            return Err(no_server(&detail));
+        }
         let tx = ledger.write()?;
         let claimed = tx.claim_reminder(p.agreement_id, p.slot_start, ctx.now, ctx.now - CLAIM_LEASE)?;
         tx.commit()?;
@@ -222,13 +231,18 @@ pub fn send_due(ctx: &Ctx, ledger: &mut Ledger, notifier: &dyn Notifier, all: bo
     Ok(sent)
 }
 
+/// The slug, unless reminders are private (then no word of the promise).
+fn shown_slug(ctx: &Ctx, p: &Pending) -> Option<String> {
+    (!ctx.settings.private).then(|| p.slug.clone())
+}
+
 pub fn run(ctx: &Ctx, ledger: &mut Ledger, a: RemindArgs, out: &mut dyn Write) -> Result<()> {
     if a.dry_run {
         let (due, next) = plan(ctx, ledger, a.all)?;
         if ctx.env.json {
             let v: Vec<_> = due
                 .iter()
-                .map(|p| json!({"slug": p.slug, "summary": p.note.summary, "body": p.note.body, "slot_start": crate::domain::time::rfc3339(p.slot_start, ctx.settings.zone)}))
+                .map(|p| json!({"slug": shown_slug(ctx, p), "summary": p.note.summary, "body": p.note.body, "slot_start": crate::domain::time::rfc3339(p.slot_start, ctx.settings.zone)}))
                 .collect();
             return write_json(out, &serde_json::Value::Array(v));
         }
@@ -252,8 +266,10 @@ pub fn run(ctx: &Ctx, ledger: &mut Ledger, a: RemindArgs, out: &mut dyn Write) -
     }
     let sent = send_due(ctx, ledger, &Desktop, a.all)?;
     if ctx.env.json {
-        let v: Vec<_> =
-            sent.iter().map(|p| json!({"slug": p.slug, "summary": p.note.summary, "body": p.note.body})).collect();
+        let v: Vec<_> = sent
+            .iter()
+            .map(|p| json!({"slug": shown_slug(ctx, p), "summary": p.note.summary, "body": p.note.body}))
+            .collect();
         return write_json(out, &serde_json::Value::Array(v));
     }
     for p in &sent {
@@ -287,42 +303,78 @@ fn watch(ctx: &Ctx, ledger: &mut Ledger, all: bool, out: &mut dyn Write) -> Resu
     if let Some(path) = ledger.path.clone() {
         watch_ledger(&path, tx.clone());
     }
+    // With a sync folder, the partner's new files wake the watch too (§9).
+    let synced = crate::sync::folder_of(ledger).unwrap_or(None);
+    if let Some(f) = &synced {
+        watch_sync_folder(&f.path, tx.clone());
+    }
     let started = std::time::Instant::now();
     let clock_start = ctx.now;
     let now = || clock_start + Duration::from_std(started.elapsed()).unwrap_or_default();
+    // A server that stays away is retried with backoff (30 s, doubling, at
+    // most WATCH_MAX_SLEEP), and said once per stretch of failures.
+    let mut failures: u32 = 0;
+    let mut retry_at: Option<std::time::Instant> = None;
+    let mut seen = ledger.data_version()?;
     loop {
+        if let Some(f) = &synced {
+            super::sync::auto_apply(ledger, f, from_ts(ts(now())));
+        }
         let settings = ledger.settings()?;
         let tick = Ctx { env: ctx.env, settings, now: from_ts(ts(now())) };
-        match send_due(&tick, ledger, &Desktop, all) {
-            Ok(sent) => {
-                for p in &sent {
-                    writeln!(out, "reminded  {}: {}", p.note.summary, p.note.body)?;
+        if retry_at.is_none_or(|r| std::time::Instant::now() >= r) {
+            match send_due(&tick, ledger, &Desktop, all) {
+                Ok(sent) => {
+                    failures = 0;
+                    retry_at = None;
+                    for p in &sent {
+                        writeln!(out, "reminded  {}: {}", p.note.summary, p.note.body)?;
+                    }
+                    out.flush()?;
                 }
-                out.flush()?;
-            }
-            Err(e) => {
-                let mut err = std::io::stderr();
-                let _ = writeln!(err, "error: {}", e.message);
+                Err(e) => {
+                    if failures == 0 {
+                        let mut err = std::io::stderr();
+                        let _ = writeln!(err, "error: {}", crate::domain::time::scrub(&e.message));
+                    }
+                    let backoff = std::time::Duration::from_secs(30u64 << failures.min(4)).min(WATCH_MAX_SLEEP);
+                    failures += 1;
+                    retry_at = Some(std::time::Instant::now() + backoff);
+                }
             }
         }
+        // What we wrote ourselves is not news: only another connection's
+        // commit changes data_version.
+        seen = ledger.data_version()?.max(seen);
         let (_, next) = plan(&tick, ledger, all)?;
-        let wait = next
+        let mut wait = next
             .map(|t| (t - tick.now).to_std().unwrap_or_default() + std::time::Duration::from_millis(200))
             .unwrap_or(WATCH_MAX_SLEEP)
             .min(WATCH_MAX_SLEEP);
-        match rx.recv_timeout(wait) {
-            Ok(Wake::Stop) => return Ok(()),
-            Ok(Wake::Changed) => {
-                // Let a burst of writes settle, then look once.
-                std::thread::sleep(std::time::Duration::from_millis(50));
-                while let Ok(w) = rx.try_recv() {
-                    if matches!(w, Wake::Stop) {
-                        return Ok(());
+        if let Some(r) = retry_at {
+            wait = wait.max(r.saturating_duration_since(std::time::Instant::now()));
+        }
+        let deadline = std::time::Instant::now() + wait.min(WATCH_MAX_SLEEP);
+        loop {
+            match rx.recv_timeout(deadline.saturating_duration_since(std::time::Instant::now())) {
+                Ok(Wake::Stop) => return Ok(()),
+                Ok(Wake::Changed) => {
+                    // Let a burst of writes settle, then look once.
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                    while let Ok(w) = rx.try_recv() {
+                        if matches!(w, Wake::Stop) {
+                            return Ok(());
+                        }
+                    }
+                    let v = ledger.data_version()?;
+                    if v != seen {
+                        seen = v;
+                        break;
                     }
                 }
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => break,
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
             }
-            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
-            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
         }
     }
 }
@@ -359,6 +411,33 @@ fn watch_ledger(path: &std::path::Path, tx: std::sync::mpsc::Sender<Wake>) {
         }
     });
 }
+
+/// Wake the watch when a file is renamed into (or written in) the sync folder.
+#[cfg(target_os = "linux")]
+fn watch_sync_folder(dir: &std::path::Path, tx: std::sync::mpsc::Sender<Wake>) {
+    use inotify::{Inotify, WatchMask};
+    let Ok(mut inotify) = Inotify::init() else { return };
+    if inotify.watches().add(dir, WatchMask::MOVED_TO | WatchMask::CLOSE_WRITE).is_err() {
+        return;
+    }
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        loop {
+            let Ok(events) = inotify.read_events_blocking(&mut buf) else { return };
+            let relevant = events.into_iter().any(|e| {
+                e.name
+                    .is_some_and(|n| crate::sync::folder::kind(&n.to_string_lossy()) == crate::sync::folder::Kind::File)
+            });
+            if relevant && tx.send(Wake::Changed).is_err() {
+                return;
+            }
+        }
+    });
+}
+
+/// Elsewhere, the watch's own wake-ups (at most 5 minutes apart) look.
+#[cfg(not(target_os = "linux"))]
+fn watch_sync_folder(_dir: &std::path::Path, _tx: std::sync::mpsc::Sender<Wake>) {}
 
 /// Elsewhere, look for changes every few seconds.
 #[cfg(not(target_os = "linux"))]

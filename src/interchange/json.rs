@@ -36,7 +36,7 @@ use serde_json::Value;
 use std::collections::HashMap;
 
 mod voice;
-pub use voice::{AcceptanceDoc, RepairDoc, VerdictDoc, docs_by_id as voice_docs_by_id};
+pub use voice::{AcceptanceDoc, RepairDoc, VerdictDoc};
 
 pub const FORMAT: &str = "troth-export";
 pub const FORMAT_VERSION: i64 = 1;

@@ -38,6 +38,24 @@ impl Ledger {
     }
 }
 
+impl Ledger {
+    /// Did a send for this slot fail after `since`?
+    pub fn reminder_failed_since(&self, agreement: i64, slot_start: Instant, since: Instant) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM reminder_claims c JOIN reminder_results r ON r.claim_id = c.id
+             WHERE c.agreement_id = ?1 AND c.slot_start = ?2 AND r.outcome = 'failed' AND r.at > ?3)",
+            params![agreement, ts(slot_start), ts(since)],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Changes when another connection commits to the ledger (not this one):
+    /// how `remind --watch` tells a partner's write from its own.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self.conn.pragma_query_value(None, "data_version", |r| r.get(0))?)
+    }
+}
+
 impl Tx<'_> {
     /// Claim a slot's reminder at `now`: None when it is already sent, or
     /// claimed after `lease_start` by another run.

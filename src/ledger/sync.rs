@@ -376,7 +376,8 @@ pub fn devices_with_facts<'a>(src: impl Into<Src<'a>>) -> Result<Vec<(String, i6
            SELECT device FROM agreements UNION ALL SELECT device FROM terms_versions
            UNION ALL SELECT device FROM status_changes UNION ALL SELECT device FROM entries
            UNION ALL SELECT device FROM voids UNION ALL SELECT device FROM verdicts
-           UNION ALL SELECT device FROM repairs) GROUP BY device ORDER BY device",
+           UNION ALL SELECT device FROM repairs UNION ALL SELECT device FROM acceptances)
+         GROUP BY device ORDER BY device",
     )?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

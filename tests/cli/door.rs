@@ -262,3 +262,119 @@ fn exports_and_charts_are_private_whether_or_not_the_file_existed() {
         assert_ne!(std::fs::read_to_string(&p).unwrap(), "old");
     }
 }
+
+/// Import contradictions, table-driven: each is refused whole (exit 2, one
+/// `error:` line naming where, nothing changed).
+#[test]
+fn the_corpus_of_import_contradictions() {
+    let env = base();
+    let good = export(&env);
+    let e0 = good["entries"][0].clone();
+    let a0 = good["agreements"][0]["uuid"].clone();
+    type Edit = Box<dyn Fn(&mut Value)>;
+    let set = |path: &'static str, v: Value| -> Edit {
+        Box::new(move |d: &mut Value| *d.pointer_mut(path).unwrap() = v.clone())
+    };
+    let push_entry =
+        |e: Value| -> Edit { Box::new(move |d: &mut Value| d["entries"].as_array_mut().unwrap().push(e.clone())) };
+    let mut dup = e0.clone();
+    dup["note"] = "the same uuid, other words".into();
+    let mut upper = e0.clone();
+    upper["uuid"] = e0["uuid"].as_str().unwrap().to_uppercase().into();
+    upper["outcome"] = "broken".into();
+    let new_entry = |at: &str, logged: &str| {
+        json!({"uuid": uuid(9), "agreement": a0, "outcome": "kept", "at": at, "note": null,
+               "logged_by": "Alex", "logged_at": logged, "void": null})
+    };
+    let cases: Vec<(&str, Edit)> = vec![
+        ("entries[0].uuid", set("/entries/0/uuid", json!("not-a-uuid"))),
+        ("entries[0].agreement", set("/entries/0/agreement", json!("zzz"))),
+        ("neither the file nor this ledger", set("/entries/0/agreement", json!(uuid(8)))),
+        ("entries[0].outcome", set("/entries/0/outcome", json!("forgotten"))),
+        ("entries[0].at", set("/entries/0/at", json!("yesterday"))),
+        ("entries[0].at", set("/entries/0/at", json!("3026-01-01T00:00:00+00:00"))),
+        ("entries[0].note", set("/entries/0/note", json!("n".repeat(4001)))),
+        ("entries[0].note", set("/entries/0/note", json!("bell \u{7}"))),
+        ("entries[0].logged_by", set("/entries/0/logged_by", json!(""))),
+        ("entries[0].logged_by", set("/entries/0/logged_by", json!("x".repeat(61)))),
+        ("already here", set("/entries/0/logged_by", json!("Sam"))),
+        ("already here", push_entry(dup)),
+        ("already here", push_entry(upper)),
+        ("before the promise started", push_entry(new_entry("2026-08-01T00:00:00+00:00", "2026-11-23T17:00:00+00:00"))),
+        ("still in the future", push_entry(new_entry("2026-11-23T16:00:00+00:00", "2026-11-23T15:00:00+00:00"))),
+        ("in the future", push_entry(new_entry("2026-11-23T16:00:00+00:00", "2027-11-23T15:00:00+00:00"))),
+        ("void", set("/entries/0/void", json!({"uuid": uuid(7), "reason": null, "at": "2026-01-01T00:00:00+00:00"}))),
+        ("future", set("/entries/0/void", json!({"uuid": uuid(7), "reason": null, "at": "2099-01-01T00:00:00+00:00"}))),
+        (
+            "void.reason",
+            set(
+                "/entries/0/void",
+                json!({"uuid": uuid(7), "reason": "r".repeat(4001), "at": "2026-11-23T17:00:00+00:00"}),
+            ),
+        ),
+        ("agreements[0].slug", set("/agreements/0/slug", json!("Bad Slug"))),
+        ("agreements[0].slug", set("/agreements/0/slug", json!("12345"))),
+        ("agreements[0].slug", set("/agreements/0/slug", json!("s".repeat(41)))),
+        ("agreements[0].text", set("/agreements/0/text", json!("t".repeat(501)))),
+        ("agreements[0].text", set("/agreements/0/text", json!("   "))),
+        ("agreements[0].by", set("/agreements/0/by", json!(""))),
+        ("agreements[0].zone", set("/agreements/0/zone", json!("Mars/Olympus"))),
+        ("agreements[0].zone", set("/agreements/0/zone", json!("CET-1CEST"))),
+        ("agreements[0].ends", set("/agreements/0/ends", json!("2026-01-01T00:00:00+00:00"))),
+        ("agreements[0].remind", set("/agreements/0/remind", json!("000001w000001d000001h"))),
+        ("agreements[0].remind", set("/agreements/0/remind", json!("soon"))),
+        ("agreements[0].versions", set("/agreements/0/versions", json!([]))),
+        ("agreements[0].versions[0].terms", set("/agreements/0/versions/0/terms", json!("every friday 19:00"))),
+        ("agreements[0].versions[0].unit", set("/agreements/0/versions/0/unit", json!("u".repeat(41)))),
+        ("already here", set("/agreements/0/versions/0/unit", json!("hugs"))),
+        ("already here", set("/agreements/0/created", json!("2026-11-23T16:00:00+00:00"))),
+        (
+            "agreements[0].statuses[0].status",
+            set(
+                "/agreements/0/statuses",
+                json!([{"uuid": uuid(6), "status": "gone",
+            "effective": "2026-11-23T17:00:00+00:00", "created": "2026-11-23T17:00:00+00:00"}]),
+            ),
+        ),
+        (
+            "future",
+            set(
+                "/agreements/0/statuses",
+                json!([{"uuid": uuid(6), "status": "paused",
+            "effective": "2099-11-23T17:00:00+00:00", "created": "2099-11-23T17:00:00+00:00"}]),
+            ),
+        ),
+        ("settings.trust.gain", set("/settings", json!({"trust.gain": "7"}))),
+        ("settings.trust.gain", set("/settings", json!({"trust.gain": "1e-300"}))),
+        ("settings.colour", set("/settings", json!({"colour": "red"}))),
+        ("format", set("/format", json!("other"))),
+        ("version", set("/version", json!(0))),
+        ("newer troth", set("/version", json!(2))),
+        (
+            "reminders[0].agreement",
+            set(
+                "/reminders",
+                json!([{"uuid": uuid(5), "agreement": "nope",
+            "slot_start": "2026-11-01T00:00:00+00:00", "claimed": "2026-11-23T17:00:00+00:00", "result": null}]),
+            ),
+        ),
+        (
+            "reminders[0].result",
+            set(
+                "/reminders",
+                json!([{"uuid": uuid(5), "agreement": a0,
+            "slot_start": "2026-11-01T00:00:00+00:00", "claimed": "2026-11-23T17:00:00+00:00",
+            "result": {"uuid": uuid(4), "outcome": "sent", "detail": null, "at": "2026-11-01T00:00:00+00:00"}}]),
+            ),
+        ),
+        ("unknown field", Box::new(|d: &mut Value| d["entries"][0]["extra"] = json!(1))),
+    ];
+    let n = cases.len();
+    for (why, edit) in cases {
+        let mut doc = good.clone();
+        edit(&mut doc);
+        let err = refused(&env, &doc);
+        assert!(err.contains(why), "expected \"{why}\" in: {err}");
+    }
+    assert!(n >= 45, "{n} cases");
+}

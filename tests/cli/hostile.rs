@@ -511,3 +511,50 @@ fn escape_sequences_never_reach_the_terminal() {
     let err = env.fails(2, &["import", f.to_str().unwrap()]);
     assert!(!err.contains('\u{1b}'), "{err:?}");
 }
+
+/// `remind --watch` with a bus but no notification server: it says so once,
+/// retries with backoff, never wakes for its own writes, and records the
+/// failure at most once for the slot (not ~15 times a second).
+#[test]
+fn a_watch_without_a_server_does_not_flood_the_ledger() {
+    use std::time::Duration;
+    let bus = crate::bus::Bus::start();
+    let mut env = TestEnv::new("Europe/Berlin", "2026-11-27T18:00:00+01:00");
+    env.extra.push(("DBUS_SESSION_BUS_ADDRESS".into(), bus.address.clone()));
+    env.ok(&["promise", "Date night", "--terms", "every fri 19:00", "--starts", "2026-11-01"]);
+    let child = env
+        .command()
+        .args(["remind", "--watch"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_secs(4));
+    let rows = |table: &str| -> i64 {
+        let c = rusqlite::Connection::open(&env.db).unwrap();
+        c.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap()
+    };
+    let (claims, results) = (rows("reminder_claims"), rows("reminder_results"));
+    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    let out = child.wait_with_output().unwrap();
+    assert!(claims <= 1 && results <= 1, "{claims} claims and {results} results in 4 seconds");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().filter(|l| l.starts_with("error: ")).count(), 1, "said once: {err}");
+    // A one-shot run within the hour records nothing more either.
+    let r = env.run(&["remind"]);
+    assert_eq!(r.code, 1);
+    assert_eq!(rows("reminder_results"), results);
+}
+
+#[test]
+fn private_reminders_hide_the_unit_noun_too() {
+    let env = TestEnv::new("Europe/Berlin", "2026-11-28T12:00:00+01:00");
+    env.ok(&["config", "remind.private", "true"]);
+    env.ok(&["promise", "Massages", "--terms", "2 secret massages a month", "--starts", "2026-11-01"]);
+    let out = env.ok(&["remind", "--dry-run"]);
+    assert!(out.contains("A promise is due"), "{out}");
+    assert!(!out.contains("massage") && !out.contains("secret") && !out.contains("Massages"), "{out}");
+    let json = env.json(&["remind", "--dry-run"]);
+    let text = json.to_string();
+    assert!(!text.contains("massage") && !text.contains("secret"), "{text}");
+}

@@ -5,6 +5,7 @@
 mod bus;
 mod calendar;
 mod commands;
+mod crashes;
 mod data;
 mod door;
 mod errors;

@@ -327,3 +327,88 @@ fn two_clones_of_a_git_remote_keep_two_ledgers_in_step() {
     assert_eq!(alex.json(&["log"]).as_array().unwrap().len(), 2);
     assert_eq!(alex.json(&["verify"])["ok"], true);
 }
+
+#[test]
+fn a_fact_from_this_devices_future_waits_until_then() {
+    let mut p = pair();
+    p.alex.set_now("2026-11-27T21:00:00+01:00");
+    p.sam.set_now("2026-11-27T20:00:00+01:00");
+    p.alex.ok(&["kept", "date-night", "--at", "now"]);
+    let v = p.sam.json(&["sync"]);
+    assert_eq!(v["waiting"].as_array().unwrap().len(), 1, "{v}");
+    assert!(v["waiting"][0]["why"].as_str().unwrap().contains("future"), "{v}");
+    assert_eq!(p.sam.json(&["log"]).as_array().unwrap().len(), 0);
+    // Within ten minutes of it, it is applied.
+    p.sam.set_now("2026-11-27T20:55:00+01:00");
+    assert_eq!(p.sam.json(&["log"]).as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn a_file_written_long_before_the_one_before_it_is_refused_with_the_rest_of_that_chain() {
+    let mut p = pair();
+    p.alex.set_now("2026-11-23T17:30:00+01:00");
+    p.alex.ok(&["config", "trust.gain", "0.09"]);
+    p.alex.set_now("2026-11-23T18:30:00+01:00");
+    p.alex.ok(&["config", "trust.loss", "0.3"]);
+    p.sam.set_now("2026-11-23T18:40:00+01:00");
+    let r = p.sam.run(&["sync", "--json"]);
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    let refused = v["refused"].as_array().unwrap();
+    assert_eq!(refused.len(), 2, "{v}");
+    assert!(refused.iter().any(|n| n["why"].as_str().unwrap().contains("10 minutes")), "{v}");
+    assert_eq!(p.sam.ok(&["config", "trust.gain"]).trim(), "0.05", "nothing of the refused file was applied");
+    let r = p.sam.run(&["verify"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("refused"), "{}", r.stdout);
+}
+
+#[test]
+fn a_device_restored_from_an_old_backup_forks_its_chain_and_both_branches_count() {
+    let p = pair();
+    let backup = p.alex.path("backup.db");
+    rusqlite::Connection::open(&p.alex.db).unwrap().execute("VACUUM INTO ?1", [backup.to_str().unwrap()]).unwrap();
+    p.alex.ok(&["kept", "date-night", "--at", "now", "--note", "before the restore"]);
+    // The disk dies and the backup comes back; the sync tool has not brought
+    // back the file written after the backup yet when the restored ledger writes.
+    for ext in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", p.alex.db.display()));
+    }
+    std::fs::copy(&backup, &p.alex.db).unwrap();
+    let known_at_backup = rusqlite::Connection::open(&backup)
+        .unwrap()
+        .prepare("SELECT name FROM sync_files")
+        .unwrap()
+        .query_map([], |r| r.get::<_, String>(0))
+        .unwrap()
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap();
+    let hidden: Vec<PathBuf> = troth_files(&p.folder)
+        .into_iter()
+        .filter(|f| !known_at_backup.contains(&f.file_name().unwrap().to_string_lossy().into_owned()))
+        .collect();
+    let held = p.folder.with_file_name("held");
+    std::fs::create_dir_all(&held).unwrap();
+    assert_eq!(hidden.len(), 1, "one file was written after the backup");
+    std::fs::rename(&hidden[0], held.join("hidden")).unwrap();
+    p.alex.ok(&["broke", "date-night", "--at", "now", "--note", "after the restore"]);
+    std::fs::rename(held.join("hidden"), &hidden[0]).unwrap();
+    let v = p.sam.json(&["sync"]);
+    assert_eq!(v["forks"].as_array().unwrap().len(), 1, "{v}");
+    let notes: Vec<String> =
+        p.sam.json(&["log"]).as_array().unwrap().iter().map(|e| e["note"].as_str().unwrap_or("").to_string()).collect();
+    assert!(
+        notes.contains(&"before the restore".to_string()) && notes.contains(&"after the restore".to_string()),
+        "{notes:?}"
+    );
+    // The restored device takes its own lost entry back from the folder.
+    let notes: Vec<String> = p
+        .alex
+        .json(&["log"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["note"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert!(notes.contains(&"before the restore".to_string()), "{notes:?}");
+}

@@ -638,3 +638,47 @@ fn two_ledgers_agree_through_export_and_import() {
     let err = refused(&sam, t3, "Sam", &["import", file.to_str().unwrap()]);
     assert!(err.contains("can accept"), "{err}");
 }
+
+#[test]
+fn two_synced_ledgers_hear_each_other() {
+    // Alex and Sam, each on their own laptop, syncing through one folder.
+    let mut p = crate::sync::pair_with(None);
+    let (alex, sam) = (&mut p.alex, &mut p.sam);
+    alex.set_now("2026-11-27T22:00:00+01:00");
+    let kept = alex.json(&["kept", "date-night", "--note", "the little Italian place"]);
+    let broke_at = "2026-12-04T22:00:00+01:00";
+    alex.set_now(broke_at);
+    let broke = alex.json(&["broke", "date-night"]);
+    // Sam's inbox shows both, seconds later, without running sync.
+    sam.set_now("2026-12-05T09:00:00+01:00");
+    let inbox = sam.json(&["inbox"]);
+    let uuids: Vec<&Value> = inbox["to_confirm"].as_array().unwrap().iter().map(|e| &e["uuid"]).collect();
+    assert_eq!(uuids, [&kept["uuid"], &broke["uuid"]], "{inbox}");
+    let local =
+        |v: &Value, uuid: &Value| v.as_array().unwrap().iter().find(|e| e["uuid"] == *uuid).unwrap()["id"].to_string();
+    let log = sam.json(&["log"]);
+    sam.ok(&["dispute", &local(&log, &kept["uuid"]), "--note", "you were on your phone most of the evening"]);
+    // Alex sees it held, in words that blame no one.
+    alex.set_now("2026-12-05T10:00:00+01:00");
+    let text = alex.ok(&["inbox"]);
+    assert!(text.contains("Sam saw it differently: \"you were on your phone"), "{text}");
+    alex.ok(&["repair", &broke["id"].to_string(), "--understood", "I stayed late", "--apology", "I'm sorry"]);
+    sam.set_now("2026-12-05T11:00:00+01:00");
+    let offered = sam.json(&["inbox"]);
+    let rid = offered["repairs_offered"][0]["id"].to_string();
+    let out = sam.ok(&["accept", &rid]);
+    assert!(out.contains("you chose to trust a little more"), "{out}");
+    // The same numbers on both laptops: the kept entry held, broken 0.5 → 0.4, one repair step 0.4 → 0.43.
+    alex.set_now("2026-12-05T12:00:00+01:00");
+    sam.set_now("2026-12-05T12:00:00+01:00");
+    let a = alex.json(&["show", "date-night"]);
+    let s = sam.json(&["show", "date-night"]);
+    assert_eq!(events(&a), [("broken".to_string(), 0.5, 0.4), ("repair accepted".to_string(), 0.4, 0.43)]);
+    assert_eq!(events(&a), events(&s));
+    assert_eq!(a["trust"], s["trust"]);
+    assert_eq!(crate::sync::without_ids(&a["repairs"]), crate::sync::without_ids(&s["repairs"]));
+    assert_eq!(alex.json(&["inbox"])["disputes"][0]["uuid"], kept["uuid"]);
+    // Every fact is in its device's files.
+    let v = alex.json(&["verify"]);
+    assert_eq!(v["ok"], true, "{v}");
+}
