@@ -52,13 +52,27 @@ pub fn import(ctx: &Ctx, ledger: &mut Ledger, a: ImportArgs, out: &mut dyn Write
         Error::usage(format!("could not read {}: {e}", crate::time::printable(&a.file.display().to_string())))
     })?;
     let doc = Document::parse(&bytes)?;
+    let before = ledger.agreements()?;
     let done = json::apply(ledger, &doc, ctx.now)?;
+    // Slugs are stored as made; where two live promises now share one, the
+    // one made later shows numbered — either side may be that one.
+    let renamed: Vec<(String, String)> = ledger
+        .agreements()?
+        .iter()
+        .filter_map(|x| {
+            let was = match before.iter().find(|b| b.uuid == x.uuid) {
+                Some(b) => b.slug.clone(),
+                None => doc.agreements.iter().find(|d| d.uuid.eq_ignore_ascii_case(&x.uuid))?.slug.trim().to_string(),
+            };
+            (was != x.slug).then(|| (was, x.slug.clone()))
+        })
+        .collect();
     if ctx.env.json {
         return write_json(
             out,
             &json!({"agreements": done.agreements, "entries": done.entries, "voids": done.voids,
                     "new": done.new, "skipped": done.skipped,
-                    "renamed": done.renamed.iter().map(|(a, b)| json!({"from": a, "to": b})).collect::<Vec<_>>()}),
+                    "renamed": renamed.iter().map(|(a, b)| json!({"from": a, "to": b})).collect::<Vec<_>>()}),
         );
     }
     writeln!(
@@ -66,8 +80,8 @@ pub fn import(ctx: &Ctx, ledger: &mut Ledger, a: ImportArgs, out: &mut dyn Write
         "imported  {} promises, {} entries, {} voids ({} facts already here, skipped)",
         done.agreements, done.entries, done.voids, done.skipped
     )?;
-    for (from, to) in done.renamed {
-        writeln!(out, "          the slug \"{from}\" is taken here by another promise; imported as \"{to}\"")?;
+    for (from, to) in renamed {
+        writeln!(out, "          two promises are called \"{from}\": the one made later now shows as \"{to}\"")?;
     }
     Ok(())
 }

@@ -42,13 +42,16 @@ pub fn list(ctx: &Ctx, ledger: &Ledger, a: LogListArgs, out: &mut dyn Write) -> 
         .iter()
         .map(|(e, x)| {
             let note = e.note.clone().unwrap_or_default();
-            let note = match &e.void {
-                Some(v) => format!(
+            let note = match (&e.void, crate::domain::converge::why(e, x)) {
+                (Some(v), _) => format!(
                     "void{}{}",
                     v.reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default(),
                     if note.is_empty() { String::new() } else { format!(" · {note}") }
                 ),
-                None => note,
+                (None, Some(why)) => {
+                    format!("{}{}", why.words(), if note.is_empty() { String::new() } else { format!(" · {note}") })
+                }
+                (None, None) => note,
             };
             vec![
                 e.id.to_string(),

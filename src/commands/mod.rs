@@ -232,7 +232,7 @@ pub fn find<'a>(agreements: &'a [Agreement], arg: &str, now: Instant) -> Result<
         arg.parse::<i64>().ok().and_then(|id| agreements.iter().find(|a| a.id == id))
     } else {
         let mut same: Vec<&Agreement> = agreements.iter().filter(|a| a.slug == arg).collect();
-        same.sort_by_key(|a| (a.is_live(now), !a.is_void(), a.id));
+        same.sort_by_key(|a| (a.is_live(now), !a.is_void(), a.created_at, &a.uuid));
         same.last().copied()
     };
     found.ok_or_else(|| {
@@ -388,6 +388,8 @@ pub fn entry_json(e: &Entry, a: &Agreement, analysis: Option<&Analysis>) -> Valu
     if let Some(an) = analysis {
         obj.insert("late".into(), json!(an.late.contains(&e.id)));
     }
+    obj.insert("agreement_uuid".into(), json!(a.uuid));
+    obj.insert("device".into(), json!(e.device));
     voice_json(obj, e, a, analysis);
     v
 }
@@ -409,10 +411,9 @@ fn voice_json(obj: &mut serde_json::Map<String, Value>, e: &Entry, a: &Agreement
             .filter(|v| v.kind == crate::domain::voice::VerdictKind::Disputed)
             .map(|_| crate::domain::voice::Why::Held),
     };
-    let (counts, why) = crate::domain::voice::counts_why(e.void.is_some(), engine);
+    let (counts, why) = crate::domain::voice::counts_why(crate::domain::converge::why(e, a), engine);
     obj.insert("counts".into(), json!(counts));
     obj.insert("why".into(), json!(why));
-    obj.entry("device").or_insert(Value::Null);
 }
 
 pub fn write_json(out: &mut dyn Write, v: &Value) -> Result<()> {

@@ -81,6 +81,13 @@ pub fn report_html(ctx: &Ctx, ledger: &Ledger, a: &ReportArgs, week: &Week, out:
             texts.push((ag.slug.clone(), ag.text.clone()));
         }
     }
+    let standing = items
+        .iter()
+        .filter(|i| {
+            i.agreement.plan.versions_in_force().iter().all(|v| v.terms == crate::domain::terms::Terms::Standing)
+        })
+        .map(|i| i.agreement.slug.clone())
+        .collect();
     let last = parts.last().expect("one week");
     let names: Vec<&str> = last.model.people.iter().map(|p| p.name.as_str()).collect();
     let title = if parts.len() == 1 {
@@ -104,6 +111,7 @@ pub fn report_html(ctx: &Ctx, ledger: &Ledger, a: &ReportArgs, week: &Week, out:
         weeks: parts,
         over_words,
         upcoming_words,
+        standing,
         texts,
         chart,
         trust_start: ctx.settings.trust.start,

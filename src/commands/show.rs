@@ -53,6 +53,7 @@ fn show_json(ctx: &Ctx, view: &View) -> Value {
     let View { x, entries, analysis, steps, .. } = view;
     let (x, analysis) = (*x, *analysis);
     let mut v = agreement_json(x, (!x.is_void()).then_some(analysis), &ctx.settings, ctx.now);
+    let uuids: std::collections::HashMap<i64, &str> = entries.iter().map(|e| (e.id, e.uuid.as_str())).collect();
     let obj = v.as_object_mut().expect("object");
     obj.insert(
         "versions".into(),
@@ -101,8 +102,8 @@ fn show_json(ctx: &Ctx, view: &View) -> Value {
                 .iter()
                 .map(|(ev, before, after)| {
                     json!({"at": rfc3339(ev.at, x.zone), "event": event_name(ev.kind), "units": ev.units,
-                           "entry": ev.entry, "before": round4(*before), "after": round4(*after),
-                           "repair": ev.repair})
+                           "entry": ev.entry, "entry_uuid": ev.entry.and_then(|id| uuids.get(&id)),
+                           "before": round4(*before), "after": round4(*after), "repair": ev.repair})
                 })
                 .collect(),
         ),
@@ -186,6 +187,26 @@ fn show_text(ctx: &Ctx, view: &View, out: &mut dyn Write) -> Result<()> {
     let extra: u32 = analysis.slots.iter().map(|s| s.extra).sum();
     if extra > 0 {
         writeln!(out, "and {extra} kept beyond what was promised — shown, not scored")?;
+    }
+    // Entries that count for nothing for a reason other than their own void
+    // (which `log --all` shows): say which, and why.
+    let uncounted: Vec<(&Entry, crate::domain::converge::Why)> = entries
+        .iter()
+        .filter(|e| e.void.is_none())
+        .filter_map(|e| crate::domain::converge::why(e, x).map(|w| (e, w)))
+        .collect();
+    if !uncounted.is_empty() {
+        writeln!(out, "\ncounting for nothing")?;
+        for (e, why) in uncounted {
+            writeln!(
+                out,
+                "  #{} {} {} — {}",
+                e.id,
+                human_datetime(e.at, x.zone, ctx.now),
+                e.outcome.name(),
+                why.words().trim_start_matches("counts for nothing: ")
+            )?;
+        }
     }
     super::voice::show_voices(out, x, entries, analysis, ctx.now)?;
     Ok(())

@@ -82,10 +82,25 @@ pub struct Fact {
     pub agreement_id: i64,
     pub outcome: Outcome,
     pub at: Instant,
-    /// When it was logged: an excuse logged after its slot was due is late.
+    /// When it was logged: an excuse logged after its slot was due is late;
+    /// entries at the same instant go in logged order, then uuid (DESIGN.md
+    /// §3, §9) — never by local id, which differs between devices.
     pub logged_at: Instant,
+    pub uuid: u128,
     /// The verdict that decides it (§10), if anyone gave one.
     pub verdict: Option<super::voice::VerdictKind>,
+}
+
+impl Fact {
+    /// The order of entries everywhere: time, logged time, uuid.
+    pub fn order(&self) -> (Instant, Instant, u128) {
+        (self.at, self.logged_at, self.uuid)
+    }
+}
+
+/// A uuid as a number that sorts as its text does.
+pub fn uuid_key(s: &str) -> u128 {
+    uuid::Uuid::parse_str(s).map(|u| u.as_u128()).unwrap_or(0)
 }
 
 impl From<&Entry> for Fact {
@@ -96,6 +111,7 @@ impl From<&Entry> for Fact {
             outcome: e.outcome,
             at: e.at,
             logged_at: e.logged_at,
+            uuid: uuid_key(&e.uuid),
             verdict: super::voice::deciding(&e.verdicts).map(|v| v.kind),
         }
     }
@@ -111,7 +127,11 @@ pub struct Entry {
     pub note: Option<String>,
     pub logged_by: String,
     pub logged_at: Instant,
+    /// The earliest of its voids, if any (DESIGN.md §9: voided on two
+    /// devices, it is void from the earlier one).
     pub void: Option<Void>,
+    /// The device it was logged on (uuid).
+    pub device: String,
     /// Every verdict given on it (§10); `voice::deciding` picks the one that counts.
     pub verdicts: Vec<super::voice::Verdict>,
 }

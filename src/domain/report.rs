@@ -178,7 +178,7 @@ pub fn summary(book: &Book, week: &Week, p: &TrustParams, by: Option<&str>) -> S
         let in_week = |t: Instant| week.start < t && t <= week.end;
         let due: Vec<_> = a.slots.iter().filter(|s| in_week(s.slot.due)).collect();
         let week_entries: Vec<&Fact> = item.entries.iter().filter(|e| in_week(e.at)).collect();
-        entries.extend(week_entries.iter().map(|e| (e.at, e.id)));
+        entries.extend(week_entries.iter().map(|e| (e.order(), e.id)));
         if due.is_empty() && week_entries.is_empty() {
             continue;
         }
@@ -199,9 +199,15 @@ pub fn summary(book: &Book, week: &Week, p: &TrustParams, by: Option<&str>) -> S
             standing,
         };
         if standing {
-            // A disputed entry is held: it counts for nothing (§10).
+            // A disputed entry is held: it counts for nothing (§10); nor does
+            // one after the promise's retirement (§9).
+            let retired = item.agreement.plan.retired_from();
             let counted = |o: Outcome| {
-                week_entries.iter().filter(|e| e.outcome == o && !a.why.contains_key(&e.id)).count() as u32
+                week_entries
+                    .iter()
+                    .filter(|e| e.outcome == o && !a.why.contains_key(&e.id))
+                    .filter(|e| super::converge::excluded(item.agreement, retired, e.at).is_none())
+                    .count() as u32
             };
             row.kept = counted(Outcome::Kept);
             row.broken = counted(Outcome::Broken);
@@ -320,7 +326,8 @@ pub fn due(book: &Book, now: Instant, until: Instant) -> Vec<Due> {
                 })
         })
         .collect();
-    out.sort_by_key(|d| (d.due, d.agreement_id));
+    // Ties by the agreement's place in the book (created, then uuid), not its local id.
+    out.sort_by_key(|d| d.due);
     out
 }
 

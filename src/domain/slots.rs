@@ -59,8 +59,11 @@ pub struct StatusChange {
 pub struct Plan {
     pub zone: Tz,
     pub ends: Option<Instant>,
-    /// As recorded, in the order they were made.
+    /// In the order they were made: created time, then uuid — never the
+    /// order they arrived in (DESIGN.md §9), so that of two amends not yet in
+    /// effect the one made later wins on every device.
     pub versions: Vec<Version>,
+    /// In the same order (created, then uuid).
     pub statuses: Vec<StatusChange>,
 }
 
@@ -111,8 +114,32 @@ impl Plan {
         in_force(&self.versions, |v| v.effective)
     }
 
+    /// The status changes that take effect, in order (DESIGN.md §9): all of
+    /// them apply in order of (effective, created, uuid) — `statuses` is kept
+    /// in (created, uuid) order, so a stable sort by (effective, created)
+    /// gives that; one that changes nothing (a pause of a paused promise, or
+    /// anything after retirement) has no effect, and changes at the same
+    /// instant net out (a pause and a resume that both start on Monday leave
+    /// the promise active).
     pub fn statuses_in_force(&self) -> Vec<StatusChange> {
-        in_force(&self.statuses, |s| s.effective)
+        let mut sorted: Vec<&StatusChange> = self.statuses.iter().collect();
+        sorted.sort_by_key(|s| (s.effective, s.created));
+        let mut out: Vec<StatusChange> = Vec::new();
+        let state = |out: &[StatusChange]| out.last().map(|s| s.status).unwrap_or(Status::Active);
+        for c in sorted {
+            let current = state(&out);
+            if current == Status::Retired || c.status == current {
+                continue;
+            }
+            if out.last().is_some_and(|l| l.effective == c.effective) {
+                out.pop();
+                if state(&out) == c.status {
+                    continue;
+                }
+            }
+            out.push(c.clone());
+        }
+        out
     }
 
     /// The status in force at `t`.
@@ -488,6 +515,35 @@ mod tests {
         let s = show(&p, "2026-12-08T00:00:00+01:00");
         let starts: Vec<&str> = s.iter().map(|l| &l[..10]).collect();
         assert_eq!(starts, ["2026-11-02", "2026-11-09", "2026-11-30", "2026-12-07"]);
+    }
+
+    #[test]
+    fn status_changes_apply_in_time_order_and_no_ops_do_nothing() {
+        let at = |s: &str| parse_rfc3339(s).unwrap();
+        let change = |status, effective: &str, created: &str| StatusChange {
+            id: 0,
+            status,
+            effective: at(effective),
+            created: at(created),
+        };
+        let mon = "2026-11-30T00:00:00+01:00";
+        let mut p = plan("Europe/Berlin", "1/week", "2026-11-02T00:00:00+01:00");
+        // Paused on two devices: the second pause changes nothing.
+        p.statuses.push(change(Status::Paused, mon, "2026-11-25T10:00:00+01:00"));
+        p.statuses.push(change(Status::Paused, mon, "2026-11-26T10:00:00+01:00"));
+        assert_eq!(p.statuses_in_force().len(), 1);
+        // A resume decided for the same Monday nets out: nothing changes.
+        p.statuses.push(change(Status::Active, mon, "2026-11-27T10:00:00+01:00"));
+        assert!(p.statuses_in_force().is_empty());
+        assert_eq!(p.status_at(at("2026-12-05T00:00:00+01:00")), Status::Active);
+        // Retirement is final: a resume after it has no effect, whenever it was made.
+        let mut p = plan("Europe/Berlin", "1/week", "2026-11-02T00:00:00+01:00");
+        p.statuses.push(change(Status::Paused, "2026-11-16T00:00:00+01:00", "2026-11-12T10:00:00+01:00"));
+        p.statuses.push(change(Status::Retired, "2026-11-23T00:00:00+01:00", "2026-11-20T10:00:00+01:00"));
+        p.statuses.push(change(Status::Active, mon, "2026-11-19T10:00:00+01:00"));
+        let names: Vec<&str> = p.statuses_in_force().iter().map(|s| s.status.name()).collect();
+        assert_eq!(names, ["paused", "retired"]);
+        assert_eq!(p.retired_from(), Some(at("2026-11-23T00:00:00+01:00")));
     }
 
     #[test]

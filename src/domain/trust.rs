@@ -85,8 +85,12 @@ pub fn analyze(a: &Agreement, entries: &[Fact], now: Instant, horizon: Instant) 
 /// is open or due, not for trust (earlier events are left out).
 pub fn analyze_window(a: &Agreement, entries: &[Fact], now: Instant, from: Instant, horizon: Instant) -> Analysis {
     let slots = a.plan.slots_between(from, horizon.max(now));
-    let mut sorted: Vec<&Fact> = entries.iter().collect();
-    sorted.sort_by_key(|e| (e.at, e.id));
+    // Entries that count for nothing (after retirement, on a void promise)
+    // are left out here, the one place every figure comes through.
+    let retired = a.plan.retired_from();
+    let mut sorted: Vec<&Fact> =
+        entries.iter().filter(|e| crate::domain::converge::excluded(a, retired, e.at).is_none()).collect();
+    sorted.sort_by_key(|e| e.order());
     let mut out = Analysis {
         slots: slots
             .into_iter()
@@ -248,10 +252,12 @@ pub fn analyze_window(a: &Agreement, entries: &[Fact], now: Instant, from: Insta
     }
     repair_events(a, &sorted, &mut out);
     // Ties: a slot's misses come before entries at the same instant; entries
-    // at the same instant go in the order they were logged (their ids); an
-    // accepted repair after them.
+    // at the same instant go in the order they were logged, then by uuid —
+    // the same on every device (local ids are not); an accepted repair after
+    // them. Entry events were pushed in that order (facts at one instant
+    // share a slot, or all fall outside), so a stable sort keeps it.
     out.events.sort_by_key(|e| {
-        (e.at, e.kind != EventKind::Missed, e.kind == EventKind::Repair, e.entry.unwrap_or(0), e.slot.unwrap_or(0))
+        (e.at, e.kind != EventKind::Missed, e.kind == EventKind::Repair, if e.entry.is_none() { e.slot } else { None })
     });
     out
 }

@@ -135,11 +135,12 @@ impl Why {
 }
 
 /// Whether an entry counts, and why not: the one place `counts`/`why` are
-/// decided. `void` first (a void entry counts for nothing whatever else),
-/// then what the engine found.
-pub fn counts_why(void: bool, engine: Option<Why>) -> (bool, Option<&'static str>) {
-    if void {
-        return (false, Some("void"));
+/// decided. First what `converge::why` finds of the entry and its promise —
+/// void, a void promise, after retirement (§9): such an entry counts for
+/// nothing whatever else — then what the engine found of its verdict (§10).
+pub fn counts_why(facts: Option<super::converge::Why>, engine: Option<Why>) -> (bool, Option<&'static str>) {
+    if let Some(w) = facts {
+        return (false, Some(w.name()));
     }
     match engine {
         Some(w) => (false, Some(w.name())),

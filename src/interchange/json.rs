@@ -753,18 +753,11 @@ fn apply_batch(c: &mut Tx<'_>, batch: Batch, now: Instant) -> Result<Applied> {
             None => {
                 made_in_future(&fa.path, &a.uuid, a.created, now, zone)?;
                 c.set_origin(fa.device.as_deref());
-                let mut slug = a.slug.clone();
-                let mut n = 2;
-                while door::slug_in_use(&*c, &slug)? {
-                    let suffix = format!("-{n}");
-                    let keep = 40 - suffix.len();
-                    let base: String = a.slug.chars().take(keep).collect();
-                    slug = format!("{}{suffix}", base.trim_end_matches('-'));
-                    n += 1;
-                }
-                if slug != a.slug {
-                    done.renamed.push((a.slug.clone(), slug.clone()));
-                }
+                // The slug is stored as made: where it clashes with a live
+                // promise here, the one made later shows numbered — derived
+                // on reading (`domain::converge::display_slugs`), the same
+                // on every device whatever arrived first.
+                let slug = a.slug.clone();
                 let id = c.add_agreement(&NewAgreement {
                     uuid: a.uuid.clone(),
                     slug: &slug,

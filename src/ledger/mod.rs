@@ -37,6 +37,13 @@ use chrono_tz::Tz;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use std::path::{Path, PathBuf};
 
+/// The rows of one setting, newest first: a shared key (DESIGN.md §9,
+/// `domain::settings::SHARED_KEYS`) by set time then uuid, the same on every
+/// device; a local key by the order it was set here — as `settings()` replays.
+const LATEST_FIRST: &str = "CASE WHEN key IN ('trust.start', 'trust.gain', 'trust.loss', 'overpromise.threshold')
+     THEN set_at END DESC, CASE WHEN key IN ('trust.start', 'trust.gain', 'trust.loss', 'overpromise.threshold')
+     THEN uuid END DESC, id DESC";
+
 /// `PRAGMA application_id` of a troth ledger: "trot".
 pub const APPLICATION_ID: i64 = 0x7472_6f74;
 
@@ -44,6 +51,9 @@ pub struct Ledger {
     conn: Connection,
     /// None for an in-memory stand-in (a read-only command with no ledger yet).
     pub path: Option<PathBuf>,
+    /// "Now" for the command (`TROTH_NOW`): which promises are live decides
+    /// the slugs shown (`domain::converge::display_slugs`).
+    now: Instant,
     /// A new ledger, in memory until `persist` writes it here.
     create: Option<PathBuf>,
 }
@@ -65,8 +75,11 @@ pub fn from_ts(s: i64) -> Instant {
     DateTime::from_timestamp(s, 0).unwrap_or_default()
 }
 
+/// A new fact's uuid: time-ordered (UUIDv7), so that where two facts carry
+/// the same second — made in quick succession — "created, then uuid" still
+/// puts them in the order they were made.
 pub fn new_uuid() -> String {
-    uuid::Uuid::new_v4().to_string()
+    uuid::Uuid::now_v7().to_string()
 }
 
 pub(crate) fn bad_row(what: &str) -> rusqlite::Error {
@@ -146,19 +159,29 @@ impl Ledger {
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
         Ok(self
             .conn
-            .query_row("SELECT value FROM settings WHERE key = ?1 ORDER BY id DESC LIMIT 1", [key], |r| r.get(0))
+            .query_row(
+                &format!("SELECT value FROM settings WHERE key = ?1 ORDER BY {LATEST_FIRST} LIMIT 1"),
+                [key],
+                |r| r.get(0),
+            )
             .optional()?)
     }
 
+    /// Every agreement, oldest first (created, then uuid), with the slugs
+    /// people see.
     pub fn agreements(&self) -> Result<Vec<Agreement>> {
-        load_agreements(&self.conn, None)
+        let mut all = load_agreements(&self.conn, None)?;
+        crate::domain::converge::display_slugs(&mut all, self.now);
+        Ok(all)
     }
 
+    /// One agreement (its shown slug depends on the others).
     pub fn agreement(&self, id: i64) -> Result<Option<Agreement>> {
-        Ok(load_agreements(&self.conn, Some(id))?.into_iter().next())
+        Ok(self.agreements()?.into_iter().find(|a| a.id == id))
     }
 
-    /// Entries, optionally of one agreement, in time order (then logged order).
+    /// Entries, optionally of one agreement, in time order (then logged
+    /// order, then uuid).
     pub fn entries(&self, agreement: Option<i64>) -> Result<Vec<Entry>> {
         load_entries(&self.conn, agreement)
     }
@@ -171,10 +194,10 @@ impl Ledger {
         // whole-ledger case scans the table in order of rowid (no per-row index
         // lookups), which is several times cheaper than reading it by time.
         let mut stmt = self.conn.prepare_cached(if agreement.is_some() {
-            "SELECT id, agreement_id, outcome, at, logged_at FROM entries
+            "SELECT id, agreement_id, outcome, at, logged_at, uuid FROM entries
              WHERE agreement_id = ?1 AND id NOT IN (SELECT entry_id FROM voids WHERE entry_id IS NOT NULL)"
         } else {
-            "SELECT id, agreement_id, outcome, at, logged_at FROM entries
+            "SELECT id, agreement_id, outcome, at, logged_at, uuid FROM entries
              WHERE ?1 IS NULL AND id NOT IN (SELECT entry_id FROM voids WHERE entry_id IS NOT NULL)"
         })?;
         let rows = stmt.query_map([agreement], fact_row)?;
@@ -186,9 +209,9 @@ impl Ledger {
     /// Non-void facts with `at` at or after `since`, in time order.
     pub fn facts_since(&self, since: Instant) -> Result<Vec<Fact>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, agreement_id, outcome, at, logged_at FROM entries
+            "SELECT id, agreement_id, outcome, at, logged_at, uuid FROM entries
              WHERE at >= ?1 AND id NOT IN (SELECT entry_id FROM voids WHERE entry_id IS NOT NULL)
-             ORDER BY at, id",
+             ORDER BY at, logged_at, uuid",
         )?;
         let rows = stmt.query_map([ts(since)], fact_row)?;
         let mut facts: Vec<Fact> = rows.collect::<rusqlite::Result<_>>()?;
@@ -198,8 +221,9 @@ impl Ledger {
 
     /// Entries (void ones included) with `at` in (since, until].
     pub fn entries_between(&self, since: Instant, until: Instant) -> Result<Vec<Entry>> {
-        let mut stmt =
-            self.conn.prepare_cached(&format!("{ENTRY_SELECT} WHERE e.at > ?1 AND e.at <= ?2 ORDER BY e.at, e.id"))?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "{ENTRY_SELECT} WHERE e.at > ?1 AND e.at <= ?2 ORDER BY e.at, e.logged_at, e.uuid"
+        ))?;
         let rows = stmt.query_map([ts(since), ts(until)], entry_row)?;
         let mut entries: Vec<Entry> = rows.collect::<rusqlite::Result<_>>()?;
         voice::attach_to_entries(&self.conn, &mut entries)?;
@@ -214,21 +238,14 @@ impl Ledger {
     }
 }
 
-/// A private file for troth's own output (backups, exports).
-pub fn create_private_file(path: &Path) -> Result<std::fs::File> {
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-    opts.open(path).map_err(|e| Error::failure(format!("could not write {}: {e}", path.display())))
-}
-
 fn load_agreements(conn: &Connection, only: Option<i64>) -> Result<Vec<Agreement>> {
     let filter = if only.is_some() { "WHERE a.id = ?1" } else { "WHERE ?1 IS NULL" };
     let mut stmt = conn.prepare(&format!(
         "SELECT a.id, a.uuid, a.slug, a.text, a.by_name, a.to_name, a.zone, a.starts, a.ends, a.remind, a.created_at,
                 v.reason, v.voided_at
-         FROM agreements a LEFT JOIN voids v ON v.agreement_id = a.id {filter} ORDER BY a.id"
+         FROM agreements a LEFT JOIN voids v ON v.id = (SELECT x.id FROM voids x
+             WHERE x.agreement_id = a.id ORDER BY x.voided_at, x.uuid LIMIT 1) {filter}
+         ORDER BY a.created_at, a.uuid"
     ))?;
     let mut out: Vec<Agreement> = stmt
         .query_map([only], |r| {
@@ -258,7 +275,7 @@ fn load_agreements(conn: &Connection, only: Option<i64>) -> Result<Vec<Agreement
     let index: std::collections::HashMap<i64, usize> = out.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
     let mut stmt = conn.prepare(
         "SELECT id, agreement_id, terms, unit, effective, created_at FROM terms_versions
-         WHERE ?1 IS NULL OR agreement_id = ?1 ORDER BY id",
+         WHERE ?1 IS NULL OR agreement_id = ?1 ORDER BY created_at, uuid",
     )?;
     let rows = stmt.query_map([only], |r| {
         Ok((
@@ -289,7 +306,7 @@ fn load_agreements(conn: &Connection, only: Option<i64>) -> Result<Vec<Agreement
     }
     let mut stmt = conn.prepare(
         "SELECT id, agreement_id, status, effective, created_at FROM status_changes
-         WHERE ?1 IS NULL OR agreement_id = ?1 ORDER BY id",
+         WHERE ?1 IS NULL OR agreement_id = ?1 ORDER BY created_at, uuid",
     )?;
     let rows = stmt.query_map([only], |r| {
         Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?, r.get::<_, i64>(4)?))
@@ -307,12 +324,23 @@ fn load_agreements(conn: &Connection, only: Option<i64>) -> Result<Vec<Agreement
             created: from_ts(created),
         });
     }
+    // An amend cannot come before its promise: the terms the promise was made
+    // with come first, and an amend whose clock said earlier counts as made
+    // with the promise. The sort is stable, so ties stay in uuid order.
+    for a in &mut out {
+        let (created, starts) = (a.created_at, a.starts);
+        a.plan.versions.sort_by_key(|v| {
+            let initial = v.created == created && v.effective == starts;
+            (v.created.max(created), !initial)
+        });
+    }
     out.retain(|a| !a.plan.versions.is_empty());
     voice::attach_to_agreements(conn, &mut out, only)?;
     Ok(out)
 }
 
-/// A row of `SELECT id, agreement_id, outcome, at, logged_at FROM entries` (the verdict is attached after).
+/// A row of `SELECT id, agreement_id, outcome, at, logged_at, uuid FROM entries`
+/// (the verdict is attached after).
 fn fact_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Fact> {
     let outcome = match r.get_ref(2)?.as_str()? {
         "kept" => Outcome::Kept,
@@ -325,12 +353,16 @@ fn fact_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Fact> {
         outcome,
         at: from_ts(r.get(3)?),
         logged_at: from_ts(r.get(4)?),
+        uuid: crate::domain::agreement::uuid_key(r.get_ref(5)?.as_str()?),
         verdict: None,
     })
 }
 
+/// An entry voided on two devices has two voids; it is void from the
+/// earlier one (voided time, then uuid), whose reason is shown.
 const ENTRY_SELECT: &str = "SELECT e.id, e.uuid, e.agreement_id, e.outcome, e.at, e.note, e.logged_by, e.logged_at,
-        v.reason, v.voided_at FROM entries e LEFT JOIN voids v ON v.entry_id = e.id";
+        v.reason, v.voided_at, e.device FROM entries e LEFT JOIN voids v ON v.id = (SELECT x.id FROM voids x
+        WHERE x.entry_id = e.id ORDER BY x.voided_at, x.uuid LIMIT 1)";
 
 fn entry_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
     let outcome: String = r.get(3)?;
@@ -345,13 +377,14 @@ fn entry_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
         logged_by: r.get(6)?,
         logged_at: from_ts(r.get(7)?),
         void: voided_at.map(|at| Void { reason: r.get(8).ok().flatten(), at: from_ts(at) }),
+        device: r.get(10)?,
         verdicts: vec![],
     })
 }
 
 fn load_entries(conn: &Connection, agreement: Option<i64>) -> Result<Vec<Entry>> {
     let filter = if agreement.is_some() { "e.agreement_id = ?1" } else { "?1 IS NULL" };
-    let mut stmt = conn.prepare_cached(&format!("{ENTRY_SELECT} WHERE {filter} ORDER BY e.at, e.id"))?;
+    let mut stmt = conn.prepare_cached(&format!("{ENTRY_SELECT} WHERE {filter} ORDER BY e.at, e.logged_at, e.uuid"))?;
     let rows = stmt.query_map([agreement], entry_row)?;
     let mut entries: Vec<Entry> = rows.collect::<rusqlite::Result<_>>()?;
     voice::attach_to_entries(conn, &mut entries)?;

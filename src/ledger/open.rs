@@ -270,7 +270,7 @@ pub(super) fn open(
         let mut conn = Connection::open_in_memory()?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         migrate::run(&mut conn)?;
-        let mut ledger = Ledger { conn, path: None, create: None };
+        let mut ledger = Ledger { conn, path: None, create: None, now };
         ledger.ensure_home_zone(zone, now)?;
         if access == Access::Write {
             ledger.path = Some(path.to_path_buf());
@@ -293,7 +293,7 @@ pub(super) fn open(
     if header.version < LATEST_VERSION {
         migrate::run(&mut conn)?;
     }
-    Ok(Ledger { conn, path: Some(path.to_path_buf()), create: None })
+    Ok(Ledger { conn, path: Some(path.to_path_buf()), create: None, now })
 }
 
 /// A private file that did not exist, for troth's temporary copies.

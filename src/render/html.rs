@@ -145,6 +145,8 @@ pub struct Page {
     pub over_words: Vec<String>,
     /// Coming-up phrases, one per element of the last week's `upcoming`.
     pub upcoming_words: Vec<String>,
+    /// Slugs of standing promises (nothing is due; entries are counted).
+    pub standing: Vec<String>,
     /// Promise texts by slug, as they were said.
     pub texts: Vec<(String, String)>,
     pub chart: Chart,
@@ -241,8 +243,8 @@ fn gauge(v: f64) -> Markup {
     }
 }
 
-fn progress(r: &Row) -> Markup {
-    let standing = r.promised == 0 && r.missed == 0 && r.excused == 0 && r.open.is_none();
+fn progress(r: &Row, standing: bool) -> Markup {
+    let nothing_due = !standing && r.promised == 0 && r.missed == 0 && r.excused == 0 && r.open.is_none();
     let mut parts: Vec<String> = Vec::new();
     if r.broken > 0 {
         parts.push(format!("{} broken", r.broken));
@@ -260,7 +262,9 @@ fn progress(r: &Row) -> Markup {
         parts.push(format!("{} kept late", r.late));
     }
     html! {
-        @if standing {
+        @if nothing_due {
+            span class="muted" { "nothing due this week — see what happened" }
+        } @else if standing {
             span { (r.kept) " kept" }
             @if r.broken > 0 { " · " (r.broken) " broken" }
             span class="muted" { " · an ongoing promise" }
@@ -332,8 +336,8 @@ fn week_part(page: &Page, w: &WeekPart, k: usize, multi: bool) -> Markup {
                                     span class="slug" { (user(&r.slug)) }
                                     @if let Some(t) = text_of(&r.slug) { span class="said" { "“" (user(t)) "”" } }
                                 }
-                                td data-label="Who" { (user(&r.by)) " → " (user(&r.to)) }
-                                td data-label="Progress" class="prog" { (progress(r)) }
+                                td data-label="Who" class="who" { (user(&r.by)) " → " (user(&r.to)) }
+                                td data-label="Progress" class="prog" { (progress(r, page.standing.contains(&r.slug))) }
                                 td data-label="Trust" class="num" {
                                     data value=(exact(r.trust)) { (trust2(r.trust)) }
                                     " " span class={ "chg chg-" (dir) } { data value=(exact(r.trust_change)) { (arrow) } }

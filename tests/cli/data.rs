@@ -83,7 +83,7 @@ fn a_slug_clash_gets_a_suffix_and_says_so() {
     b.ok(&["init", "--me", "Jo"]);
     b.ok(&["promise", "Our own weekends", "--slug", "weekends", "--terms", "1/month"]);
     let out = b.ok(&["import", file.to_str().unwrap()]);
-    assert!(out.contains("imported as \"weekends-2\""), "{out}");
+    assert!(out.contains("now shows as \"weekends-2\""), "{out}");
     let slugs: Vec<String> = b
         .json(&["list", "--all"])
         .as_array()

@@ -240,6 +240,7 @@ fn nothing_troth_writes_lands_on_the_ledger() {
             vec!["export", "--format", "csv", "-o", t],
             vec!["export", "--format", "ics", "-o", t],
             vec!["trend", "--svg", t],
+            vec!["report", "--format", "html", "-o", t],
         ] {
             let err = env.fails(2, &args);
             assert!(err.contains("will not write over it"), "{args:?}: {err}");

@@ -304,3 +304,27 @@ fn to_talk_about_is_on_the_page() {
     assert!(section.contains("<bdi>date-night</bdi>"), "{section}");
     assert!(section.contains("you were on your phone &lt;b&gt;all&lt;/b&gt; evening"), "{section}");
 }
+
+#[test]
+fn a_week_with_nothing_due_is_not_called_standing() {
+    let env = scenario();
+    env.ok(&[
+        "promise",
+        "Weekends with you",
+        "--terms",
+        "2/month",
+        "--slug",
+        "weekends",
+        "--starts",
+        "2026-11-01",
+        "--anyway",
+    ]);
+    env.ok(&["kept", "weekends", "--at", "2026-11-07 12:00"]);
+    let html = page(&env, &["--week", "2026-W45"]);
+    let r = row(&html, "weekends");
+    assert!(r.contains("nothing due this week"), "{r}");
+    assert!(!r.contains("an ongoing promise"), "{r}");
+    let html = page(&env, &[]);
+    let r = row(&html, "hostile");
+    assert!(r.contains("1 kept") && r.contains("an ongoing promise"), "{r}");
+}
