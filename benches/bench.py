@@ -158,3 +158,25 @@ cpu = (ru.ru_utime + ru.ru_stime) * 1000
 print(f"\n## 6. remind --watch idle for {idle} s with nothing due (goal < 50 ms CPU; wake-ups as the 5-minute rule needs)")
 print(f"  CPU {cpu:.1f} ms  {'goal met' if cpu < 50 else 'OVER GOAL'} · voluntary context switches {ru.ru_nvcsw}"
       f" · exit {os.waitstatus_to_exitcode(status)}")
+
+# 7. Two devices (issue 12): the cost of a sync folder.
+import json
+synced, folder = f"{work}/synced.db", f"{work}/sync-folder"
+subprocess.run(["sqlite3", top, f".backup {synced}"], check=True)
+os.chmod(synced, 0o600)
+setup = subprocess.run([troth, "sync", "setup", folder, "--json"], env=env(synced), check=True, capture_output=True)
+code = json.loads(setup.stdout)["code"]
+r7 = bench({f"list --json ({max(years)} y, no folder)": ([troth, "list", "--json"], env(top)),
+            f"list --json ({max(years)} y, folder, nothing new)": ([troth, "list", "--json"], env(synced))})
+show("7a. a command with a folder and nothing new in it (goal ≤ 1.1×)", r7, f"list --json ({max(years)} y, no folder)", 1.1, 1.1)
+r7b = bench({"kept (no folder)": ([troth, "kept", "promise-4"], env(top)),
+             "kept (folder)": ([troth, "kept", "promise-4"], env(synced))})
+show("7b. kept with a folder against kept without (goal ≤ 1.5×)", r7b, "kept (no folder)", 1.5, 1.5)
+export = f"{work}/export.json"
+sh([troth, "export", "--format", "json", "-o", export], env(top))
+fresh_i, fresh_j = f"{work}/fresh-import.db", f"{work}/fresh-join.db"
+r7c = bench({
+    f"import of {max(years)} years (JSON)": (["sh", "-c", f'rm -f "{fresh_i}"*; "{troth}" init >/dev/null && "{troth}" import "{export}"'], env(fresh_i)),
+    f"join: apply {max(years)} years from the folder": (["sh", "-c", f'rm -f "{fresh_j}"*; "{troth}" init >/dev/null && "{troth}" sync join "{folder}"'], env(fresh_j, TROTH_SYNC_CODE=code)),
+})
+show("7c. applying another device's history from the folder against import (goal ≤ 2×)", r7c, f"import of {max(years)} years (JSON)", 2.0, 2.0)

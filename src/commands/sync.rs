@@ -56,10 +56,10 @@ pub fn run(ctx: &Ctx, ledger: &mut Ledger, a: SyncArgs, out: &mut dyn Write) -> 
     }
 }
 
-fn counts(ledger: &Ledger) -> Result<(usize, usize)> {
-    let a = ledger.agreements()?.iter().filter(|a| !a.is_void()).count();
-    let e = ledger.entries(None)?.iter().filter(|e| e.void.is_none()).count();
-    Ok((a, e))
+/// Cheap counts (a join may bring years of entries; loading them all to
+/// count them would cost more than applying them).
+fn counts(ledger: &Ledger) -> Result<(i64, i64)> {
+    crate::ledger::sync::counts(ledger)
 }
 
 fn setup(ctx: &Ctx, ledger: &mut Ledger, dir: &Path, out: &mut dyn Write) -> Result<()> {

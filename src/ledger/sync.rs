@@ -387,3 +387,14 @@ pub fn repair_uuid<'a>(src: impl Into<Src<'a>>, id: i64) -> Result<Option<String
     let c = src.into().conn();
     Ok(c.prepare_cached("SELECT uuid FROM repairs WHERE id = ?1")?.query_row([id], |r| r.get(0)).optional()?)
 }
+
+/// Promises and entries not void (for what `sync setup` and `join` say).
+pub fn counts<'a>(src: impl Into<Src<'a>>) -> Result<(i64, i64)> {
+    let c = src.into().conn();
+    Ok(c.query_row(
+        "SELECT (SELECT count(*) FROM agreements WHERE id NOT IN (SELECT agreement_id FROM voids WHERE agreement_id IS NOT NULL)),
+                (SELECT count(*) FROM entries WHERE id NOT IN (SELECT entry_id FROM voids WHERE entry_id IS NOT NULL))",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?)
+}
