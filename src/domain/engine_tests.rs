@@ -48,7 +48,7 @@ fn agreement(id: i64, terms_text: &str, zone: Tz, starts: &str) -> Agreement {
 }
 
 fn fact(id: i64, agreement: i64, outcome: Outcome, at: &str) -> Fact {
-    Fact { id, agreement_id: agreement, outcome, at: t(at), logged_at: t(at), verdict: None }
+    Fact { id, agreement_id: agreement, outcome, at: t(at), logged_at: t(at), uuid: id as u128, verdict: None }
 }
 
 fn close(a: f64, b: f64) -> bool {
