@@ -511,3 +511,197 @@ fn the_same_facts_in_any_order_give_the_same_screens() {
         one_case(seed);
     }
 }
+
+// ---------- hand-built cases, one per rule of §9 ----------
+
+/// Two devices that start from one ledger: `a` (Alex's) and `b` (Sam's).
+fn pair() -> (TestEnv, TestEnv) {
+    let a = TestEnv::berlin();
+    a.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
+    let b = TestEnv::berlin();
+    b.ok(&["init", "--me", "Sam", "--partner", "Alex"]);
+    (a, b)
+}
+
+/// What `from` has, passed to `to` as an export file (import is the door).
+fn send(from: &TestEnv, to: &TestEnv) {
+    let file = from.path(&format!("to-{}.json", to.db.display().to_string().len()));
+    from.ok(&["export", "-o", file.to_str().unwrap()]);
+    to.ok(&["import", file.to_str().unwrap()]);
+}
+
+/// Both ways, with both clocks at `now`.
+fn exchange(a: &mut TestEnv, b: &mut TestEnv, now: &str) {
+    a.set_now(now);
+    b.set_now(now);
+    send(a, b);
+    send(b, a);
+}
+
+fn same(a: &TestEnv, b: &TestEnv, args: &[&str]) -> Value {
+    let x = without_ids(&a.json(args));
+    assert_eq!(x, without_ids(&b.json(args)), "`troth {args:?}` differs between the two devices");
+    x
+}
+
+#[test]
+fn two_amends_made_offline_the_later_one_wins_on_both_devices() {
+    let (mut a, mut b) = pair();
+    a.ok(&["promise", "Weekends", "--terms", "4/month", "--slug", "weekends", "--starts", "2026-09-01"]);
+    send(&a, &b);
+    // Alex renegotiates to weekly (from Monday 7 December); an hour later,
+    // offline, Sam to twice a month (from 1 December).
+    a.set_now("2026-11-24T09:00:00+01:00");
+    a.ok(&["amend", "weekends", "--terms", "1/week", "--anyway"]);
+    b.set_now("2026-11-24T10:00:00+01:00");
+    b.ok(&["amend", "weekends", "--terms", "2/month", "--anyway"]);
+    exchange(&mut a, &mut b, "2026-11-25T09:00:00+01:00");
+    let shown = same(&a, &b, &["show", "weekends"]);
+    assert_eq!(shown["terms"], "4/month");
+    assert_eq!(shown["pending"]["terms"], "2/month", "the amend made later wins: {shown}");
+    assert_eq!(shown["pending"]["from"], "2026-12-01T00:00:00+01:00");
+    a.set_now("2026-12-10T09:00:00+01:00");
+    b.set_now("2026-12-10T09:00:00+01:00");
+    assert_eq!(same(&a, &b, &["show", "weekends"])["terms"], "2/month");
+    same(&a, &b, &["due"]);
+}
+
+#[test]
+fn status_changes_apply_in_time_order_and_a_repeat_does_nothing() {
+    let (mut a, mut b) = pair();
+    a.ok(&["promise", "Weekends", "--terms", "2/month", "--slug", "weekends", "--starts", "2026-09-01"]);
+    a.ok(&["promise", "Dishes", "--terms", "3/week", "--slug", "dishes", "--starts", "2026-11-02"]);
+    send(&a, &b);
+    // Both pause the weekends; Alex pauses the dishes and Sam, later, retires them.
+    a.set_now("2026-11-24T09:00:00+01:00");
+    a.ok(&["pause", "weekends"]);
+    a.ok(&["pause", "dishes"]);
+    b.set_now("2026-11-24T10:00:00+01:00");
+    b.ok(&["pause", "weekends"]);
+    b.ok(&["retire", "dishes"]);
+    exchange(&mut a, &mut b, "2026-11-25T09:00:00+01:00");
+    let weekends = same(&a, &b, &["show", "weekends"]);
+    assert_eq!(weekends["pending"]["status"], "paused", "{weekends}");
+    a.set_now("2026-12-10T09:00:00+01:00");
+    b.set_now("2026-12-10T09:00:00+01:00");
+    let list = same(&a, &b, &["list", "--all"]);
+    let status = |slug: &str| list.as_array().unwrap().iter().find(|x| x["slug"] == slug).unwrap()["status"].clone();
+    assert_eq!(status("weekends"), "paused");
+    assert_eq!(status("dishes"), "retired", "a pause, then a retirement at the same boundary: retired");
+    // The second pause changed nothing: one resume makes it active again.
+    a.ok(&["resume", "weekends"]);
+    a.set_now("2027-01-02T09:00:00+01:00");
+    assert_eq!(a.json(&["show", "weekends"])["status"], "active");
+}
+
+#[test]
+fn entries_at_the_same_instant_go_in_logged_order_on_every_device() {
+    let (mut a, mut b) = pair();
+    a.ok(&["promise", "Call if I'm running late", "--slug", "call", "--starts", "2026-11-01"]);
+    send(&a, &b);
+    // Both log the same call at the same instant; Sam wrote it down first.
+    b.set_now("2026-11-24T12:10:00+01:00");
+    let first = b.json(&["kept", "call", "--at", "2026-11-24 12:00"]);
+    a.set_now("2026-11-24T12:30:00+01:00");
+    let second = a.json(&["kept", "call", "--at", "2026-11-24 12:00"]);
+    exchange(&mut a, &mut b, "2026-11-25T09:00:00+01:00");
+    // A standing rule scores one kept a day: the one logged first.
+    let shown = same(&a, &b, &["show", "call"]);
+    let kept: Vec<&Value> = shown["events"].as_array().unwrap().iter().filter(|e| e["event"] == "kept").collect();
+    assert_eq!(kept.len(), 1, "{shown}");
+    assert_eq!(kept[0]["entry_uuid"], first["uuid"]);
+    let log = same(&a, &b, &["log"]);
+    let order: Vec<&Value> = log.as_array().unwrap().iter().map(|e| &e["uuid"]).collect();
+    assert_eq!(order, [&first["uuid"], &second["uuid"]]);
+    assert_ne!(first["device"], second["device"], "each entry names the device it was logged on");
+    assert_eq!(first["device"].as_str().unwrap().len(), 36);
+}
+
+#[test]
+fn a_slug_made_on_both_devices_stays_with_the_first_and_the_other_shows_2() {
+    let (mut a, mut b) = pair();
+    a.set_now("2026-11-24T09:00:00+01:00");
+    let alex = a.json(&["promise", "Date night every Friday", "--terms", "every fri 19:00"]);
+    b.set_now("2026-11-24T10:00:00+01:00");
+    let sam = b.json(&["promise", "Date night", "--terms", "every sat 19:00", "--by", "Sam"]);
+    assert_eq!((alex["slug"].as_str(), sam["slug"].as_str()), (Some("date-night"), Some("date-night")));
+    exchange(&mut a, &mut b, "2026-11-25T09:00:00+01:00");
+    let list = same(&a, &b, &["list"]);
+    let slug = |uuid: &Value| list.as_array().unwrap().iter().find(|x| x["uuid"] == *uuid).unwrap()["slug"].clone();
+    assert_eq!(slug(&alex["uuid"]), "date-night", "made first, keeps it");
+    assert_eq!(slug(&sam["uuid"]), "date-night-2");
+    // The shown slug is the handle, on both devices.
+    for d in [&a, &b] {
+        assert_eq!(d.json(&["show", "date-night-2"])["uuid"], sam["uuid"]);
+        let e = d.json(&["kept", "date-night-2", "--at", "2026-11-24 19:30"]);
+        assert_eq!((&e["agreement"], &e["agreement_uuid"]), (&json!("date-night-2"), &sam["uuid"]));
+        d.fails(2, &["promise", "Another", "--slug", "date-night-2"]);
+    }
+}
+
+#[test]
+fn an_entry_after_the_other_device_retired_the_promise_counts_for_nothing_and_says_why() {
+    let (mut a, mut b) = pair();
+    a.set_now("2026-11-02T09:00:00+01:00");
+    a.ok(&["promise", "Tidy the flat", "--terms", "1/week", "--slug", "tidy", "--starts", "2026-11-02"]);
+    a.ok(&["promise", "Oops", "--terms", "1/week", "--slug", "oops", "--starts", "2026-11-02"]);
+    b.set_now("2026-11-02T09:00:00+01:00");
+    send(&a, &b);
+    // Alex retires the tidying (from Monday 30 November) and voids a promise
+    // made by mistake; Sam, not knowing, logs both in December.
+    a.set_now("2026-11-24T09:00:00+01:00");
+    a.ok(&["retire", "tidy"]);
+    a.ok(&["void", "--agreement", "oops"]);
+    a.set_now("2026-12-02T09:00:00+01:00");
+    let before = a.json(&["show", "tidy"]);
+    b.set_now("2026-12-01T12:00:00+01:00");
+    let late = b.json(&["kept", "tidy", "--at", "2026-12-01 10:00"]);
+    let void_promise = b.json(&["kept", "oops", "--at", "2026-12-01 10:00"]);
+    exchange(&mut a, &mut b, "2026-12-02T09:00:00+01:00");
+    let log = same(&a, &b, &["log", "--all"]);
+    let entry = |uuid: &Value| log.as_array().unwrap().iter().find(|e| e["uuid"] == *uuid).unwrap().clone();
+    assert_eq!(entry(&late["uuid"])["counts"], false);
+    assert_eq!(entry(&late["uuid"])["why"], "after retirement");
+    assert_eq!(entry(&void_promise["uuid"])["counts"], false);
+    assert_eq!(entry(&void_promise["uuid"])["why"], "promise void");
+    let after = same(&a, &b, &["show", "tidy"]);
+    assert_eq!((&after["trust"], &after["rate"]), (&before["trust"], &before["rate"]), "it changed no number");
+    for d in [&a, &b] {
+        let text = d.ok(&["show", "tidy"]);
+        assert!(text.contains("counting for nothing") && text.contains("after the promise was retired"), "{text}");
+        let text = d.ok(&["log", "tidy"]);
+        assert!(text.contains("after the promise was retired"), "{text}");
+    }
+}
+
+#[test]
+fn an_entry_voided_on_both_devices_keeps_both_voids_and_is_void_from_the_earlier() {
+    let (mut a, mut b) = pair();
+    a.ok(&["promise", "Weekends", "--terms", "2/month", "--slug", "weekends", "--starts", "2026-09-01"]);
+    let e = a.json(&["kept", "weekends", "--at", "2026-11-21 12:00"]);
+    send(&a, &b);
+    let id_on_b = b.json(&["log"])[0]["id"].to_string();
+    a.set_now("2026-11-24T09:00:00+01:00");
+    a.ok(&["void", &e["id"].to_string(), "--reason", "wrong day"]);
+    b.set_now("2026-11-24T08:00:00+01:00");
+    b.ok(&["void", &id_on_b, "--reason", "we logged it twice"]);
+    exchange(&mut a, &mut b, "2026-11-25T09:00:00+01:00");
+    let log = same(&a, &b, &["log", "--all"]);
+    let v = &log[0];
+    assert_eq!(
+        (&v["uuid"], &v["void"], &v["counts"], &v["why"]),
+        (&e["uuid"], &json!(true), &json!(false), &json!("void"))
+    );
+    assert_eq!(v["reason"], "we logged it twice", "void from the earlier one");
+    assert_eq!(v["voided_at"], "2026-11-24T08:00:00+01:00");
+    for d in [&a, &b] {
+        let doc = d.json(&["export"]);
+        assert_eq!(
+            doc["entries"][0]["void"].as_array().map(Vec::len),
+            Some(2),
+            "both voids kept: {}",
+            doc["entries"][0]
+        );
+    }
+    same(&a, &b, &["list", "--all"]);
+}

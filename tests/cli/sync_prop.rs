@@ -21,7 +21,7 @@ enum Op {
 
 fn op(devices: usize) -> impl Strategy<Value = Op> {
     prop_oneof![
-        3 => (0..devices, 0u8..10, 0usize..4, 0u32..600).prop_map(|(d, w, i, m)| Op::Act(d, w, i, m)),
+        3 => (0..devices, 0u8..13, 0usize..4, 0u32..600).prop_map(|(d, w, i, m)| Op::Act(d, w, i, m)),
         2 => (0..devices, 0..devices, 0u8..4).prop_map(|(a, b, how)| Op::Pass(a, b, how)),
     ]
 }
@@ -100,14 +100,7 @@ fn pass(from: &Path, to: &Path, how: u8, limit: usize) {
 }
 
 fn act(d: &mut Device, what: u8, pick: usize) {
-    // A device changes the status of its own promises only: the order of
-    // status changes made on two devices is `converge`'s rule (§9), not the
-    // transport's, and has its own property test.
-    let slugs: Vec<String> = if (5..=7).contains(&what) {
-        d.slugs().into_iter().filter(|s| s.starts_with(d.name) || (d.name == "alex" && s == "date-night")).collect()
-    } else {
-        d.slugs()
-    };
+    let slugs: Vec<String> = d.slugs();
     let slug = if slugs.is_empty() { None } else { Some(slugs[pick % slugs.len()].clone()) };
     let args: Vec<String> = match (what, slug) {
         (0, _) | (_, None) => {
@@ -143,6 +136,38 @@ fn act(d: &mut Device, what: u8, pick: usize) {
                 None => return,
             }
         }
+        // The partner's voice (§10): verdicts, repairs and acceptances travel too.
+        (10..=12, Some(_)) => {
+            let me = ["Alex", "Sam", "Kim"][["alex", "sam", "kim"].iter().position(|n| *n == d.name).unwrap_or(2)];
+            let (list, key) =
+                if what == 12 { (vec!["inbox", "--json"], "repairs_offered") } else { (vec!["log", "--json"], "") };
+            let v: Value = serde_json::from_str(&d.env.run(&list).stdout).unwrap_or(Value::Null);
+            let items: Vec<&Value> = (if key.is_empty() { v.as_array() } else { v[key].as_array() })
+                .map(|a| {
+                    a.iter()
+                        .filter(|e| {
+                            what == 12 || (what == 10 && e["by"] != me) || (what == 11 && e["outcome"] == "broken")
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let Some(id) = items.get(pick % items.len().max(1)).and_then(|e| e["id"].as_i64()) else { return };
+            match what {
+                10 if pick.is_multiple_of(2) => {
+                    vec!["dispute".into(), id.to_string(), "--note".into(), "seen differently".into()]
+                }
+                10 => vec!["confirm".into(), id.to_string()],
+                11 => vec![
+                    "repair".into(),
+                    id.to_string(),
+                    "--understood".into(),
+                    "I see it".into(),
+                    "--apology".into(),
+                    "I'm sorry".into(),
+                ],
+                _ => vec!["accept".into(), id.to_string()],
+            }
+        }
         (_, Some(_)) => vec!["config".into(), "trust.gain".into(), format!("0.0{}", 1 + pick % 9)],
     };
     let a: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -166,12 +191,9 @@ fn normal(v: &Value) -> Value {
         ),
         Value::Array(a) => {
             let mut items: Vec<Value> = a.iter().map(normal).collect();
-            // Order between equal times is `converge`'s rule (time, then
-            // uuid; its own property test); here the same things must show.
+            // Facts in the export come in local order; screens order by time then uuid.
             if items.iter().all(|x| x.get("uuid").is_some()) {
                 items.sort_by(|x, y| x["uuid"].as_str().cmp(&y["uuid"].as_str()));
-            } else if items.iter().all(Value::is_object) {
-                items.sort_by_key(|x| x.to_string());
             }
             Value::Array(items)
         }
