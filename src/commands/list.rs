@@ -3,6 +3,7 @@
 use super::{Book, Ctx, agreement_json, write_json};
 use crate::cli::ListArgs;
 use crate::domain::Agreement;
+use crate::domain::slots::Status;
 use crate::domain::trust;
 use crate::error::Result;
 use crate::ledger::Ledger;
@@ -33,7 +34,12 @@ pub fn list(ctx: &Ctx, ledger: &Ledger, a: ListArgs, out: &mut dyn Write) -> Res
         .map(|x| {
             let (_, v) = x.plan.version_at(ctx.now);
             let score = book.get(x.id).map(|i| trust::score_at(&i.analysis.events, &ctx.settings.trust, ctx.now));
-            let status = if x.is_void() { "void".to_string() } else { x.plan.status_at(ctx.now).name().to_string() };
+            let done = super::done(x, book.get(x.id).map(|i| &i.analysis), ctx.now);
+            let status = match (x.is_void(), done) {
+                (true, _) => "void".to_string(),
+                (false, Some(how)) if x.plan.status_at(ctx.now) == Status::Active => format!("done: {how}"),
+                _ => x.plan.status_at(ctx.now).name().to_string(),
+            };
             let status = match super::pending(x, ctx.now) {
                 Some((t, s, from)) if !x.is_void() => {
                     let what = match (t, s) {

@@ -336,15 +336,42 @@ pub fn agreement_json(a: &Agreement, analysis: Option<&Analysis>, settings: &Set
         "trust": round4(score.trust),
         "rate": score.rate().map(round4),
         "pending": pending_json(a, now),
+        "done": done(a, analysis, now).is_some(),
         "void": a.is_void(),
         "created": rfc3339(a.created_at, a.zone),
     })
 }
 
 /// The change not yet in effect, if any.
+/// A deadline whose slot has closed is done (DESIGN.md §2): "kept", "kept
+/// late" or "missed"; None for anything else.
+pub fn done(a: &Agreement, analysis: Option<&Analysis>, now: Instant) -> Option<&'static str> {
+    let (_, version) = a.plan.version_at(now);
+    let Terms::Deadline { .. } = version.terms else { return None };
+    let analysis = analysis?;
+    let slot = analysis.slots.iter().rev().find(|s| matches!(s.slot.terms, Terms::Deadline { .. }))?;
+    // Kept on time is done at once; otherwise it is done when its slot closes.
+    let kept = slot.kept >= slot.promised.max(1);
+    if !slot.closed && !kept {
+        return None;
+    }
+    Some(if kept || slot.delivered > 0 {
+        "kept"
+    } else if !analysis.late.is_empty() {
+        "kept late"
+    } else {
+        "missed"
+    })
+}
+
 pub fn pending(a: &Agreement, now: Instant) -> Option<(Option<Terms>, Option<Status>, Instant)> {
+    let (_, current) = a.plan.version_at(now);
     let v = a.plan.versions_in_force().into_iter().find(|v| v.effective > now);
-    let s = a.plan.statuses_in_force().into_iter().find(|s| s.effective > now);
+    // A change that changes nothing is no change ahead: a pause withdrawn by
+    // a resume before it took effect leaves the promise simply active.
+    let v = v.filter(|v| v.terms != current.terms || v.unit != current.unit);
+    let in_force = a.plan.status_at(now);
+    let s = a.plan.statuses_in_force().into_iter().find(|s| s.effective > now).filter(|s| s.status != in_force);
     match (v, s) {
         (None, None) => None,
         (Some(v), None) => Some((Some(v.terms), None, v.effective)),

@@ -39,7 +39,17 @@ fn per_words(t: &Terms) -> String {
 }
 
 pub(super) fn over_sentence(a: &Agreement, j: &Judgement) -> String {
-    let delivered: Vec<String> = j.per_slot.iter().map(|d| d.to_string()).collect();
+    // An excused slot is shown as excused, never as 0 (DESIGN.md §4).
+    let delivered: Vec<String> = j
+        .per_slot
+        .iter()
+        .zip(&j.excused_per_slot)
+        .map(|(d, e)| match (d, e) {
+            (0, e) if *e > 0 => "excused".to_string(),
+            (d, 0) => d.to_string(),
+            (d, e) => format!("{d} (+{e} excused)"),
+        })
+        .collect();
     let mut s = format!(
         "{}: {} promised {} and delivered {} ({})",
         a.slug,

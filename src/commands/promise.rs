@@ -133,7 +133,7 @@ pub fn promise(ctx: &Ctx, ledger: &mut Ledger, a: PromiseArgs, out: &mut dyn Wri
 pub(super) fn overpromised_record(ctx: &Ctx, book: &Book, by: &str) -> Option<String> {
     let mut promised = 0;
     let mut delivered = 0;
-    let mut any_over = false;
+    let mut over: Vec<String> = Vec::new();
     // A promise with nothing logged yet has no record to judge (its history
     // may simply not be entered yet).
     let logged = |i: &&crate::domain::report::Item| i.analysis.events.iter().any(|e| e.entry.is_some());
@@ -141,13 +141,18 @@ pub(super) fn overpromised_record(ctx: &Ctx, book: &Book, by: &str) -> Option<St
         if let Some(j) = trust::judge(item.agreement, &item.analysis, ctx.now, 8, ctx.settings.threshold) {
             promised += j.promised;
             delivered += j.delivered;
-            any_over |= j.overpromised;
+            if j.overpromised {
+                // Name the promise that triggers the gate, with its own record.
+                over.push(format!("{} ({} of {}, {})", item.agreement.slug, j.delivered, j.promised, percent(j.rate)));
+            }
         }
     }
-    any_over.then(|| {
+    (!over.is_empty()).then(|| {
         format!(
-            "{by}'s record: promised {promised}, delivered {delivered} ({}) — some promises are already more than the record supports",
-            percent((promised > 0).then(|| delivered as f64 / promised as f64))
+            "{by}'s record: promised {promised}, delivered {delivered} ({}) — {} {} already more than the record supports",
+            percent((promised > 0).then(|| delivered as f64 / promised as f64)),
+            over.join(", "),
+            if over.len() == 1 { "is" } else { "are" }
         )
     })
 }

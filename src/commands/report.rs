@@ -301,6 +301,7 @@ fn report_markdown(p: &Page, out: &mut dyn Write) -> Result<()> {
         change(s.overall.trust_change),
         percent(s.overall.rate)
     )?;
+    writeln!(out, "_{}_\n", crate::render::words::trust_legend(ctx.settings.trust.start))?;
     if !s.entries.is_empty() {
         writeln!(out, "### What happened\n")?;
         for id in &s.entries {
@@ -360,6 +361,7 @@ fn report_table(p: &Page, out: &mut dyn Write) -> Result<()> {
             percent(s.overall.rate)
         )?;
     }
+    writeln!(out, "  {}", paint(render::DIM, &crate::render::words::trust_legend(ctx.settings.trust.start)))?;
     if !over.is_empty() {
         writeln!(out)?;
         for o in over.iter() {

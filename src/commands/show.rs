@@ -125,7 +125,13 @@ fn show_text(ctx: &Ctx, view: &View, out: &mut dyn Write) -> Result<()> {
     let (x, analysis) = (*x, *analysis);
     let (_, version) = x.plan.version_at(ctx.now);
     writeln!(out, "#{} {} — \"{}\"", x.id, paint(render::BOLD, &x.slug), x.text)?;
-    let status = if x.is_void() { "void".to_string() } else { x.plan.status_at(ctx.now).name().to_string() };
+    let status = match (x.is_void(), super::done(x, Some(analysis), ctx.now)) {
+        (true, _) => "void".to_string(),
+        (false, Some(how)) if x.plan.status_at(ctx.now) == crate::domain::slots::Status::Active => {
+            format!("done: {how}")
+        }
+        _ => x.plan.status_at(ctx.now).name().to_string(),
+    };
     writeln!(
         out,
         "{} → {} · {} · {} · since {} · {status}",

@@ -418,15 +418,29 @@ pub struct Judgement {
     pub delivered: u32,
     /// Delivered per slot, oldest first, for the plain-words sentence.
     pub per_slot: Vec<u32>,
+    /// Excused units per slot, beside `per_slot`: an excused slot is shown
+    /// as excused, never as 0.
+    pub excused_per_slot: Vec<u32>,
     pub rate: Option<f64>,
     pub overpromised: bool,
     pub suggested: Option<Terms>,
 }
 
+/// How many closed slots over-promising looks at unless told (DESIGN.md §4).
+pub const DEFAULT_SLOTS: usize = 8;
+
 /// Judge the most recent `n` closed slots under the terms in force now; None
 /// with fewer than 3.
 pub fn judge(a: &Agreement, analysis: &Analysis, now: Instant, n: usize, threshold: f64) -> Option<Judgement> {
     let (current, version) = a.plan.version_at(now);
+    // The default window is 8 slots; daily terms are judged on four weeks
+    // (28 slots), so one week's luck does not flip the verdict (DESIGN.md §4).
+    let daily = match version.terms {
+        Terms::Quota { period: Period::Day, .. } => true,
+        Terms::Schedule(s) => s.natural() == (7, Period::Week),
+        _ => false,
+    };
+    let n = if n == DEFAULT_SLOTS && daily { 28 } else { n };
     let closed: Vec<&SlotTally> = analysis.slots.iter().filter(|s| s.closed && s.slot.version == current).collect();
     if closed.len() < 3 || n < 3 {
         return None;
@@ -443,6 +457,7 @@ pub fn judge(a: &Agreement, analysis: &Analysis, now: Instant, n: usize, thresho
         promised,
         delivered,
         per_slot: recent.iter().map(|s| s.delivered).collect(),
+        excused_per_slot: recent.iter().map(|s| s.excused).collect(),
         rate,
         overpromised,
         suggested,

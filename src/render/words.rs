@@ -159,6 +159,13 @@ pub fn first_day(start: Instant, tz: Tz) -> NaiveDate {
     local_date(tz, start)
 }
 
+/// The one line that says what a trust figure is, for a first-time reader.
+pub fn trust_legend(start: f64) -> String {
+    format!(
+        "trust starts at {start:.2} for each promise, rises in small steps with each one kept and falls in bigger steps with each one broken or missed; a person's trust is the average over their promises"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

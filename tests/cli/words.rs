@@ -255,3 +255,48 @@ fn terms_people_type_and_specific_hints() {
     let err = env.fails(2, &["promise", "x", "--terms", "every blursday"]);
     assert!(err.contains("every other sat"), "{err}");
 }
+
+#[test]
+fn a_deadline_kept_on_time_is_done_kept() {
+    let mut env = couple("Europe/Berlin", "2026-11-23T18:00:00+01:00");
+    env.ok(&["promise", "Fix the sink", "--terms", "by saturday"]);
+    env.set_now("2026-11-25T18:00:00+01:00");
+    env.ok(&["kept", "fix-sink"]);
+    let list = env.ok(&["list"]);
+    assert!(list.contains("done: kept"), "{list}");
+    assert_eq!(env.json(&["list"])[0]["done"], true);
+    assert_eq!(env.json(&["list"])[0]["status"], "active");
+    env.set_now("2026-12-05T18:00:00+01:00");
+    assert!(env.ok(&["show", "fix-sink"]).contains("done: kept"));
+}
+
+#[test]
+fn pause_then_resume_before_it_takes_effect_is_simply_active() {
+    let env = couple("Europe/Berlin", "2026-11-23T18:00:00+01:00");
+    env.ok(&["promise", "Weekends", "--terms", "2/month", "--slug", "weekends", "--starts", "2026-11-01"]);
+    env.ok(&["pause", "weekends"]);
+    env.ok(&["resume", "weekends"]);
+    let list = env.ok(&["list"]);
+    assert!(!list.contains("active (active"), "{list}");
+    assert_eq!(env.json(&["list"])[0]["pending"], serde_json::Value::Null);
+}
+
+#[test]
+fn over_promising_shows_excused_slots_and_names_the_promise() {
+    let mut env = couple("Europe/Berlin", "2026-09-01T09:00:00+02:00");
+    env.ok(&["promise", "Cook", "--terms", "every sat", "--slug", "cook", "--starts", "2026-09-01"]);
+    // Saturdays 5 Sep … 17 Oct (closed by 26 Oct): kept, excused, missed, missed, kept, missed, excused.
+    env.set_now("2026-09-04T09:00:00+02:00");
+    env.ok(&["excuse", "cook", "--at", "2026-09-12"]);
+    env.set_now("2026-10-16T09:00:00+02:00");
+    env.ok(&["excuse", "cook", "--at", "2026-10-17"]);
+    env.set_now("2026-10-26T09:00:00+01:00");
+    env.ok(&["kept", "cook", "--at", "2026-09-05"]);
+    env.ok(&["kept", "cook", "--at", "2026-10-03"]);
+    let out = env.ok(&["overpromising"]);
+    assert!(out.contains("delivered 1, excused, 0, 0, 1, 0, excused (40%)"), "{out}");
+    let err = env.fails(2, &["promise", "Dishes", "--terms", "every sun"]);
+    assert!(err.contains("cook (2 of 5, 40%)"), "the gate names the promise: {err}");
+    let report = env.ok(&["report"]);
+    assert!(report.contains("trust starts at 0.50"), "{report}");
+}
