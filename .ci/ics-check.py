@@ -71,6 +71,13 @@ promise("Fix the sink", "by 2026-12-01 18:00", "2026-11-20", "2026-11-20T09:00:0
 promise("Dishes", "daily", "2026-11-01", "2026-11-20T09:00:00+01:00", "--slug", "dishes")
 promise("Budget review", "monthly on 29 21:00", "2025-12-01", "2025-12-01T09:00:00+01:00", "--slug", "review", "--ends", "2027-04-30")
 
+# Every other week (DESIGN.md §1), where this troth knows the kind.
+for text, terms, slug in [("Cinema", "every 2 weeks fri 19:00", "cinema"), ("Hike", "every other sat", "hike"),
+                          ("Cook", "2 every 2 weeks", "cook")]:
+    r = subprocess.run([args.troth, "promise", text, "--terms", terms, "--starts", "2025-02-05", "--anyway", "--slug", slug],
+                       env=dict(env, TROTH_NOW=T0), capture_output=True, text=True)
+    print(f"ics: fortnightly terms {terms!r}: {'included' if r.returncode == 0 else 'not known to this troth'}")
+
 troth("amend", "date-night", "--terms", "every sat 18:00", "--anyway", now="2025-06-10T12:00:00+02:00")
 troth("pause", "call", now="2025-09-01T12:00:00+02:00")
 troth("resume", "call", now="2025-10-15T12:00:00+02:00")

@@ -369,3 +369,25 @@ pub fn vtimezone(tz: Tz, lo: Instant, hi: Instant) -> String {
     text.push_str("END:VTIMEZONE\r\n");
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vtimezone_lists_each_change_with_its_offsets() {
+        let tz: Tz = "Europe/Berlin".parse().unwrap();
+        let at = |s: &str| crate::domain::time::parse_rfc3339(s).unwrap();
+        let text = vtimezone(tz, at("2026-01-15T00:00:00+00:00"), at("2026-06-01T00:00:00+00:00"));
+        // A year either side: the changes of 2025, 2026 and 2027.
+        assert_eq!(text.matches("BEGIN:DAYLIGHT").count(), 3, "{text}");
+        assert!(text.contains(
+            "BEGIN:DAYLIGHT\r\nDTSTART:20260329T020000\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nTZNAME:CEST\r\n"
+        ));
+        assert!(text.contains(
+            "BEGIN:STANDARD\r\nDTSTART:20261025T030000\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nTZNAME:CET\r\n"
+        ));
+        let utc = vtimezone(chrono_tz::UTC, at("2026-01-15T00:00:00+00:00"), at("2026-06-01T00:00:00+00:00"));
+        assert_eq!(utc.matches("BEGIN:STANDARD").count(), 1, "{utc}");
+    }
+}
