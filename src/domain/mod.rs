@@ -16,3 +16,6 @@ pub mod voice;
 
 pub use agreement::{Agreement, Entry, Fact, Outcome, Void};
 pub use settings::{Settings, TrustParams};
+
+#[cfg(test)]
+mod engine_tests;

@@ -16,6 +16,7 @@ mod numbers;
 mod readme;
 mod reliability;
 mod remind;
+mod screens;
 mod slots;
 mod storage;
 mod support;
