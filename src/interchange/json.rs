@@ -198,8 +198,35 @@ pub struct ReminderResultDoc {
     pub at: String,
 }
 
-fn utc(t: i64) -> String {
+/// A stored time as the document writes it: RFC 3339 in UTC.
+pub(crate) fn utc(t: i64) -> String {
     rfc3339(from_ts(t), chrono_tz::UTC)
+}
+
+impl From<VersionRow> for VersionDoc {
+    fn from(v: VersionRow) -> VersionDoc {
+        VersionDoc {
+            uuid: v.uuid,
+            terms: v.terms,
+            unit: v.unit,
+            effective: utc(v.effective),
+            note: v.note,
+            created: utc(v.created),
+            device: Some(v.device),
+        }
+    }
+}
+
+impl From<door::StatusRow> for StatusDoc {
+    fn from(s: door::StatusRow) -> StatusDoc {
+        StatusDoc {
+            uuid: s.uuid,
+            status: s.status,
+            effective: utc(s.effective),
+            created: utc(s.created),
+            device: Some(s.device),
+        }
+    }
 }
 
 impl Document {
@@ -257,28 +284,8 @@ impl Document {
         let rows = door::agreements(c)?;
         let uuid_of: HashMap<i64, String> = rows.iter().map(|a| (a.id, a.uuid.clone())).collect();
         for a in rows {
-            let versions = door::versions_of(c, a.id)?
-                .into_iter()
-                .map(|v| VersionDoc {
-                    uuid: v.uuid,
-                    terms: v.terms,
-                    unit: v.unit,
-                    effective: utc(v.effective),
-                    note: v.note,
-                    created: utc(v.created),
-                    device: Some(v.device),
-                })
-                .collect();
-            let statuses = door::statuses_of(c, a.id)?
-                .into_iter()
-                .map(|s| StatusDoc {
-                    uuid: s.uuid,
-                    status: s.status,
-                    effective: utc(s.effective),
-                    created: utc(s.created),
-                    device: Some(s.device),
-                })
-                .collect();
+            let versions = door::versions_of(c, a.id)?.into_iter().map(VersionDoc::from).collect();
+            let statuses = door::statuses_of(c, a.id)?.into_iter().map(StatusDoc::from).collect();
             doc.agreements.push(AgreementDoc {
                 uuid: a.uuid,
                 slug: a.slug,

@@ -165,7 +165,7 @@ fn status_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StatusRow> {
 
 const ENTRY: &str = "SELECT id, uuid, agreement_id, outcome, at, note, logged_by, logged_at, device FROM entries";
 
-fn entry_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EntryRow> {
+pub(crate) fn entry_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EntryRow> {
     Ok(EntryRow {
         id: r.get(0)?,
         uuid: r.get(1)?,

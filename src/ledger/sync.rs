@@ -305,19 +305,7 @@ pub fn entries_by_id<'a>(src: impl Into<Src<'a>>, ids: &BTreeSet<i64>) -> Result
     )?;
     let mut out = Vec::new();
     for id in ids {
-        out.push(stmt.query_row([id], |r| {
-            Ok(EntryRow {
-                id: r.get(0)?,
-                uuid: r.get(1)?,
-                agreement_id: r.get(2)?,
-                outcome: r.get(3)?,
-                at: r.get(4)?,
-                note: r.get(5)?,
-                logged_by: r.get(6)?,
-                logged_at: r.get(7)?,
-                device: r.get(8)?,
-            })
-        })?);
+        out.push(stmt.query_row([id], super::door::entry_row)?);
     }
     Ok(out)
 }

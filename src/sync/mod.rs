@@ -17,14 +17,14 @@ pub mod crypto;
 pub mod folder;
 
 use crate::domain::settings::{SHARED_KEYS, Settings};
-use crate::domain::time::{Instant, parse_rfc3339, rfc3339};
+use crate::domain::time::{Instant, parse_rfc3339};
 use crate::error::{Error, Result};
 use crate::interchange::json::{
     self, AcceptanceDoc, AgreementDoc, Document, EntryDoc, RepairDoc, StatusDoc, VerdictDoc, VersionDoc, VoidDoc, Voids,
 };
 use crate::ledger::door::{self, VoidRow};
 use crate::ledger::sync::{self as store, FileRow, NewFacts, SettingRow};
-use crate::ledger::{Ledger, from_ts, ts};
+use crate::ledger::{Ledger, ts};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -110,9 +110,7 @@ impl Report {
     }
 }
 
-fn utc(t: i64) -> String {
-    rfc3339(from_ts(t), chrono_tz::UTC)
-}
+use crate::interchange::json::utc;
 
 fn folder_error(dir: &Path, what: &str, e: impl std::fmt::Display) -> Error {
     Error::failure(format!("could not {what} the sync folder {}: {e}", dir.display()))
@@ -129,28 +127,8 @@ fn batch(ledger: &crate::ledger::Tx<'_>, new: &NewFacts, now: Instant) -> Result
     for &aid in &new.agreements {
         let Some(a) = door::agreement_by_id(ledger, aid)? else { continue };
         uuids.insert(aid, a.uuid.clone());
-        let versions = door::versions_of(ledger, aid)?
-            .into_iter()
-            .map(|v| VersionDoc {
-                uuid: v.uuid,
-                terms: v.terms,
-                unit: v.unit,
-                effective: utc(v.effective),
-                note: v.note,
-                created: utc(v.created),
-                device: Some(v.device),
-            })
-            .collect();
-        let statuses = door::statuses_of(ledger, aid)?
-            .into_iter()
-            .map(|s| StatusDoc {
-                uuid: s.uuid,
-                status: s.status,
-                effective: utc(s.effective),
-                created: utc(s.created),
-                device: Some(s.device),
-            })
-            .collect();
+        let versions = door::versions_of(ledger, aid)?.into_iter().map(VersionDoc::from).collect();
+        let statuses = door::statuses_of(ledger, aid)?.into_iter().map(StatusDoc::from).collect();
         let voids = store::voids_of(ledger, aid, false)?.into_iter().map(void_doc).collect();
         doc.agreements.push(AgreementDoc {
             uuid: a.uuid,
