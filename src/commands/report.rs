@@ -98,11 +98,11 @@ pub fn report(ctx: &Ctx, ledger: &Ledger, a: ReportArgs, out: &mut dyn Write) ->
         }
         ReportFormat::Csv => report_csv(&s, &by_id, &talk, ctx.now, out),
         ReportFormat::Table => {
-            report_table(&page(ctx, &s, &over, &upcoming, &by_id, &entry_by_id), out)?;
+            report_table(&page(ctx, &s, &book, &over, &upcoming, &by_id, &entry_by_id), out)?;
             super::voice::write_talk(out, &talk, false, ctx.now)
         }
         ReportFormat::Markdown => {
-            report_markdown(&page(ctx, &s, &over, &upcoming, &by_id, &entry_by_id), out)?;
+            report_markdown(&page(ctx, &s, &book, &over, &upcoming, &by_id, &entry_by_id), out)?;
             super::voice::write_talk(out, &talk, true, ctx.now)
         }
         ReportFormat::Html => unreachable!("the page is made above"),
@@ -220,6 +220,7 @@ struct Page<'a> {
 fn page<'a>(
     ctx: &'a Ctx<'a>,
     s: &'a Summary,
+    book: &Book,
     over: &'a [Over],
     upcoming: &'a [Due],
     by_id: &'a HashMap<i64, &'a Agreement>,
@@ -241,6 +242,12 @@ fn page<'a>(
             let a = by_id[&r.agreement_id];
             if let Some((k, p, d)) = r.open.filter(|(k, p, _)| k < p) {
                 notes.push(format!("{}: {k} of {p} so far, due {}", a.slug, words::due(d, a.zone, ctx.now)));
+            } else if r.open.is_none() && !r.standing && r.promised == 0 {
+                // A quota whose period runs past the week ("2 weekends a
+                // month") has nothing due in it; say how its period stands.
+                if let Some(p) = period_progress(book, a, &s.week, ctx.now) {
+                    notes.push(format!("{}: {p}", a.slug));
+                }
             }
             if r.extra > 0 {
                 notes.push(format!("{}: {} kept beyond the promise (shown, not scored)", a.slug, r.extra));
@@ -262,6 +269,21 @@ fn page<'a>(
         .collect();
     let over = over.iter().filter(|o| o.judgement.overpromised).collect();
     Page { ctx, s, over, upcoming, by_id, entry_by_id, title, rows, notes }
+}
+
+/// "1 of 2 this month": the quota slot running at the week's end (or the
+/// last one that overlaps the week), as known now.
+fn period_progress(book: &Book, a: &Agreement, week: &Week, now: time::Instant) -> Option<String> {
+    let item = book.get(a.id)?;
+    let t = item
+        .analysis
+        .slots
+        .iter()
+        .rev()
+        .find(|t| t.slot.start < week.end && t.slot.end > week.start && t.promised > 0)?;
+    let crate::domain::terms::Terms::Quota { period, .. } = t.slot.terms else { return None };
+    let first = words::first_day(t.slot.start, a.zone);
+    Some(words::progress(t.kept.min(t.promised), t.promised, period, first, a.zone, now))
 }
 
 fn report_markdown(p: &Page, out: &mut dyn Write) -> Result<()> {
