@@ -86,6 +86,12 @@ pub fn time_of_day(w: &str, bare_hour: bool) -> Option<NaiveTime> {
     if h.is_empty() || h.len() > 2 || m.len() != 2 || !h.chars().chain(m.chars()).all(|c| c.is_ascii_digit()) {
         return None;
     }
+    clock(h, m, pm)
+}
+
+/// Hours and minutes as typed, with `am`/`pm` if given, as a time of day
+/// (`12am` is midnight, `12pm` noon). The callers check the digits' shape.
+pub(crate) fn clock(h: &str, m: &str, pm: Option<bool>) -> Option<NaiveTime> {
     let mut h: u32 = h.parse().ok()?;
     let m: u32 = m.parse().ok()?;
     if let Some(pm) = pm {

@@ -295,20 +295,7 @@ fn parse_time(w: &str) -> Option<NaiveTime> {
     if pm.is_none() && m.len() != 2 {
         return None;
     }
-    let mut h: u32 = h.parse().ok()?;
-    let m: u32 = m.parse().ok()?;
-    if let Some(pm) = pm {
-        if !(1..=12).contains(&h) {
-            return None;
-        }
-        h = match (h, pm) {
-            (12, false) => 0,
-            (12, true) => 12,
-            (h, true) => h + 12,
-            (h, false) => h,
-        };
-    }
-    NaiveTime::from_hms_opt(h, m, 0)
+    super::phrases::clock(h, m, pm)
 }
 
 fn ordinal(w: &str) -> Option<u32> {
