@@ -3,12 +3,12 @@
 //! names), each fact judged against the facts it depends on in the same file.
 
 use super::{Document, FORMAT, FORMAT_VERSION, Voids, bad, newer, voice};
-use crate::commands::{validate_note, validate_slug, validate_text};
 use crate::domain::Outcome;
 use crate::domain::settings::{Settings, validate_name};
 use crate::domain::slots::Status;
 use crate::domain::terms::{self, Terms};
 use crate::domain::time::{self, parse_rfc3339, parse_zone, printable};
+use crate::domain::validate::{validate_note, validate_slug, validate_text};
 use crate::error::Result;
 use crate::ledger::door::{AgreementRow, EntryRow, ResultRow};
 use crate::ledger::ts;
