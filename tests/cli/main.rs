@@ -11,6 +11,7 @@ mod data;
 mod door;
 mod errors;
 mod hostile;
+mod history;
 mod html;
 mod numbers;
 mod readme;
