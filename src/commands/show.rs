@@ -3,15 +3,15 @@
 
 use super::{Ctx, agreement_json, find, round4, terms_words, unit_word, write_json};
 use crate::cli::ShowArgs;
-use crate::domain::time::{human_date, human_datetime, rfc3339};
-use std::collections::HashMap;
 use crate::domain::terms::Terms;
+use crate::domain::time::{human_date, human_datetime, rfc3339};
 use crate::domain::trust::{self, Analysis, Event, Score};
 use crate::domain::{Agreement, Entry};
 use crate::error::Result;
 use crate::ledger::Ledger;
 use crate::render::{self, history, paint, percent, trust2, words};
 use serde_json::{Value, json};
+use std::collections::HashMap;
 use std::io::Write;
 
 pub fn show(ctx: &Ctx, ledger: &Ledger, a: ShowArgs, out: &mut dyn Write) -> Result<()> {
@@ -193,15 +193,7 @@ fn show_text(ctx: &Ctx, view: &View, all: bool, out: &mut dyn Write) -> Result<(
             trust2(score.trust)
         )?,
     }
-    let rows = history::rows(&history::Source {
-        x,
-        entries,
-        analysis,
-        steps,
-        notes,
-        terms_words,
-        now: ctx.now,
-    });
+    let rows = history::rows(&history::Source { x, entries, analysis, steps, notes, terms_words, now: ctx.now });
     // The most recent part by default, saying exactly what is left out.
     const SHOWN: usize = 30;
     let hidden = if all { 0 } else { rows.len().saturating_sub(SHOWN) };
@@ -263,11 +255,8 @@ fn now_lines(ctx: &Ctx, x: &Agreement, analysis: &Analysis) -> Vec<String> {
             ));
         }
         _ => {
-            let mut line = format!(
-                "\nthe slot due {}: {kept} of {} kept{excused}",
-                words::due(s.slot.due, tz, now),
-                s.promised
-            );
+            let mut line =
+                format!("\nthe slot due {}: {kept} of {} kept{excused}", words::due(s.slot.due, tz, now), s.promised);
             if s.remaining > 0 {
                 line.push_str(&format!(
                     " — a late keep still counts until the end of {}",

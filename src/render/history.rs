@@ -8,9 +8,9 @@
 
 use crate::domain::slots::Status;
 use crate::domain::terms::Terms;
+use crate::domain::time::Instant;
 use crate::domain::trust::{Analysis, Event, EventKind};
 use crate::domain::{Agreement, Entry, Outcome};
-use crate::domain::time::Instant;
 use crate::render::{trust2, words};
 use std::collections::{HashMap, HashSet};
 
@@ -183,7 +183,10 @@ fn entry_rows(src: &Source, rows: &mut Vec<(Instant, u8, Row)>) {
             };
             // An excuse names a slot ahead: it stands where it was agreed.
             let (at, what) = if e.at > now || (e.outcome == Outcome::Excused && e.logged_at < e.at) {
-                (e.logged_at, format!("{} the slot of {}{note}{why}", e.outcome.name(), words::start(e.at, x.zone, now)))
+                (
+                    e.logged_at,
+                    format!("{} the slot of {}{note}{why}", e.outcome.name(), words::start(e.at, x.zone, now)),
+                )
             } else {
                 (e.at, format!("{}{note}{why}", e.outcome.name()))
             };
@@ -192,8 +195,7 @@ fn entry_rows(src: &Source, rows: &mut Vec<(Instant, u8, Row)>) {
             }
         }
         if let Some(v) = &e.void {
-            let mut what =
-                format!("voided #{}, {} {}{note}", e.id, e.outcome.name(), words::start(e.at, x.zone, now));
+            let mut what = format!("voided #{}, {} {}{note}", e.id, e.outcome.name(), words::start(e.at, x.zone, now));
             if let Some(r) = &v.reason {
                 what.push_str(&format!(" — {}", quoted(r, 60)));
             }

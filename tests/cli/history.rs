@@ -85,7 +85,8 @@ fn a_long_history_says_how_many_rows_are_left_out_and_all_shows_them() {
     env.set_now("2026-10-21T09:00:00-04:00");
     let short = env.ok(&["show", "walk"]);
     let all = env.ok(&["show", "walk", "--all"]);
-    let rows = |s: &str| s.lines().filter(|l| l.starts_with(' ') && (l.contains(" → ") || l.contains("promised: "))).count();
+    let rows =
+        |s: &str| s.lines().filter(|l| l.starts_with(' ') && (l.contains(" → ") || l.contains("promised: "))).count();
     // The promise, 50 entries; the default shows the last 30 and counts the rest.
     assert_eq!(rows(&all), 51, "{all}");
     assert_eq!(rows(&short), 30, "{short}");
