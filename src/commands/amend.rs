@@ -12,7 +12,6 @@ use crate::domain::validate::validate_note;
 use crate::error::{Error, Result};
 use crate::ledger::{Ledger, new_uuid};
 use crate::render::json::{agreement_json, write_json};
-use crate::render::words::terms_words;
 use crate::render::{self, paint, percent};
 use std::io::Write;
 
@@ -85,11 +84,10 @@ pub fn amend(ctx: &Ctx, ledger: &mut Ledger, a: AmendArgs, out: &mut dyn Write) 
     };
     writeln!(
         out,
-        "{}  {} — {} ({}) {when}",
+        "{}  {} — {} {when}",
         paint(render::CALM, "amended"),
         x.slug,
-        terms_words(&parsed.terms, parsed.unit.as_deref()),
-        parsed.terms
+        crate::render::words::terms_both(&parsed.terms, parsed.unit.as_deref()),
     )?;
     if effective > ctx.now && current.terms != Terms::Standing {
         writeln!(
