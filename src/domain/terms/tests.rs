@@ -96,7 +96,8 @@ fn phrases_read_as_people_mean_them() {
 #[test]
 fn each_refusal_says_which_part_was_wrong() {
     use TermsError::*;
-    let cases: [(&str, fn(String) -> TermsError); 9] = [
+    type Kind = fn(String) -> TermsError;
+    let cases: [(&str, Kind); 9] = [
         ("twice in a blue moon", Unreadable),
         ("by someday", DeadlineDate),
         ("by 3001-01-01", DeadlineYear),
