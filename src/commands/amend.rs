@@ -1,7 +1,7 @@
 //! `troth amend`: renegotiate a promise's terms, from the next slot on.
 
 use super::promise::{overpromised_record, parse_terms, when};
-use super::{Book, Ctx, agreement_json, find, terms_words, validate_note, write_json};
+use super::{Book, Ctx, agreement_json, find, validate_note, write_json};
 use crate::cli::AmendArgs;
 use crate::domain::Agreement;
 use crate::domain::slots;
@@ -82,11 +82,10 @@ pub fn amend(ctx: &Ctx, ledger: &mut Ledger, a: AmendArgs, out: &mut dyn Write) 
     };
     writeln!(
         out,
-        "{}  {} — {} ({}) {when}",
+        "{}  {} — {} {when}",
         paint(render::CALM, "amended"),
         x.slug,
-        terms_words(&parsed.terms, parsed.unit.as_deref()),
-        parsed.terms
+        super::terms_both(&parsed.terms, parsed.unit.as_deref()),
     )?;
     if effective > ctx.now && current.terms != Terms::Standing {
         writeln!(

@@ -506,3 +506,11 @@ pub fn terms_words(t: &Terms, unit: Option<&str>) -> String {
         other => other.to_string(),
     }
 }
+
+/// Terms in words with their canonical form beside them when that differs:
+/// "2 weekends a month (2/month)", but "every fri 19:00" once.
+pub fn terms_both(t: &Terms, unit: Option<&str>) -> String {
+    let words = terms_words(t, unit);
+    let canonical = t.to_string();
+    if words == canonical { words } else { format!("{words} ({canonical})") }
+}

@@ -3,6 +3,7 @@
 //! sparklines and numbers as people read them.
 
 pub mod chart;
+pub mod history;
 pub mod html;
 pub mod names;
 pub mod words;

@@ -11,6 +11,7 @@ mod crashes;
 mod data;
 mod door;
 mod errors;
+mod history;
 mod hostile;
 mod html;
 mod numbers;
