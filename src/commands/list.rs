@@ -4,7 +4,7 @@
 //! disposable cache (`crate::cache`, docs/design.md §7) keeps each promise's
 //! score at a checkpoint, so a run folds only what came after it.
 
-use super::{Ctx, agreement_json_of, write_json};
+use super::Ctx;
 use crate::cache::Cache;
 use crate::cli::ListArgs;
 use crate::domain::checkpoint::{self, Checkpoint};
@@ -15,6 +15,7 @@ use crate::domain::trust::{self, Score};
 use crate::domain::{Agreement, Fact};
 use crate::error::Result;
 use crate::ledger::Ledger;
+use crate::render::json::{agreement_json_of, write_json};
 use crate::render::{self, percent, trust2, words};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -59,7 +60,7 @@ pub fn list(ctx: &Ctx, ledger: &Ledger, a: ListArgs, out: &mut dyn Write) -> Res
                 (false, Some(how)) if x.plan.status_at(ctx.now) == Status::Active => format!("done: {how}"),
                 _ => x.plan.status_at(ctx.now).name().to_string(),
             };
-            let status = match super::pending(x, ctx.now) {
+            let status = match crate::domain::standing::pending(x, ctx.now) {
                 Some((t, s, from)) if !x.is_void() => {
                     let what = match (t, s) {
                         (Some(t), _) => t.to_string(),
@@ -110,7 +111,7 @@ fn figures(ctx: &Ctx, ledger: &Ledger) -> Result<(Vec<Agreement>, HashMap<i64, F
         for item in &book.items {
             let (a, an) = (item.agreement, &item.analysis);
             let c = cache.as_ref().and_then(|_| checkpoint::cut(a, an, &item.entries, p, now));
-            add(a, trust::score_at(&an.events, p, now), super::done(a, Some(an), now), c);
+            add(a, trust::score_at(&an.events, p, now), crate::domain::standing::done(a, Some(an), now), c);
         }
         if let (Some(cache), Some(marks)) = (cache, marks) {
             cache.save(marks, &fresh);
@@ -138,7 +139,7 @@ fn figures(ctx: &Ctx, ledger: &Ledger) -> Result<(Vec<Agreement>, HashMap<i64, F
                 let an = trust::analyze(a, &facts, now, now);
                 let c = checkpoint::cut(a, &an, &facts, p, now);
                 dirty |= c.is_some();
-                add(a, trust::score_at(&an.events, p, now), super::done(a, Some(&an), now), c);
+                add(a, trust::score_at(&an.events, p, now), crate::domain::standing::done(a, Some(&an), now), c);
             }
         }
     }
