@@ -5,6 +5,7 @@
 mod bus;
 mod calendar;
 mod commands;
+mod completion;
 mod converge;
 mod crashes;
 mod data;
