@@ -1,6 +1,6 @@
 //! `troth due`: what falls due soon, in words.
 
-use super::{Book, Ctx, unit_word, write_json};
+use super::{Book, Ctx};
 use crate::cli::DueArgs;
 use crate::domain::Agreement;
 use crate::domain::report::{self, Due};
@@ -8,6 +8,8 @@ use crate::domain::terms::Terms;
 use crate::domain::time::{self, Instant, rfc3339};
 use crate::error::{Error, Result};
 use crate::ledger::Ledger;
+use crate::render::json::write_json;
+use crate::render::words::unit_word;
 use crate::render::{self, words};
 use serde_json::{Value, json};
 use std::collections::HashMap;

@@ -3,7 +3,7 @@
 
 use super::check_person;
 use super::load;
-use super::{Book, Ctx, round4, write_json};
+use super::{Book, Ctx};
 use crate::cli::OverpromisingArgs;
 use crate::domain::Agreement;
 use crate::domain::report::{self, Over, OverPerson};
@@ -11,6 +11,7 @@ use crate::domain::terms::Terms;
 use crate::domain::trust::Judgement;
 use crate::error::{Error, Result};
 use crate::ledger::Ledger;
+use crate::render::json::{round4, write_json};
 use crate::render::{self, percent};
 use serde_json::{Value, json};
 use std::collections::HashMap;

@@ -2,29 +2,22 @@
 //! word when the record says its maker already promises more than they keep.
 //! Also the input parsers other commands share (terms, `--at`/`--from` times).
 
-use super::{Book, Ctx, agreement_json, remind_lead, terms_both, validate_text, write_json};
+use super::{Book, Ctx};
 use crate::cli::PromiseArgs;
 use crate::domain::Agreement;
+use crate::domain::remind::remind_lead;
 use crate::domain::slots;
 use crate::domain::terms::{self, Terms};
 use crate::domain::time::{self, DateMeaning, Instant, local_date, rfc3339};
 use crate::domain::trust;
+use crate::domain::validate::validate_slug;
+use crate::domain::validate::validate_text;
 use crate::error::{Error, Result};
 use crate::ledger::{Ledger, NewAgreement, new_uuid};
+use crate::render::json::{agreement_json, write_json};
+use crate::render::words::terms_both;
 use crate::render::{self, paint, percent, words};
 use std::io::Write;
-
-pub fn validate_slug(s: &str) -> Result<String> {
-    let ok = !s.is_empty()
-        && s.len() <= 40
-        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        && !s.chars().all(|c| c.is_ascii_digit());
-    if !ok {
-        return Err(Error::usage(format!("\"{}\" cannot be a slug", time::printable(s)))
-            .hint("a slug is 1–40 lower-case letters, digits and -, not all digits (those are ids), e.g. date-night"));
-    }
-    Ok(s.to_string())
-}
 
 pub(super) fn parse_terms(input: &str, zone: chrono_tz::Tz, now: Instant) -> Result<terms::Parsed> {
     terms::parse(input, local_date(zone, now)).map_err(|e| Error::usage(e).hint(terms::TERMS_HINT))

@@ -1,7 +1,7 @@
 //! `troth show`: one promise — its terms history, slots, and the events
 //! behind its trust, step by step.
 
-use super::{Ctx, agreement_json, find, round4, terms_words, unit_word, write_json};
+use super::{Ctx, find};
 use crate::cli::ShowArgs;
 use crate::domain::terms::Terms;
 use crate::domain::time::{human_date, human_datetime, rfc3339};
@@ -9,6 +9,9 @@ use crate::domain::trust::{self, Analysis, Event, Score};
 use crate::domain::{Agreement, Entry};
 use crate::error::Result;
 use crate::ledger::Ledger;
+use crate::render::json::{agreement_json, round4, write_json};
+use crate::render::words::terms_words;
+use crate::render::words::unit_word;
 use crate::render::{self, history, paint, percent, trust2, words};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -137,12 +140,12 @@ fn show_json(ctx: &Ctx, view: &View) -> Value {
     );
     obj.insert(
         "entries".into(),
-        Value::Array(entries.iter().map(|e| super::entry_json(e, x, Some(analysis))).collect()),
+        Value::Array(entries.iter().map(|e| crate::render::json::entry_json(e, x, Some(analysis))).collect()),
     );
-    let uuids = super::voice::entry_uuids(entries);
+    let uuids = crate::render::json::entry_uuids(entries);
     obj.insert(
         "repairs".into(),
-        Value::Array(x.repairs.iter().map(|r| super::voice::repair_json(r, x, &uuids)).collect()),
+        Value::Array(x.repairs.iter().map(|r| crate::render::json::repair_json(r, x, &uuids)).collect()),
     );
     v
 }
@@ -152,7 +155,7 @@ fn show_text(ctx: &Ctx, view: &View, all: bool, out: &mut dyn Write) -> Result<(
     let (x, analysis) = (*x, *analysis);
     let (_, version) = x.plan.version_at(ctx.now);
     writeln!(out, "#{} {} — \"{}\"", x.id, paint(render::BOLD, &x.slug), x.text)?;
-    let status = match (x.is_void(), super::done(x, Some(analysis), ctx.now)) {
+    let status = match (x.is_void(), crate::domain::standing::done(x, Some(analysis), ctx.now)) {
         (true, _) => "void".to_string(),
         (false, Some(how)) if x.plan.status_at(ctx.now) == crate::domain::slots::Status::Active => {
             format!("done: {how}")
@@ -168,7 +171,7 @@ fn show_text(ctx: &Ctx, view: &View, all: bool, out: &mut dyn Write) -> Result<(
         x.zone.name(),
         human_date(x.starts, x.zone, ctx.now)
     )?;
-    if let Some((t, s, from)) = super::pending(x, ctx.now) {
+    if let Some((t, s, from)) = crate::domain::standing::pending(x, ctx.now) {
         let what = match (t, s) {
             (Some(t), Some(s)) => format!("{t}, {}", s.name()),
             (Some(t), None) => t.to_string(),
@@ -217,7 +220,7 @@ fn show_text(ctx: &Ctx, view: &View, all: bool, out: &mut dyn Write) -> Result<(
     if extra > 0 {
         writeln!(out, "and {extra} kept beyond what was promised — shown, not scored")?;
     }
-    super::voice::show_voices(out, x, entries, analysis, ctx.now)?;
+    crate::render::voice::show_voices(out, x, entries, analysis, ctx.now)?;
     Ok(())
 }
 

@@ -2,12 +2,13 @@
 
 use super::check_person;
 use super::load;
-use super::{Book, Ctx, find, round4, write_json};
+use super::{Book, Ctx, find};
 use crate::cli::TrendArgs;
 use crate::domain::report;
 use crate::domain::time::rfc3339;
 use crate::error::{Error, Result};
 use crate::ledger::Ledger;
+use crate::render::json::{round4, write_json};
 use crate::render::{self, percent, sparkline, trust2};
 use serde_json::{Value, json};
 use std::io::Write;

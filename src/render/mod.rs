@@ -5,7 +5,9 @@
 pub mod chart;
 pub mod history;
 pub mod html;
+pub mod json;
 pub mod names;
+pub mod voice;
 pub mod words;
 
 use anstyle::{AnsiColor, Style};

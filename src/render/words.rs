@@ -8,6 +8,7 @@
 //! phrase. JSON keeps exact instants and never goes through here.
 
 use crate::domain::terms::Period;
+use crate::domain::terms::Terms;
 use crate::domain::time::{Instant, day_end, local_date, week_monday};
 use chrono::{Datelike, NaiveDate, NaiveTime, Timelike};
 use chrono_tz::Tz;
@@ -183,6 +184,37 @@ pub fn trust_legend(start: f64) -> String {
     format!(
         "trust starts at {start:.2} for each promise, rises in small steps with each one kept and falls in bigger steps with each one broken or missed; a person's trust is the average over their promises"
     )
+}
+
+/// Words for a quota's unit: "weekends" / "times".
+pub fn unit_word(unit: Option<&str>, n: u32) -> String {
+    match unit {
+        Some(u) => u.to_string(),
+        None if n == 1 => "time".into(),
+        None => "times".into(),
+    }
+}
+
+/// Terms in words: "2 weekends a month", "every fri 19:00".
+pub fn terms_words(t: &Terms, unit: Option<&str>) -> String {
+    match t {
+        Terms::Quota { count, period } => match unit {
+            Some(u) => format!("{count} {u} a {}", period.name()),
+            None if *count == 1 => format!("once a {}", period.name()),
+            None if *count == 2 => format!("twice a {}", period.name()),
+            None => format!("{count} times a {}", period.name()),
+        },
+        Terms::Standing => "standing".into(),
+        other => other.to_string(),
+    }
+}
+
+/// Terms in words with their canonical form beside them when that differs:
+/// "2 weekends a month (2/month)", but "every fri 19:00" once.
+pub fn terms_both(t: &Terms, unit: Option<&str>) -> String {
+    let words = terms_words(t, unit);
+    let canonical = t.to_string();
+    if words == canonical { words } else { format!("{words} ({canonical})") }
 }
 
 #[cfg(test)]
