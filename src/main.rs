@@ -122,7 +122,11 @@ fn run(cli: cli::Cli) -> Result<()> {
     };
     // Whole seconds: the ledger stores seconds, and "now" must compare equal to itself.
     let now = ledger::from_ts(now.timestamp());
-    let data_dir = directories::ProjectDirs::from("", "", "troth").map(|d| d.data_dir().to_path_buf());
+    let dirs = directories::ProjectDirs::from("", "", "troth");
+    let data_dir = dirs.as_ref().map(|d| d.data_dir().to_path_buf());
+    // `TROTH_NO_CACHE=1` turns `list`'s disposable cache off (docs/design.md §7).
+    let no_cache = std::env::var_os("TROTH_NO_CACHE").is_some_and(|v| !v.is_empty() && v != "0");
+    let cache_dir = dirs.as_ref().map(|d| d.cache_dir().to_path_buf()).filter(|_| !no_cache);
     let default_db = || -> Result<PathBuf> {
         data_dir.clone().map(|d| d.join("troth.db")).ok_or_else(|| {
             Error::failure("could not find a home folder for the ledger").hint("set TROTH_DB or pass --db PATH")
@@ -151,6 +155,7 @@ fn run(cli: cli::Cli) -> Result<()> {
             (None, None) => None,
         },
         sync_code: std::env::var("TROTH_SYNC_CODE").ok(),
+        cache_dir,
     };
     let width = terminal_size::terminal_size_of(std::io::stdout()).map(|(w, _)| w.0 as usize);
     troth::render::set_width(width);

@@ -8,6 +8,7 @@
 
 pub mod door;
 pub mod files;
+mod marks;
 mod migrate;
 mod open;
 pub mod reminders;
@@ -15,6 +16,7 @@ pub mod sync;
 pub mod voice;
 mod write;
 
+pub use marks::{Mark, Touched};
 pub use migrate::LATEST_VERSION;
 pub use open::DEMO_APPLICATION_ID;
 pub use write::{NewAgreement, Tx};

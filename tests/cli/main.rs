@@ -3,6 +3,7 @@
 //! modules, so it links once.
 
 mod bus;
+mod cache_prop;
 mod calendar;
 mod commands;
 mod completion;
