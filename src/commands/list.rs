@@ -1,10 +1,11 @@
 //! `troth list`: every live promise with its status and trust.
 
-use super::{Book, Ctx, agreement_json, write_json};
+use super::{Ctx, agreement_json, write_json};
 use crate::cli::ListArgs;
 use crate::domain::Agreement;
+use crate::domain::fold::Keep;
 use crate::domain::slots::Status;
-use crate::domain::trust;
+use crate::domain::time::Instant;
 use crate::error::Result;
 use crate::ledger::Ledger;
 use crate::render::{self, percent, trust2, words};
@@ -13,8 +14,9 @@ use std::io::Write;
 
 pub fn list(ctx: &Ctx, ledger: &Ledger, a: ListArgs, out: &mut dyn Write) -> Result<()> {
     let agreements = ledger.agreements()?;
-    let facts = ledger.facts(None)?;
-    let book = Book::new(&agreements, facts, ctx.now, ctx.now);
+    // Trust now, and the last slots (whether a deadline is done).
+    let keep = Keep { judged: 1, ..Keep::from(ctx.now) };
+    let book = super::book(ctx, ledger, &agreements, (Instant::MIN_UTC, ctx.now), &keep)?;
     let shown: Vec<&Agreement> =
         agreements.iter().filter(|x| a.all || (!x.is_void() && !x.retired_at(ctx.now))).collect();
     if ctx.env.json {
@@ -33,7 +35,7 @@ pub fn list(ctx: &Ctx, ledger: &Ledger, a: ListArgs, out: &mut dyn Write) -> Res
         .iter()
         .map(|x| {
             let (_, v) = x.plan.version_at(ctx.now);
-            let score = book.get(x.id).map(|i| trust::score_at(&i.analysis.events, &ctx.settings.trust, ctx.now));
+            let score = book.get(x.id).map(|i| i.analysis.score_at(&ctx.settings.trust, ctx.now));
             let done = super::done(x, book.get(x.id).map(|i| &i.analysis), ctx.now);
             let status = match (x.is_void(), done) {
                 (true, _) => "void".to_string(),

@@ -5,6 +5,7 @@
 
 pub mod agreement;
 pub mod converge;
+pub mod fold;
 pub mod phrases;
 pub mod report;
 pub mod settings;
@@ -19,3 +20,5 @@ pub use settings::{Settings, TrustParams};
 
 #[cfg(test)]
 mod engine_tests;
+#[cfg(test)]
+mod fold_tests;
