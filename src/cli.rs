@@ -202,6 +202,10 @@ pub struct ListArgs {
 pub struct ShowArgs {
     /// An id (3) or a slug (weekends)
     pub agreement: String,
+    /// The whole history, however long (by default the most recent part,
+    /// saying how many earlier rows there are)
+    #[arg(long)]
+    pub all: bool,
 }
 
 #[derive(Debug, Args)]

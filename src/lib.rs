@@ -15,11 +15,6 @@ pub mod sync;
 use domain::time;
 use error::{Error, Result};
 
-// Transition, while branches started before the layout move merge it: the old
-// paths still resolve. New code uses `domain::…`; these go once all have merged.
-#[doc(hidden)]
-pub use domain::{report, slots, terms, trust};
-
 use std::path::PathBuf;
 
 /// Everything a command may know about the world, read once here.

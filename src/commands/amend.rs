@@ -1,15 +1,17 @@
 //! `troth amend`: renegotiate a promise's terms, from the next slot on.
 
 use super::promise::{overpromised_record, parse_terms, when};
-use super::{Book, Ctx, agreement_json, find, terms_words, validate_note, write_json};
+use super::{Book, Ctx, find};
 use crate::cli::AmendArgs;
 use crate::domain::Agreement;
 use crate::domain::slots;
 use crate::domain::terms::Terms;
 use crate::domain::time::{self, DateMeaning, Instant, human_datetime, rfc3339};
 use crate::domain::trust;
+use crate::domain::validate::validate_note;
 use crate::error::{Error, Result};
 use crate::ledger::{Ledger, new_uuid};
+use crate::render::json::{agreement_json, write_json};
 use crate::render::{self, paint, percent};
 use std::io::Write;
 
@@ -82,11 +84,10 @@ pub fn amend(ctx: &Ctx, ledger: &mut Ledger, a: AmendArgs, out: &mut dyn Write) 
     };
     writeln!(
         out,
-        "{}  {} — {} ({}) {when}",
+        "{}  {} — {} {when}",
         paint(render::CALM, "amended"),
         x.slug,
-        terms_words(&parsed.terms, parsed.unit.as_deref()),
-        parsed.terms
+        crate::render::words::terms_both(&parsed.terms, parsed.unit.as_deref()),
     )?;
     if effective > ctx.now && current.terms != Terms::Standing {
         writeln!(

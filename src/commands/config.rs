@@ -1,10 +1,11 @@
 //! `troth config`: read and set the settings, each validated by the domain.
 
-use super::{Ctx, write_json};
+use super::Ctx;
 use crate::cli::ConfigArgs;
 use crate::domain::settings::KEYS;
 use crate::error::Result;
 use crate::ledger::{Ledger, new_uuid};
+use crate::render::json::write_json;
 use serde_json::{Value, json};
 use std::io::Write;
 

@@ -4,11 +4,12 @@
 //! The JSON document and the door that imports it live in
 //! `interchange::json`; this file is the commands around them.
 
-use super::{Ctx, write_json};
+use super::Ctx;
 use crate::cli::{ExportArgs, ExportFormat, ImportArgs};
 use crate::error::{Error, Result};
 use crate::interchange::json::{self, Document};
 use crate::ledger::Ledger;
+use crate::render::json::write_json;
 use serde_json::json;
 use std::io::Write;
 
@@ -49,7 +50,7 @@ pub fn check_import(text: &str) -> Result<()> {
 
 pub fn import(ctx: &Ctx, ledger: &mut Ledger, a: ImportArgs, out: &mut dyn Write) -> Result<()> {
     let bytes = std::fs::read(&a.file).map_err(|e| {
-        Error::usage(format!("could not read {}: {e}", crate::time::printable(&a.file.display().to_string())))
+        Error::usage(format!("could not read {}: {e}", crate::domain::time::printable(&a.file.display().to_string())))
     })?;
     let doc = Document::parse(&bytes)?;
     let before = ledger.agreements()?;

@@ -73,7 +73,7 @@ pub fn run(env: &Env, a: &DemoArgs, out: &mut dyn Write) -> Result<()> {
             let count = build_synthetic(&mut ledger, zone, now, n, y, a.seed)?;
             ledger.persist()?;
             if env.json {
-                return super::write_json(
+                return crate::render::json::write_json(
                     out,
                     &serde_json::json!({"db": path.display().to_string(), "agreements": n, "years": y, "entries": count}),
                 );

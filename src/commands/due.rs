@@ -1,6 +1,6 @@
 //! `troth due`: what falls due soon, in words.
 
-use super::{Ctx, unit_word, write_json};
+use super::Ctx;
 use crate::cli::DueArgs;
 use crate::domain::Agreement;
 use crate::domain::fold::Keep;
@@ -9,6 +9,8 @@ use crate::domain::terms::Terms;
 use crate::domain::time::{self, Instant, rfc3339};
 use crate::error::{Error, Result};
 use crate::ledger::Ledger;
+use crate::render::json::write_json;
+use crate::render::words::unit_word;
 use crate::render::{self, words};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -47,6 +49,19 @@ pub fn due_words(d: &Due, a: &Agreement, now: Instant) -> String {
     }
 }
 
+/// The `due` table's last column: a quota's "1 of 2 weekends left, the month
+/// ends Mon 30 Nov"; for a schedule or deadline the units left and, in words
+/// relative to now, when ("1 of 1 time left, due Friday 19:00").
+fn left_words(d: &Due, a: &Agreement, now: Instant) -> String {
+    match d.terms {
+        Terms::Quota { .. } => due_words(d, a, now),
+        _ => {
+            let unit = unit_word(a.plan.version_at(d.start).1.unit.as_deref(), d.promised);
+            format!("{} of {} {unit} left, {}", d.remaining, d.promised, due_words(d, a, now))
+        }
+    }
+}
+
 pub fn due(ctx: &Ctx, ledger: &Ledger, a: DueArgs, out: &mut dyn Write) -> Result<()> {
     let within = time::parse_duration(&a.within)
         .map_err(|e| Error::usage(format!("--within: {e}")).hint(time::DURATION_HINT))?;
@@ -68,10 +83,10 @@ pub fn due(ctx: &Ctx, ledger: &Ledger, a: DueArgs, out: &mut dyn Write) -> Resul
         .iter()
         .map(|d| {
             let a = by_id[&d.agreement_id];
-            vec![words::due(d.due, a.zone, ctx.now), a.slug.clone(), a.by.clone(), due_words(d, a, ctx.now)]
+            vec![words::due(d.due, a.zone, ctx.now), a.slug.clone(), a.by.clone(), left_words(d, a, ctx.now)]
         })
         .collect();
-    writeln!(out, "{}", render::table(&["due", "promise", "by", ""], &rows))?;
+    writeln!(out, "{}", render::table(&["due", "promise", "by", "what is left"], &rows))?;
     Ok(())
 }
 

@@ -2,12 +2,14 @@
 
 use super::kept::{analyse_one, check_open};
 use super::promise::when;
-use super::{Ctx, entry_json, find, validate_note, write_json};
+use super::{Ctx, find};
 use crate::cli::LogArgs;
 use crate::domain::Outcome;
 use crate::domain::time::DateMeaning;
+use crate::domain::validate::validate_note;
 use crate::error::{Error, Result};
 use crate::ledger::{Ledger, new_uuid};
+use crate::render::json::{entry_json, write_json};
 use crate::render::{self, paint, words};
 use std::io::Write;
 

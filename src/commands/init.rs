@@ -1,12 +1,13 @@
 //! `troth init`: name the two of you (and the ledger's home zone).
 
+use super::Ctx;
 use super::config::settings_json;
-use super::{Ctx, write_json};
 use crate::cli::InitArgs;
 use crate::domain::settings::validate_name;
 use crate::domain::time;
 use crate::error::{Error, Result};
 use crate::ledger::{Ledger, new_uuid};
+use crate::render::json::write_json;
 use std::io::Write;
 
 pub fn init(ctx: &Ctx, ledger: &mut Ledger, a: InitArgs, out: &mut dyn Write) -> Result<()> {

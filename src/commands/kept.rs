@@ -1,14 +1,17 @@
 //! `troth kept` and `troth broke`: log what happened, and show how trust moved.
 
 use super::promise::when;
-use super::{Ctx, entry_json, find, unit_word, validate_note, write_json};
+use super::{Ctx, find};
 use crate::cli::LogArgs;
 use crate::domain::terms::Terms;
 use crate::domain::time::{DateMeaning, Instant, rfc3339};
 use crate::domain::trust::{self, Analysis};
+use crate::domain::validate::validate_note;
 use crate::domain::{Agreement, Entry, Outcome};
 use crate::error::{Error, Result};
 use crate::ledger::{Ledger, new_uuid};
+use crate::render::json::{entry_json, write_json};
+use crate::render::words::unit_word;
 use crate::render::{self, paint, trust2, words};
 use std::io::Write;
 

@@ -1,6 +1,6 @@
 //! `troth list`: every live promise with its status and trust.
 
-use super::{Ctx, agreement_json, write_json};
+use super::Ctx;
 use crate::cli::ListArgs;
 use crate::domain::Agreement;
 use crate::domain::fold::Keep;
@@ -8,6 +8,7 @@ use crate::domain::slots::Status;
 use crate::domain::time::Instant;
 use crate::error::Result;
 use crate::ledger::Ledger;
+use crate::render::json::{agreement_json, write_json};
 use crate::render::{self, percent, trust2, words};
 use serde_json::Value;
 use std::io::Write;
@@ -36,13 +37,13 @@ pub fn list(ctx: &Ctx, ledger: &Ledger, a: ListArgs, out: &mut dyn Write) -> Res
         .map(|x| {
             let (_, v) = x.plan.version_at(ctx.now);
             let score = book.get(x.id).map(|i| i.analysis.score_at(&ctx.settings.trust, ctx.now));
-            let done = super::done(x, book.get(x.id).map(|i| &i.analysis), ctx.now);
+            let done = crate::domain::standing::done(x, book.get(x.id).map(|i| &i.analysis), ctx.now);
             let status = match (x.is_void(), done) {
                 (true, _) => "void".to_string(),
                 (false, Some(how)) if x.plan.status_at(ctx.now) == Status::Active => format!("done: {how}"),
                 _ => x.plan.status_at(ctx.now).name().to_string(),
             };
-            let status = match super::pending(x, ctx.now) {
+            let status = match crate::domain::standing::pending(x, ctx.now) {
                 Some((t, s, from)) if !x.is_void() => {
                     let what = match (t, s) {
                         (Some(t), _) => t.to_string(),

@@ -1,13 +1,14 @@
 //! `troth log`: the entries, oldest first.
 
 use super::promise::when;
-use super::{Ctx, entry_json, find, write_json};
+use super::{Ctx, find};
 use crate::cli::LogListArgs;
 use crate::domain::time::{DateMeaning, human_datetime};
 use crate::domain::{Agreement, Entry};
 use crate::error::Result;
 use crate::ledger::Ledger;
 use crate::render;
+use crate::render::json::{entry_json, write_json};
 use serde_json::Value;
 use std::io::Write;
 
@@ -59,7 +60,7 @@ pub fn list(ctx: &Ctx, ledger: &Ledger, a: LogListArgs, out: &mut dyn Write) -> 
                 x.slug.clone(),
                 e.outcome.name().to_string(),
                 e.logged_by.clone(),
-                super::voice::verdict_words(e, analyses.get(&x.id).copied()),
+                crate::render::voice::verdict_words(e, analyses.get(&x.id).copied()),
                 note,
             ]
         })

@@ -2,7 +2,7 @@
 //! kept, and what could be promised instead.
 
 use super::check_person;
-use super::{Ctx, book, round4, write_json};
+use super::{Ctx, book};
 use crate::cli::OverpromisingArgs;
 use crate::domain::Agreement;
 use crate::domain::fold::Keep;
@@ -12,6 +12,7 @@ use crate::domain::time::Instant;
 use crate::domain::trust::Judgement;
 use crate::error::{Error, Result};
 use crate::ledger::Ledger;
+use crate::render::json::{round4, write_json};
 use crate::render::{self, percent};
 use serde_json::{Value, json};
 use std::collections::HashMap;

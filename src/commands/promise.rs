@@ -2,29 +2,22 @@
 //! word when the record says its maker already promises more than they keep.
 //! Also the input parsers other commands share (terms, `--at`/`--from` times).
 
-use super::{Book, Ctx, agreement_json, remind_lead, terms_words, validate_text, write_json};
+use super::{Book, Ctx};
 use crate::cli::PromiseArgs;
 use crate::domain::Agreement;
+use crate::domain::remind::remind_lead;
 use crate::domain::slots;
 use crate::domain::terms::{self, Terms};
 use crate::domain::time::{self, DateMeaning, Instant, local_date, rfc3339};
 use crate::domain::trust;
+use crate::domain::validate::validate_slug;
+use crate::domain::validate::validate_text;
 use crate::error::{Error, Result};
 use crate::ledger::{Ledger, NewAgreement, new_uuid};
+use crate::render::json::{agreement_json, write_json};
+use crate::render::words::terms_both;
 use crate::render::{self, paint, percent, words};
 use std::io::Write;
-
-pub fn validate_slug(s: &str) -> Result<String> {
-    let ok = !s.is_empty()
-        && s.len() <= 40
-        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        && !s.chars().all(|c| c.is_ascii_digit());
-    if !ok {
-        return Err(Error::usage(format!("\"{}\" cannot be a slug", time::printable(s)))
-            .hint("a slug is 1–40 lower-case letters, digits and -, not all digits (those are ids), e.g. date-night"));
-    }
-    Ok(s.to_string())
-}
 
 pub(super) fn parse_terms(input: &str, zone: chrono_tz::Tz, now: Instant) -> Result<terms::Parsed> {
     terms::parse(input, local_date(zone, now)).map_err(|e| Error::usage(e).hint(terms::TERMS_HINT))
@@ -117,15 +110,64 @@ pub fn promise(ctx: &Ctx, ledger: &mut Ledger, a: PromiseArgs, out: &mut dyn Wri
     };
     writeln!(
         out,
-        "{}  #{id} {slug} — {by} to {to}, {} ({}), {from}",
+        "{}  #{id} {slug} — {by} to {to}, {}, {from}",
         paint(render::CALM, "promised"),
-        terms_words(&parsed.terms, parsed.unit.as_deref()),
-        parsed.terms
+        terms_both(&parsed.terms, parsed.unit.as_deref()),
     )?;
-    if let Some(lead) = remind_lead(&created, &parsed.terms) {
-        writeln!(out, "          reminder {lead} before each is due")?;
-    }
+    writeln!(out, "          {}", first_reminder(ctx, &created))?;
     Ok(())
+}
+
+/// When the first reminder will come (docs/design.md §6), in the promise's
+/// zone: the lead before each slot is due (a quota's period end), moved out
+/// of quiet hours — or to the evening before, where waiting would make it
+/// late; or why there will be none.
+fn first_reminder(ctx: &Ctx, x: &Agreement) -> String {
+    let (_, version) = x.plan.version_at(x.starts.max(ctx.now));
+    let Some(lead) = remind_lead(x, &version.terms) else {
+        return "no reminders: a standing promise is never due".into();
+    };
+    let lead_words = words::lead(lead.days, lead.minutes);
+    let before = match version.terms {
+        Terms::Quota { count, period } => {
+            let left = match (version.unit.as_deref(), count) {
+                (Some(u), _) => format!("while {u} remain"),
+                (None, 1) => "unless already kept".to_string(),
+                (None, _) => "while any remain".to_string(),
+            };
+            format!("{lead_words} before each {} ends, {left}", period.name())
+        }
+        Terms::Deadline { .. } => format!("{lead_words} before it is due"),
+        _ => format!("{lead_words} before each is due"),
+    };
+    if let Some(me) = ctx.settings.me.as_deref()
+        && x.by != me
+    {
+        return format!("reminders go to {} ({before}); here only with `troth remind --all`", x.by);
+    }
+    let analysis = trust::analyze(x, &[], ctx.now, ctx.now + chrono::Duration::days(400));
+    let first = analysis.slots.iter().filter(|s| !s.closed && s.remaining > 0).find_map(|s| {
+        let at = super::remind::notify_time(x, s, ctx.settings.zone, ctx.settings.quiet)?;
+        let base = match s.slot.terms {
+            Terms::Quota { .. } => s.slot.end,
+            _ => s.slot.due,
+        };
+        Some((at, lead.before(x.zone, base).max(s.slot.start)))
+    });
+    let Some((at, plain)) = first else {
+        return format!("reminder {before}; none falls due");
+    };
+    let when = if at <= ctx.now {
+        "with the next `troth remind` — its time has come".to_string()
+    } else {
+        words::due_relative(at, x.zone, ctx.now)
+    };
+    let why = match at.cmp(&plain) {
+        std::cmp::Ordering::Greater => ", after the quiet hours",
+        std::cmp::Ordering::Less => ", before the quiet hours begin",
+        std::cmp::Ordering::Equal => "",
+    };
+    format!("first reminder {when}{why} — {before}")
 }
 
 /// "Alex's record: promised 24, delivered 14 (58%)" when the person has an

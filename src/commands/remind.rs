@@ -8,9 +8,10 @@
 //! send and the record: the claim then has no outcome, and after
 //! `CLAIM_LEASE` another run takes it again.
 
-use super::{Book, Ctx, remind_lead, write_json};
+use super::{Book, Ctx};
 use crate::cli::RemindArgs;
 use crate::domain::Agreement;
+use crate::domain::remind::remind_lead;
 use crate::domain::terms::Terms;
 use crate::domain::time::{Instant, local, resolve_local};
 use crate::domain::trust::SlotTally;
@@ -18,6 +19,7 @@ use crate::error::{Error, Result};
 use crate::ledger::reminders::Sent;
 use crate::ledger::{Ledger, from_ts, ts};
 use crate::notify::{Desktop, Note, Notifier};
+use crate::render::json::write_json;
 use crate::render::words;
 use chrono::{Duration, NaiveTime};
 use chrono_tz::Tz;
@@ -126,7 +128,7 @@ fn note_for(a: &Agreement, s: &SlotTally, now: Instant, private: bool) -> Note {
         Terms::Quota { period, .. } => words::left(
             s.remaining,
             s.promised,
-            &super::unit_word(unit.as_deref(), s.promised),
+            &crate::render::words::unit_word(unit.as_deref(), s.promised),
             period,
             s.slot.end,
             a.zone,

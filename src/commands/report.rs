@@ -5,7 +5,7 @@ use super::check_person;
 use super::csv_err;
 use super::due::{due_json, due_words};
 use super::overpromising::{over_json, over_sentence};
-use super::{Book, Ctx, entry_json, round4, write_json};
+use super::{Book, Ctx};
 use crate::cli::{ReportArgs, ReportFormat};
 use crate::domain::Agreement;
 use crate::domain::fold::Keep;
@@ -13,6 +13,7 @@ use crate::domain::report::{self, Due, Over, OverPerson, Summary, Week};
 use crate::domain::time::{self, human_datetime, rfc3339};
 use crate::error::{Error, Result};
 use crate::ledger::Ledger;
+use crate::render::json::{entry_json, round4, write_json};
 use crate::render::{self, change, count, paint, percent, trust2, words};
 use chrono::Duration;
 use serde_json::{Value, json};
@@ -68,8 +69,8 @@ pub fn report(ctx: &Ctx, ledger: &Ledger, a: ReportArgs, out: &mut dyn Write) ->
     // about: read those, not ten years of entries.
     let late: Vec<i64> = analyses.values().flat_map(|an| an.late_excuses.iter().copied()).collect();
     let all_entries = ledger.entries_spoken_of(&late)?;
-    let talk = super::voice::talk(&agreements, &all_entries, &analyses, week.start, week.end, a.by.as_deref());
-    let uuids = super::voice::entry_uuids(&all_entries);
+    let talk = crate::domain::talk::talk(&agreements, &all_entries, &analyses, week.start, week.end, a.by.as_deref());
+    let uuids = crate::render::json::entry_uuids(&all_entries);
     match format {
         ReportFormat::Json => {
             let v = json!({
@@ -98,18 +99,18 @@ pub fn report(ctx: &Ctx, ledger: &Ledger, a: ReportArgs, out: &mut dyn Write) ->
                 }).collect::<Vec<_>>(),
                 "overpromising": over_json(&over, &people_over, &by_id),
                 "upcoming": due_json(&upcoming, &by_id),
-                "talk": talk.iter().map(|t| super::voice::talk_json(t, &analyses, &uuids)).collect::<Vec<_>>(),
+                "talk": talk.iter().map(|t| crate::render::json::talk_json(t, &analyses, &uuids)).collect::<Vec<_>>(),
             });
             write_json(out, &v)
         }
         ReportFormat::Csv => report_csv(&s, &by_id, &talk, ctx.now, out),
         ReportFormat::Table => {
             report_table(&page(ctx, &s, &book, &over, &upcoming, &by_id, &entry_by_id), out)?;
-            super::voice::write_talk(out, &talk, false, ctx.now)
+            crate::render::voice::write_talk(out, &talk, false, ctx.now)
         }
         ReportFormat::Markdown => {
             report_markdown(&page(ctx, &s, &book, &over, &upcoming, &by_id, &entry_by_id), out)?;
-            super::voice::write_talk(out, &talk, true, ctx.now)
+            crate::render::voice::write_talk(out, &talk, true, ctx.now)
         }
         ReportFormat::Html => unreachable!("the page is made above"),
     }
@@ -130,7 +131,7 @@ pub(super) fn as_of_now(ctx: &Ctx, book: &Book, by: Option<&str>) -> (Vec<Over>,
 fn report_csv(
     s: &Summary,
     by_id: &HashMap<i64, &Agreement>,
-    talk: &[super::voice::Talk],
+    talk: &[crate::domain::talk::Talk],
     now: crate::domain::time::Instant,
     out: &mut dyn Write,
 ) -> Result<()> {
@@ -198,7 +199,7 @@ fn report_csv(
         let mut rec =
             vec![s.week.label.clone(), t.agreement.slug.clone(), t.agreement.by.clone(), t.agreement.to.clone()];
         rec.extend(std::iter::repeat_n(String::new(), 13));
-        rec.push(format!("{}: {}", t.kind, super::voice::talk_words(t, now)));
+        rec.push(format!("{}: {}", t.kind, crate::render::voice::talk_words(t, now)));
         w.write_record(rec).map_err(csv_err)?;
     }
     w.flush()?;

@@ -1,15 +1,20 @@
 //! `troth show`: one promise — its terms history, slots, and the events
 //! behind its trust, step by step.
 
-use super::{Ctx, agreement_json, find, round4, terms_words, write_json};
+use super::{Ctx, find};
 use crate::cli::ShowArgs;
+use crate::domain::terms::Terms;
 use crate::domain::time::{human_date, human_datetime, rfc3339};
-use crate::domain::trust::{self, Analysis, Event, EventKind, Score};
+use crate::domain::trust::{self, Analysis, Event, Score};
 use crate::domain::{Agreement, Entry};
 use crate::error::Result;
 use crate::ledger::Ledger;
-use crate::render::{self, paint, percent, trust2, words};
+use crate::render::json::{agreement_json, round4, write_json};
+use crate::render::words::terms_words;
+use crate::render::words::unit_word;
+use crate::render::{self, history, paint, percent, trust2, words};
 use serde_json::{Value, json};
+use std::collections::HashMap;
 use std::io::Write;
 
 pub fn show(ctx: &Ctx, ledger: &Ledger, a: ShowArgs, out: &mut dyn Write) -> Result<()> {
@@ -31,11 +36,34 @@ pub fn show(ctx: &Ctx, ledger: &Ledger, a: ShowArgs, out: &mut dyn Write) -> Res
         score = Score::new(p);
         steps.clear();
     }
-    let view = View { x, entries: &entries, analysis: &analysis, score, steps };
+    let notes = version_notes(ledger, x)?;
+    let view = View { x, entries: &entries, analysis: &analysis, score, steps, notes };
     if ctx.env.json {
         return write_json(out, &show_json(ctx, &view));
     }
-    show_text(ctx, &view, out)
+    show_text(ctx, &view, a.all, out)
+}
+
+/// Each terms version's amend note, by version id: the stored rows of the
+/// promise's versions matched to the plan's by when they were made and took
+/// effect, and what they say.
+fn version_notes(ledger: &Ledger, x: &Agreement) -> Result<HashMap<i64, String>> {
+    let mut rows = crate::ledger::door::versions_of(ledger, x.id)?;
+    let mut notes = HashMap::new();
+    for v in &x.plan.versions {
+        let same = |r: &crate::ledger::door::VersionRow| {
+            r.effective == crate::ledger::ts(v.effective)
+                && r.created == crate::ledger::ts(v.created)
+                && r.terms == v.terms.to_string()
+        };
+        if let Some(i) = rows.iter().position(same) {
+            let r = rows.remove(i);
+            if let Some(n) = r.note.filter(|n| !n.trim().is_empty()) {
+                notes.insert(v.id, n);
+            }
+        }
+    }
+    Ok(notes)
 }
 
 /// What `show` shows, computed once for every format.
@@ -46,11 +74,13 @@ struct View<'a> {
     score: Score,
     /// The events behind the number, each with the trust before and after.
     steps: Vec<(Event, f64, f64)>,
+    /// Each terms version's amend note, by version id.
+    notes: HashMap<i64, String>,
 }
 
 /// `show --json`: the agreement's shape plus its history, slots and events.
 fn show_json(ctx: &Ctx, view: &View) -> Value {
-    let View { x, entries, analysis, steps, .. } = view;
+    let View { x, entries, analysis, steps, notes, .. } = view;
     let (x, analysis) = (*x, *analysis);
     let mut v = agreement_json(x, (!x.is_void()).then_some(analysis), &ctx.settings, ctx.now);
     let uuids: std::collections::HashMap<i64, &str> = entries.iter().map(|e| (e.id, e.uuid.as_str())).collect();
@@ -63,7 +93,7 @@ fn show_json(ctx: &Ctx, view: &View) -> Value {
                 .iter()
                 .map(|ver| {
                     json!({"terms": ver.terms.to_string(), "unit": ver.unit, "effective": rfc3339(ver.effective, x.zone),
-                           "recorded": rfc3339(ver.created, x.zone)})
+                           "recorded": rfc3339(ver.created, x.zone), "note": notes.get(&ver.id)})
                 })
                 .collect(),
         ),
@@ -101,7 +131,7 @@ fn show_json(ctx: &Ctx, view: &View) -> Value {
             steps
                 .iter()
                 .map(|(ev, before, after)| {
-                    json!({"at": rfc3339(ev.at, x.zone), "event": event_name(ev.kind), "units": ev.units,
+                    json!({"at": rfc3339(ev.at, x.zone), "event": history::event_name(ev.kind), "units": ev.units,
                            "entry": ev.entry, "entry_uuid": ev.entry.and_then(|id| uuids.get(&id)),
                            "before": round4(*before), "after": round4(*after), "repair": ev.repair})
                 })
@@ -110,22 +140,22 @@ fn show_json(ctx: &Ctx, view: &View) -> Value {
     );
     obj.insert(
         "entries".into(),
-        Value::Array(entries.iter().map(|e| super::entry_json(e, x, Some(analysis))).collect()),
+        Value::Array(entries.iter().map(|e| crate::render::json::entry_json(e, x, Some(analysis))).collect()),
     );
-    let uuids = super::voice::entry_uuids(entries);
+    let uuids = crate::render::json::entry_uuids(entries);
     obj.insert(
         "repairs".into(),
-        Value::Array(x.repairs.iter().map(|r| super::voice::repair_json(r, x, &uuids)).collect()),
+        Value::Array(x.repairs.iter().map(|r| crate::render::json::repair_json(r, x, &uuids)).collect()),
     );
     v
 }
 
-fn show_text(ctx: &Ctx, view: &View, out: &mut dyn Write) -> Result<()> {
-    let View { x, entries, analysis, score, steps } = view;
+fn show_text(ctx: &Ctx, view: &View, all: bool, out: &mut dyn Write) -> Result<()> {
+    let View { x, entries, analysis, score, steps, notes } = view;
     let (x, analysis) = (*x, *analysis);
     let (_, version) = x.plan.version_at(ctx.now);
     writeln!(out, "#{} {} — \"{}\"", x.id, paint(render::BOLD, &x.slug), x.text)?;
-    let status = match (x.is_void(), super::done(x, Some(analysis), ctx.now)) {
+    let status = match (x.is_void(), crate::domain::standing::done(x, Some(analysis), ctx.now)) {
         (true, _) => "void".to_string(),
         (false, Some(how)) if x.plan.status_at(ctx.now) == crate::domain::slots::Status::Active => {
             format!("done: {how}")
@@ -141,7 +171,7 @@ fn show_text(ctx: &Ctx, view: &View, out: &mut dyn Write) -> Result<()> {
         x.zone.name(),
         human_date(x.starts, x.zone, ctx.now)
     )?;
-    if let Some((t, s, from)) = super::pending(x, ctx.now) {
+    if let Some((t, s, from)) = crate::domain::standing::pending(x, ctx.now) {
         let what = match (t, s) {
             (Some(t), Some(s)) => format!("{t}, {}", s.name()),
             (Some(t), None) => t.to_string(),
@@ -149,12 +179,6 @@ fn show_text(ctx: &Ctx, view: &View, out: &mut dyn Write) -> Result<()> {
             _ => String::new(),
         };
         writeln!(out, "change ahead: {what} from {}", human_datetime(from, x.zone, ctx.now))?;
-    }
-    if x.plan.versions.len() > 1 {
-        writeln!(out, "\nterms history")?;
-        for ver in x.plan.versions_in_force() {
-            writeln!(out, "  from {:<22} {}", human_datetime(ver.effective, x.zone, ctx.now), ver.terms)?;
-        }
     }
     writeln!(out)?;
     match score.rate() {
@@ -172,105 +196,82 @@ fn show_text(ctx: &Ctx, view: &View, out: &mut dyn Write) -> Result<()> {
             trust2(score.trust)
         )?,
     }
-    // The table shows the most recent steps; all of them are in --json.
-    const SHOWN: usize = 40;
-    if steps.len() > SHOWN {
-        writeln!(out, "  … {} earlier events (all of them: troth show {} --json)", steps.len() - SHOWN, x.slug)?;
-    }
-    if !steps.is_empty() {
-        let rows = step_rows(ctx, x, entries, analysis, &steps[steps.len().saturating_sub(SHOWN)..]);
-        writeln!(out, "{}", render::table(&["when", "event", "trust"], &rows))?;
-    }
-    if let Some(s) = analysis.slots.iter().find(|s| !s.closed && s.slot.start <= ctx.now) {
+    let rows = history::rows(&history::Source { x, entries, analysis, steps, notes, terms_words, now: ctx.now });
+    // The most recent part by default, saying exactly what is left out.
+    const SHOWN: usize = 30;
+    let hidden = if all { 0 } else { rows.len().saturating_sub(SHOWN) };
+    if hidden > 0 {
         writeln!(
             out,
-            "\nnow: {} of {} kept, due {}",
-            s.kept.min(s.promised),
-            s.promised,
-            words::due(s.slot.due, x.zone, ctx.now)
+            "  {hidden} earlier {} ({} – {}) not shown; all of them: troth show {} --all",
+            if hidden == 1 { "row" } else { "rows" },
+            rows[0].when,
+            rows[hidden - 1].when,
+            x.slug
         )?;
+    }
+    let table: Vec<Vec<String>> =
+        rows[hidden..].iter().map(|r| vec![r.when.clone(), r.what.clone(), r.trust.clone()]).collect();
+    writeln!(out, "{}", render::table(&["when", "what happened", "trust"], &table))?;
+    for line in now_lines(ctx, x, analysis) {
+        writeln!(out, "{line}")?;
     }
     let extra: u32 = analysis.slots.iter().map(|s| s.extra).sum();
     if extra > 0 {
         writeln!(out, "and {extra} kept beyond what was promised — shown, not scored")?;
     }
-    // Entries that count for nothing for a reason other than their own void
-    // (which `log --all` shows): say which, and why.
-    let uncounted: Vec<(&Entry, crate::domain::converge::Why)> = entries
-        .iter()
-        .filter(|e| e.void.is_none())
-        .filter_map(|e| crate::domain::converge::why(e, x).map(|w| (e, w)))
-        .collect();
-    if !uncounted.is_empty() {
-        writeln!(out, "\ncounting for nothing")?;
-        for (e, why) in uncounted {
-            writeln!(
-                out,
-                "  #{} {} {} — {}",
-                e.id,
-                human_datetime(e.at, x.zone, ctx.now),
-                e.outcome.name(),
-                why.words().trim_start_matches("counts for nothing: ")
-            )?;
-        }
-    }
-    super::voice::show_voices(out, x, entries, analysis, ctx.now)?;
+    crate::render::voice::show_voices(out, x, entries, analysis, ctx.now)?;
     Ok(())
 }
 
-/// A table row per trust step: when, what happened (with the slot for a
-/// miss, "late" and a note's start for an entry), and the trust it moved.
-fn step_rows(
-    ctx: &Ctx,
-    x: &Agreement,
-    entries: &[Entry],
-    analysis: &Analysis,
-    steps: &[(Event, f64, f64)],
-) -> Vec<Vec<String>> {
-    let notes: std::collections::HashMap<i64, &crate::domain::Entry> = entries.iter().map(|e| (e.id, e)).collect();
-    steps
-        .iter()
-        .map(|(ev, before, after)| {
-            let what = match ev.kind {
-                EventKind::Missed => {
-                    let s = &analysis.slots[ev.slot.unwrap_or(0)];
-                    format!(
-                        "missed {} (slot of {}: {} of {})",
-                        ev.units,
-                        human_date(s.slot.start, x.zone, ctx.now),
-                        s.delivered,
-                        s.promised
-                    )
-                }
-                k => {
-                    let mut w = event_name(k).to_string();
-                    if let Some(e) = ev.entry.and_then(|id| notes.get(&id)) {
-                        if analysis.late.contains(&e.id) {
-                            w.push_str(" (late)");
-                        }
-                        if let Some(n) = &e.note {
-                            let short: String = n.chars().take(40).collect();
-                            w.push_str(&format!(" \"{short}\""));
-                        }
-                    }
-                    w
-                }
-            };
-            let when = match ev.kind {
-                // A miss lands at its slot's end: the last day of the slot.
-                EventKind::Missed => words::due(ev.at, x.zone, ctx.now),
-                _ => words::start(ev.at, x.zone, ctx.now),
-            };
-            vec![when, what, format!("{} → {}", trust2(*before), trust2(*after))]
-        })
-        .collect()
-}
-
-fn event_name(k: EventKind) -> &'static str {
-    match k {
-        EventKind::Kept => "kept",
-        EventKind::Broken => "broken",
-        EventKind::Missed => "missed",
-        EventKind::Repair => "repair accepted",
+/// Where the promise stands now, in the words of its kind: a quota's period
+/// ("this month: 1 of 2 weekends kept — the month ends Mon 30 Nov"), a
+/// schedule's or deadline's slot by its due time — a slot past its due time
+/// but still open for a late keep says so, and the next one follows.
+fn now_lines(ctx: &Ctx, x: &Agreement, analysis: &Analysis) -> Vec<String> {
+    let now = ctx.now;
+    let tz = x.zone;
+    let mut lines = Vec::new();
+    let Some(s) = analysis.slots.iter().find(|s| !s.closed && s.slot.start <= now) else {
+        return lines;
+    };
+    let unit = x.plan.version_at(s.slot.start).1.unit;
+    let kept = s.kept.min(s.promised);
+    let excused = if s.excused > 0 { format!(", {} excused", s.excused) } else { String::new() };
+    match s.slot.terms {
+        Terms::Quota { period, .. } => {
+            let first = words::first_day(s.slot.start, tz);
+            lines.push(format!(
+                "\n{}: {kept} of {} {} kept{excused} — the {} ends {}",
+                words::period(period, first, tz, now),
+                s.promised,
+                unit_word(unit.as_deref(), s.promised),
+                period.name(),
+                words::ends(s.slot.end, tz, now)
+            ));
+        }
+        _ if s.slot.due > now => {
+            lines.push(format!(
+                "\nnext: due {} — {kept} of {} kept so far{excused}",
+                words::due_relative(s.slot.due, tz, now),
+                s.promised
+            ));
+        }
+        _ => {
+            let mut line =
+                format!("\nthe slot due {}: {kept} of {} kept{excused}", words::due(s.slot.due, tz, now), s.promised);
+            if s.remaining > 0 {
+                line.push_str(&format!(
+                    " — a late keep still counts until the end of {}",
+                    words::ends(s.slot.end, tz, now)
+                ));
+            }
+            lines.push(line);
+            if let Some(next) = analysis.slots.iter().find(|n| n.slot.start >= s.slot.end && n.slot.due > now) {
+                let excused = if next.excused > 0 && next.remaining == 0 { " — excused" } else { "" };
+                lines.push(format!("next: due {}{excused}", words::due_relative(next.slot.due, tz, now)));
+            }
+        }
     }
+    lines
 }

@@ -1,12 +1,13 @@
 //! `troth pause`, `resume`, `retire`: status changes from the next slot boundary.
 
 use super::amend::refuse_if_closed;
-use super::{Ctx, agreement_json, find, write_json};
+use super::{Ctx, find};
 use crate::domain::slots::Status;
 use crate::domain::terms::Terms;
 use crate::domain::time::human_datetime;
 use crate::error::{Error, Result};
 use crate::ledger::{Ledger, new_uuid};
+use crate::render::json::{agreement_json, write_json};
 use crate::render::{self, paint};
 use std::io::Write;
 

@@ -2,11 +2,12 @@
 //! automatic pass every other command makes (apply first, publish after).
 //! The work is in `crate::sync`; this file validates, words and shapes it.
 
-use super::{Ctx, write_json};
+use super::Ctx;
 use crate::cli::{SyncAction, SyncArgs};
 use crate::domain::time::{printable, rfc3339};
 use crate::error::{Error, Result};
 use crate::ledger::{Ledger, from_ts, ts};
+use crate::render::json::write_json;
 use crate::sync::{self, Folder, Report, crypto, folder};
 use serde_json::{Value, json};
 use std::io::Write;

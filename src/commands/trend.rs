@@ -1,7 +1,7 @@
 //! `troth trend`: trust week by week, as a sparkline, JSON or an SVG chart.
 
 use super::check_person;
-use super::{Ctx, book, find, round4, write_json};
+use super::{Ctx, book, find};
 use crate::cli::TrendArgs;
 use crate::domain::fold::Keep;
 use crate::domain::report;
@@ -9,6 +9,7 @@ use crate::domain::time::Instant;
 use crate::domain::time::rfc3339;
 use crate::error::{Error, Result};
 use crate::ledger::Ledger;
+use crate::render::json::{round4, write_json};
 use crate::render::{self, percent, sparkline, trust2};
 use serde_json::{Value, json};
 use std::io::Write;

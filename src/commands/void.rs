@@ -1,11 +1,13 @@
 //! `troth void`: mark an entry, or a promise made by mistake, void.
 //! Nothing is deleted.
 
-use super::{Ctx, agreement_json, find, validate_note, write_json};
+use super::{Ctx, find};
 use crate::cli::VoidArgs;
 use crate::domain::time::{self, human_datetime};
+use crate::domain::validate::validate_note;
 use crate::error::{Error, Result};
 use crate::ledger::{Ledger, new_uuid};
+use crate::render::json::{agreement_json, write_json};
 use crate::render::{self, paint};
 use std::io::Write;
 
@@ -52,7 +54,7 @@ pub fn void(ctx: &Ctx, ledger: &mut Ledger, a: VoidArgs, out: &mut dyn Write) ->
     tx.commit()?;
     let entry = ledger.entry(id)?.expect("still there");
     if ctx.env.json {
-        return write_json(out, &super::entry_json(&entry, x, None));
+        return write_json(out, &crate::render::json::entry_json(&entry, x, None));
     }
     writeln!(
         out,

@@ -7,12 +7,16 @@ pub mod agreement;
 pub mod converge;
 pub mod fold;
 pub mod phrases;
+pub mod remind;
 pub mod report;
 pub mod settings;
 pub mod slots;
+pub mod standing;
+pub mod talk;
 pub mod terms;
 pub mod time;
 pub mod trust;
+pub mod validate;
 pub mod voice;
 
 pub use agreement::{Agreement, Entry, Fact, Outcome, Void};

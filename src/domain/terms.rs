@@ -389,11 +389,14 @@ pub fn parse(input: &str, today: NaiveDate) -> Result<Parsed, String> {
             .ok_or_else(|| {
                 format!(
                     "could not read the date in \"{}\"; try \"by 2026-12-01\", \"by saturday\", \"by next friday\" or \"by 1 dec 18:00\"",
-                    crate::time::printable(input)
+                    crate::domain::time::printable(input)
                 )
             })?;
-        if !(crate::time::MIN_YEAR..=crate::time::MAX_YEAR).contains(&date.year()) {
-            return Err(format!("the date in \"{}\" is outside the years 1970–2999", crate::time::printable(input)));
+        if !(crate::domain::time::MIN_YEAR..=crate::domain::time::MAX_YEAR).contains(&date.year()) {
+            return Err(format!(
+                "the date in \"{}\" is outside the years 1970–2999",
+                crate::domain::time::printable(input)
+            ));
         }
         return plain(Terms::Deadline { date, time });
     }

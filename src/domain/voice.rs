@@ -6,7 +6,7 @@
 //! an entry counts for nothing (one function for `counts`/`why` everywhere),
 //! and the gentle check of an apology. The engine (`trust`) applies them.
 
-use crate::time::Instant;
+use crate::domain::time::Instant;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum VerdictKind {

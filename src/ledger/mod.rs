@@ -19,18 +19,10 @@ pub use migrate::LATEST_VERSION;
 pub use open::DEMO_APPLICATION_ID;
 pub use write::{NewAgreement, Tx};
 
-// Transition, while branches started before the layout move merge it: these
-// types now live in `domain`. New code imports them from there.
-#[doc(hidden)]
-pub use crate::domain::{Agreement, Entry, Fact, Outcome, Settings, Void};
-#[doc(hidden)]
-pub mod settings {
-    pub use crate::domain::settings::*;
-}
-
 use crate::domain::slots::{Plan, Status, StatusChange, Version};
 use crate::domain::terms;
 use crate::domain::time::Instant;
+use crate::domain::{Agreement, Entry, Fact, Outcome, Settings, Void};
 use crate::error::{Error, Result};
 use chrono::{DateTime, NaiveDate};
 use chrono_tz::Tz;

@@ -3,8 +3,11 @@
 //! sparklines and numbers as people read them.
 
 pub mod chart;
+pub mod history;
 pub mod html;
+pub mod json;
 pub mod names;
+pub mod voice;
 pub mod words;
 
 use anstyle::{AnsiColor, Style};

@@ -8,6 +8,7 @@
 //! phrase. JSON keeps exact instants and never goes through here.
 
 use crate::domain::terms::Period;
+use crate::domain::terms::Terms;
 use crate::domain::time::{Instant, day_end, local_date, week_monday};
 use chrono::{Datelike, NaiveDate, NaiveTime, Timelike};
 use chrono_tz::Tz;
@@ -154,6 +155,25 @@ pub fn progress(kept: u32, promised: u32, p: Period, first_day: NaiveDate, tz: T
     format!("{kept} of {promised} {}", period(p, first_day, tz, now))
 }
 
+/// A lead time in words: "1 hour", "90 minutes", "3 days", "1 day 6 hours";
+/// a week of days is "1 week".
+pub fn lead(days: i64, minutes: i64) -> String {
+    let plural = |n: i64, one: &str| if n == 1 { format!("1 {one}") } else { format!("{n} {one}s") };
+    let mut parts = Vec::new();
+    match days {
+        0 => {}
+        d if d % 7 == 0 => parts.push(plural(d / 7, "week")),
+        d => parts.push(plural(d, "day")),
+    }
+    match (minutes / 60, minutes % 60) {
+        (0, 0) => {}
+        (h, 0) => parts.push(plural(h, "hour")),
+        (h, m) if h < 2 => parts.push(plural(h * 60 + m, "minute")),
+        (h, m) => parts.push(format!("{} {}", plural(h, "hour"), plural(m, "minute"))),
+    }
+    if parts.is_empty() { "0 minutes".into() } else { parts.join(" ") }
+}
+
 /// The first day of a slot that starts at `start` (slots start at 00:00).
 pub fn first_day(start: Instant, tz: Tz) -> NaiveDate {
     local_date(tz, start)
@@ -164,6 +184,37 @@ pub fn trust_legend(start: f64) -> String {
     format!(
         "trust starts at {start:.2} for each promise, rises in small steps with each one kept and falls in bigger steps with each one broken or missed; a person's trust is the average over their promises"
     )
+}
+
+/// Words for a quota's unit: "weekends" / "times".
+pub fn unit_word(unit: Option<&str>, n: u32) -> String {
+    match unit {
+        Some(u) => u.to_string(),
+        None if n == 1 => "time".into(),
+        None => "times".into(),
+    }
+}
+
+/// Terms in words: "2 weekends a month", "every fri 19:00".
+pub fn terms_words(t: &Terms, unit: Option<&str>) -> String {
+    match t {
+        Terms::Quota { count, period } => match unit {
+            Some(u) => format!("{count} {u} a {}", period.name()),
+            None if *count == 1 => format!("once a {}", period.name()),
+            None if *count == 2 => format!("twice a {}", period.name()),
+            None => format!("{count} times a {}", period.name()),
+        },
+        Terms::Standing => "standing".into(),
+        other => other.to_string(),
+    }
+}
+
+/// Terms in words with their canonical form beside them when that differs:
+/// "2 weekends a month (2/month)", but "every fri 19:00" once.
+pub fn terms_both(t: &Terms, unit: Option<&str>) -> String {
+    let words = terms_words(t, unit);
+    let canonical = t.to_string();
+    if words == canonical { words } else { format!("{words} ({canonical})") }
 }
 
 #[cfg(test)]
@@ -210,5 +261,15 @@ mod tests {
         let w53 = parse_rfc3339("2026-12-28T09:00:00+01:00").unwrap();
         assert_eq!(due(day_end(z, ymd(2027, 1, 3)), z, w53), "Sun 3 Jan 2027");
         assert_eq!(period(Period::Week, ymd(2026, 12, 28), z, w53), "this week");
+    }
+
+    #[test]
+    fn lead_times_read_as_said() {
+        assert_eq!(lead(0, 60), "1 hour");
+        assert_eq!(lead(0, 90), "90 minutes");
+        assert_eq!(lead(3, 0), "3 days");
+        assert_eq!(lead(7, 0), "1 week");
+        assert_eq!(lead(1, 360), "1 day 6 hours");
+        assert_eq!(lead(0, 0), "0 minutes");
     }
 }

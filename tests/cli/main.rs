@@ -10,6 +10,7 @@ mod crashes;
 mod data;
 mod door;
 mod errors;
+mod history;
 mod hostile;
 mod html;
 mod numbers;

@@ -44,7 +44,7 @@ fn story() -> TestEnv {
 }
 
 /// Mask what changes from run to run: uuids and the temp folder.
-fn scrub(env: &TestEnv, s: &str) -> String {
+pub(crate) fn scrub(env: &TestEnv, s: &str) -> String {
     let s = s.replace(&env.dir.path().display().to_string(), "[dir]");
     let mut out = String::with_capacity(s.len());
     let b = s.as_bytes();
@@ -70,7 +70,7 @@ fn is_uuid(b: &[u8]) -> bool {
 }
 
 /// One screen as a reviewer reads it: the command, its exit code, stdout, stderr.
-fn screen(env: &TestEnv, args: &[&str]) -> String {
+pub(crate) fn screen(env: &TestEnv, args: &[&str]) -> String {
     let Run { code, stdout, stderr } = env.run(args);
     let mut s = format!("$ troth {}\nexit: {code}\n", args.join(" "));
     s.push_str("--- stdout\n");

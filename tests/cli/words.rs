@@ -300,3 +300,53 @@ fn over_promising_shows_excused_slots_and_names_the_promise() {
     let report = env.ok(&["report"]);
     assert!(report.contains("trust starts at 0.50"), "{report}");
 }
+
+/// `promise` says when the first reminder will come (docs/design.md §6), and
+/// `remind` sends it then — not a minute before.
+#[test]
+fn promise_says_when_the_first_reminder_comes_and_remind_agrees() {
+    let mut env = TestEnv::new("Europe/Berlin", "2026-11-30T10:00:00+01:00");
+    env.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
+    for (terms, says, at) in [
+        // 06:30 is in the quiet hours, which end after 07:30: the evening before.
+        (
+            "every mon,wed 07:30",
+            "first reminder tomorrow 21:59, before the quiet hours begin — 1 hour before each is due",
+            "2026-12-01T21:59:00+01:00",
+        ),
+        ("every fri 19:00", "first reminder Friday 18:00 — 1 hour before each is due", "2026-12-04T18:00:00+01:00"),
+        (
+            "daily",
+            "first reminder tomorrow 18:00 — 6 hours before each day ends, unless already kept",
+            "2026-12-01T18:00:00+01:00",
+        ),
+        // Three days before the month ends is Tue 29 Dec 00:00, in the quiet hours.
+        (
+            "2 weekends a month",
+            "first reminder Tue 29 Dec 08:00, after the quiet hours — 3 days before each month ends, while weekends remain",
+            "2026-12-29T08:00:00+01:00",
+        ),
+    ] {
+        let fresh = TestEnv::new("Europe/Berlin", "2026-11-30T10:00:00+01:00");
+        fresh.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
+        let out = fresh.ok(&["promise", "Something", "--terms", terms, "--slug", "it"]);
+        assert!(out.contains(says), "{terms}: {out}");
+        let mut fresh = fresh;
+        let at = chrono::DateTime::parse_from_rfc3339(at).unwrap();
+        fresh.set_now(&(at - chrono::Duration::minutes(1)).to_rfc3339());
+        assert!(!fresh.ok(&["remind", "--dry-run"]).contains("would remind"), "{terms}: not before {at}");
+        fresh.set_now(&at.to_rfc3339());
+        assert!(fresh.ok(&["remind", "--dry-run"]).contains("would remind"), "{terms}: at {at}");
+    }
+    let out = env.ok(&["promise", "Call if I'm running late"]);
+    assert!(out.contains("no reminders: a standing promise is never due"), "{out}");
+    let out = env.ok(&["promise", "Fix the sink", "--terms", "by 2026-12-05", "--by", "Sam"]);
+    assert!(out.contains("reminders go to Sam (1 day before it is due); here only with `troth remind --all`"), "{out}");
+    env.set_now("2026-12-01T10:00:00+01:00");
+    let out = env.ok(&["promise", "Water the plants", "--terms", "daily", "--remind", "90m", "--starts", "2026-12-01"]);
+    // 22:30 is in the quiet hours, which end after the day does: just before they begin.
+    assert!(
+        out.contains("first reminder today 21:59, before the quiet hours begin — 90 minutes before each day ends"),
+        "{out}"
+    );
+}

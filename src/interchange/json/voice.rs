@@ -6,10 +6,9 @@
 //! to — and applied by uuid. Two acceptances of one repair made on two
 //! devices are both stored; the earliest counts (`domain::voice`).
 
-use super::{
-    Applied, Document, already_different, bad, device_at, differs, made_in_future, note_at, refuse, time_at, utc,
-    uuid_at,
-};
+use super::apply::{already_different, differs, made_in_future};
+use super::check::{device_at, note_at, time_at, uuid_at};
+use super::{Applied, Document, bad, refuse, utc};
 use crate::domain::settings::validate_name;
 use crate::domain::time::Instant;
 use crate::domain::voice::VerdictKind;

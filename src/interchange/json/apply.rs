@@ -1,0 +1,471 @@
+//! Applying a checked batch in one transaction: facts already here are
+//! skipped (the same uuid, the same content), facts that contradict what is
+//! here are refused by name, and the rest are stored (docs/design.md §9 "Applying").
+
+use super::check::{Batch, StatusFact, VersionFact, VoidFact, check};
+use super::{Applied, Document, SKEW_SECS, refuse, voice};
+use crate::domain::Outcome;
+use crate::domain::slots::{self};
+use crate::domain::terms::{self};
+use crate::domain::time::{Instant, rfc3339};
+use crate::error::{Error, Result};
+use crate::ledger::door::{self, AgreementRow, EntryRow, ResultRow, VersionRow};
+use crate::ledger::{Ledger, NewAgreement, Tx, from_ts, new_uuid, ts};
+use chrono::NaiveDate;
+use chrono_tz::Tz;
+use std::collections::HashMap;
+
+/// Apply a batch in its own IMMEDIATE transaction: all of it, or nothing.
+pub fn apply(ledger: &mut Ledger, doc: &Document, now: Instant) -> Result<Applied> {
+    let batch = check(doc)?;
+    let mut tx = ledger.write()?;
+    let applied = apply_batch(&mut tx, batch, now)?;
+    tx.commit()?;
+    Ok(applied)
+}
+
+/// Apply a batch inside a transaction the caller holds (sync records which
+/// file it applied in the same transaction). On an error the caller must
+/// roll back (dropping the transaction does).
+pub fn apply_in(tx: &mut Tx<'_>, doc: &Document, now: Instant) -> Result<Applied> {
+    let batch = check(doc)?;
+    let done = apply_batch(tx, batch, now);
+    tx.set_origin(None);
+    done
+}
+
+/// What the door knows of an agreement while applying.
+#[derive(Clone)]
+pub(super) struct Known {
+    pub(super) row: AgreementRow,
+    pub(super) zone: Tz,
+}
+
+pub(super) fn known(c: &Tx<'_>, uuid: &str, batch: &HashMap<String, Known>) -> Result<Option<Known>> {
+    if let Some(k) = batch.get(uuid) {
+        return Ok(Some(k.clone()));
+    }
+    Ok(door::agreement_by_uuid(c, uuid)?.and_then(|row| row.zone.parse().ok().map(|zone| Known { row, zone })))
+}
+
+pub(super) fn at_text(t: i64, zone: Tz) -> String {
+    rfc3339(from_ts(t), zone)
+}
+
+/// The first field in which a stored row and an incoming fact differ.
+pub(super) fn differs<'a>(pairs: &[(&'a str, bool)]) -> Option<&'a str> {
+    pairs.iter().find(|(_, same)| !same).map(|(name, _)| *name)
+}
+
+pub(super) fn already_different(at: &str, uuid: &str, what: &str, field: &str) -> Error {
+    refuse(at, uuid, format!("a different {what} with this uuid is already here (its {field} differs)"))
+}
+
+pub(super) fn made_in_future(at: &str, uuid: &str, made: i64, now: Instant, zone: Tz) -> Result<()> {
+    if made > ts(now) + SKEW_SECS {
+        return Err(refuse(at, uuid, format!("it was made in the future ({})", at_text(made, zone))));
+    }
+    Ok(())
+}
+
+pub(super) fn apply_batch(c: &mut Tx<'_>, batch: Batch, now: Instant) -> Result<Applied> {
+    let mut done = Applied::default();
+    for (key, value) in batch.settings {
+        if c.setting(&key)?.is_none() {
+            c.set_setting(&new_uuid(), &key, &value, now)?;
+            done.new += 1;
+        } else {
+            done.skipped += 1;
+        }
+    }
+    let mut agreements: HashMap<String, Known> = HashMap::new();
+    for fa in batch.agreements {
+        let a = fa.row;
+        let zone: Tz = a.zone.parse().expect("checked");
+        let id = match door::agreement_by_uuid(&*c, &a.uuid)? {
+            Some(here) => {
+                let field = differs(&[
+                    ("text", here.text == a.text),
+                    ("by", here.by == a.by),
+                    ("to", here.to == a.to),
+                    ("zone", here.zone == a.zone),
+                    ("starts", here.starts == a.starts),
+                    ("ends", here.ends == a.ends),
+                    ("remind", here.remind == a.remind),
+                    ("created", here.created == a.created),
+                    ("device", fa.device.as_ref().is_none_or(|d| *d == here.device)),
+                ]);
+                if let Some(f) = field {
+                    return Err(already_different(&fa.path, &a.uuid, "promise", f));
+                }
+                done.skipped += 1;
+                here.id
+            }
+            None => {
+                made_in_future(&fa.path, &a.uuid, a.created, now, zone)?;
+                c.set_origin(fa.device.as_deref());
+                // The slug is stored as made: where it clashes with a live
+                // promise here, the one made later shows numbered — derived
+                // on reading (`domain::converge::display_slugs`), the same
+                // on every device whatever arrived first.
+                let slug = a.slug.clone();
+                let id = c.add_agreement(&NewAgreement {
+                    uuid: a.uuid.clone(),
+                    slug: &slug,
+                    text: &a.text,
+                    by: &a.by,
+                    to: &a.to,
+                    zone,
+                    starts: from_ts(a.starts),
+                    ends: a.ends.map(from_ts),
+                    remind: a.remind.clone(),
+                    created_at: from_ts(a.created),
+                })?;
+                done.new += 1;
+                done.agreements += 1;
+                id
+            }
+        };
+        let k = Known { row: AgreementRow { id, ..a.clone() }, zone };
+        agreements.insert(a.uuid.clone(), k.clone());
+        apply_versions(c, &k, fa.versions, now, &mut done)?;
+        apply_statuses(c, &k, fa.statuses, now, &mut done)?;
+        for v in fa.voids {
+            apply_void(c, v, (None, Some(id)), "promise", a.created, now, zone, &mut done)?;
+        }
+    }
+    for fe in batch.entries {
+        let Some(k) = known(&*c, &fe.agreement, &agreements)? else {
+            return Err(refuse(
+                &fe.path,
+                &fe.row.uuid,
+                format!("it names promise {}, which is in neither the file nor this ledger", fe.agreement),
+            ));
+        };
+        let e = EntryRow { agreement_id: k.row.id, ..fe.row };
+        let id = match door::entry_by_uuid(&*c, &e.uuid)? {
+            Some(here) => {
+                let field = differs(&[
+                    ("promise", here.agreement_id == e.agreement_id),
+                    ("outcome", here.outcome == e.outcome),
+                    ("at", here.at == e.at),
+                    ("note", here.note == e.note),
+                    ("logged_by", here.logged_by == e.logged_by),
+                    ("logged_at", here.logged_at == e.logged_at),
+                    ("device", fe.device.as_ref().is_none_or(|d| *d == here.device)),
+                ]);
+                if let Some(f) = field {
+                    return Err(already_different(&fe.path, &e.uuid, "entry", f));
+                }
+                done.skipped += 1;
+                here.id
+            }
+            None => {
+                check_entry(&fe.path, &e, &k, now)?;
+                c.set_origin(fe.device.as_deref());
+                let outcome = Outcome::parse(&e.outcome).expect("checked");
+                let id = c.add_entry(
+                    &e.uuid,
+                    k.row.id,
+                    outcome,
+                    from_ts(e.at),
+                    e.note.as_deref(),
+                    &e.logged_by,
+                    from_ts(e.logged_at),
+                )?;
+                done.new += 1;
+                done.entries += 1;
+                id
+            }
+        };
+        for v in fe.voids {
+            apply_void(c, v, (Some(id), None), "entry", e.logged_at, now, k.zone, &mut done)?;
+        }
+    }
+    voice::apply(c, batch.voice, now, &mut done)?;
+    for r in batch.reminders {
+        let Some(k) = known(&*c, &r.agreement, &agreements)? else {
+            return Err(refuse(
+                &r.path,
+                &r.uuid,
+                format!("it names promise {}, which is in neither the file nor this ledger", r.agreement),
+            ));
+        };
+        let claim_id = match door::claim_by_uuid(&*c, &r.uuid)? {
+            Some(here) => {
+                let field = differs(&[
+                    ("promise", here.agreement_id == k.row.id),
+                    ("slot_start", here.slot_start == r.slot_start),
+                    ("claimed", here.claimed == r.claimed),
+                ]);
+                if let Some(f) = field {
+                    return Err(already_different(&r.path, &r.uuid, "reminder", f));
+                }
+                done.skipped += 1;
+                here.id
+            }
+            None => {
+                made_in_future(&r.path, &r.uuid, r.claimed, now, k.zone)?;
+                done.new += 1;
+                door::insert_claim(&*c, &r.uuid, k.row.id, r.slot_start, r.claimed)?
+            }
+        };
+        if let Some((path, res)) = r.result {
+            let res = ResultRow { claim_id, ..res };
+            match door::result_by_uuid(&*c, &res.uuid)? {
+                Some(here) => {
+                    let field = differs(&[
+                        ("reminder", here.claim_id == res.claim_id),
+                        ("outcome", here.outcome == res.outcome),
+                        ("detail", here.detail == res.detail),
+                        ("at", here.at == res.at),
+                    ]);
+                    if let Some(f) = field {
+                        return Err(already_different(&path, &res.uuid, "reminder result", f));
+                    }
+                    done.skipped += 1;
+                }
+                None if door::result_of_claim(&*c, claim_id)?.is_some() => done.skipped += 1,
+                None => {
+                    if res.at < r.claimed {
+                        return Err(refuse(&path, &res.uuid, "it was recorded before its reminder was claimed"));
+                    }
+                    made_in_future(&path, &res.uuid, res.at, now, k.zone)?;
+                    door::insert_result(&*c, &res)?;
+                    done.new += 1;
+                }
+            }
+        }
+    }
+    Ok(done)
+}
+
+/// An entry the command line would have taken when it was logged.
+pub(super) fn check_entry(path: &str, e: &EntryRow, k: &Known, now: Instant) -> Result<()> {
+    let z = k.zone;
+    made_in_future(path, &e.uuid, e.logged_at, now, z)?;
+    if e.at < k.row.starts {
+        return Err(refuse(
+            path,
+            &e.uuid,
+            format!("its time {} is before the promise started ({})", at_text(e.at, z), at_text(k.row.starts, z)),
+        ));
+    }
+    if let Some(end) = k.row.ends
+        && e.at >= end
+    {
+        return Err(refuse(
+            path,
+            &e.uuid,
+            format!("its time {} is not before the promise ended ({})", at_text(e.at, z), at_text(end, z)),
+        ));
+    }
+    if e.outcome != "excused" && e.at > e.logged_at {
+        return Err(refuse(
+            path,
+            &e.uuid,
+            format!(
+                "it was logged at {} about a time still in the future then ({}); troth logs what has happened",
+                at_text(e.logged_at, z),
+                at_text(e.at, z)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// A void of an entry or a promise (`target`: entry id, agreement id).
+#[allow(clippy::too_many_arguments)]
+pub(super) fn apply_void(
+    c: &mut Tx<'_>,
+    v: VoidFact,
+    target: (Option<i64>, Option<i64>),
+    what: &str,
+    made: i64,
+    now: Instant,
+    zone: Tz,
+    done: &mut Applied,
+) -> Result<()> {
+    if let Some(here) = door::void_by_uuid(&*c, &v.uuid)? {
+        let field = differs(&[
+            (what, (here.entry_id, here.agreement_id) == target),
+            ("reason", here.reason == v.reason),
+            ("at", here.at == v.at),
+            ("device", v.device.as_ref().is_none_or(|d| *d == here.device)),
+        ]);
+        if let Some(f) = field {
+            return Err(already_different(&v.path, &v.uuid, "void", f));
+        }
+        done.skipped += 1;
+        return Ok(());
+    }
+    made_in_future(&v.path, &v.uuid, v.at, now, zone)?;
+    if v.at + SKEW_SECS < made {
+        return Err(refuse(&v.path, &v.uuid, format!("it voids the {what} before the {what} was made")));
+    }
+    c.set_origin(v.device.as_deref());
+    match target {
+        (Some(entry), _) => c.void_entry(&v.uuid, entry, v.reason.as_deref(), from_ts(v.at))?,
+        (None, Some(agreement)) => c.void_agreement(&v.uuid, agreement, v.reason.as_deref(), from_ts(v.at))?,
+        (None, None) => {}
+    }
+    done.new += 1;
+    done.voids += 1;
+    Ok(())
+}
+
+pub(super) fn apply_versions(
+    c: &mut Tx<'_>,
+    k: &Known,
+    versions: Vec<VersionFact>,
+    now: Instant,
+    done: &mut Applied,
+) -> Result<()> {
+    let a = &k.row;
+    let z = k.zone;
+    let mut here: Vec<VersionRow> = door::versions_of(&*c, a.id)?;
+    for v in versions {
+        let terms = v.terms.to_string();
+        if let Some(row) = door::version_by_uuid(&*c, &v.uuid)? {
+            let field = differs(&[
+                ("promise", row.agreement_id == a.id),
+                ("terms", row.terms == terms),
+                ("unit", row.unit == v.unit),
+                ("effective", row.effective == v.effective),
+                ("note", row.note == v.note),
+                ("created", row.created == v.created),
+                ("device", v.device.as_ref().is_none_or(|d| *d == row.device)),
+            ]);
+            if let Some(f) = field {
+                return Err(already_different(&v.path, &v.uuid, "terms version", f));
+            }
+            done.skipped += 1;
+            continue;
+        }
+        made_in_future(&v.path, &v.uuid, v.created, now, z)?;
+        if v.created + SKEW_SECS < a.created {
+            return Err(refuse(&v.path, &v.uuid, "it was made before its promise"));
+        }
+        if v.effective < a.starts {
+            return Err(refuse(
+                &v.path,
+                &v.uuid,
+                format!(
+                    "it is in force from {}, before the promise starts ({})",
+                    at_text(v.effective, z),
+                    at_text(a.starts, z)
+                ),
+            ));
+        }
+        // The first terms start with the promise, which may start in the
+        // past; any later terms take effect no earlier than they were made —
+        // except a deadline moved before it was due (docs/design.md §1).
+        let first = v.effective == a.starts && v.created == a.created;
+        if first && here.iter().any(|w| w.created == a.created && w.effective == a.starts) {
+            return Err(refuse(&v.path, &v.uuid, "the promise already has its first terms"));
+        }
+        let due = slots::due_of_deadline(&v.terms, z).map(ts);
+        if v.effective < v.created && !first {
+            let moved = due.is_some()
+                && here.iter().any(|w| {
+                    w.created <= v.created
+                        && w.effective == v.effective
+                        && terms::parse(&w.terms, NaiveDate::from_ymd_opt(2000, 1, 1).expect("date"))
+                            .ok()
+                            .and_then(|p| slots::due_of_deadline(&p.terms, z))
+                            .is_some_and(|d| ts(d) > v.created)
+                });
+            if !moved {
+                return Err(refuse(
+                    &v.path,
+                    &v.uuid,
+                    format!(
+                        "it takes effect ({}) before it was made ({}); past slots are never rescored",
+                        at_text(v.effective, z),
+                        at_text(v.created, z)
+                    ),
+                ));
+            }
+        }
+        if let Some(d) = due
+            && (d <= a.starts || (!first && (d <= v.created || d <= v.effective)))
+        {
+            return Err(refuse(
+                &v.path,
+                &v.uuid,
+                format!("the deadline {} is not after the promise starts or the terms were made", at_text(d, z)),
+            ));
+        }
+        c.set_origin(v.device.as_deref());
+        c.add_version(
+            &v.uuid,
+            a.id,
+            &terms,
+            v.unit.as_deref(),
+            from_ts(v.effective),
+            v.note.as_deref(),
+            from_ts(v.created),
+        )?;
+        done.new += 1;
+        here.push(VersionRow {
+            uuid: v.uuid,
+            agreement_id: a.id,
+            terms,
+            unit: v.unit,
+            effective: v.effective,
+            note: v.note,
+            created: v.created,
+            device: String::new(),
+        });
+    }
+    if !here.iter().any(|w| w.effective == a.starts) {
+        return Err(refuse(&format!("the promise {}", a.slug), &a.uuid, "it has no terms from its start"));
+    }
+    Ok(())
+}
+
+pub(super) fn apply_statuses(
+    c: &mut Tx<'_>,
+    k: &Known,
+    statuses: Vec<StatusFact>,
+    now: Instant,
+    done: &mut Applied,
+) -> Result<()> {
+    let a = &k.row;
+    let z = k.zone;
+    for s in statuses {
+        if let Some(row) = door::status_by_uuid(&*c, &s.uuid)? {
+            let field: Option<&str> = differs(&[
+                ("promise", row.agreement_id == a.id),
+                ("status", row.status == s.status.name()),
+                ("effective", row.effective == s.effective),
+                ("created", row.created == s.created),
+                ("device", s.device.as_ref().is_none_or(|d| *d == row.device)),
+            ]);
+            if let Some(f) = field {
+                return Err(already_different(&s.path, &s.uuid, "status change", f));
+            }
+            done.skipped += 1;
+            continue;
+        }
+        made_in_future(&s.path, &s.uuid, s.created, now, z)?;
+        if s.created + SKEW_SECS < a.created {
+            return Err(refuse(&s.path, &s.uuid, "it was made before its promise"));
+        }
+        if s.effective < s.created {
+            return Err(refuse(
+                &s.path,
+                &s.uuid,
+                format!(
+                    "it takes effect ({}) before it was made ({}); past slots are never rescored",
+                    at_text(s.effective, z),
+                    at_text(s.created, z)
+                ),
+            ));
+        }
+        c.set_origin(s.device.as_deref());
+        c.add_status(&s.uuid, a.id, s.status, from_ts(s.effective), from_ts(s.created))?;
+        done.new += 1;
+    }
+    Ok(())
+}

@@ -1,0 +1,173 @@
+//! Publishing: this device's new facts become one sealed file in the folder,
+//! naming the hash of its previous file (docs/design.md §9).
+
+use super::{Envelope, Folder, SettingFact, folder_error};
+use super::{crypto, folder};
+use crate::domain::time::Instant;
+use crate::error::{Error, Result};
+use crate::interchange::json::utc;
+use crate::interchange::json::{
+    AcceptanceDoc, AgreementDoc, Document, EntryDoc, RepairDoc, StatusDoc, VerdictDoc, VersionDoc, VoidDoc, Voids,
+};
+use crate::ledger::door::{self, VoidRow};
+use crate::ledger::sync::{self as store, FileRow, NewFacts};
+use crate::ledger::{Ledger, ts};
+use std::collections::HashMap;
+
+/// Build the batch that carries `new`: every touched agreement with its
+/// terms, statuses and voids; every touched entry with its voids.
+pub(super) fn batch(ledger: &crate::ledger::Tx<'_>, new: &NewFacts, now: Instant) -> Result<Document> {
+    let mut doc = Document::empty(now);
+    let mut uuids: HashMap<i64, String> = HashMap::new();
+    let void_doc = |v: VoidRow| VoidDoc { uuid: v.uuid, reason: v.reason, at: utc(v.at), device: Some(v.device) };
+    for &aid in &new.agreements {
+        let Some(a) = door::agreement_by_id(ledger, aid)? else { continue };
+        uuids.insert(aid, a.uuid.clone());
+        let versions = door::versions_of(ledger, aid)?.into_iter().map(VersionDoc::from).collect();
+        let statuses = door::statuses_of(ledger, aid)?.into_iter().map(StatusDoc::from).collect();
+        let voids = store::voids_of(ledger, aid, false)?.into_iter().map(void_doc).collect();
+        doc.agreements.push(AgreementDoc {
+            uuid: a.uuid,
+            slug: a.slug,
+            text: a.text,
+            by: a.by,
+            to: a.to,
+            zone: a.zone,
+            starts: utc(a.starts),
+            ends: a.ends.map(utc),
+            remind: a.remind,
+            created: utc(a.created),
+            void: Voids(voids),
+            versions,
+            statuses,
+            device: Some(a.device),
+        });
+    }
+    let mut entry_uuids: HashMap<i64, String> = HashMap::new();
+    for e in store::entries_by_id(ledger, &new.entries)? {
+        entry_uuids.insert(e.id, e.uuid.clone());
+        let Some(agreement) = uuids.get(&e.agreement_id).cloned() else { continue };
+        let voids = store::voids_of(ledger, e.id, true)?.into_iter().map(void_doc).collect();
+        doc.entries.push(EntryDoc {
+            uuid: e.uuid,
+            agreement,
+            outcome: e.outcome,
+            at: utc(e.at),
+            note: e.note,
+            logged_by: e.logged_by,
+            logged_at: utc(e.logged_at),
+            void: Voids(voids),
+            device: Some(e.device),
+        });
+    }
+    // The partner's voice (docs/design.md §10): each with what it names.
+    for u in &new.verdicts {
+        let Some(v) = crate::ledger::voice::verdict_by_uuid(ledger, u)? else { continue };
+        let Some(entry) = entry_uuids.get(&v.entry_id).cloned() else { continue };
+        doc.verdicts.push(VerdictDoc {
+            uuid: v.uuid,
+            entry,
+            verdict: v.kind.name().into(),
+            by: v.by,
+            note: v.note,
+            at: utc(ts(v.at)),
+            device: v.device,
+        });
+    }
+    for u in &new.repairs {
+        let Some(r) = crate::ledger::voice::repair_by_uuid(ledger, u)? else { continue };
+        let Some(agreement) = uuids.get(&r.agreement_id).cloned() else { continue };
+        doc.repairs.push(RepairDoc {
+            uuid: r.uuid,
+            agreement,
+            entry: r.entry_id.and_then(|e| entry_uuids.get(&e).cloned()),
+            slot: r.slot_start.map(|t| utc(ts(t))),
+            by: r.by,
+            understood: r.understood,
+            feeling: r.feeling,
+            apology: r.apology,
+            plan: r.plan,
+            at: utc(ts(r.at)),
+            device: r.device,
+        });
+    }
+    for u in &new.acceptances {
+        let Some(a) = crate::ledger::voice::acceptance_by_uuid(ledger, u)? else { continue };
+        let Some(repair) = store::repair_uuid(ledger, a.repair_id)? else { continue };
+        doc.acceptances.push(AcceptanceDoc {
+            uuid: a.uuid,
+            repair,
+            by: a.by,
+            note: a.note,
+            at: utc(ts(a.at)),
+            device: a.device,
+        });
+    }
+    Ok(doc)
+}
+
+/// This device's latest file: the next one names it.
+pub(super) fn head(files: &[FileRow], device: &str) -> Option<FileRow> {
+    files
+        .iter()
+        .filter(|f| f.device == device && f.state != "refused")
+        .max_by(|a, b| (a.seq, a.written, &a.hash).cmp(&(b.seq, b.written, &b.hash)))
+        .cloned()
+}
+
+/// Publish what this device made since its last file (with `all`, every
+/// fact in the ledger: `sync setup`, `sync join`). Returns the facts written.
+pub fn publish(ledger: &mut Ledger, f: &Folder, now: Instant, all: bool) -> Result<usize> {
+    let id = ledger.identity()?;
+    let person = ledger.settings()?.me;
+    let tx = ledger.write()?;
+    let new = store::new_facts(&tx, if all { None } else { Some(&id.device) }, !all)?;
+    if new.is_empty() {
+        tx.set_marks(&new.last)?;
+        tx.commit()?;
+        return Ok(0);
+    }
+    let doc = batch(&tx, &new, now)?;
+    let files = store::files(&tx)?;
+    let head = head(&files, &id.device);
+    let env = Envelope {
+        ledger: id.ledger.clone(),
+        device: id.device.clone(),
+        person: person.clone(),
+        seq: head.as_ref().map_or(1, |h| h.seq + 1),
+        prev: head.as_ref().map(|h| h.hash.clone()),
+        written: ts(now),
+        settings: new
+            .settings
+            .iter()
+            .map(|s| SettingFact { uuid: s.uuid.clone(), key: s.key.clone(), value: s.value.clone(), set_at: s.set_at })
+            .collect(),
+        facts: doc,
+    };
+    let plain = serde_json::to_vec(&env)?;
+    let bytes = crypto::seal(&f.key, &plain).map_err(Error::failure)?;
+    let hash = crypto::sha256_hex(&bytes);
+    let name = folder::name_for(&hash);
+    folder::write_once(&f.path, &name, &bytes).map_err(|e| folder_error(&f.path, "write to", e))?;
+    tx.record_file(
+        &FileRow {
+            hash: hash.clone(),
+            name: name.clone(),
+            device: id.device,
+            person,
+            seq: env.seq,
+            prev: env.prev,
+            written: env.written,
+            facts: new.count as i64,
+            state: "published".into(),
+            why: None,
+        },
+        ts(now),
+    )?;
+    tx.remember_names(&[(name, bytes.len() as i64, hash)])?;
+    tx.set_marks(&new.last)?;
+    tx.commit()?;
+    Ok(new.count)
+}
+
+// ---------- applying ----------
