@@ -2,6 +2,7 @@
 //! time one was kept. The library holds everything but `main`, so fuzz targets
 //! and benchmarks can reach the parsers; the binary is `src/main.rs`.
 
+pub mod cache;
 pub mod cli;
 pub mod commands;
 pub mod domain;
@@ -37,6 +38,9 @@ pub struct Env {
     pub acting_as: Option<(String, &'static str)>,
     /// `TROTH_SYNC_CODE`: the pairing code for `sync join` without a terminal.
     pub sync_code: Option<String>,
+    /// Where `list` keeps its disposable cache (`$XDG_CACHE_HOME/troth`);
+    /// None with `TROTH_NO_CACHE=1` or without a home folder.
+    pub cache_dir: Option<PathBuf>,
 }
 
 impl Env {

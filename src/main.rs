@@ -10,6 +10,9 @@ use troth::error::{Error, Result};
 use troth::{Env, cli, commands, error, ledger};
 
 fn main() {
+    if std::env::var_os(commands::completions::VAR).is_some() {
+        commands::completions::complete_if_asked(completion_lookup());
+    }
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => exit_usage(e),
@@ -76,6 +79,27 @@ fn exit_usage(e: clap::Error) -> ! {
     std::process::exit(2);
 }
 
+/// Where a completion request looks (the shell is mid-line, so nothing is
+/// parsed yet): `--db` among the words being completed, else `TROTH_DB`, else
+/// the default ledger; `TROTH_NOW` or the clock. Nothing here may fail loudly.
+fn completion_lookup() -> commands::completions::Lookup {
+    let words: Vec<std::ffi::OsString> = std::env::args_os().skip_while(|a| a != "--").collect();
+    let mut db = None;
+    for (i, w) in words.iter().enumerate() {
+        let w = w.to_string_lossy();
+        if w == "--db" {
+            db = words.get(i + 1).map(PathBuf::from);
+        } else if let Some(p) = w.strip_prefix("--db=") {
+            db = Some(PathBuf::from(p));
+        }
+    }
+    let db = db
+        .or_else(|| std::env::var_os("TROTH_DB").filter(|v| !v.is_empty()).map(PathBuf::from))
+        .or_else(|| directories::ProjectDirs::from("", "", "troth").map(|d| d.data_dir().join("troth.db")));
+    let now = std::env::var("TROTH_NOW").ok().and_then(|s| time::parse_rfc3339(&s)).unwrap_or_else(chrono::Utc::now);
+    commands::completions::Lookup { db, now: ledger::from_ts(now.timestamp()) }
+}
+
 fn run(cli: cli::Cli) -> Result<()> {
     let text_var = |name: &str| -> Result<Option<String>> {
         match std::env::var(name) {
@@ -98,7 +122,11 @@ fn run(cli: cli::Cli) -> Result<()> {
     };
     // Whole seconds: the ledger stores seconds, and "now" must compare equal to itself.
     let now = ledger::from_ts(now.timestamp());
-    let data_dir = directories::ProjectDirs::from("", "", "troth").map(|d| d.data_dir().to_path_buf());
+    let dirs = directories::ProjectDirs::from("", "", "troth");
+    let data_dir = dirs.as_ref().map(|d| d.data_dir().to_path_buf());
+    // `TROTH_NO_CACHE=1` turns `list`'s disposable cache off (docs/design.md §7).
+    let no_cache = std::env::var_os("TROTH_NO_CACHE").is_some_and(|v| !v.is_empty() && v != "0");
+    let cache_dir = dirs.as_ref().map(|d| d.cache_dir().to_path_buf()).filter(|_| !no_cache);
     let default_db = || -> Result<PathBuf> {
         data_dir.clone().map(|d| d.join("troth.db")).ok_or_else(|| {
             Error::failure("could not find a home folder for the ledger").hint("set TROTH_DB or pass --db PATH")
@@ -127,6 +155,7 @@ fn run(cli: cli::Cli) -> Result<()> {
             (None, None) => None,
         },
         sync_code: std::env::var("TROTH_SYNC_CODE").ok(),
+        cache_dir,
     };
     let width = terminal_size::terminal_size_of(std::io::stdout()).map(|(w, _)| w.0 as usize);
     troth::render::set_width(width);

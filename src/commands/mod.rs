@@ -8,7 +8,7 @@
 //! shapes of docs/cli.md.
 
 mod amend;
-mod completions;
+pub mod completions;
 mod config;
 mod data;
 mod demo;

@@ -516,6 +516,7 @@ mod tests {
             stdout_tty: false,
             acting_as: None,
             sync_code: None,
+            cache_dir: None,
         };
         let ctx = Ctx { env: &env, settings: ledger.settings().unwrap(), now };
         // 18:00: date night (19:00, lead 1h) is due; the movie (20:30) is not, until 19:30.

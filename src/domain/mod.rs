@@ -4,6 +4,7 @@
 //! and the zone come in as arguments.
 
 pub mod agreement;
+pub mod checkpoint;
 pub mod converge;
 pub mod fold;
 pub mod phrases;

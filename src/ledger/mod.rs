@@ -8,6 +8,7 @@
 
 pub mod door;
 pub mod files;
+mod marks;
 mod migrate;
 mod open;
 pub mod reminders;
@@ -15,6 +16,7 @@ pub mod sync;
 pub mod voice;
 mod write;
 
+pub use marks::{Mark, Touched};
 pub use migrate::LATEST_VERSION;
 pub use open::DEMO_APPLICATION_ID;
 pub use write::{NewAgreement, Tx};
@@ -92,6 +94,12 @@ impl Ledger {
     /// recorded, as set at `now`, when the ledger is created.
     pub fn open(path: &Path, access: Access, now: Instant, home_zone: impl FnOnce() -> Result<Tz>) -> Result<Ledger> {
         open::open(path, access, now, home_zone)
+    }
+
+    /// Look at an existing ledger without writing or creating anything (for
+    /// shell completion); any problem is an error, never a repair.
+    pub fn peek(path: &Path, now: Instant) -> Result<Ledger> {
+        open::peek(path, now)
     }
 
     fn ensure_home_zone(&self, zone: Tz, now: Instant) -> Result<()> {

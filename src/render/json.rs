@@ -21,8 +21,13 @@ pub fn round4(x: f64) -> f64 {
 
 /// `list --json` / `show --json`: the shape of docs/cli.md.
 pub fn agreement_json(a: &Agreement, analysis: Option<&Analysis>, settings: &Settings, now: Instant) -> Value {
-    let (_, version) = a.plan.version_at(now);
     let score = analysis.map(|an| an.score_at(&settings.trust, now)).unwrap_or(Score::new(&settings.trust));
+    agreement_json_of(a, score, done(a, analysis, now).is_some(), now)
+}
+
+/// As `agreement_json`, from a score and `done` already worked out (`list`'s cache).
+pub fn agreement_json_of(a: &Agreement, score: Score, done: bool, now: Instant) -> Value {
+    let (_, version) = a.plan.version_at(now);
     let status = a.plan.status_at(now);
     json!({
         "id": a.id,
@@ -42,7 +47,7 @@ pub fn agreement_json(a: &Agreement, analysis: Option<&Analysis>, settings: &Set
         "trust": round4(score.trust),
         "rate": score.rate().map(round4),
         "pending": pending_json(a, now),
-        "done": done(a, analysis, now).is_some(),
+        "done": done,
         "void": a.is_void(),
         "created": rfc3339(a.created_at, a.zone),
     })

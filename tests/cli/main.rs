@@ -3,8 +3,10 @@
 //! modules, so it links once.
 
 mod bus;
+mod cache_prop;
 mod calendar;
 mod commands;
+mod completion;
 mod converge;
 mod crashes;
 mod data;
