@@ -306,3 +306,40 @@ fn concurrent_runs_agree() {
         assert_eq!(names.len(), 1, "no temporary file left behind: {names:?}");
     }
 }
+
+/// Many promises touched at once (as after a join) fold in one pass; a few
+/// touched resume the rest from their checkpoints. Either way: the same list.
+#[test]
+fn many_or_few_touched_give_the_same_list() {
+    let env = TestEnv::berlin();
+    let terms = ["every day", "2/week", "every mon,thu 19:00", "standing", "3/month", "by 2026-12-01"];
+    for i in 0..18 {
+        let slug = format!("p{i}");
+        env.ok(&[
+            "promise",
+            "A promise",
+            "--terms",
+            terms[i % terms.len()],
+            "--starts",
+            "2026-06-01",
+            "--slug",
+            &slug,
+            "--anyway",
+        ]);
+        env.ok(&["kept", &slug, "--at", "2026-07-01"]);
+    }
+    let full = || {
+        let mut plain = env.command();
+        plain.env("TROTH_NO_CACHE", "1").args(["list", "--json"]);
+        String::from_utf8(plain.output().unwrap().stdout).unwrap()
+    };
+    assert_eq!(env.ok(&["list", "--json"]), full(), "cold");
+    for touched in [7, 1] {
+        for i in 0..touched {
+            env.ok(&["broke", &format!("p{i}"), "--at", "2026-06-15"]);
+        }
+        let before = full();
+        assert_eq!(env.ok(&["list", "--json"]), before, "{touched} touched");
+        assert_eq!(env.ok(&["list", "--json"]), before, "{touched} touched, warm");
+    }
+}
