@@ -10,6 +10,9 @@ use troth::error::{Error, Result};
 use troth::{Env, cli, commands, error, ledger};
 
 fn main() {
+    if std::env::var_os(commands::completions::VAR).is_some() {
+        commands::completions::complete_if_asked(completion_lookup());
+    }
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => exit_usage(e),
@@ -74,6 +77,27 @@ fn exit_usage(e: clap::Error) -> ! {
         let _ = writeln!(err, "hint: {}", time::scrub(&h));
     }
     std::process::exit(2);
+}
+
+/// Where a completion request looks (the shell is mid-line, so nothing is
+/// parsed yet): `--db` among the words being completed, else `TROTH_DB`, else
+/// the default ledger; `TROTH_NOW` or the clock. Nothing here may fail loudly.
+fn completion_lookup() -> commands::completions::Lookup {
+    let words: Vec<std::ffi::OsString> = std::env::args_os().skip_while(|a| a != "--").collect();
+    let mut db = None;
+    for (i, w) in words.iter().enumerate() {
+        let w = w.to_string_lossy();
+        if w == "--db" {
+            db = words.get(i + 1).map(PathBuf::from);
+        } else if let Some(p) = w.strip_prefix("--db=") {
+            db = Some(PathBuf::from(p));
+        }
+    }
+    let db = db
+        .or_else(|| std::env::var_os("TROTH_DB").filter(|v| !v.is_empty()).map(PathBuf::from))
+        .or_else(|| directories::ProjectDirs::from("", "", "troth").map(|d| d.data_dir().join("troth.db")));
+    let now = std::env::var("TROTH_NOW").ok().and_then(|s| time::parse_rfc3339(&s)).unwrap_or_else(chrono::Utc::now);
+    commands::completions::Lookup { db, now: ledger::from_ts(now.timestamp()) }
 }
 
 fn run(cli: cli::Cli) -> Result<()> {

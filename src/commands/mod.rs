@@ -8,7 +8,7 @@
 //! shapes of docs/cli.md.
 
 mod amend;
-mod completions;
+pub mod completions;
 mod config;
 mod data;
 mod demo;
@@ -105,7 +105,7 @@ pub fn run(env: &Env, command: Command, real_out: &mut dyn Write) -> Result<()> 
         _ => None,
     };
     let mut ledger = Ledger::open(&env.db, access, env.now, || match &init_zone {
-        Some(z) => crate::domain::time::parse_zone(z).map_err(Error::usage),
+        Some(z) => crate::domain::time::parse_zone(z).map_err(Error::from),
         None => env.home_zone(),
     })?;
     // With a sync folder: apply what is new there first; after a command that

@@ -96,6 +96,12 @@ impl Ledger {
         open::open(path, access, now, home_zone)
     }
 
+    /// Look at an existing ledger without writing or creating anything (for
+    /// shell completion); any problem is an error, never a repair.
+    pub fn peek(path: &Path, now: Instant) -> Result<Ledger> {
+        open::peek(path, now)
+    }
+
     fn ensure_home_zone(&self, zone: Tz, now: Instant) -> Result<()> {
         let tx = self.conn.unchecked_transaction()?;
         let exists: bool =

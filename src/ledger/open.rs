@@ -414,3 +414,35 @@ impl Ledger {
         Ok(())
     }
 }
+
+/// Open an existing ledger only to look at it (shell completion): strictly
+/// read-only, creating nothing — no ledger, no `-wal`/`-shm`, no migration, no
+/// backup. Where no other process has the ledger open (no `-shm` beside
+/// it), SQLite is told the file cannot change (`immutable=1`) and so takes
+/// no locks and makes no files; otherwise it reads through the live journal.
+/// A ledger of another schema version is not read.
+pub(super) fn peek(path: &Path, now: Instant) -> Result<Ledger> {
+    if !path.is_file() {
+        return Err(Error::failure("no ledger"));
+    }
+    let mut uri = String::from("file:");
+    // Every byte SQLite's URI reader could take for syntax, or that is not
+    // ASCII, is percent-encoded: any file name survives.
+    let name = path.to_str().ok_or_else(|| Error::failure("a ledger path that is not text"))?;
+    for b in name.as_bytes() {
+        match b {
+            b'?' | b'#' | b'%' | 0..=0x20 | 0x7f.. => uri.push_str(&format!("%{b:02X}")),
+            _ => uri.push(*b as char),
+        }
+    }
+    let live = with_suffix(path, "-shm").exists();
+    uri.push_str(if live { "?mode=ro" } else { "?mode=ro&immutable=1" });
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(&uri, flags)?;
+    conn.busy_timeout(std::time::Duration::from_millis(200))?;
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if version != LATEST_VERSION {
+        return Err(Error::failure("another schema version"));
+    }
+    Ok(Ledger { conn, path: Some(path.to_path_buf()), create: None, now })
+}

@@ -6,6 +6,7 @@ mod bus;
 mod cache_prop;
 mod calendar;
 mod commands;
+mod completion;
 mod converge;
 mod crashes;
 mod data;
