@@ -7,14 +7,13 @@
 use super::Ctx;
 use crate::cache::{Cache, Loaded};
 use crate::cli::ListArgs;
+use crate::domain::Agreement;
 use crate::domain::checkpoint::{self, Checkpoint};
-use crate::domain::report::Book;
 use crate::domain::settings::TrustParams;
 use crate::domain::slots::Status;
 use crate::domain::standing;
 use crate::domain::time::Instant;
 use crate::domain::trust::{self, Score};
-use crate::domain::{Agreement, Fact};
 use crate::error::Result;
 use crate::ledger::Ledger;
 use crate::render::json::{agreement_json_of, write_json};
@@ -103,13 +102,9 @@ fn figures(ctx: &Ctx, ledger: &Ledger) -> Result<(Vec<Agreement>, HashMap<i64, F
         l.checkpoints.retain(|id, c| c.at <= now && live.iter().any(|a| a.id == *id && checkpoint::cuttable(a)));
         l
     });
-    // With many promises to fold whole (a join brought years of facts), one
-    // pass over every fact beats a read per promise.
-    let few = |l: &Loaded| live.len() < 16 || (live.len() - l.checkpoints.len()) * 4 <= live.len();
-    let fold = match loaded {
-        Some(l) if few(&l) => resume_all(ledger, &live, l, p, now)?,
-        _ => fold_all(ledger, &agreements, p, now, cache.is_some())?,
-    };
+    // No usable file: every promise from its whole history, and cut afresh.
+    let loaded = loaded.unwrap_or(Loaded { checkpoints: HashMap::new(), stale: true });
+    let fold = resume_all(ledger, &live, loaded, p, now, cache.is_some())?;
     if let (Some(cache), Some(marks)) = (cache.filter(|_| fold.dirty), marks) {
         cache.save(marks, &fold.fresh);
     }
@@ -134,31 +129,23 @@ impl Fold {
     }
 }
 
-/// Every promise from its whole history, in one pass over the facts.
-fn fold_all(ledger: &Ledger, agreements: &[Agreement], p: &TrustParams, now: Instant, cut: bool) -> Result<Fold> {
-    let mut fold = Fold { dirty: true, ..Fold::default() };
-    let book = Book::new(agreements, ledger.facts(None)?, now, now);
-    for item in &book.items {
-        let (a, an) = (item.agreement, &item.analysis);
-        let c = if cut { checkpoint::cut(a, an, &item.entries, p, now) } else { None };
-        fold.add(a, trust::score_at(&an.events, p, now), standing::done(a, Some(an), now), c);
-    }
-    Ok(fold)
-}
-
 /// Each promise from its checkpoint, reading only the facts since; the
-/// others (touched by a new fact, or never cut) from their whole history.
-fn resume_all(ledger: &Ledger, live: &[&Agreement], loaded: Loaded, p: &TrustParams, now: Instant) -> Result<Fold> {
+/// others (touched by a new fact, or never cut) from their whole history —
+/// one promise at a time (its facts from its index, dropped before the next
+/// is read), so the peak is one promise's history.
+fn resume_all(
+    ledger: &Ledger,
+    live: &[&Agreement],
+    loaded: Loaded,
+    p: &TrustParams,
+    now: Instant,
+    cut: bool,
+) -> Result<Fold> {
     let mut fold = Fold { dirty: loaded.stale, ..Fold::default() };
     let saved = &loaded.checkpoints;
-    let wanted: Vec<(i64, Instant)> =
-        live.iter().map(|a| (a.id, saved.get(&a.id).map_or(Instant::MIN_UTC, |c| c.at))).collect();
-    let mut by_id: HashMap<i64, Vec<Fact>> = HashMap::new();
-    for f in ledger.facts_since_each(&wanted)? {
-        by_id.entry(f.agreement_id).or_default().push(f);
-    }
     for a in live {
-        let facts = by_id.remove(&a.id).unwrap_or_default();
+        let from = saved.get(&a.id).map_or(Instant::MIN_UTC, |c| c.at);
+        let facts = ledger.facts_of_since(a.id, from)?;
         match saved.get(&a.id) {
             Some(c) => {
                 let window = checkpoint::window(a, &facts, c.at, now);
@@ -166,9 +153,9 @@ fn resume_all(ledger: &Ledger, live: &[&Agreement], loaded: Loaded, p: &TrustPar
             }
             None => {
                 let an = trust::analyze(a, &facts, now, now);
-                let c = checkpoint::cut(a, &an, &facts, p, now);
+                let c = if cut { checkpoint::cut(a, &an, &facts, p, now) } else { None };
                 fold.dirty |= c.is_some();
-                fold.add(a, trust::score_at(&an.events, p, now), standing::done(a, Some(&an), now), c);
+                fold.add(a, an.score_at(p, now), standing::done(a, Some(&an), now), c);
             }
         }
     }

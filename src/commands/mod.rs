@@ -186,6 +186,37 @@ fn dispatch(ctx: &Ctx, ledger: &mut Ledger, command: Command, out: &mut dyn Writ
     }
 }
 
+/// Every live agreement analysed from its own facts (read from its index),
+/// one at a time, each reduced by `f` before the next is read: the peak is
+/// one promise's history, not ten years of all of them. Facts before `from`
+/// are not read (as `Book::window`).
+pub fn each_item<'a, T>(
+    ctx: &Ctx,
+    ledger: &Ledger,
+    agreements: &'a [Agreement],
+    (from, horizon): (Instant, Instant),
+    mut f: impl FnMut(crate::domain::report::Item<'a>) -> T,
+) -> Result<Vec<T>> {
+    let mut out = Vec::new();
+    for a in agreements.iter().filter(|a| !a.is_void()) {
+        let facts = ledger.facts_of_since(a.id, from)?;
+        out.push(f(crate::domain::report::Item::new(a, facts, ctx.now, from, horizon)));
+    }
+    Ok(out)
+}
+
+/// The book of `each_item`, each item cut down to what `keep` says the
+/// command will ask of it (`domain::fold`).
+pub fn book<'a>(
+    ctx: &Ctx,
+    ledger: &Ledger,
+    agreements: &'a [Agreement],
+    window: (Instant, Instant),
+    keep: &crate::domain::fold::Keep,
+) -> Result<Book<'a>> {
+    Ok(Book::of(each_item(ctx, ledger, agreements, window, |item| item.compact(keep, &ctx.settings.trust))?))
+}
+
 pub fn load(ledger: &Ledger) -> Result<(Vec<Agreement>, Vec<crate::domain::Fact>)> {
     Ok((ledger.agreements()?, ledger.facts(None)?))
 }
