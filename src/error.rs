@@ -106,3 +106,20 @@ impl From<serde_json::Error> for Error {
         Error::failure(format!("{e}"))
     }
 }
+
+/// A parser's refusal is a usage error (exit 2) whose message is its `Display`.
+macro_rules! usage_from {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Error {
+            fn from(e: $t) -> Error {
+                Error::usage(e.to_string())
+            }
+        }
+    )*};
+}
+usage_from!(
+    crate::domain::time::ZoneError,
+    crate::domain::time::WhenError,
+    crate::domain::time::DurationError,
+    crate::domain::terms::TermsError
+);

@@ -152,7 +152,8 @@ impl Writer<'_> {
     }
 
     fn amend(&mut self, id: i64, terms: &str, effective: Instant, created: Instant, note: Option<&str>) -> Result<()> {
-        let parsed = terms::parse(terms, local_date(self.zone, effective)).map_err(Error::failure)?;
+        let parsed =
+            terms::parse(terms, local_date(self.zone, effective)).map_err(|e| Error::failure(e.to_string()))?;
         let uuid = self.rng.uuid();
         let canonical = parsed.terms.to_string();
         self.tx.add_version(&uuid, id, &canonical, parsed.unit.as_deref(), effective, note, created)?;

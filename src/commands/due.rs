@@ -1,8 +1,9 @@
 //! `troth due`: what falls due soon, in words.
 
-use super::{Book, Ctx};
+use super::Ctx;
 use crate::cli::DueArgs;
 use crate::domain::Agreement;
+use crate::domain::fold::Keep;
 use crate::domain::report::{self, Due};
 use crate::domain::terms::Terms;
 use crate::domain::time::{self, Instant, rfc3339};
@@ -68,8 +69,7 @@ pub fn due(ctx: &Ctx, ledger: &Ledger, a: DueArgs, out: &mut dyn Write) -> Resul
     // What is open now began at most a year ago: no need to read further back.
     let agreements = ledger.agreements()?;
     let from = report::open_window(&agreements, ctx.now);
-    let facts = ledger.facts_since(from)?;
-    let book = Book::window(&agreements, facts, ctx.now, from, until);
+    let book = super::book(ctx, ledger, &agreements, (from, until), &Keep::from(ctx.now))?;
     let items = report::due(&book, ctx.now, until);
     let by_id = report::index(&book);
     if ctx.env.json {

@@ -13,7 +13,7 @@ use std::io::Write;
 pub fn init(ctx: &Ctx, ledger: &mut Ledger, a: InitArgs, out: &mut dyn Write) -> Result<()> {
     let me = a.me.as_deref().map(validate_name).transpose()?;
     let partner = a.partner.as_deref().map(validate_name).transpose()?;
-    let zone = a.zone.as_deref().map(|z| time::parse_zone(z).map_err(Error::usage)).transpose()?;
+    let zone = a.zone.as_deref().map(|z| time::parse_zone(z).map_err(Error::from)).transpose()?;
     let tx = ledger.write()?;
     for (key, value) in [("me", me.clone()), ("partner", partner.clone()), ("zone", zone.map(|z| z.name().to_string()))]
     {

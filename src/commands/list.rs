@@ -8,7 +8,6 @@ use super::Ctx;
 use crate::cache::Cache;
 use crate::cli::ListArgs;
 use crate::domain::checkpoint::{self, Checkpoint};
-use crate::domain::report::Book;
 use crate::domain::slots::Status;
 use crate::domain::time::Instant;
 use crate::domain::trust::{self, Score};
@@ -106,13 +105,13 @@ fn figures(ctx: &Ctx, ledger: &Ledger) -> Result<(Vec<Agreement>, HashMap<i64, F
         }
     };
     let Some(loaded) = loaded else {
-        // Nothing saved: one pass over every fact, as without a cache.
-        let book = Book::new(&agreements, ledger.facts(None)?, now, now);
-        for item in &book.items {
+        // Nothing saved: each promise's whole history, one promise at a
+        // time (its facts from its index, dropped before the next is read).
+        super::each_item(ctx, ledger, &agreements, (Instant::MIN_UTC, now), |item| {
             let (a, an) = (item.agreement, &item.analysis);
             let c = cache.as_ref().and_then(|_| checkpoint::cut(a, an, &item.entries, p, now));
-            add(a, trust::score_at(&an.events, p, now), crate::domain::standing::done(a, Some(an), now), c);
-        }
+            add(a, an.score_at(p, now), crate::domain::standing::done(a, Some(an), now), c);
+        })?;
         if let (Some(cache), Some(marks)) = (cache, marks) {
             cache.save(marks, &fresh);
         }

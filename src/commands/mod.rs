@@ -105,7 +105,7 @@ pub fn run(env: &Env, command: Command, real_out: &mut dyn Write) -> Result<()> 
         _ => None,
     };
     let mut ledger = Ledger::open(&env.db, access, env.now, || match &init_zone {
-        Some(z) => crate::domain::time::parse_zone(z).map_err(Error::usage),
+        Some(z) => crate::domain::time::parse_zone(z).map_err(Error::from),
         None => env.home_zone(),
     })?;
     // With a sync folder: apply what is new there first; after a command that
@@ -184,6 +184,37 @@ fn dispatch(ctx: &Ctx, ledger: &mut Ledger, command: Command, out: &mut dyn Writ
         Command::Verify => sync::verify(ctx, ledger, out),
         Command::Demo(_) | Command::Completions(_) | Command::Man => unreachable!("handled above"),
     }
+}
+
+/// Every live agreement analysed from its own facts (read from its index),
+/// one at a time, each reduced by `f` before the next is read: the peak is
+/// one promise's history, not ten years of all of them. Facts before `from`
+/// are not read (as `Book::window`).
+pub fn each_item<'a, T>(
+    ctx: &Ctx,
+    ledger: &Ledger,
+    agreements: &'a [Agreement],
+    (from, horizon): (Instant, Instant),
+    mut f: impl FnMut(crate::domain::report::Item<'a>) -> T,
+) -> Result<Vec<T>> {
+    let mut out = Vec::new();
+    for a in agreements.iter().filter(|a| !a.is_void()) {
+        let facts = ledger.facts_of_since(a.id, from)?;
+        out.push(f(crate::domain::report::Item::new(a, facts, ctx.now, from, horizon)));
+    }
+    Ok(out)
+}
+
+/// The book of `each_item`, each item cut down to what `keep` says the
+/// command will ask of it (`domain::fold`).
+pub fn book<'a>(
+    ctx: &Ctx,
+    ledger: &Ledger,
+    agreements: &'a [Agreement],
+    window: (Instant, Instant),
+    keep: &crate::domain::fold::Keep,
+) -> Result<Book<'a>> {
+    Ok(Book::of(each_item(ctx, ledger, agreements, window, |item| item.compact(keep, &ctx.settings.trust))?))
 }
 
 pub fn load(ledger: &Ledger) -> Result<(Vec<Agreement>, Vec<crate::domain::Fact>)> {

@@ -2,12 +2,13 @@
 //! kept, and what could be promised instead.
 
 use super::check_person;
-use super::load;
-use super::{Book, Ctx};
+use super::{Ctx, book};
 use crate::cli::OverpromisingArgs;
 use crate::domain::Agreement;
+use crate::domain::fold::Keep;
 use crate::domain::report::{self, Over, OverPerson};
 use crate::domain::terms::Terms;
+use crate::domain::time::Instant;
 use crate::domain::trust::Judgement;
 use crate::error::{Error, Result};
 use crate::ledger::Ledger;
@@ -78,9 +79,11 @@ pub fn overpromising(ctx: &Ctx, ledger: &Ledger, a: OverpromisingArgs, out: &mut
     if a.slots < 3 {
         return Err(Error::usage(format!("--slots {} is too few to judge; at least 3 are needed", a.slots)));
     }
-    let (agreements, entries) = load(ledger)?;
+    let agreements = ledger.agreements()?;
     check_person(&agreements, a.by.as_deref())?;
-    let book = Book::new(&agreements, entries, ctx.now, ctx.now);
+    // Only the latest closed slots are judged: keep those of each promise.
+    let keep = Keep { judged: (a.slots as usize).max(28), ..Keep::from(ctx.now) };
+    let book = book(ctx, ledger, &agreements, (Instant::MIN_UTC, ctx.now), &keep)?;
     let (list, people) =
         report::overpromising(&book, ctx.now, a.slots as usize, ctx.settings.threshold, a.by.as_deref());
     let by_id = report::index(&book);

@@ -20,7 +20,7 @@ use crate::render::{self, paint, percent, words};
 use std::io::Write;
 
 pub(super) fn parse_terms(input: &str, zone: chrono_tz::Tz, now: Instant) -> Result<terms::Parsed> {
-    terms::parse(input, local_date(zone, now)).map_err(|e| Error::usage(e).hint(terms::TERMS_HINT))
+    terms::parse(input, local_date(zone, now)).map_err(|e| Error::usage(e.to_string()).hint(terms::TERMS_HINT))
 }
 
 pub fn when(input: &str, ctx: &Ctx, zone: chrono_tz::Tz, meaning: DateMeaning, flag: &str) -> Result<Instant> {

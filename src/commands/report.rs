@@ -4,11 +4,11 @@
 use super::check_person;
 use super::csv_err;
 use super::due::{due_json, due_words};
-use super::load;
 use super::overpromising::{over_json, over_sentence};
 use super::{Book, Ctx};
 use crate::cli::{ReportArgs, ReportFormat};
 use crate::domain::Agreement;
+use crate::domain::fold::Keep;
 use crate::domain::report::{self, Due, Over, OverPerson, Summary, Week};
 use crate::domain::time::{self, human_datetime, rfc3339};
 use crate::error::{Error, Result};
@@ -50,19 +50,25 @@ pub fn report(ctx: &Ctx, ledger: &Ledger, a: ReportArgs, out: &mut dyn Write) ->
         return Err(Error::usage("--weeks is for the page that spans several weeks: --format html")
             .hint("troth report --format html --weeks 4 -o weeks.html"));
     }
-    let (agreements, entries) = load(ledger)?;
+    let agreements = ledger.agreements()?;
     check_person(&agreements, a.by.as_deref())?;
     let horizon = (ctx.now + Duration::days(8)).max(week.end);
-    let book = Book::new(&agreements, entries, ctx.now, horizon);
+    // The week and what is open now: each promise's earlier history folds
+    // into its trust at the week's start as it is read.
+    let keep = Keep::from(week.start.min(ctx.now));
+    let book = super::book(ctx, ledger, &agreements, (time::Instant::MIN_UTC, horizon), &keep)?;
     let s = report::summary(&book, &week, &ctx.settings.trust, a.by.as_deref());
     let (over, people_over, upcoming) = as_of_now(ctx, &book, a.by.as_deref());
     let by_id = report::index(&book);
     let week_entries = ledger.entries_between(week.start, week.end)?;
     let entry_by_id: HashMap<i64, &crate::domain::Entry> = week_entries.iter().map(|e| (e.id, e)).collect();
     // "To talk about" (§10).
-    let all_entries = ledger.entries(None)?;
     let analyses: HashMap<i64, &crate::domain::trust::Analysis> =
         book.items.iter().map(|i| (i.agreement.id, &i.analysis)).collect();
+    // Only entries with a verdict, a repair or a late excuse can be talked
+    // about: read those, not ten years of entries.
+    let late: Vec<i64> = analyses.values().flat_map(|an| an.late_excuses.iter().copied()).collect();
+    let all_entries = ledger.entries_spoken_of(&late)?;
     let talk = crate::domain::talk::talk(&agreements, &all_entries, &analyses, week.start, week.end, a.by.as_deref());
     let uuids = crate::render::json::entry_uuids(&all_entries);
     match format {

@@ -1,10 +1,11 @@
 //! `troth trend`: trust week by week, as a sparkline, JSON or an SVG chart.
 
 use super::check_person;
-use super::load;
-use super::{Book, Ctx, find};
+use super::{Ctx, book, find};
 use crate::cli::TrendArgs;
+use crate::domain::fold::Keep;
 use crate::domain::report;
+use crate::domain::time::Instant;
 use crate::domain::time::rfc3339;
 use crate::error::{Error, Result};
 use crate::ledger::Ledger;
@@ -17,9 +18,13 @@ pub fn trend(ctx: &Ctx, ledger: &Ledger, a: TrendArgs, out: &mut dyn Write) -> R
     if a.weeks == 0 || a.weeks > 520 {
         return Err(Error::usage(format!("--weeks {} is out of range", a.weeks)).hint("use 1 to 520 weeks"));
     }
-    let (agreements, entries) = load(ledger)?;
+    let agreements = ledger.agreements()?;
     check_person(&agreements, a.by.as_deref())?;
-    let book = Book::new(&agreements, entries, ctx.now, ctx.now);
+    // Trust is asked at the end of each of the weeks shown: earlier events
+    // fold into one score as each promise is read.
+    let earliest = report::Week::containing(ctx.now, ctx.settings.zone).start - chrono::Duration::weeks(a.weeks.into());
+    let keep = Keep { judged: 1, ..Keep::from(earliest.min(ctx.now)) };
+    let book = book(ctx, ledger, &agreements, (Instant::MIN_UTC, ctx.now), &keep)?;
     let (subject, items): (String, Vec<&report::Item>) = match (&a.agreement, &a.by) {
         (Some(arg), _) => {
             let x = find(&agreements, arg, ctx.now)?;

@@ -6,6 +6,7 @@
 pub mod agreement;
 pub mod checkpoint;
 pub mod converge;
+pub mod fold;
 pub mod phrases;
 pub mod remind;
 pub mod report;
@@ -24,3 +25,5 @@ pub use settings::{Settings, TrustParams};
 
 #[cfg(test)]
 mod engine_tests;
+#[cfg(test)]
+mod fold_tests;

@@ -18,6 +18,14 @@ pub struct Item<'a> {
     pub entries: Vec<Fact>,
 }
 
+impl<'a> Item<'a> {
+    /// One agreement analysed from its own non-void facts, for the slots
+    /// ending after `from` (`Book::window`).
+    pub fn new(a: &'a Agreement, entries: Vec<Fact>, now: Instant, from: Instant, horizon: Instant) -> Item<'a> {
+        Item { agreement: a, analysis: trust::analyze_window(a, &entries, now, from, horizon), entries }
+    }
+}
+
 /// Every non-void agreement, analysed as of `now`.
 pub struct Book<'a> {
     pub items: Vec<Item<'a>>,
@@ -52,9 +60,15 @@ impl<'a> Book<'a> {
             .map(|a| {
                 let entries =
                     usize::try_from(a.id).ok().and_then(|i| by_id.get_mut(i)).map(std::mem::take).unwrap_or_default();
-                Item { agreement: a, analysis: trust::analyze_window(a, &entries, now, from, horizon), entries }
+                Item::new(a, entries, now, from, horizon)
             })
             .collect();
+        Book { items }
+    }
+
+    /// A book of items analysed one at a time elsewhere (`Item::new`, then
+    /// usually `Item::compact`).
+    pub fn of(items: Vec<Item<'a>>) -> Book<'a> {
         Book { items }
     }
 
@@ -161,7 +175,7 @@ pub struct Summary {
 
 /// Group trust at the end and start of a span: mean over agreements with events.
 fn group_trust(items: &[&Item], p: &TrustParams, start: Instant, end: Instant) -> Trust {
-    let at = |t: Instant| -> Vec<Score> { items.iter().map(|i| trust::score_at(&i.analysis.events, p, t)).collect() };
+    let at = |t: Instant| -> Vec<Score> { items.iter().map(|i| i.analysis.score_at(p, t)).collect() };
     let g_end = trust::group(&at(end));
     let g_start = trust::group(&at(start));
     let e = g_end.map(|g| g.trust).unwrap_or(p.start);
@@ -223,8 +237,8 @@ pub fn summary(book: &Book, week: &Week, p: &TrustParams, by: Option<&str>) -> S
                 row.open = Some((s.kept.min(s.promised), s.promised, s.slot.due));
             }
         }
-        let end = trust::score_at(&a.events, p, week.end);
-        let start = trust::score_at(&a.events, p, week.start);
+        let end = a.score_at(p, week.end);
+        let start = a.score_at(p, week.start);
         row.trust = end.trust;
         row.trust_change = end.trust - start.trust;
         row.rate = end.rate();
@@ -341,8 +355,7 @@ pub fn trend(items: &[&Item], p: &TrustParams, now: Instant, home: Tz, n: u32) -
     }
     weeks.reverse();
     let times: Vec<Instant> = weeks.iter().map(|w| w.end).collect();
-    let per_item: Vec<Vec<Score>> =
-        items.iter().map(|i| trust::scores_at_each(&i.analysis.events, p, &times)).collect();
+    let per_item: Vec<Vec<Score>> = items.iter().map(|i| i.analysis.scores_at_each(p, &times)).collect();
     weeks
         .into_iter()
         .enumerate()

@@ -67,7 +67,7 @@ impl Settings {
         match key {
             "me" => self.me = Some(validate_name(value)?),
             "partner" => self.partner = Some(validate_name(value)?),
-            "zone" => self.zone = parse_zone(value).map_err(Error::usage)?,
+            "zone" => self.zone = parse_zone(value).map_err(Error::from)?,
             "trust.start" => self.trust.start = fraction(key, value, true)?,
             "trust.gain" => self.trust.gain = fraction(key, value, false)?,
             "trust.loss" => self.trust.loss = fraction(key, value, false)?,

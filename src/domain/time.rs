@@ -76,23 +76,31 @@ fn in_range(t: Instant) -> bool {
     (MIN_YEAR..=MAX_YEAR).contains(&t.year())
 }
 
+/// Why a zone name was refused; `Display` is the `error:` line.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ZoneError {
+    #[error("an empty time zone")]
+    Empty,
+    #[error("\"{}\" looks like a POSIX TZ rule; troth needs an IANA zone name such as Europe/Berlin", printable(.0))]
+    Posix(String),
+    #[error(
+        "unknown time zone \"{}\"; use an IANA zone name such as Europe/Berlin or America/New_York",
+        printable(.0)
+    )]
+    Unknown(String),
+}
+
 /// Parse an IANA zone name; POSIX rule strings and unknown names are refused.
-pub fn parse_zone(s: &str) -> Result<Tz, String> {
+pub fn parse_zone(s: &str) -> Result<Tz, ZoneError> {
     let name = s.strip_prefix(':').unwrap_or(s).trim();
     if name.is_empty() {
-        return Err("an empty time zone".into());
+        return Err(ZoneError::Empty);
     }
     name.parse::<Tz>().map_err(|_| {
         if name.contains(',') || (name.chars().any(|c| c.is_ascii_digit()) && !name.contains('/')) {
-            format!(
-                "\"{}\" looks like a POSIX TZ rule; troth needs an IANA zone name such as Europe/Berlin",
-                printable(name)
-            )
+            ZoneError::Posix(name.into())
         } else {
-            format!(
-                "unknown time zone \"{}\"; use an IANA zone name such as Europe/Berlin or America/New_York",
-                printable(name)
-            )
+            ZoneError::Unknown(name.into())
         }
     })
 }
@@ -110,13 +118,24 @@ pub enum DateMeaning {
 
 pub const WHEN_HINT: &str = "use 2026-11-20, \"2026-11-20 19:30\", \"2026-11-20 7pm\", 2026-11-20T19:30:00+01:00, today, yesterday, now, friday, \"last friday\", \"1 dec\", \"3d ago\" or \"2 days ago\"";
 
+/// Why a `WHEN` was refused; `Display` is the `error:` line.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum WhenError {
+    #[error("an empty time")]
+    Empty,
+    #[error("could not read the time \"{}\"", printable(.0))]
+    Unreadable(String),
+    #[error("the time \"{}\" is outside the years {}–{}", printable(.0), MIN_YEAR, MAX_YEAR)]
+    OutOfRange(String),
+}
+
 /// Parse a `WHEN` as docs/cli.md defines it, in `tz` unless it carries an offset.
-pub fn parse_when(input: &str, now: Instant, tz: Tz, meaning: DateMeaning) -> Result<Instant, String> {
+pub fn parse_when(input: &str, now: Instant, tz: Tz, meaning: DateMeaning) -> Result<Instant, WhenError> {
     let s = input.trim();
     let lower = s.to_ascii_lowercase();
-    let bad = || format!("could not read the time \"{}\"", printable(input));
+    let bad = || WhenError::Unreadable(input.into());
     if s.is_empty() {
-        return Err("an empty time".into());
+        return Err(WhenError::Empty);
     }
     let today = local_date(tz, now);
     let for_date = |d: NaiveDate| -> Instant {
@@ -172,7 +191,7 @@ pub fn parse_when(input: &str, now: Instant, tz: Tz, meaning: DateMeaning) -> Re
         }
     };
     if !in_range(t) {
-        return Err(format!("the time \"{}\" is outside the years {MIN_YEAR}–{MAX_YEAR}", printable(input)));
+        return Err(WhenError::OutOfRange(input.into()));
     }
     Ok(t)
 }
@@ -218,10 +237,22 @@ pub struct Span {
 
 pub const DURATION_HINT: &str = "use 30m, 90m, 2h, 1h30m, 1d or 1w";
 
+/// Why a `DURATION` was refused; `Display` is the `error:` line.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DurationError {
+    #[error("could not read the duration \"{}\"", printable(.0))]
+    Unreadable(String),
+    #[error("the duration \"{}\" is longer than troth handles (at most 10 years)", printable(.0))]
+    TooLong(String),
+    /// A reminder lead is stored in at most 20 characters.
+    #[error("the duration \"{}\" is longer than 20 characters; write it shorter, e.g. 1w2d", printable(.0))]
+    TooLongToStore(String),
+}
+
 /// Parse `30m`, `90m`, `2h`, `1h30m`, `1d`, `1w` and combinations.
-pub fn parse_duration(input: &str) -> Result<Span, String> {
+pub fn parse_duration(input: &str) -> Result<Span, DurationError> {
     let s: String = input.trim().to_ascii_lowercase().chars().filter(|c| !c.is_whitespace()).collect();
-    let bad = || format!("could not read the duration \"{}\"", printable(input));
+    let bad = || DurationError::Unreadable(input.into());
     if s.is_empty() {
         return Err(bad());
     }
@@ -254,7 +285,7 @@ pub fn parse_duration(input: &str) -> Result<Span, String> {
         return Err(bad());
     }
     if span.days > 366 * 10 || span.minutes > 366 * 24 * 60 {
-        return Err(format!("the duration \"{}\" is longer than troth handles (at most 10 years)", printable(input)));
+        return Err(DurationError::TooLong(input.into()));
     }
     Ok(span)
 }
@@ -409,6 +440,12 @@ mod tests {
         assert_eq!(parse_duration("1w").unwrap(), Span { days: 7, minutes: 0 });
         assert_eq!(parse_duration("1h30m").unwrap().to_string(), "1h30m");
         assert_eq!(parse_duration("3d").unwrap().to_string(), "3d");
+        assert_eq!(parse_duration("2y"), Err(DurationError::Unreadable("2y".into())));
+        assert_eq!(parse_duration("9999w"), Err(DurationError::TooLong("9999w".into())));
+        assert_eq!(
+            DurationError::TooLong("9999w".into()).to_string(),
+            "the duration \"9999w\" is longer than troth handles (at most 10 years)"
+        );
         for bad in ["", "m", "1", "1x", "-1d", "1d1d", "99999999d", "1.5h"] {
             assert!(parse_duration(bad).is_err(), "{bad}");
         }
@@ -452,8 +489,11 @@ mod tests {
 
     #[test]
     fn posix_tz_is_refused_with_a_hint() {
-        assert!(parse_zone("CET-1CEST,M3.5.0,M10.5.0/3").unwrap_err().contains("POSIX"));
-        assert!(parse_zone("Mars/Olympus").is_err());
+        let posix = "CET-1CEST,M3.5.0,M10.5.0/3";
+        assert_eq!(parse_zone(posix), Err(ZoneError::Posix(posix.into())));
+        assert!(parse_zone(posix).unwrap_err().to_string().contains("POSIX"));
+        assert_eq!(parse_zone("Mars/Olympus"), Err(ZoneError::Unknown("Mars/Olympus".into())));
+        assert_eq!(parse_zone(" "), Err(ZoneError::Empty));
         assert_eq!(parse_zone(":Europe/Berlin").unwrap(), tz("Europe/Berlin"));
     }
 }

@@ -72,6 +72,9 @@ pub struct Analysis {
     pub late_excuses: HashSet<i64>,
     /// Accepted repairs that moved trust.
     pub repairs: HashSet<i64>,
+    /// The score after events already folded away (`domain::fold`): `events`
+    /// then hold only what came after. None: `events` are all of them.
+    pub base: Option<Score>,
 }
 
 /// Tally slots and build the ordered trust events of one agreement.
@@ -308,6 +311,21 @@ fn repair_events(a: &Agreement, entries: &[&Fact], out: &mut Analysis) {
 }
 
 impl Analysis {
+    /// The score after every event at or before `t` — from `base` when
+    /// earlier events were folded into it (`t` is then after them).
+    pub fn score_at(&self, p: &TrustParams, t: Instant) -> Score {
+        let mut s = self.base.unwrap_or(Score::new(p));
+        for e in self.events.iter().take_while(|e| e.at <= t) {
+            s.apply(e, p);
+        }
+        s
+    }
+
+    /// Scores at each of a sorted list of instants, in one sweep.
+    pub fn scores_at_each(&self, p: &TrustParams, times: &[Instant]) -> Vec<Score> {
+        scores_from(self.base.unwrap_or(Score::new(p)), &self.events, p, times)
+    }
+
     /// The slot holding an entry, if any.
     pub fn slot_of(&self, entry: i64) -> Option<usize> {
         self.slot_of.iter().find(|(e, _)| *e == entry).map(|(_, i)| *i)
@@ -396,8 +414,11 @@ pub fn group(scores: &[Score]) -> Option<Group> {
 
 /// Scores at each of a sorted list of instants, in one sweep.
 pub fn scores_at_each(events: &[Event], p: &TrustParams, times: &[Instant]) -> Vec<Score> {
+    scores_from(Score::new(p), events, p, times)
+}
+
+fn scores_from(mut s: Score, events: &[Event], p: &TrustParams, times: &[Instant]) -> Vec<Score> {
     let mut out = Vec::with_capacity(times.len());
-    let mut s = Score::new(p);
     let mut i = 0;
     for t in times {
         while i < events.len() && events[i].at <= *t {

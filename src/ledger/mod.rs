@@ -190,19 +190,39 @@ impl Ledger {
     /// order (the engine sorts each agreement's own). Reads four narrow columns
     /// in table order: the engine's hot path over years of history.
     pub fn facts(&self, agreement: Option<i64>) -> Result<Vec<Fact>> {
-        // Two statements, so the one-agreement case can use its index; the
-        // whole-ledger case scans the table in order of rowid (no per-row index
-        // lookups), which is several times cheaper than reading it by time.
-        let mut stmt = self.conn.prepare_cached(if agreement.is_some() {
+        if let Some(id) = agreement {
+            return self.facts_of(id);
+        }
+        // The whole ledger scans the table in order of rowid (no per-row
+        // index lookups), cheaper than reading it promise by promise.
+        let mut stmt = self.conn.prepare_cached(
             "SELECT id, agreement_id, outcome, at, logged_at, uuid FROM entries
-             WHERE agreement_id = ?1 AND id NOT IN (SELECT entry_id FROM voids WHERE entry_id IS NOT NULL)"
-        } else {
-            "SELECT id, agreement_id, outcome, at, logged_at, uuid FROM entries
-             WHERE ?1 IS NULL AND id NOT IN (SELECT entry_id FROM voids WHERE entry_id IS NOT NULL)"
-        })?;
-        let rows = stmt.query_map([agreement], fact_row)?;
+             WHERE id NOT IN (SELECT entry_id FROM voids WHERE entry_id IS NOT NULL)",
+        )?;
+        let rows = stmt.query_map([], fact_row)?;
         let mut facts: Vec<Fact> = rows.collect::<rusqlite::Result<_>>()?;
         voice::attach_to_facts(&self.conn, &mut facts)?;
+        Ok(facts)
+    }
+
+    /// One promise's non-void facts in the engine's order (time, logged,
+    /// uuid), read from its covering index alone (migrations/0006): the cost
+    /// is that promise's entries, not the ledger's.
+    pub fn facts_of(&self, agreement: i64) -> Result<Vec<Fact>> {
+        self.facts_of_since(agreement, Instant::MIN_UTC)
+    }
+
+    /// As `facts_of`, those with `at` at or after `since` only.
+    pub fn facts_of_since(&self, agreement: i64, since: Instant) -> Result<Vec<Fact>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, agreement_id, outcome, at, logged_at, uuid FROM entries
+             WHERE agreement_id = ?1 AND at >= ?2
+               AND id NOT IN (SELECT entry_id FROM voids WHERE entry_id IS NOT NULL)
+             ORDER BY at, logged_at, uuid",
+        )?;
+        let rows = stmt.query_map(params![agreement, ts(since)], fact_row)?;
+        let mut facts: Vec<Fact> = rows.collect::<rusqlite::Result<_>>()?;
+        voice::attach_to_facts_of(&self.conn, agreement, &mut facts)?;
         Ok(facts)
     }
 
@@ -227,6 +247,26 @@ impl Ledger {
         let rows = stmt.query_map([ts(since), ts(until)], entry_row)?;
         let mut entries: Vec<Entry> = rows.collect::<rusqlite::Result<_>>()?;
         voice::attach_to_entries(&self.conn, &mut entries)?;
+        Ok(entries)
+    }
+
+    /// The entries the partner's voice speaks of (§10) — those with a
+    /// verdict or a repair — and the ones named in `also`, in time order:
+    /// what the report's "To talk about" reads, without the whole ledger.
+    pub fn entries_spoken_of(&self, also: &[i64]) -> Result<Vec<Entry>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "{ENTRY_SELECT} WHERE e.id IN (SELECT entry_id FROM verdicts
+                 UNION SELECT entry_id FROM repairs WHERE entry_id IS NOT NULL)"
+        ))?;
+        let mut entries: Vec<Entry> = stmt.query_map([], entry_row)?.collect::<rusqlite::Result<_>>()?;
+        let mut more = Vec::new();
+        for id in also.iter().filter(|id| !entries.iter().any(|e| e.id == **id)) {
+            more.extend(self.entry(*id)?);
+        }
+        voice::attach_to_entries(&self.conn, &mut entries)?;
+        entries.extend(more);
+        entries.sort_by(|a, b| (a.at, a.logged_at, &a.uuid).cmp(&(b.at, b.logged_at, &b.uuid)));
+        entries.dedup_by_key(|e| e.id);
         Ok(entries)
     }
 
@@ -387,7 +427,10 @@ fn load_entries(conn: &Connection, agreement: Option<i64>) -> Result<Vec<Entry>>
     let mut stmt = conn.prepare_cached(&format!("{ENTRY_SELECT} WHERE {filter} ORDER BY e.at, e.logged_at, e.uuid"))?;
     let rows = stmt.query_map([agreement], entry_row)?;
     let mut entries: Vec<Entry> = rows.collect::<rusqlite::Result<_>>()?;
-    voice::attach_to_entries(conn, &mut entries)?;
+    match agreement {
+        Some(id) => voice::attach_to_entries_of(conn, id, &mut entries)?,
+        None => voice::attach_to_entries(conn, &mut entries)?,
+    }
     Ok(entries)
 }
 

@@ -40,6 +40,41 @@ pub fn verdicts(conn: &Connection) -> Result<HashMap<i64, Vec<Verdict>>> {
     Ok(out)
 }
 
+/// The verdicts on one promise's entries, by entry id.
+fn verdicts_on(conn: &Connection, agreement: i64) -> Result<HashMap<i64, Vec<Verdict>>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{VERDICT_SELECT} WHERE entry_id IN (SELECT id FROM entries WHERE agreement_id = ?1) ORDER BY id"
+    ))?;
+    let mut out: HashMap<i64, Vec<Verdict>> = HashMap::new();
+    for v in stmt.query_map([agreement], verdict_row)? {
+        let v = v?;
+        out.entry(v.entry_id).or_default().push(v);
+    }
+    Ok(out)
+}
+
+/// As `attach_to_facts`, reading only the verdicts on one promise's entries.
+pub fn attach_to_facts_of(conn: &Connection, agreement: i64, facts: &mut [Fact]) -> Result<()> {
+    let all = verdicts_on(conn, agreement)?;
+    for f in facts {
+        if let Some(vs) = all.get(&f.id) {
+            f.verdict = deciding(vs).map(|v| v.kind);
+        }
+    }
+    Ok(())
+}
+
+/// As `attach_to_entries`, reading only the verdicts on one promise's entries.
+pub fn attach_to_entries_of(conn: &Connection, agreement: i64, entries: &mut [Entry]) -> Result<()> {
+    let mut all = verdicts_on(conn, agreement)?;
+    for e in entries {
+        if let Some(vs) = all.remove(&e.id) {
+            e.verdicts = vs;
+        }
+    }
+    Ok(())
+}
+
 /// Give each fact the verdict that decides it.
 pub fn attach_to_facts(conn: &Connection, facts: &mut [Fact]) -> Result<()> {
     let all = verdicts(conn)?;

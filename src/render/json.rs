@@ -6,7 +6,7 @@ use crate::domain::remind::remind_lead;
 use crate::domain::standing::{done, pending};
 use crate::domain::talk::Talk;
 use crate::domain::time::{Instant, rfc3339};
-use crate::domain::trust::{self, Analysis, Score};
+use crate::domain::trust::{Analysis, Score};
 use crate::domain::voice::Repair;
 use crate::domain::{Agreement, Entry, Settings};
 use crate::error::Result;
@@ -21,8 +21,7 @@ pub fn round4(x: f64) -> f64 {
 
 /// `list --json` / `show --json`: the shape of docs/cli.md.
 pub fn agreement_json(a: &Agreement, analysis: Option<&Analysis>, settings: &Settings, now: Instant) -> Value {
-    let score =
-        analysis.map(|an| trust::score_at(&an.events, &settings.trust, now)).unwrap_or(Score::new(&settings.trust));
+    let score = analysis.map(|an| an.score_at(&settings.trust, now)).unwrap_or(Score::new(&settings.trust));
     agreement_json_of(a, score, done(a, analysis, now).is_some(), now)
 }
 

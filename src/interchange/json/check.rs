@@ -7,6 +7,7 @@ use crate::domain::Outcome;
 use crate::domain::settings::{Settings, validate_name};
 use crate::domain::slots::Status;
 use crate::domain::terms::{self, Terms};
+use crate::domain::time::DurationError;
 use crate::domain::time::{self, parse_rfc3339, parse_zone, printable};
 use crate::domain::validate::{validate_note, validate_slug, validate_text};
 use crate::error::Result;
@@ -300,14 +301,11 @@ pub(super) fn check(doc: &Document) -> Result<Batch> {
 
 /// A reminder lead in the form stored: lower-case, no spaces, a valid
 /// DURATION that fits the ledger (at most 20 characters).
-pub fn normal_remind(r: &str) -> std::result::Result<String, String> {
+pub fn normal_remind(r: &str) -> std::result::Result<String, DurationError> {
     time::parse_duration(r)?;
     let s: String = r.to_ascii_lowercase().split_whitespace().collect();
     if s.chars().count() > 20 {
-        return Err(format!(
-            "the duration \"{}\" is longer than 20 characters; write it shorter, e.g. 1w2d",
-            printable(r)
-        ));
+        return Err(DurationError::TooLongToStore(r.into()));
     }
     Ok(s)
 }
