@@ -44,7 +44,7 @@ fn story(zone: &str, first_monday: NaiveDate, now: &str, deadline: NaiveDate) ->
     let mut d = first_monday;
     let mut fridays = 0;
     while d < end {
-        let walk = if d.day() % 5 == 0 { "broke" } else { "kept" };
+        let walk = if d.day().is_multiple_of(5) { "broke" } else { "kept" };
         env.ok(&[walk, "walk", "--at", &at(d, 20, 0)]);
         match d.weekday() {
             Weekday::Fri => {
