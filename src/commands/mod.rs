@@ -264,7 +264,7 @@ pub fn find<'a>(agreements: &'a [Agreement], arg: &str, now: Instant) -> Result<
     };
     found.ok_or_else(|| {
         let slugs = agreements.iter().filter(|a| !a.is_void()).map(|a| a.slug.as_str());
-        let options = crate::render::names::did_you_mean(arg, slugs);
+        let options = crate::render::names::did_you_mean_slug(arg, slugs);
         let mut message = format!("there is no promise \"{}\"", crate::domain::time::printable(arg));
         if let Some(d) = crate::render::names::did_you_mean_phrase(&options) {
             message.push_str(&format!("; {d}"));

@@ -52,14 +52,21 @@ pub(super) fn over_sentence(a: &Agreement, j: &Judgement) -> String {
             (d, e) => format!("{d} (+{e} excused)"),
         })
         .collect();
-    let mut s = format!(
-        "{}: {} promised {} and delivered {} ({})",
-        a.slug,
-        a.by,
-        per_words(&j.terms),
-        delivered.join(", "),
-        percent(j.rate)
-    );
+    // Four weeks of a daily promise is 28 numbers nobody reads: past a dozen
+    // slots, the sum over them — which the table beside it repeats.
+    let record = if delivered.len() > 12 {
+        let excused: u32 = j.excused_per_slot.iter().sum();
+        let over = match j.terms {
+            Terms::Quota { period, .. } => format!("the last {} {}s", j.slots, period.name()),
+            _ => format!("the last {} times it was due", j.slots),
+        };
+        let excused = if excused > 0 { format!(", {excused} excused") } else { String::new() };
+        format!("{} of {} over {over}{excused}", j.delivered, j.promised)
+    } else {
+        delivered.join(", ")
+    };
+    let mut s =
+        format!("{}: {} promised {} and delivered {record} ({})", a.slug, a.by, per_words(&j.terms), percent(j.rate));
     match (&j.suggested, j.overpromised) {
         (Some(t), true) => s.push_str(&format!(" — promise {} and keep it.", per_words(t))),
         (None, true) => s.push_str(" — nothing was delivered lately; talk about what could really be promised."),

@@ -170,6 +170,34 @@ pub fn did_you_mean<'a>(typed: &str, candidates: impl IntoIterator<Item = &'a st
     out.into_iter().map(|(_, c)| c).collect()
 }
 
+/// The slugs a misspelt slug may have meant, best first: those one slip away
+/// (as names), then the same letters with the dashes moved or dropped
+/// ("datenight"), then a slug that begins with what was typed or has it as
+/// one of its words ("date", "night"), then close spellings ("date-nite").
+pub fn did_you_mean_slug<'a>(typed: &str, slugs: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+    let t = typed.trim().to_lowercase();
+    let bare = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).collect::<String>();
+    let mut out: Vec<(u8, u64, &str)> = Vec::new();
+    for slug in slugs {
+        let rank = if near(typed, slug) {
+            0
+        } else if !t.is_empty() && bare(&t) == bare(slug) {
+            1
+        } else if t.chars().count() >= 3 && (slug.starts_with(&t) || slug.split('-').any(|w| w == t)) {
+            2
+        } else if t.chars().count() >= 4 && strsim::jaro_winkler(&t, slug) >= 0.9 {
+            3
+        } else {
+            continue;
+        };
+        let closeness = (1000.0 * (1.0 - strsim::jaro_winkler(&t, slug))) as u64;
+        out.push((rank, closeness, slug));
+    }
+    out.sort();
+    out.dedup_by(|a, b| a.2 == b.2);
+    out.into_iter().map(|(_, _, s)| s).collect()
+}
+
 /// "did you mean weekends?" / "did you mean weekends or weekend-2?".
 pub fn did_you_mean_phrase(options: &[&str]) -> Option<String> {
     match options {
@@ -182,6 +210,26 @@ pub fn did_you_mean_phrase(options: &[&str]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_misspelt_slug_finds_the_one_meant() {
+        let slugs = ["date-night", "weekends", "call-if-late", "fix-sink"];
+        for (typed, meant) in [
+            ("weekend", "weekends"),
+            ("Weekends", "weekends"),
+            ("datenight", "date-night"),
+            ("date_night", "date-night"),
+            ("date-nite", "date-night"),
+            ("date", "date-night"),
+            ("night", "date-night"),
+            ("sink", "fix-sink"),
+            ("call-if-lte", "call-if-late"),
+        ] {
+            assert_eq!(did_you_mean_slug(typed, slugs).first(), Some(&meant), "{typed}");
+        }
+        assert!(did_you_mean_slug("groceries", slugs).is_empty());
+        assert!(did_you_mean_slug("x", slugs).is_empty());
+    }
 
     #[test]
     fn slugs_come_from_the_meaningful_words() {

@@ -5,6 +5,7 @@
 mod bus;
 mod cache_prop;
 mod calendar;
+mod clocks;
 mod commands;
 mod completion;
 mod converge;

@@ -350,3 +350,49 @@ fn promise_says_when_the_first_reminder_comes_and_remind_agrees() {
         "{out}"
     );
 }
+
+/// Every place a promise or a person is named answers an unknown one with
+/// "did you mean …?" on its one `error:` line, exit 2, and changes nothing.
+#[test]
+fn did_you_mean_wherever_a_promise_or_a_person_is_named() {
+    let env = couple("Europe/Berlin", "2026-11-30T10:00:00+01:00");
+    env.ok(&["promise", "Date night every Friday", "--terms", "every fri 19:00"]);
+    env.ok(&["promise", "Two weekends a month", "--terms", "2 weekends a month", "--slug", "weekends"]);
+    env.ok(&["promise", "Fix the sink", "--terms", "by 2026-12-05", "--by", "Sam"]);
+    let slug_cases: &[(&[&str], &str)] = &[
+        (&["show", "weekend"], "weekends"),
+        (&["show", "datenight"], "date-night"),
+        (&["kept", "date-nite"], "date-night"),
+        (&["broke", "Date-Night"], "date-night"),
+        (&["broken", "weekend"], "weekends"),
+        (&["excuse", "date"], "date-night"),
+        (&["log", "sink"], "fix-sink"),
+        (&["amend", "weekend", "--terms", "1/month"], "weekends"),
+        (&["pause", "weekend"], "weekends"),
+        (&["resume", "weekend"], "weekends"),
+        (&["retire", "weekend"], "weekends"),
+        (&["trend", "weekend"], "weekends"),
+        (&["void", "--agreement", "weekend"], "weekends"),
+        (&["repair", "weekend", "--slot", "2026-11-01"], "weekends"),
+    ];
+    for (args, meant) in slug_cases {
+        let err = env.fails(2, args);
+        assert!(err.lines().next().unwrap().contains(&format!("did you mean {meant}?")), "{args:?}: {err}");
+    }
+    let name_cases: &[(&[&str], &str)] = &[
+        (&["report", "--by", "alex"], "Alex"),
+        (&["report", "--by", "Sma"], "Sam"),
+        (&["trend", "--by", "Alx"], "Alex"),
+        (&["overpromising", "--by", "sam"], "Sam"),
+        (&["promise", "Walk", "--by", "Sma"], "Sam"),
+        (&["promise", "Walk", "--to", "alex"], "Alex"),
+        (&["--as", "Sma", "list"], "Sam"),
+    ];
+    for (args, meant) in name_cases {
+        let err = env.fails(2, args);
+        assert!(err.contains(&format!("did you mean {meant}?")), "{args:?}: {err}");
+    }
+    // Nothing close: no guess, still one line saying what would be right.
+    let err = env.fails(2, &["kept", "groceries"]);
+    assert!(!err.contains("did you mean") && err.contains("troth list"), "{err}");
+}
