@@ -3,8 +3,6 @@
 //! data as `trend`), and the words that need the ledger — and hands it to
 //! `render::html`. Also builds the chart that `trend --svg` writes.
 
-use super::due::due_words;
-use super::overpromising::over_sentence;
 use super::report::as_of_now;
 use super::{Book, Ctx};
 use super::{check_person, load};
@@ -16,7 +14,9 @@ use crate::domain::trust::Group;
 use crate::error::{Error, Result};
 use crate::ledger::Ledger;
 use crate::render::chart::{Chart, Mark, MarkKind, Point};
+use crate::render::due::due_words;
 use crate::render::html::{Model, Page, WeekPart, page};
+use crate::render::over::over_sentence;
 use chrono::Duration;
 use std::io::Write;
 

@@ -3,8 +3,6 @@
 
 use super::check_person;
 use super::csv_err;
-use super::due::{due_json, due_words};
-use super::overpromising::{over_json, over_sentence};
 use super::{Book, Ctx};
 use crate::cli::{ReportArgs, ReportFormat};
 use crate::domain::Agreement;
@@ -13,7 +11,9 @@ use crate::domain::report::{self, Due, Over, OverPerson, Summary, Week};
 use crate::domain::time::{self, human_datetime, rfc3339};
 use crate::error::{Error, Result};
 use crate::ledger::Ledger;
+use crate::render::due::{due_json, due_words};
 use crate::render::json::{entry_json, round4, write_json};
+use crate::render::over::{over_json, over_sentence};
 use crate::render::{self, change, count, paint, percent, trust2, words};
 use chrono::Duration;
 use serde_json::{Value, json};
