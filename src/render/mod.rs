@@ -9,6 +9,7 @@ pub mod html;
 pub mod json;
 pub mod names;
 pub mod over;
+pub mod report;
 pub mod voice;
 pub mod words;
 
