@@ -2,15 +2,12 @@
 //! (docs/design.md §7, "The list cache").
 //!
 //! Owns: the newest row of each fact table (its rowid and uuid), whether a
-//! saved watermark still describes this ledger, which promises the rows
-//! added since a watermark touch, and reading some promises' facts from an
-//! instant on. The ledger is append-only, so a table's rows up to a
+//! saved watermark still describes this ledger, and which promises the
+//! rows added since a watermark touch. The ledger is append-only, so a table's rows up to a
 //! watermark never change; every new fact — made here, imported, or applied
 //! from the partner's device with an old time (§9) — gets a higher rowid.
 
-use super::{Ledger, fact_row, ts, voice};
-use crate::domain::Fact;
-use crate::domain::time::Instant;
+use super::Ledger;
 use crate::error::Result;
 use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
@@ -115,23 +112,6 @@ impl Ledger {
             }
         }
         Ok(Touched::Some(out))
-    }
-
-    /// Non-void facts of each promise with `at` at or after its instant.
-    pub fn facts_since_each(&self, wanted: &[(i64, Instant)]) -> Result<Vec<Fact>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, agreement_id, outcome, at, logged_at, uuid FROM entries
-             WHERE agreement_id = ?1 AND at >= ?2
-               AND id NOT IN (SELECT entry_id FROM voids WHERE entry_id IS NOT NULL)",
-        )?;
-        let mut facts = Vec::new();
-        for (agreement, since) in wanted {
-            for f in stmt.query_map(rusqlite::params![agreement, ts(*since)], fact_row)? {
-                facts.push(f?);
-            }
-        }
-        voice::attach_to_facts(&self.conn, &mut facts)?;
-        Ok(facts)
     }
 
     /// The schema version (`PRAGMA user_version`).
