@@ -147,7 +147,7 @@ fn first_reminder(ctx: &Ctx, x: &Agreement) -> String {
     }
     let analysis = trust::analyze(x, &[], ctx.now, ctx.now + chrono::Duration::days(400));
     let first = analysis.slots.iter().filter(|s| !s.closed && s.remaining > 0).find_map(|s| {
-        let at = super::remind::notify_time(x, s, ctx.settings.zone, ctx.settings.quiet)?;
+        let at = crate::domain::remind::notify_time(x, s, ctx.settings.zone, ctx.settings.quiet)?;
         let base = match s.slot.terms {
             Terms::Quota { .. } => s.slot.end,
             _ => s.slot.due,

@@ -233,6 +233,25 @@ fn now_lines(ctx: &Ctx, x: &Agreement, analysis: &Analysis) -> Vec<String> {
     let tz = x.zone;
     let mut lines = Vec::new();
     let Some(s) = analysis.slots.iter().find(|s| !s.closed && s.slot.start <= now) else {
+        // Nothing under way yet (a quota starts with its first whole period):
+        // say when the first, or next, slot comes.
+        if let Some(n) = analysis.slots.iter().find(|s| s.slot.start > now) {
+            let unit = x.plan.version_at(n.slot.start).1.unit;
+            let line = match n.slot.terms {
+                Terms::Quota { period, .. } => format!(
+                    "\n{}: {} {} promised — the {} ends {}",
+                    words::period(period, words::first_day(n.slot.start, tz), tz, now),
+                    n.promised,
+                    unit_word(unit.as_deref(), n.promised),
+                    period.name(),
+                    words::ends(n.slot.end, tz, now)
+                ),
+                _ => format!("\nnext: due {}", words::due_relative(n.slot.due, tz, now)),
+            };
+            lines.push(line);
+        } else if x.plan.status_at(now) == crate::domain::slots::Status::Paused {
+            lines.push(format!("\npaused: nothing falls due until `troth resume {}`", x.slug));
+        }
         return lines;
     };
     let unit = x.plan.version_at(s.slot.start).1.unit;

@@ -37,8 +37,9 @@ pub struct Source<'a> {
     pub now: Instant,
 }
 
-/// Every row, oldest first; rows at the same instant keep the order they
-/// were made in (changes of terms and status first, then entries).
+/// Every row, oldest first; at the same instant the misses that close a
+/// slot come first, then changes of terms and status, then entries, then
+/// voids — each kind in the order it was made.
 pub fn rows(src: &Source) -> Vec<Row> {
     let mut rows: Vec<(Instant, u8, Row)> = Vec::new();
     terms_rows(src, &mut rows);
@@ -89,7 +90,7 @@ fn terms_rows(src: &Source, rows: &mut Vec<(Instant, u8, Row)>) {
             what.push_str(&format!(" {}", quoted(n, 60)));
         }
         let at = if i == 0 { x.starts.min(v.effective) } else { v.effective };
-        rows.push((at, 0, row(at, words::start(at, x.zone, now), what)));
+        rows.push((at, 1, row(at, words::start(at, x.zone, now), what)));
     }
 }
 
@@ -160,7 +161,10 @@ fn step_rows(src: &Source, rows: &mut Vec<(Instant, u8, Row)>) {
         };
         let mut r = row(ev.at, when, what);
         r.trust = format!("{} → {}", trust2(*before), trust2(*after));
-        rows.push((ev.at, 2, r));
+        // A miss closes the slot before it: it comes before a change that
+        // takes effect at the same boundary.
+        let rank = if ev.kind == EventKind::Missed { 0 } else { 2 };
+        rows.push((ev.at, rank, r));
     }
 }
 

@@ -183,7 +183,11 @@ pub fn did_you_mean_slug<'a>(typed: &str, slugs: impl IntoIterator<Item = &'a st
             0
         } else if !t.is_empty() && bare(&t) == bare(slug) {
             1
-        } else if t.chars().count() >= 3 && (slug.starts_with(&t) || slug.split('-').any(|w| w == t)) {
+        } else if t.chars().count() >= 3
+            && (slug.starts_with(&t)
+                || slug.split('-').any(|w| w == t)
+                || (slug.chars().count() >= 3 && t.split(['-', '_', ' ']).any(|w| w == slug)))
+        {
             2
         } else if t.chars().count() >= 4 && strsim::jaro_winkler(&t, slug) >= 0.9 {
             3
@@ -224,10 +228,16 @@ mod tests {
             ("night", "date-night"),
             ("sink", "fix-sink"),
             ("call-if-lte", "call-if-late"),
+            ("fix-the-sink", "fix-sink"),
         ] {
             assert_eq!(did_you_mean_slug(typed, slugs).first(), Some(&meant), "{typed}");
         }
+        // The slug is one of the words typed: "fix-sink" for a promise slugged "sink".
+        for (typed, meant) in [("fix-sink", "sink"), ("the-walk", "walk")] {
+            assert_eq!(did_you_mean_slug(typed, ["sink", "walk", "date-night"]).first(), Some(&meant), "{typed}");
+        }
         assert!(did_you_mean_slug("groceries", slugs).is_empty());
+        assert!(did_you_mean_slug("a-b", ["b"]).is_empty(), "too short a word to guess from");
         assert!(did_you_mean_slug("x", slugs).is_empty());
     }
 

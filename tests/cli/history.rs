@@ -100,3 +100,21 @@ fn a_long_history_says_how_many_rows_are_left_out_and_all_shows_them() {
     let first_shown = short.lines().find(|l| l.starts_with(' ') && l.contains(" → ")).unwrap();
     assert!(first_shown.trim_start().starts_with("Mon 21 Sep 20:00"), "{first_shown}");
 }
+
+#[test]
+fn show_says_where_a_promise_stands_before_its_first_slot_and_while_paused() {
+    let mut env = TestEnv::new("Europe/Berlin", "2026-11-25T10:00:00+01:00");
+    env.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
+    env.ok(&["promise", "Two weekends a month", "--terms", "2 weekends a month", "--slug", "weekends"]);
+    env.ok(&["promise", "Run on Mondays", "--terms", "every mon 07:30", "--slug", "run", "--starts", "2026-11-02"]);
+    let text = env.ok(&["show", "weekends"]);
+    assert!(text.contains("next month: 2 weekends promised — the month ends Thu 31 Dec"), "{text}");
+    env.ok(&["pause", "run"]);
+    env.set_now("2026-12-02T10:00:00+01:00");
+    let text = env.ok(&["show", "run"]);
+    assert!(text.contains("paused: nothing falls due until `troth resume run`"), "{text}");
+    // The miss that closes the last slot comes before the pause that starts at its end.
+    let miss = text.find("missed 1 (slot of Mon 23 Nov").expect("the last miss");
+    let pause = text.find("paused, asked Wed 25 Nov").expect("the pause");
+    assert!(miss < pause, "{text}");
+}

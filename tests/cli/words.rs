@@ -396,3 +396,25 @@ fn did_you_mean_wherever_a_promise_or_a_person_is_named() {
     let err = env.fails(2, &["kept", "groceries"]);
     assert!(!err.contains("did you mean") && err.contains("troth list"), "{err}");
 }
+
+/// `log`'s "logged by" is the person at the keyboard (docs/design.md §10:
+/// `me`, or `--as`/`TROTH_ME`), not the one who made the promise: Alex
+/// logging that Sam fixed the sink is logged by Alex.
+#[test]
+fn logged_by_is_who_logged_it_not_who_promised() {
+    let env = couple("Europe/Berlin", "2026-11-30T10:00:00+01:00");
+    env.ok(&["promise", "Fix the sink", "--terms", "by 2026-12-05", "--by", "Sam", "--slug", "sink"]);
+    env.ok(&["promise", "Walk", "--terms", "daily", "--slug", "walk", "--starts", "2026-11-28"]);
+    env.ok(&["kept", "sink"]);
+    env.ok(&["--as", "Sam", "kept", "walk", "--at", "2026-11-28 20:00"]);
+    let mut cmd = env.command();
+    let out = cmd.env("TROTH_ME", "Sam").args(["kept", "walk", "--at", "2026-11-29 20:00"]).output().unwrap();
+    assert!(out.status.success());
+    let log = env.json(&["log"]);
+    let by: Vec<(&str, &str)> =
+        log.as_array().unwrap().iter().map(|e| (e["agreement"].as_str().unwrap(), e["by"].as_str().unwrap())).collect();
+    assert_eq!(by, vec![("walk", "Sam"), ("walk", "Sam"), ("sink", "Alex")]);
+    let text = env.ok(&["log"]);
+    let sink = text.lines().find(|l| l.contains("sink")).unwrap();
+    assert!(sink.contains("Alex"), "{text}");
+}
