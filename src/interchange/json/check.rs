@@ -75,6 +75,7 @@ pub(super) struct StatusFact {
     pub(super) uuid: String,
     pub(super) status: Status,
     pub(super) effective: i64,
+    pub(super) note: Option<String>,
     pub(super) created: i64,
 }
 
@@ -248,6 +249,7 @@ fn check_status(at: &str, s: &StatusDoc) -> Result<StatusFact> {
         uuid: uuid_at(&q("uuid"), &s.uuid)?,
         status: Status::parse(&s.status).ok_or_else(|| bad(&q("status"), "active, paused or retired"))?,
         effective: time_at(&q("effective"), &s.effective)?,
+        note: note_at(&q("note"), &s.note)?,
         created: time_at(&q("created"), &s.created)?,
         path: at.to_string(),
     })
