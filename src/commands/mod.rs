@@ -243,15 +243,6 @@ pub fn check_person(agreements: &[Agreement], by: Option<&str>) -> Result<()> {
     Ok(())
 }
 
-// ---------- over-promising ----------
-
-pub fn csv_err(e: csv::Error) -> Error {
-    match e.into_kind() {
-        csv::ErrorKind::Io(io) => Error::from(io),
-        other => Error::failure(format!("could not write CSV: {other:?}")),
-    }
-}
-
 /// Find an agreement by id or slug. A slug prefers the live agreement.
 pub fn find<'a>(agreements: &'a [Agreement], arg: &str, now: Instant) -> Result<&'a Agreement> {
     let arg = arg.trim();

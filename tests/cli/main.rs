@@ -20,6 +20,7 @@ mod numbers;
 mod readme;
 mod reliability;
 mod remind;
+mod report_model;
 mod screens;
 mod slots;
 mod storage;

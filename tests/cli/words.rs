@@ -349,6 +349,10 @@ fn promise_says_when_the_first_reminder_comes_and_remind_agrees() {
         out.contains("first reminder today 21:59, before the quiet hours begin — 90 minutes before each day ends"),
         "{out}"
     );
+    // Backdated, with a slot already past its reminder: the next run sends it.
+    let out = env.ok(&["promise", "Cook", "--terms", "every sat", "--slug", "cook", "--starts", "2026-11-20"]);
+    assert!(out.contains("a reminder is due now: the next `troth remind` sends it"), "{out}");
+    assert!(env.ok(&["remind", "--dry-run"]).contains("Cook — cook — overdue since"));
 }
 
 /// Every place a promise or a person is named answers an unknown one with
