@@ -37,7 +37,8 @@ pub fn show(ctx: &Ctx, ledger: &Ledger, a: ShowArgs, out: &mut dyn Write) -> Res
         steps.clear();
     }
     let notes = version_notes(ledger, x)?;
-    let view = View { x, entries: &entries, analysis: &analysis, score, steps, notes };
+    let status_notes = status_notes(ledger, x)?;
+    let view = View { x, entries: &entries, analysis: &analysis, score, steps, notes, status_notes };
     if ctx.env.json {
         return write_json(out, &show_json(ctx, &view));
     }
@@ -66,6 +67,27 @@ fn version_notes(ledger: &Ledger, x: &Agreement) -> Result<HashMap<i64, String>>
     Ok(notes)
 }
 
+/// Each pause's, resume's or retirement's note, by status change id, matched
+/// the same way.
+fn status_notes(ledger: &Ledger, x: &Agreement) -> Result<HashMap<i64, String>> {
+    let mut rows = crate::ledger::door::statuses_of(ledger, x.id)?;
+    let mut notes = HashMap::new();
+    for s in &x.plan.statuses {
+        let same = |r: &crate::ledger::door::StatusRow| {
+            r.effective == crate::ledger::ts(s.effective)
+                && r.created == crate::ledger::ts(s.created)
+                && r.status == s.status.name()
+        };
+        if let Some(i) = rows.iter().position(same) {
+            let r = rows.remove(i);
+            if let Some(n) = r.note.filter(|n| !n.trim().is_empty()) {
+                notes.insert(s.id, n);
+            }
+        }
+    }
+    Ok(notes)
+}
+
 /// What `show` shows, computed once for every format.
 struct View<'a> {
     x: &'a Agreement,
@@ -76,11 +98,13 @@ struct View<'a> {
     steps: Vec<(Event, f64, f64)>,
     /// Each terms version's amend note, by version id.
     notes: HashMap<i64, String>,
+    /// Each status change's note, by status change id.
+    status_notes: HashMap<i64, String>,
 }
 
 /// `show --json`: the agreement's shape plus its history, slots and events.
 fn show_json(ctx: &Ctx, view: &View) -> Value {
-    let View { x, entries, analysis, steps, notes, .. } = view;
+    let View { x, entries, analysis, steps, notes, status_notes, .. } = view;
     let (x, analysis) = (*x, *analysis);
     let mut v = agreement_json(x, (!x.is_void()).then_some(analysis), &ctx.settings, ctx.now);
     let uuids: std::collections::HashMap<i64, &str> = entries.iter().map(|e| (e.id, e.uuid.as_str())).collect();
@@ -104,7 +128,8 @@ fn show_json(ctx: &Ctx, view: &View) -> Value {
             x.plan
                 .statuses
                 .iter()
-                .map(|s| json!({"status": s.status.name(), "effective": rfc3339(s.effective, x.zone), "recorded": rfc3339(s.created, x.zone)}))
+                .map(|s| json!({"status": s.status.name(), "effective": rfc3339(s.effective, x.zone), "recorded": rfc3339(s.created, x.zone),
+                                "note": status_notes.get(&s.id)}))
                 .collect(),
         ),
     );
@@ -151,7 +176,7 @@ fn show_json(ctx: &Ctx, view: &View) -> Value {
 }
 
 fn show_text(ctx: &Ctx, view: &View, all: bool, out: &mut dyn Write) -> Result<()> {
-    let View { x, entries, analysis, score, steps, notes } = view;
+    let View { x, entries, analysis, score, steps, notes, status_notes } = view;
     let (x, analysis) = (*x, *analysis);
     let (_, version) = x.plan.version_at(ctx.now);
     writeln!(out, "#{} {} — \"{}\"", x.id, paint(render::BOLD, &x.slug), x.text)?;
@@ -196,7 +221,8 @@ fn show_text(ctx: &Ctx, view: &View, all: bool, out: &mut dyn Write) -> Result<(
             trust2(score.trust)
         )?,
     }
-    let rows = history::rows(&history::Source { x, entries, analysis, steps, notes, terms_words, now: ctx.now });
+    let rows =
+        history::rows(&history::Source { x, entries, analysis, steps, notes, status_notes, terms_words, now: ctx.now });
     // The most recent part by default, saying exactly what is left out.
     const SHOWN: usize = 30;
     let hidden = if all { 0 } else { rows.len().saturating_sub(SHOWN) };

@@ -32,6 +32,8 @@ pub struct Source<'a> {
     pub steps: &'a [(Event, f64, f64)],
     /// Each terms version's amend note, by version id.
     pub notes: &'a HashMap<i64, String>,
+    /// Each pause's, resume's or retirement's note, by status change id.
+    pub status_notes: &'a HashMap<i64, String>,
     /// Terms in words ("2 weekends a month"), as the command names them.
     pub terms_words: fn(&Terms, Option<&str>) -> String,
     pub now: Instant,
@@ -113,6 +115,9 @@ fn status_rows(src: &Source, rows: &mut Vec<(Instant, u8, Row)>) {
         }
         if !in_force.contains(&s.id) {
             what.push_str(" — changed nothing");
+        }
+        if let Some(n) = src.status_notes.get(&s.id) {
+            what.push_str(&format!(" {}", quoted(n, 60)));
         }
         rows.push((s.effective, 1, row(s.effective, words::start(s.effective, x.zone, now), what)));
     }

@@ -86,6 +86,35 @@ const TERMS_WORDS: &[&str] = &[
     "x",
 ];
 
+/// Month names, dropped where they are part of a date ("by 1 Dec", "in
+/// January") — and only there: April and June are also people.
+const MONTHS: &[&str] = &[
+    "jan",
+    "january",
+    "feb",
+    "february",
+    "mar",
+    "march",
+    "apr",
+    "april",
+    "may",
+    "jun",
+    "june",
+    "jul",
+    "july",
+    "aug",
+    "august",
+    "sep",
+    "sept",
+    "september",
+    "oct",
+    "october",
+    "nov",
+    "november",
+    "dec",
+    "december",
+];
+
 /// Words that do not end a slug ("spend weekends with" → "spend-weekends").
 const CONNECTIVES: &[&str] = &["if", "and", "or", "with", "for", "of", "in", "from", "when", "so", "but", "as"];
 
@@ -96,9 +125,26 @@ pub fn slug_from(text: &str) -> String {
         .map(|w| w.to_lowercase().chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>())
         .filter(|w| !w.is_empty())
         .collect();
+    let is_number = |w: &str| {
+        w.chars().all(|c| c.is_ascii_digit())
+            || w.trim_end_matches(|c: char| c.is_ascii_alphabetic()).chars().all(|c| c.is_ascii_digit())
+                && w.chars().next().is_some_and(|c| c.is_ascii_digit())
+    };
+    // A date's words: "next"/"this" before a weekday or period ("by next
+    // Friday"), a month beside a number or after "by"/"in"/… ("by 1 Dec").
+    let in_date = |i: usize| {
+        let w = words[i].as_str();
+        let prev = i.checked_sub(1).map(|p| words[p].as_str()).unwrap_or("");
+        let next = words.get(i + 1).map(String::as_str).unwrap_or("");
+        (matches!(w, "next" | "this" | "coming") && TERMS_WORDS.contains(&next))
+            || (MONTHS.contains(&w)
+                && (is_number(prev)
+                    || is_number(next)
+                    || matches!(prev, "by" | "until" | "before" | "in" | "on" | "of" | "next" | "this" | "end")))
+    };
     let mut kept: Vec<&str> = Vec::new();
     let mut after_pronoun = false;
-    for w in &words {
+    for (i, w) in words.iter().enumerate() {
         let w = w.as_str();
         // "I'm running late": the -ing verb after a pronoun is the grammar of
         // the sentence, not its meaning.
@@ -107,10 +153,7 @@ pub fn slug_from(text: &str) -> String {
             continue;
         }
         after_pronoun = matches!(w, "im" | "youre" | "were" | "am" | "is" | "are");
-        let is_number = w.chars().all(|c| c.is_ascii_digit())
-            || w.trim_end_matches(|c: char| c.is_ascii_alphabetic()).chars().all(|c| c.is_ascii_digit())
-                && w.chars().next().is_some_and(|c| c.is_ascii_digit());
-        if FILLER.contains(&w) || TERMS_WORDS.contains(&w) || is_number {
+        if FILLER.contains(&w) || TERMS_WORDS.contains(&w) || is_number(w) || in_date(i) {
             continue;
         }
         kept.push(w);
@@ -253,6 +296,11 @@ mod tests {
             ("Every other Saturday: a long walk", "long-walk"),
             ("I will", "i"),
             ("2026", "p-2026"),
+            ("Fix the sink by next Friday", "fix-sink"),
+            ("Book the trip by 1 Dec", "book-trip"),
+            ("Book the trip by December", "book-trip"),
+            ("Call April every week", "call-april"),
+            ("Plan the next holiday", "plan-next-holiday"),
         ] {
             assert_eq!(slug_from(text), slug, "{text}");
         }

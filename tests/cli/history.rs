@@ -21,7 +21,7 @@ fn amended() -> TestEnv {
             vec!["amend", "date-night", "--terms", "every sat 19:00", "--note", "Fridays are too tiring after work"],
         ),
         ("2026-09-20T10:00:00+02:00", vec!["kept", "date-night", "--at", "2026-09-19 20:00"]),
-        ("2026-09-21T10:00:00+02:00", vec!["pause", "date-night"]),
+        ("2026-09-21T10:00:00+02:00", vec!["pause", "date-night", "--note", "until the move is done"]),
         ("2026-10-01T10:00:00+02:00", vec!["resume", "date-night"]),
         ("2026-10-13T10:00:00+02:00", vec!["excuse", "date-night", "--note", "away at mum's"]),
         ("2026-10-13T10:00:00+02:00", vec!["kept", "date-night", "--at", "2026-10-10 21:00", "--note", "oops"]),
@@ -43,7 +43,7 @@ fn show_keeps_amends_with_their_notes_pauses_excuses_and_voids() {
     for needle in [
         "promised: every fri 19:00",
         "terms became every sat 19:00, agreed Wed 16 Sep 10:00 \"Fridays are too tiring after work\"",
-        "paused, asked Mon 21 Sep 10:00",
+        "paused, asked Mon 21 Sep 10:00 \"until the move is done\"",
         "resumed",
         "excused the slot of Sat 17 Oct \"away at mum's\"",
         "voided #",
@@ -61,6 +61,19 @@ fn show_keeps_amends_with_their_notes_pauses_excuses_and_voids() {
     assert_eq!(versions[0]["note"], serde_json::Value::Null);
     assert_eq!(versions[1]["note"], "Fridays are too tiring after work");
     assert_eq!(versions[1]["terms"], "every sat 19:00");
+    let statuses = json["statuses"].as_array().unwrap();
+    assert_eq!(statuses[0]["note"], "until the move is done");
+    assert_eq!(statuses[1]["note"], serde_json::Value::Null);
+    // The notes travel with the facts: export, import elsewhere, the same history.
+    let file = env.path("facts.json");
+    env.ok(&["export", "-o", file.to_str().unwrap()]);
+    let mut other = TestEnv::new("Europe/Berlin", "2026-10-14T10:00:00+02:00");
+    other.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
+    other.ok(&["import", file.to_str().unwrap()]);
+    other.set_now("2026-10-14T10:00:00+02:00");
+    assert_eq!(other.ok(&["show", "date-night"]), env.ok(&["show", "date-night"]));
+    // Importing the same file again changes nothing (the notes compare equal).
+    other.ok(&["import", file.to_str().unwrap()]);
     for key in ["id", "uuid", "slug", "terms", "status", "trust", "rate", "pending", "statuses", "events", "entries"] {
         assert!(json.get(key).is_some(), "show --json keeps {key}");
     }

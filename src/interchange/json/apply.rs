@@ -440,6 +440,7 @@ pub(super) fn apply_statuses(
                 ("status", row.status == s.status.name()),
                 ("effective", row.effective == s.effective),
                 ("created", row.created == s.created),
+                ("note", row.note == s.note),
                 ("device", s.device.as_ref().is_none_or(|d| *d == row.device)),
             ]);
             if let Some(f) = field {
@@ -464,7 +465,7 @@ pub(super) fn apply_statuses(
             ));
         }
         c.set_origin(s.device.as_deref());
-        c.add_status(&s.uuid, a.id, s.status, from_ts(s.effective), from_ts(s.created))?;
+        c.add_status(&s.uuid, a.id, s.status, from_ts(s.effective), s.note.as_deref(), from_ts(s.created))?;
         done.new += 1;
     }
     Ok(())

@@ -72,6 +72,7 @@ pub(super) struct StatusFact {
     pub(super) uuid: String,
     pub(super) status: Status,
     pub(super) effective: i64,
+    pub(super) note: Option<String>,
     pub(super) created: i64,
 }
 
@@ -207,6 +208,7 @@ pub(super) fn check(doc: &Document) -> Result<Batch> {
                 uuid: uuid_at(&q("uuid"), &s.uuid)?,
                 status: Status::parse(&s.status).ok_or_else(|| bad(&q("status"), "active, paused or retired"))?,
                 effective: time_at(&q("effective"), &s.effective)?,
+                note: note_at(&q("note"), &s.note)?,
                 created: time_at(&q("created"), &s.created)?,
                 path: sat,
             });
