@@ -1,7 +1,7 @@
 //! The model's steps on hand-worked numbers, and its invariants (property-tested).
 
-use crate::domain::terms::Period;
 use super::*;
+use crate::domain::terms::Period;
 use proptest::prelude::*;
 
 const P: TrustParams = TrustParams { start: 0.5, gain: 0.05, loss: 0.20 };
