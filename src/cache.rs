@@ -32,7 +32,8 @@ struct Key {
     ledger: String,
     device: String,
     path: String,
-    schema: i64,
+    /// `PRAGMA user_version` and the schema cookie.
+    schema: (i64, i64),
     /// The trust parameters, to the bit.
     params: [u64; 3],
 }

@@ -114,8 +114,12 @@ impl Ledger {
         Ok(Touched::Some(out))
     }
 
-    /// The schema version (`PRAGMA user_version`).
-    pub fn schema_version(&self) -> Result<i64> {
-        Ok(self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+    /// The schema version (`PRAGMA user_version`) and SQLite's schema
+    /// cookie, which any change to the schema moves — dropping the
+    /// append-only triggers to edit a fact in place among them.
+    pub fn schema_version(&self) -> Result<(i64, i64)> {
+        let user: i64 = self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let cookie: i64 = self.conn.pragma_query_value(None, "schema_version", |r| r.get(0))?;
+        Ok((user, cookie))
     }
 }

@@ -250,9 +250,30 @@ fn the_cache_is_private_and_disposable() {
         let files: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
         assert_eq!(files.len(), 1, "one cache file: {files:?}");
         assert_eq!(std::fs::metadata(&files[0]).unwrap().permissions().mode() & 0o777, 0o600);
-        // Readable by others: not trusted, rebuilt.
+        // Well-formed but with wrong numbers, and readable by others, or
+        // another user's: not trusted, and rebuilt.
+        let tampered = || {
+            let text = std::fs::read_to_string(&files[0]).unwrap();
+            let body = text.splitn(3, '\n').nth(2).unwrap();
+            let mut v: Value = serde_json::from_str(body).unwrap();
+            for (_, p) in v["promises"].as_object_mut().unwrap() {
+                p["trust"] = Value::from(0.9f64.to_bits());
+            }
+            let body = v.to_string();
+            let sum: String = Sha256::digest(body.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+            std::fs::write(&files[0], format!("troth-list-cache 1\n{sum}\n{body}")).unwrap();
+        };
+        tampered();
         std::fs::set_permissions(&files[0], std::fs::Permissions::from_mode(0o644)).unwrap();
         assert_eq!(env.ok(&["list", "--json"]), first);
+        assert_eq!(std::fs::metadata(&files[0]).unwrap().permissions().mode() & 0o777, 0o600, "rebuilt");
+        if rustix::process::geteuid().is_root() {
+            tampered();
+            std::os::unix::fs::chown(&files[0], Some(65534), Some(65534)).unwrap();
+            assert_eq!(env.ok(&["list", "--json"]), first);
+            use std::os::unix::fs::MetadataExt;
+            assert_eq!(std::fs::metadata(&files[0]).unwrap().uid(), 0, "rebuilt as ours");
+        }
     }
     std::fs::remove_dir_all(&dir).unwrap();
     assert_eq!(env.ok(&["list", "--json"]), first);
@@ -342,4 +363,28 @@ fn many_or_few_touched_give_the_same_list() {
         assert_eq!(env.ok(&["list", "--json"]), before, "{touched} touched");
         assert_eq!(env.ok(&["list", "--json"]), before, "{touched} touched, warm");
     }
+}
+
+/// A fact edited in place behind troth's back (the append-only trigger
+/// dropped, the row changed, the trigger put back) keeps its rowid and uuid;
+/// the schema change it needed still discards the cache.
+#[test]
+fn an_edit_behind_troths_back_is_seen() {
+    let env = TestEnv::berlin();
+    env.ok(&["promise", "Walk", "--terms", "every day", "--starts", "2026-11-01", "--slug", "walk", "--anyway"]);
+    env.ok(&["kept", "walk", "--at", "2026-11-10"]);
+    let before = env.ok(&["list", "--json"]);
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER entries_no_update;
+         UPDATE entries SET outcome = 'broken';
+         CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries BEGIN SELECT RAISE(ABORT, 'troth ledger is append-only'); END;",
+    )
+    .unwrap();
+    drop(conn);
+    let mut plain = env.command();
+    plain.env("TROTH_NO_CACHE", "1").args(["list", "--json"]);
+    let full = String::from_utf8(plain.output().unwrap().stdout).unwrap();
+    assert_ne!(full, before, "the edit changes walk's numbers");
+    assert_eq!(env.ok(&["list", "--json"]), full);
 }
