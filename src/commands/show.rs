@@ -207,6 +207,9 @@ fn show_text(ctx: &Ctx, view: &View, all: bool, out: &mut dyn Write) -> Result<(
     }
     writeln!(out)?;
     match score.rate() {
+        _ if x.is_void() => {
+            writeln!(out, "no trust figure: it was voided as entered by mistake, and none of it counts")?
+        }
         Some(r) => writeln!(
             out,
             "trust {}  (follow-through {}: {} of {})",
@@ -258,6 +261,10 @@ fn now_lines(ctx: &Ctx, x: &Agreement, analysis: &Analysis) -> Vec<String> {
     let now = ctx.now;
     let tz = x.zone;
     let mut lines = Vec::new();
+    // A voided or retired promise takes no entries: nothing stands open.
+    if x.is_void() || x.retired_at(now) {
+        return lines;
+    }
     let Some(s) = analysis.slots.iter().find(|s| !s.closed && s.slot.start <= now) else {
         // Nothing under way yet (a quota starts with its first whole period):
         // say when the first, or next, slot comes.

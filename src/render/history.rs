@@ -7,11 +7,12 @@
 //! are; `show --all` prints every one.
 
 use crate::domain::slots::Status;
-use crate::domain::terms::Terms;
+use crate::domain::terms::{Period, Terms};
 use crate::domain::time::Instant;
 use crate::domain::trust::{Analysis, Event, EventKind};
 use crate::domain::{Agreement, Entry, Outcome};
 use crate::render::{trust2, words};
+use chrono::Datelike;
 use std::collections::{HashMap, HashSet};
 
 /// One line of the history: when, what, and how trust moved (empty when it
@@ -138,13 +139,16 @@ fn step_rows(src: &Source, rows: &mut Vec<(Instant, u8, Row)>) {
         let what = match ev.kind {
             EventKind::Missed => {
                 let s = &src.analysis.slots[ev.slot.unwrap_or(0)];
-                format!(
-                    "missed {} (slot of {}: {} of {} kept)",
-                    ev.units,
-                    words::start(s.slot.start, x.zone, now),
-                    s.delivered,
-                    s.promised
-                )
+                match s.slot.terms {
+                    Terms::Quota { period, .. } => format!(
+                        "missed {} ({}: {} of {} kept)",
+                        ev.units,
+                        period_name(period, s.slot.start, x.zone, now),
+                        s.delivered,
+                        s.promised
+                    ),
+                    _ => format!("missed (due {})", words::due(s.slot.due, x.zone, now)),
+                }
             }
             k => {
                 let mut w = event_name(k).to_string();
@@ -210,6 +214,22 @@ fn entry_rows(src: &Source, rows: &mut Vec<(Instant, u8, Row)>) {
             }
             rows.push((v.at, 3, row(v.at, words::moment(v.at, x.zone, now), what)));
         }
+    }
+}
+
+/// A quota's period by name, for a history: "Tue 10 Nov", "the week of Mon
+/// 9 Nov", "the fortnight from Mon 9 Nov", "October" ("October 2025" in
+/// another year), "2026".
+fn period_name(p: Period, start: Instant, tz: chrono_tz::Tz, now: Instant) -> String {
+    let first = words::first_day(start, tz);
+    let this_year = crate::domain::time::local_date(tz, now).year() == first.year();
+    match p {
+        Period::Day => words::date(first, tz, now),
+        Period::Week => format!("the week of {}", words::date(first, tz, now)),
+        Period::Fortnight => format!("the fortnight from {}", words::date(first, tz, now)),
+        Period::Month if this_year => first.format("%B").to_string(),
+        Period::Month => first.format("%B %Y").to_string(),
+        Period::Year => first.year().to_string(),
     }
 }
 

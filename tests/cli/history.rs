@@ -127,7 +127,28 @@ fn show_says_where_a_promise_stands_before_its_first_slot_and_while_paused() {
     let text = env.ok(&["show", "run"]);
     assert!(text.contains("paused: nothing falls due until `troth resume run`"), "{text}");
     // The miss that closes the last slot comes before the pause that starts at its end.
-    let miss = text.find("missed 1 (slot of Mon 23 Nov").expect("the last miss");
+    let miss = text.find("missed (due Mon 23 Nov 07:30)").expect("the last miss");
     let pause = text.find("paused, asked Wed 25 Nov").expect("the pause");
     assert!(miss < pause, "{text}");
+}
+
+#[test]
+fn a_voided_or_retired_promise_shows_nothing_open_and_its_reasons() {
+    let mut env = TestEnv::new("Europe/Berlin", "2026-11-02T10:00:00+01:00");
+    env.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
+    env.ok(&["promise", "Oops", "--terms", "every fri 19:00", "--slug", "oops"]);
+    env.ok(&["promise", "Gym", "--terms", "2/week", "--slug", "gym"]);
+    env.set_now("2026-11-20T10:00:00+01:00");
+    env.ok(&["kept", "gym", "--at", "2026-11-10 20:00"]);
+    env.ok(&["void", "--agreement", "oops", "--reason", "entered twice"]);
+    env.ok(&["retire", "gym", "--note", "knee injury"]);
+    env.set_now("2026-12-01T10:00:00+01:00");
+    let oops = env.ok(&["show", "oops"]);
+    assert!(oops.contains("voided as entered by mistake: none of it counts \"entered twice\""), "{oops}");
+    assert!(oops.contains("no trust figure: it was voided"), "{oops}");
+    assert!(!oops.contains("next:") && !oops.contains("late keep"), "{oops}");
+    let gym = env.ok(&["show", "gym"]);
+    assert!(gym.contains("retired, asked Fri 20 Nov 10:00 \"knee injury\""), "{gym}");
+    assert!(gym.contains("missed 1 (the week of Mon 9 Nov: 1 of 2 kept)"), "{gym}");
+    assert!(!gym.contains("next:") && !gym.contains("this week"), "{gym}");
 }

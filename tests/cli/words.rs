@@ -422,3 +422,19 @@ fn logged_by_is_who_logged_it_not_who_promised() {
     let sink = text.lines().find(|l| l.contains("sink")).unwrap();
     assert!(sink.contains("Alex"), "{text}");
 }
+
+/// Across a year's end the trend's weeks keep their years: "weeks 49–01"
+/// would read as running backwards.
+#[test]
+fn the_trend_across_a_year_end_names_each_weeks_year() {
+    let mut env = couple("Europe/Berlin", "2026-12-01T10:00:00+01:00");
+    env.ok(&["promise", "Walk", "--terms", "daily", "--slug", "walk"]);
+    env.set_now("2027-01-05T10:00:00+01:00");
+    env.ok(&["kept", "walk", "--at", "2026-12-30 20:00"]);
+    let out = env.ok(&["trend", "--weeks", "6"]);
+    assert!(out.starts_with("overall trust, weeks 2026-W49–2027-W01:"), "{out}");
+    assert!(out.contains("2026-W53   28 Dec–3 Jan"), "{out}");
+    env.set_now("2027-03-01T10:00:00+01:00");
+    let out = env.ok(&["trend", "--weeks", "4"]);
+    assert!(out.starts_with("overall trust, weeks 6–9:"), "{out}");
+}
