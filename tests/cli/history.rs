@@ -152,3 +152,23 @@ fn a_voided_or_retired_promise_shows_nothing_open_and_its_reasons() {
     assert!(gym.contains("missed 1 (the week of Mon 9 Nov: 1 of 2 kept)"), "{gym}");
     assert!(!gym.contains("next:") && !gym.contains("this week"), "{gym}");
 }
+
+/// The notes of an amend and a pause reach the partner's device, and both
+/// devices show the same history; verify finds every fact in its files.
+#[test]
+fn amend_and_pause_notes_travel_to_the_partners_device() {
+    let mut p = crate::sync::pair_with(None);
+    p.alex.set_now("2026-11-25T10:00:00+01:00");
+    p.sam.set_now("2026-11-25T10:05:00+01:00");
+    p.alex.ok(&["amend", "date-night", "--terms", "every sat 19:00", "--note", "Fridays are too tiring"]);
+    p.alex.ok(&["pause", "date-night", "--note", "while we move house"]);
+    p.sam.ok(&["sync"]);
+    let sam = p.sam.ok(&["show", "date-night"]);
+    assert!(sam.contains("\"Fridays are too tiring\"") && sam.contains("\"while we move house\""), "{sam}");
+    p.alex.set_now("2026-11-25T10:05:00+01:00");
+    let strip = |s: String| s.lines().skip(1).collect::<Vec<_>>().join("\n");
+    assert_eq!(strip(p.alex.ok(&["show", "date-night"])), strip(sam));
+    for d in [&p.alex, &p.sam] {
+        assert_eq!(d.json(&["verify"])["ok"], true);
+    }
+}
