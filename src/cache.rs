@@ -106,11 +106,13 @@ impl Cache {
         let checkpoints = doc
             .promises
             .into_iter()
-            .filter(|(id, _)| !touched.contains(id))
             .map(|(id, s)| {
                 let score = Score { trust: f64::from_bits(s.trust), kept: s.kept, total: s.total };
                 (id, Checkpoint { at: from_ts(s.at), score })
             })
+            // A new fact after the checkpoint is read with the rest since
+            // then; one at or before it changes what the checkpoint says.
+            .filter(|(id, c)| touched.get(id).is_none_or(|from| *from > c.at))
             .collect();
         Some(Loaded { checkpoints, stale: !touched.is_empty() })
     }

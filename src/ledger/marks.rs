@@ -7,11 +7,12 @@
 //! watermark never change; every new fact — made here, imported, or applied
 //! from the partner's device with an old time (§9) — gets a higher rowid.
 
-use super::Ledger;
+use super::{Ledger, from_ts};
+use crate::domain::time::Instant;
 use crate::error::Result;
 use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 /// The newest row of one fact table when a cache was made.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -21,26 +22,32 @@ pub struct Mark {
     pub uuid: Option<String>,
 }
 
-/// The fact tables and, for rows after a watermark, the promises they touch.
-/// `None`: a row there touches every promise (a setting may change any number).
+/// The fact tables and, for rows after a watermark, the promises they touch
+/// and from when: an entry, a void of one or a verdict on one from the
+/// entry's `at` (NULL: a promise, a terms version, a status change, a repair
+/// or an acceptance may change its whole history). `None`: a row there
+/// touches every promise (a setting may change any number).
 const TABLES: [(&str, Option<&str>); 9] = [
     ("settings", None),
-    ("agreements", Some("SELECT id FROM agreements WHERE id > ?1")),
-    ("terms_versions", Some("SELECT agreement_id FROM terms_versions WHERE id > ?1")),
-    ("status_changes", Some("SELECT agreement_id FROM status_changes WHERE id > ?1")),
-    ("entries", Some("SELECT agreement_id FROM entries WHERE id > ?1")),
+    ("agreements", Some("SELECT id, NULL FROM agreements WHERE id > ?1")),
+    ("terms_versions", Some("SELECT agreement_id, NULL FROM terms_versions WHERE id > ?1")),
+    ("status_changes", Some("SELECT agreement_id, NULL FROM status_changes WHERE id > ?1")),
+    ("entries", Some("SELECT agreement_id, at FROM entries WHERE id > ?1")),
     (
         "voids",
         Some(
-            "SELECT coalesce(v.agreement_id, e.agreement_id) FROM voids v LEFT JOIN entries e ON e.id = v.entry_id
-             WHERE v.id > ?1",
+            "SELECT coalesce(v.agreement_id, e.agreement_id), CASE WHEN v.agreement_id IS NULL THEN e.at END
+             FROM voids v LEFT JOIN entries e ON e.id = v.entry_id WHERE v.id > ?1",
         ),
     ),
-    ("verdicts", Some("SELECT e.agreement_id FROM verdicts v JOIN entries e ON e.id = v.entry_id WHERE v.id > ?1")),
-    ("repairs", Some("SELECT agreement_id FROM repairs WHERE id > ?1")),
+    (
+        "verdicts",
+        Some("SELECT e.agreement_id, e.at FROM verdicts v JOIN entries e ON e.id = v.entry_id WHERE v.id > ?1"),
+    ),
+    ("repairs", Some("SELECT agreement_id, NULL FROM repairs WHERE id > ?1")),
     (
         "acceptances",
-        Some("SELECT r.agreement_id FROM acceptances a JOIN repairs r ON r.id = a.repair_id WHERE a.id > ?1"),
+        Some("SELECT r.agreement_id, NULL FROM acceptances a JOIN repairs r ON r.id = a.repair_id WHERE a.id > ?1"),
     ),
 ];
 
@@ -49,8 +56,9 @@ const TABLES: [(&str, Option<&str>); 9] = [
 pub enum Touched {
     /// Every promise (a setting changed).
     All,
-    /// These promises (by local id).
-    Some(HashSet<i64>),
+    /// These promises (by local id), each from the earliest instant a new
+    /// fact bears on (`Instant::MIN_UTC`: its whole history).
+    Some(HashMap<i64, Instant>),
 }
 
 impl Ledger {
@@ -94,7 +102,7 @@ impl Ledger {
 
     /// The promises that rows added after `saved` (which must hold) touch.
     pub fn touched_since(&self, saved: &[Mark]) -> Result<Touched> {
-        let mut out = HashSet::new();
+        let mut out: HashMap<i64, Instant> = HashMap::new();
         for ((_, query), m) in TABLES.iter().zip(saved) {
             let Some(query) = query else {
                 let newer: bool = self
@@ -107,8 +115,11 @@ impl Ledger {
                 continue;
             };
             let mut stmt = self.conn.prepare_cached(query)?;
-            for id in stmt.query_map([m.id], |r| r.get::<_, Option<i64>>(0))? {
-                out.extend(id?);
+            let rows = stmt.query_map([m.id], |r| Ok((r.get::<_, Option<i64>>(0)?, r.get::<_, Option<i64>>(1)?)))?;
+            for row in rows {
+                let (Some(id), at) = row? else { continue };
+                let at = at.map_or(Instant::MIN_UTC, from_ts);
+                out.entry(id).and_modify(|t| *t = (*t).min(at)).or_insert(at);
             }
         }
         Ok(Touched::Some(out))

@@ -28,7 +28,7 @@ enum Op {
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
-        6 => (0usize..2, 0u8..16, 0usize..6, 0u32..40).prop_map(|(d, w, p, b)| Op::Act(d, w, p, b)),
+        6 => (0usize..2, 0u8..16, 0usize..6, prop_oneof![0u32..2, 0u32..40]).prop_map(|(d, w, p, b)| Op::Act(d, w, p, b)),
         2 => (0usize..2).prop_map(Op::Pass),
         3 => prop_oneof![0u32..600, 600u32..20_000].prop_map(Op::Tick),
         1 => (0u8..5).prop_map(Op::Spoil),
@@ -83,7 +83,9 @@ fn act(d: &Device, what: u8, pick: usize, back: u32, now_minutes: u32) {
             }
             a
         }
-        (1..=3, Some(x)) => s(&["kept", &x, "--at", &at]),
+        (1 | 2, Some(x)) => s(&["kept", &x, "--at", &at]),
+        // At midnight: on a checkpoint itself (checkpoints are day starts).
+        (3, Some(x)) => s(&["kept", &x, "--at", &format!("{at} 00:00")]),
         (4, Some(x)) => s(&["broke", &x, "--at", &at]),
         (5, Some(x)) => s(&["excuse", &x, "--at", &at]),
         (6, Some(x)) => s(&["pause", &x]),
