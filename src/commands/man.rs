@@ -47,7 +47,7 @@ const FILES: [(&str, &str); 3] = [
     (
         "$XDG_DATA_HOME/troth/troth.db",
         "The ledger (else ~/.local/share/troth/troth.db), private to you (0600, its folder 0700). It is \
-     append-only: nothing in it is ever updated or deleted.",
+         append-only: nothing in it is ever updated or deleted.",
     ),
     ("troth.db.bak-vN", "A private copy of the ledger taken before upgrading it from schema version N."),
     ("$XDG_DATA_HOME/troth/demo.db", "The demo's own ledger, rebuilt by each troth demo."),
@@ -58,12 +58,12 @@ const EXIT_STATUS: [(&str, &str); 3] = [
     (
         "1",
         "A failure that is not the input's fault: an unreadable or newer ledger, no notification server, \
-     a sync folder with files that could not be applied, a broken chain in verify.",
+         a sync folder with files that could not be applied, a broken chain in verify.",
     ),
     (
         "2",
         "Bad input: an unknown promise or entry, terms or a date that cannot be read, a rule refused. \
-     Nothing was changed.",
+         Nothing was changed.",
     ),
 ];
 
