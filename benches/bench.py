@@ -118,7 +118,9 @@ r3 = bench({entries: (["sqlite3", "-csv", top, "select * from entries"], BASE_EN
             "overpromising --json": ([troth, "overpromising", "--json"], env(top))})
 show(f"3a. {max(years)} years, 50 promises: summaries (goal ≤ 1×, bar 3×)", r3, entries, 1.0, 3.0)
 r3b = bench({entries: (["sqlite3", "-csv", top, "select * from entries"], BASE_ENV),
-             "list --json": ([troth, "list", "--json"], env(top)),
+             # The warm-up run fills list's cache (docs/design.md §7); cold is a full fold.
+             "list --json (warm cache)": ([troth, "list", "--json"], env(top)),
+             "list --json (cold, TROTH_NO_CACHE=1)": ([troth, "list", "--json"], env(top, TROTH_NO_CACHE="1")),
              "due --json": ([troth, "due", "--json"], env(top)),
              "show promise-1 --json": ([troth, "show", "promise-1", "--json"], env(top))})
 show(f"3b. {max(years)} years, 50 promises: list, due, show (goal ≤ 0.3×, bar 0.5×)", r3b, entries, 0.3, 0.5)

@@ -1,8 +1,8 @@
 //! `list`'s cache file (docs/design.md §7, "The list cache"): derived and
 //! disposable, kept outside the ledger in `$XDG_CACHE_HOME/troth/`.
 //!
-//! Owns: where the file lives (one per ledger copy: ledger uuid, device
-//! uuid and path), its format (a checksummed JSON document), reading it —
+//! Owns: where the file lives (one per ledger path; valid only for the
+//! ledger and device uuids inside), its format (a checksummed JSON document), reading it —
 //! anything corrupt, truncated, foreign, wrongly owned, readable by others
 //! or from another program build is ignored, never an error — and writing
 //! it privately under a temporary name then renaming it into place, so that
@@ -32,7 +32,8 @@ struct Key {
     ledger: String,
     device: String,
     path: String,
-    schema: i64,
+    /// `PRAGMA user_version` and the schema cookie.
+    schema: (i64, i64),
     /// The trust parameters, to the bit.
     params: [u64; 3],
 }
@@ -83,7 +84,10 @@ impl Cache {
             schema: ledger.schema_version().ok()?,
             params: [params.start.to_bits(), params.gain.to_bits(), params.loss.to_bits()],
         };
-        let name = hex(&Sha256::digest(format!("{}\n{}\n{}", key.ledger, key.device, key.path).as_bytes()));
+        // One file per ledger path: a ledger made again at the same path
+        // (`demo`) replaces its predecessor's file instead of adding one;
+        // the identity inside decides whether an entry is this ledger's.
+        let name = hex(&Sha256::digest(key.path.as_bytes()));
         let file = dir.join(format!("list-{}.json", &name[..32]));
         Some(Cache { dir, file, key })
     }
@@ -102,11 +106,13 @@ impl Cache {
         let checkpoints = doc
             .promises
             .into_iter()
-            .filter(|(id, _)| !touched.contains(id))
             .map(|(id, s)| {
                 let score = Score { trust: f64::from_bits(s.trust), kept: s.kept, total: s.total };
                 (id, Checkpoint { at: from_ts(s.at), score })
             })
+            // A new fact after the checkpoint is read with the rest since
+            // then; one at or before it changes what the checkpoint says.
+            .filter(|(id, c)| touched.get(id).is_none_or(|from| *from > c.at))
             .collect();
         Some(Loaded { checkpoints, stale: !touched.is_empty() })
     }

@@ -52,11 +52,11 @@ pub enum Command {
     /// Renegotiate a promise's terms, from the next slot on
     Amend(AmendArgs),
     /// Pause a promise from the next slot boundary
-    Pause(AgreementArg),
+    Pause(StatusArgs),
     /// Resume a paused promise
-    Resume(AgreementArg),
+    Resume(StatusArgs),
     /// Retire a promise for good
-    Retire(AgreementArg),
+    Retire(StatusArgs),
     /// The weekly summary, to read together
     Report(ReportArgs),
     /// Trust week by week
@@ -206,6 +206,15 @@ pub struct ShowArgs {
     /// saying how many earlier rows there are)
     #[arg(long)]
     pub all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// An id (3) or a slug (weekends)
+    pub agreement: String,
+    /// Why, in a few words (shown by `show`)
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Args)]

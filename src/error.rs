@@ -98,6 +98,16 @@ impl From<std::io::Error> for Error {
     }
 }
 
+/// Writing CSV fails only as its writer does: an I/O error stays one.
+impl From<csv::Error> for Error {
+    fn from(e: csv::Error) -> Error {
+        match e.into_kind() {
+            csv::ErrorKind::Io(io) => Error::from(io),
+            other => Error::failure(format!("could not write CSV: {other:?}")),
+        }
+    }
+}
+
 impl From<serde_json::Error> for Error {
     fn from(e: serde_json::Error) -> Self {
         if e.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe) {

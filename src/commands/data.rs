@@ -23,7 +23,7 @@ pub fn export(ctx: &Ctx, ledger: &Ledger, a: ExportArgs, out: &mut dyn Write) ->
     match format {
         ExportFormat::Json => write_json(&mut buf, &serde_json::to_value(Document::from_ledger(ledger, ctx.now)?)?)?,
         ExportFormat::Csv => crate::interchange::csv::write(&ledger.agreements()?, &ledger.entries(None)?, &mut buf)
-            .map_err(super::csv_err)?,
+            .map_err(Error::from)?,
         ExportFormat::Ics => {
             let range = crate::interchange::ics::Range::from_args(
                 a.from.as_deref(),

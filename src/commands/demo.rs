@@ -187,16 +187,28 @@ impl Writer<'_> {
 /// kept, broken and excused, an over-promise, and one renegotiated.
 fn build_story(ledger: &mut Ledger, zone: Tz, now: Instant) -> Result<()> {
     let today = local_date(zone, now);
-    let this_month = today.with_day(1).expect("day 1");
-    let month = |k: u32| this_month - Months::new(k);
     let tx = ledger.write()?;
     let mut w = Writer { tx, rng: Rng(7), zone };
-    let ago = |d: u64| now - Duration::days(d as i64);
     for (key, value) in [("me", "Alex"), ("partner", "Sam")] {
         let uuid = w.rng.uuid();
-        w.tx.set_setting(&uuid, key, value, ago(200))?;
+        w.tx.set_setting(&uuid, key, value, now - Duration::days(200))?;
     }
-    // weekends: 4 a month promised, 4, 2, 2, 1, 3, 2 delivered — the documents' example.
+    // In this order: the generator's draws, and so the story, depend on it.
+    weekends(&mut w, today, now)?;
+    date_night(&mut w, today, now)?;
+    cooking(&mut w, today, now)?;
+    call_if_late(&mut w, now)?;
+    deadlines(&mut w, today, now)?;
+    w.tx.commit()?;
+    Ok(())
+}
+
+/// weekends: 4 a month promised, 4, 2, 2, 1, 3, 2 delivered — the documents' example.
+fn weekends(w: &mut Writer, today: NaiveDate, now: Instant) -> Result<()> {
+    let zone = w.zone;
+    let this_month = today.with_day(1).expect("day 1");
+    let month = |k: u32| this_month - Months::new(k);
+    let ago = |d: u64| now - Duration::days(d as i64);
     let weekends = w.promise(
         "weekends",
         "I will spend 4 weekends each month just with you",
@@ -223,8 +235,12 @@ fn build_story(ledger: &mut Ledger, zone: Tz, now: Instant) -> Result<()> {
     if w.local(first_sat, 15, 0) < now {
         w.log(weekends, Outcome::Kept, w.local(first_sat, 15, 0), None, "Alex")?;
     }
+    Ok(())
+}
 
-    // date night: every Friday, mostly kept; one broken, one excused, one missed.
+/// date night: every Friday, mostly kept; one broken, one excused, one missed.
+fn date_night(w: &mut Writer, today: NaiveDate, now: Instant) -> Result<()> {
+    let zone = w.zone;
     let start = day_start(zone, today - Days::new(16 * 7));
     let date_night =
         w.promise("date-night", "Date night every Friday", "Alex", "Sam", "every fri 19:00", start, start)?;
@@ -256,8 +272,12 @@ fn build_story(ledger: &mut Ledger, zone: Tz, now: Instant) -> Result<()> {
         }
         d = d + Days::new(1);
     }
+    Ok(())
+}
 
-    // cooking: Sam promised 5 a week, delivered about 3; renegotiated to 3 a week.
+/// cooking: Sam promised 5 a week, delivered about 3; renegotiated to 3 a week.
+fn cooking(w: &mut Writer, today: NaiveDate, now: Instant) -> Result<()> {
+    let zone = w.zone;
     let cook_start = day_start(zone, crate::domain::time::week_monday(today) - Days::new(7 * 14));
     let cook = w.promise(
         "cook",
@@ -289,8 +309,12 @@ fn build_story(ledger: &mut Ledger, zone: Tz, now: Instant) -> Result<()> {
         }
         day = day + Days::new(1);
     }
+    Ok(())
+}
 
-    // A standing rule: call if running late.
+/// A standing rule: call if running late.
+fn call_if_late(w: &mut Writer, now: Instant) -> Result<()> {
+    let ago = |d: u64| now - Duration::days(d as i64);
     let call = w.promise("call-if-late", "Call if I'm running late", "Sam", "Alex", "standing", ago(120), ago(120))?;
     for (days, outcome, note) in [
         (110, Outcome::Kept, None),
@@ -301,8 +325,14 @@ fn build_story(ledger: &mut Ledger, zone: Tz, now: Instant) -> Result<()> {
     ] {
         w.log(call, outcome, ago(days), note, "Sam")?;
     }
+    Ok(())
+}
 
-    // A deadline kept a day late, and one still ahead.
+/// A deadline kept a day late, one still ahead, and a mistake corrected:
+/// logged on the wrong promise, then voided.
+fn deadlines(w: &mut Writer, today: NaiveDate, now: Instant) -> Result<()> {
+    let zone = w.zone;
+    let ago = |d: u64| now - Duration::days(d as i64);
     let sink_start = ago(40);
     let sink_due = local_date(zone, ago(30));
     let sink = w.promise(
@@ -322,7 +352,6 @@ fn build_story(ledger: &mut Ledger, zone: Tz, now: Instant) -> Result<()> {
     let wrong = w.log(sink, Outcome::Kept, ago(20), Some("meant for date night"), "Alex")?;
     let uuid = w.rng.uuid();
     w.tx.void_entry(&uuid, wrong, Some("logged on the wrong promise"), ago(20))?;
-    w.tx.commit()?;
     Ok(())
 }
 

@@ -5,13 +5,15 @@
 //! score at a checkpoint, so a run folds only what came after it.
 
 use super::Ctx;
-use crate::cache::Cache;
+use crate::cache::{Cache, Loaded};
 use crate::cli::ListArgs;
+use crate::domain::Agreement;
 use crate::domain::checkpoint::{self, Checkpoint};
+use crate::domain::settings::TrustParams;
 use crate::domain::slots::Status;
+use crate::domain::standing;
 use crate::domain::time::Instant;
 use crate::domain::trust::{self, Score};
-use crate::domain::{Agreement, Fact};
 use crate::error::Result;
 use crate::ledger::Ledger;
 use crate::render::json::{agreement_json_of, write_json};
@@ -95,56 +97,67 @@ fn figures(ctx: &Ctx, ledger: &Ledger) -> Result<(Vec<Agreement>, HashMap<i64, F
     // newer than the saved marks and only touches its promise next time.
     let marks = if cache.is_some() { Some(ledger.marks()?) } else { None };
     let agreements = ledger.agreements()?;
-    let loaded = cache.as_ref().and_then(|c| c.load(ledger));
-    let mut figures = HashMap::new();
-    let mut fresh: HashMap<i64, Checkpoint> = HashMap::new();
-    let mut add = |a: &Agreement, score: Score, done: Option<&'static str>, c: Option<Checkpoint>| {
-        figures.insert(a.id, Figures { score, done });
-        if let Some(c) = c {
-            fresh.insert(a.id, c);
-        }
-    };
-    let Some(loaded) = loaded else {
-        // Nothing saved: each promise's whole history, one promise at a
-        // time (its facts from its index, dropped before the next is read).
-        super::each_item(ctx, ledger, &agreements, (Instant::MIN_UTC, now), |item| {
-            let (a, an) = (item.agreement, &item.analysis);
-            let c = cache.as_ref().and_then(|_| checkpoint::cut(a, an, &item.entries, p, now));
-            add(a, an.score_at(p, now), crate::domain::standing::done(a, Some(an), now), c);
-        })?;
-        if let (Some(cache), Some(marks)) = (cache, marks) {
-            cache.save(marks, &fresh);
-        }
-        return Ok((agreements, figures));
-    };
     let live: Vec<&Agreement> = agreements.iter().filter(|a| !a.is_void()).collect();
-    let usable =
-        |a: &Agreement| loaded.checkpoints.get(&a.id).filter(|c| c.at <= now && checkpoint::cuttable(a)).copied();
-    let wanted: Vec<(i64, Instant)> =
-        live.iter().map(|a| (a.id, usable(a).map_or(Instant::MIN_UTC, |c| c.at))).collect();
-    let mut by_id: HashMap<i64, Vec<Fact>> = HashMap::new();
-    for f in ledger.facts_since_each(&wanted)? {
-        by_id.entry(f.agreement_id).or_default().push(f);
+    let loaded = cache.as_ref().and_then(|c| c.load(ledger)).map(|mut l| {
+        l.checkpoints.retain(|id, c| c.at <= now && live.iter().any(|a| a.id == *id && checkpoint::cuttable(a)));
+        l
+    });
+    // No usable file: every promise from its whole history, and cut afresh.
+    let loaded = loaded.unwrap_or(Loaded { checkpoints: HashMap::new(), stale: true });
+    let fold = resume_all(ledger, &live, loaded, p, now, cache.is_some())?;
+    if let (Some(cache), Some(marks)) = (cache.filter(|_| fold.dirty), marks) {
+        cache.save(marks, &fold.fresh);
     }
-    let mut dirty = loaded.stale;
+    Ok((agreements, fold.figures))
+}
+
+/// Figures, and the checkpoints to save.
+#[derive(Default)]
+struct Fold {
+    figures: HashMap<i64, Figures>,
+    fresh: HashMap<i64, Checkpoint>,
+    /// The saved file no longer says what `fresh` does.
+    dirty: bool,
+}
+
+impl Fold {
+    fn add(&mut self, a: &Agreement, score: Score, done: Option<&'static str>, c: Option<Checkpoint>) {
+        self.figures.insert(a.id, Figures { score, done });
+        if let Some(c) = c {
+            self.fresh.insert(a.id, c);
+        }
+    }
+}
+
+/// Each promise from its checkpoint, reading only the facts since; the
+/// others (touched by a new fact, or never cut) from their whole history —
+/// one promise at a time (its facts from its index, dropped before the next
+/// is read), so the peak is one promise's history.
+fn resume_all(
+    ledger: &Ledger,
+    live: &[&Agreement],
+    loaded: Loaded,
+    p: &TrustParams,
+    now: Instant,
+    cut: bool,
+) -> Result<Fold> {
+    let mut fold = Fold { dirty: loaded.stale, ..Fold::default() };
+    let saved = &loaded.checkpoints;
     for a in live {
-        let facts = by_id.remove(&a.id).unwrap_or_default();
-        match usable(a) {
+        let from = saved.get(&a.id).map_or(Instant::MIN_UTC, |c| c.at);
+        let facts = ledger.facts_of_since(a.id, from)?;
+        match saved.get(&a.id) {
             Some(c) => {
                 let window = checkpoint::window(a, &facts, c.at, now);
-                add(a, checkpoint::resume(&c, &window, p, now), None, Some(c));
+                fold.add(a, checkpoint::resume(c, &window, p, now), None, Some(*c));
             }
             None => {
                 let an = trust::analyze(a, &facts, now, now);
-                let c = checkpoint::cut(a, &an, &facts, p, now);
-                dirty |= c.is_some();
-                add(a, trust::score_at(&an.events, p, now), crate::domain::standing::done(a, Some(&an), now), c);
+                let c = if cut { checkpoint::cut(a, &an, &facts, p, now) } else { None };
+                fold.dirty |= c.is_some();
+                fold.add(a, an.score_at(p, now), standing::done(a, Some(&an), now), c);
             }
         }
     }
-    dirty |= loaded.checkpoints.keys().any(|id| !fresh.contains_key(id));
-    if let (Some(cache), Some(marks)) = (cache.filter(|_| dirty), marks) {
-        cache.save(marks, &fresh);
-    }
-    Ok((agreements, figures))
+    Ok(fold)
 }

@@ -149,9 +149,9 @@ fn dispatch(ctx: &Ctx, ledger: &mut Ledger, command: Command, out: &mut dyn Writ
         Command::List(a) => list::list(ctx, ledger, a, out),
         Command::Show(a) => show::show(ctx, ledger, a, out),
         Command::Amend(a) => amend::amend(ctx, ledger, a, out),
-        Command::Pause(a) => status::set_status(ctx, ledger, &a.agreement, Status::Paused, out),
-        Command::Resume(a) => status::set_status(ctx, ledger, &a.agreement, Status::Active, out),
-        Command::Retire(a) => status::set_status(ctx, ledger, &a.agreement, Status::Retired, out),
+        Command::Pause(a) => status::set_status(ctx, ledger, &a, Status::Paused, out),
+        Command::Resume(a) => status::set_status(ctx, ledger, &a, Status::Active, out),
+        Command::Retire(a) => status::set_status(ctx, ledger, &a, Status::Retired, out),
         Command::Void(a) => void::void(ctx, ledger, a, out),
         Command::Config(a) => config::config(ctx, ledger, a, out),
         Command::Kept(a) => kept::log_outcome(ctx, ledger, crate::domain::Outcome::Kept, a, out),
@@ -243,15 +243,6 @@ pub fn check_person(agreements: &[Agreement], by: Option<&str>) -> Result<()> {
     Ok(())
 }
 
-// ---------- over-promising ----------
-
-pub fn csv_err(e: csv::Error) -> Error {
-    match e.into_kind() {
-        csv::ErrorKind::Io(io) => Error::from(io),
-        other => Error::failure(format!("could not write CSV: {other:?}")),
-    }
-}
-
 /// Find an agreement by id or slug. A slug prefers the live agreement.
 pub fn find<'a>(agreements: &'a [Agreement], arg: &str, now: Instant) -> Result<&'a Agreement> {
     let arg = arg.trim();
@@ -264,7 +255,7 @@ pub fn find<'a>(agreements: &'a [Agreement], arg: &str, now: Instant) -> Result<
     };
     found.ok_or_else(|| {
         let slugs = agreements.iter().filter(|a| !a.is_void()).map(|a| a.slug.as_str());
-        let options = crate::render::names::did_you_mean(arg, slugs);
+        let options = crate::render::names::did_you_mean_slug(arg, slugs);
         let mut message = format!("there is no promise \"{}\"", crate::domain::time::printable(arg));
         if let Some(d) = crate::render::names::did_you_mean_phrase(&options) {
             message.push_str(&format!("; {d}"));

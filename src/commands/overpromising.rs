@@ -4,69 +4,15 @@
 use super::check_person;
 use super::{Ctx, book};
 use crate::cli::OverpromisingArgs;
-use crate::domain::Agreement;
 use crate::domain::fold::Keep;
-use crate::domain::report::{self, Over, OverPerson};
-use crate::domain::terms::Terms;
+use crate::domain::report::{self, Over};
 use crate::domain::time::Instant;
-use crate::domain::trust::Judgement;
 use crate::error::{Error, Result};
 use crate::ledger::Ledger;
-use crate::render::json::{round4, write_json};
+use crate::render::json::write_json;
+use crate::render::over::{over_json, over_sentence};
 use crate::render::{self, percent};
-use serde_json::{Value, json};
-use std::collections::HashMap;
 use std::io::Write;
-
-pub(super) fn over_json(list: &[Over], people: &[OverPerson], by_id: &HashMap<i64, &Agreement>) -> Value {
-    json!({
-        "agreements": list.iter().map(|o| {
-            let a = by_id[&o.agreement_id];
-            let j = &o.judgement;
-            json!({"slug": a.slug, "by": a.by, "terms": j.terms.to_string(), "slots": j.slots, "promised": j.promised,
-                   "delivered": j.delivered, "rate": j.rate.map(round4), "overpromised": j.overpromised,
-                   "suggested_terms": j.suggested.map(|t| t.to_string())})
-        }).collect::<Vec<_>>(),
-        "people": people.iter().map(|p| json!({"name": p.name, "promised": p.promised, "delivered": p.delivered,
-                   "rate": p.rate.map(round4), "overpromised": p.overpromised})).collect::<Vec<_>>(),
-    })
-}
-
-/// "4 a month" / "1 a week".
-fn per_words(t: &Terms) -> String {
-    match t.per_period() {
-        Some((n, p)) => format!("{n} a {}", p.name()),
-        None => t.to_string(),
-    }
-}
-
-pub(super) fn over_sentence(a: &Agreement, j: &Judgement) -> String {
-    // An excused slot is shown as excused, never as 0 (docs/design.md §4).
-    let delivered: Vec<String> = j
-        .per_slot
-        .iter()
-        .zip(&j.excused_per_slot)
-        .map(|(d, e)| match (d, e) {
-            (0, e) if *e > 0 => "excused".to_string(),
-            (d, 0) => d.to_string(),
-            (d, e) => format!("{d} (+{e} excused)"),
-        })
-        .collect();
-    let mut s = format!(
-        "{}: {} promised {} and delivered {} ({})",
-        a.slug,
-        a.by,
-        per_words(&j.terms),
-        delivered.join(", "),
-        percent(j.rate)
-    );
-    match (&j.suggested, j.overpromised) {
-        (Some(t), true) => s.push_str(&format!(" — promise {} and keep it.", per_words(t))),
-        (None, true) => s.push_str(" — nothing was delivered lately; talk about what could really be promised."),
-        _ => s.push_str(" — within what the record supports."),
-    }
-    s
-}
 
 pub fn overpromising(ctx: &Ctx, ledger: &Ledger, a: OverpromisingArgs, out: &mut dyn Write) -> Result<()> {
     if a.slots < 3 {

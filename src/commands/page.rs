@@ -3,9 +3,6 @@
 //! data as `trend`), and the words that need the ledger — and hands it to
 //! `render::html`. Also builds the chart that `trend --svg` writes.
 
-use super::due::due_words;
-use super::overpromising::over_sentence;
-use super::report::as_of_now;
 use super::{Book, Ctx};
 use super::{check_person, load};
 use crate::cli::{ReportArgs, ReportFormat};
@@ -13,10 +10,13 @@ use crate::domain::report::{self, Item, Week};
 use crate::domain::slots::Status;
 use crate::domain::time::{human_date, human_datetime};
 use crate::domain::trust::Group;
+use crate::domain::weekly;
 use crate::error::{Error, Result};
 use crate::ledger::Ledger;
 use crate::render::chart::{Chart, Mark, MarkKind, Point};
+use crate::render::due::due_words;
 use crate::render::html::{Model, Page, WeekPart, page};
+use crate::render::over::over_sentence;
 use chrono::Duration;
 use std::io::Write;
 
@@ -57,7 +57,8 @@ pub fn report_html(ctx: &Ctx, ledger: &Ledger, a: &ReportArgs, week: &Week, out:
     check_person(&agreements, a.by.as_deref())?;
     let horizon = (ctx.now + Duration::days(8)).max(week.end);
     let book = Book::new(&agreements, facts, ctx.now, horizon);
-    let (over, _, upcoming) = as_of_now(ctx, &book, a.by.as_deref());
+    let (over, _, upcoming) =
+        weekly::as_of_now(&book, ctx.now, ctx.settings.zone, ctx.settings.threshold, a.by.as_deref());
     let by_id = report::index(&book);
     let over_words = over.iter().map(|o| over_sentence(by_id[&o.agreement_id], &o.judgement)).collect();
     let upcoming_words = upcoming.iter().map(|d| due_words(d, by_id[&d.agreement_id], ctx.now)).collect();

@@ -147,7 +147,7 @@ fn first_reminder(ctx: &Ctx, x: &Agreement) -> String {
     }
     let analysis = trust::analyze(x, &[], ctx.now, ctx.now + chrono::Duration::days(400));
     let first = analysis.slots.iter().filter(|s| !s.closed && s.remaining > 0).find_map(|s| {
-        let at = super::remind::notify_time(x, s, ctx.settings.zone, ctx.settings.quiet)?;
+        let at = crate::domain::remind::notify_time(x, s, ctx.settings.zone, ctx.settings.quiet)?;
         let base = match s.slot.terms {
             Terms::Quota { .. } => s.slot.end,
             _ => s.slot.due,
@@ -157,11 +157,12 @@ fn first_reminder(ctx: &Ctx, x: &Agreement) -> String {
     let Some((at, plain)) = first else {
         return format!("reminder {before}; none falls due");
     };
-    let when = if at <= ctx.now {
-        "with the next `troth remind` — its time has come".to_string()
-    } else {
-        words::due_relative(at, x.zone, ctx.now)
-    };
+    // Made after its first reminder's time (a backdated start, or a slot
+    // already under way): the next `troth remind` sends it.
+    if at <= ctx.now {
+        return format!("a reminder is due now: the next `troth remind` sends it — {before}");
+    }
+    let when = words::due_relative(at, x.zone, ctx.now);
     let why = match at.cmp(&plain) {
         std::cmp::Ordering::Greater => ", after the quiet hours",
         std::cmp::Ordering::Less => ", before the quiet hours begin",

@@ -37,7 +37,8 @@ pub fn show(ctx: &Ctx, ledger: &Ledger, a: ShowArgs, out: &mut dyn Write) -> Res
         steps.clear();
     }
     let notes = version_notes(ledger, x)?;
-    let view = View { x, entries: &entries, analysis: &analysis, score, steps, notes };
+    let status_notes = status_notes(ledger, x)?;
+    let view = View { x, entries: &entries, analysis: &analysis, score, steps, notes, status_notes };
     if ctx.env.json {
         return write_show_json(out, ctx, &view);
     }
@@ -66,6 +67,27 @@ fn version_notes(ledger: &Ledger, x: &Agreement) -> Result<HashMap<i64, String>>
     Ok(notes)
 }
 
+/// Each pause's, resume's or retirement's note, by status change id, matched
+/// the same way.
+fn status_notes(ledger: &Ledger, x: &Agreement) -> Result<HashMap<i64, String>> {
+    let mut rows = crate::ledger::door::statuses_of(ledger, x.id)?;
+    let mut notes = HashMap::new();
+    for s in &x.plan.statuses {
+        let same = |r: &crate::ledger::door::StatusRow| {
+            r.effective == crate::ledger::ts(s.effective)
+                && r.created == crate::ledger::ts(s.created)
+                && r.status == s.status.name()
+        };
+        if let Some(i) = rows.iter().position(same) {
+            let r = rows.remove(i);
+            if let Some(n) = r.note.filter(|n| !n.trim().is_empty()) {
+                notes.insert(s.id, n);
+            }
+        }
+    }
+    Ok(notes)
+}
+
 /// What `show` shows, computed once for every format.
 struct View<'a> {
     x: &'a Agreement,
@@ -76,13 +98,15 @@ struct View<'a> {
     steps: Vec<(Event, f64, f64)>,
     /// Each terms version's amend note, by version id.
     notes: HashMap<i64, String>,
+    /// Each status change's note, by status change id.
+    status_notes: HashMap<i64, String>,
 }
 
 /// `show --json`: the agreement's shape plus its history, slots and events,
 /// written as it is made (the same bytes as one `Value` pretty-printed).
 fn write_show_json(out: &mut dyn Write, ctx: &Ctx, view: &View) -> Result<()> {
     use serde::ser::{SerializeMap, Serializer};
-    let View { x, entries, analysis, steps, notes, .. } = view;
+    let View { x, entries, analysis, steps, notes, status_notes, .. } = view;
     let (x, analysis) = (*x, *analysis);
     let head = agreement_json(x, (!x.is_void()).then_some(analysis), &ctx.settings, ctx.now);
     let uuids: std::collections::HashMap<i64, &str> = entries.iter().map(|e| (e.id, e.uuid.as_str())).collect();
@@ -91,7 +115,8 @@ fn write_show_json(out: &mut dyn Write, ctx: &Ctx, view: &View) -> Result<()> {
                "recorded": rfc3339(ver.created, x.zone), "note": notes.get(&ver.id)})
     });
     let statuses = x.plan.statuses.iter().map(|s| {
-        json!({"status": s.status.name(), "effective": rfc3339(s.effective, x.zone), "recorded": rfc3339(s.created, x.zone)})
+        json!({"status": s.status.name(), "effective": rfc3339(s.effective, x.zone), "recorded": rfc3339(s.created, x.zone),
+               "note": status_notes.get(&s.id)})
     });
     let slots = analysis.slots.iter().filter(|s| s.slot.start <= ctx.now).map(|s| {
         json!({"start": rfc3339(s.slot.start, x.zone), "end": rfc3339(s.slot.end, x.zone),
@@ -125,7 +150,7 @@ fn write_show_json(out: &mut dyn Write, ctx: &Ctx, view: &View) -> Result<()> {
 }
 
 fn show_text(ctx: &Ctx, view: &View, all: bool, out: &mut dyn Write) -> Result<()> {
-    let View { x, entries, analysis, score, steps, notes } = view;
+    let View { x, entries, analysis, score, steps, notes, status_notes } = view;
     let (x, analysis) = (*x, *analysis);
     let (_, version) = x.plan.version_at(ctx.now);
     writeln!(out, "#{} {} — \"{}\"", x.id, paint(render::BOLD, &x.slug), x.text)?;
@@ -156,6 +181,9 @@ fn show_text(ctx: &Ctx, view: &View, all: bool, out: &mut dyn Write) -> Result<(
     }
     writeln!(out)?;
     match score.rate() {
+        _ if x.is_void() => {
+            writeln!(out, "no trust figure: it was voided as entered by mistake, and none of it counts")?
+        }
         Some(r) => writeln!(
             out,
             "trust {}  (follow-through {}: {} of {})",
@@ -170,7 +198,8 @@ fn show_text(ctx: &Ctx, view: &View, all: bool, out: &mut dyn Write) -> Result<(
             trust2(score.trust)
         )?,
     }
-    let rows = history::rows(&history::Source { x, entries, analysis, steps, notes, terms_words, now: ctx.now });
+    let rows =
+        history::rows(&history::Source { x, entries, analysis, steps, notes, status_notes, terms_words, now: ctx.now });
     // The most recent part by default, saying exactly what is left out.
     const SHOWN: usize = 30;
     let hidden = if all { 0 } else { rows.len().saturating_sub(SHOWN) };
@@ -206,7 +235,30 @@ fn now_lines(ctx: &Ctx, x: &Agreement, analysis: &Analysis) -> Vec<String> {
     let now = ctx.now;
     let tz = x.zone;
     let mut lines = Vec::new();
+    // A voided or retired promise takes no entries: nothing stands open.
+    if x.is_void() || x.retired_at(now) {
+        return lines;
+    }
     let Some(s) = analysis.slots.iter().find(|s| !s.closed && s.slot.start <= now) else {
+        // Nothing under way yet (a quota starts with its first whole period):
+        // say when the first, or next, slot comes.
+        if let Some(n) = analysis.slots.iter().find(|s| s.slot.start > now) {
+            let unit = x.plan.version_at(n.slot.start).1.unit;
+            let line = match n.slot.terms {
+                Terms::Quota { period, .. } => format!(
+                    "\n{}: {} {} promised — the {} ends {}",
+                    words::period(period, words::first_day(n.slot.start, tz), tz, now),
+                    n.promised,
+                    unit_word(unit.as_deref(), n.promised),
+                    period.name(),
+                    words::ends(n.slot.end, tz, now)
+                ),
+                _ => format!("\nnext: due {}", words::due_relative(n.slot.due, tz, now)),
+            };
+            lines.push(line);
+        } else if x.plan.status_at(now) == crate::domain::slots::Status::Paused {
+            lines.push(format!("\npaused: nothing falls due until `troth resume {}`", x.slug));
+        }
         return lines;
     };
     let unit = x.plan.version_at(s.slot.start).1.unit;

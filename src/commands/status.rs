@@ -2,6 +2,7 @@
 
 use super::amend::refuse_if_closed;
 use super::{Ctx, find};
+use crate::cli::StatusArgs;
 use crate::domain::slots::Status;
 use crate::domain::terms::Terms;
 use crate::domain::time::human_datetime;
@@ -11,9 +12,10 @@ use crate::render::json::{agreement_json, write_json};
 use crate::render::{self, paint};
 use std::io::Write;
 
-pub fn set_status(ctx: &Ctx, ledger: &mut Ledger, arg: &str, status: Status, out: &mut dyn Write) -> Result<()> {
+pub fn set_status(ctx: &Ctx, ledger: &mut Ledger, a: &StatusArgs, status: Status, out: &mut dyn Write) -> Result<()> {
     let agreements = ledger.agreements()?;
-    let x = find(&agreements, arg, ctx.now)?.clone();
+    let x = find(&agreements, &a.agreement, ctx.now)?.clone();
+    let note = crate::domain::validate::validate_note(a.note.as_deref())?;
     refuse_if_closed(&x, ctx.now)?;
     let intended = x.plan.statuses_in_force().last().map(|s| s.status).unwrap_or(Status::Active);
     if intended == Status::Retired {
@@ -34,7 +36,7 @@ pub fn set_status(ctx: &Ctx, ledger: &mut Ledger, arg: &str, status: Status, out
         _ => x.plan.next_boundary(ctx.now),
     };
     let tx = ledger.write()?;
-    tx.add_status(&new_uuid(), x.id, status, effective, ctx.now)?;
+    tx.add_status(&new_uuid(), x.id, status, effective, note.as_deref(), ctx.now)?;
     tx.commit()?;
     let updated = ledger.agreement(x.id)?.expect("still there");
     if ctx.env.json {

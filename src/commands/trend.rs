@@ -47,8 +47,16 @@ pub fn trend(ctx: &Ctx, ledger: &Ledger, a: TrendArgs, out: &mut dyn Write) -> R
         return write_json(out, &json!({"subject": subject, "weeks": weeks}));
     }
     let values: Vec<Option<f64>> = points.iter().map(|(_, g)| g.map(|g| g.trust)).collect();
-    let first = points.first().map(|(w, _)| w.label.split("-W").nth(1).unwrap_or("").to_string()).unwrap_or_default();
-    let last = points.last().map(|(w, _)| w.label.split("-W").nth(1).unwrap_or("").to_string()).unwrap_or_default();
+    // "weeks 36–47" within a year; across a year's end each week keeps its
+    // year ("weeks 2026-W49–2027-W01"), so week 1 is not read as before 49.
+    let first = points.first().map(|(w, _)| w.label.clone()).unwrap_or_default();
+    let last = points.last().map(|(w, _)| w.label.clone()).unwrap_or_default();
+    let (first, last) = if first.get(..4) == last.get(..4) {
+        let week = |l: &str| l.split("-W").nth(1).unwrap_or("").trim_start_matches('0').to_string();
+        (week(&first), week(&last))
+    } else {
+        (first, last)
+    };
     let v0 = values.iter().flatten().next().copied().unwrap_or(p.start);
     let v1 = values.last().copied().flatten().unwrap_or(p.start);
     let label = if subject == "overall" { "overall trust".to_string() } else { format!("{subject} trust") };

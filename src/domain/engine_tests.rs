@@ -376,3 +376,41 @@ fn the_trend_of_the_worked_example() {
         assert!(close(*gt, wt), "{gl}: {gt} != {wt}");
     }
 }
+
+/// The report model (docs/design.md §3, §5): in W48 the worked example's
+/// "1/week" (a1) has a row; Alex's "2/month" (a2), kept once on 10 Oct, has
+/// nothing due or logged in the week, so no row — yet Alex's figure averages
+/// both: a1 0.46705, and a2 kept on 10 Oct (0.5 + 0.05 · 0.5 = 0.525) then
+/// October's second unit missed at 1 Nov 00:00 (0.525 − 0.2 · 0.525 = 0.42;
+/// November's slot is still open at the week's end); mean 0.443525. The
+/// model lists both, so the figure can be added up from what is shown.
+#[test]
+fn a_persons_figure_lists_every_promise_it_averages() {
+    let (a1, mut facts, now) = kept_kept_missed_kept();
+    let a2 = agreement(2, "2/month", Berlin, "2026-10-01T00:00:00+02:00");
+    facts.push(fact(10, 2, Outcome::Kept, "2026-10-10T12:00:00+02:00"));
+    let agreements = [a1, a2];
+    let week = Week::parse(Some("2026-W48"), now, Berlin).unwrap();
+    let book = Book::new(&agreements, facts, now, week.end.max(now));
+    let inputs = super::weekly::Inputs {
+        week: &week,
+        home: Berlin,
+        now,
+        params: &P,
+        threshold: 0.8,
+        by: None,
+        week_entries: &[],
+        agreements: &agreements,
+        spoken: &[],
+    };
+    let m = super::weekly::build(&book, &inputs);
+    assert_eq!(m.rows.iter().map(|r| r.agreement.id).collect::<Vec<_>>(), [1]);
+    assert_eq!(m.people.len(), 1);
+    let alex = &m.people[0];
+    let listed: Vec<(i64, f64)> = alex.averages.iter().map(|(a, t)| (a.id, *t)).collect();
+    assert_eq!(listed.len(), 2);
+    assert!(listed[0].0 == 1 && close(listed[0].1, 0.46705), "{listed:?}");
+    assert!(listed[1].0 == 2 && close(listed[1].1, 0.42), "{listed:?}");
+    assert!(close(alex.trust.trust, 0.443525), "{}", alex.trust.trust);
+    assert!(close(m.overall.trust, alex.trust.trust));
+}

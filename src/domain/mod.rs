@@ -19,6 +19,7 @@ pub mod time;
 pub mod trust;
 pub mod validate;
 pub mod voice;
+pub mod weekly;
 
 pub use agreement::{Agreement, Entry, Fact, Outcome, Void};
 pub use settings::{Settings, TrustParams};

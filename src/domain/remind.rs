@@ -1,8 +1,14 @@
-//! Reminder timing (docs/design.md §6): the lead in force for a promise.
+//! Reminder timing (docs/design.md §6): the lead in force for a promise, and
+//! when a slot's reminder is due — never before the slot starts, never in
+//! quiet hours, never late because of them.
 
 use crate::domain::Agreement;
 use crate::domain::terms::{Period, Terms};
 use crate::domain::time::Span;
+use crate::domain::time::{Instant, local, resolve_local};
+use crate::domain::trust::SlotTally;
+use chrono::{Duration, NaiveTime};
+use chrono_tz::Tz;
 
 /// The reminder lead in force: the agreement's own, else docs/design.md §6's default.
 pub fn remind_lead(a: &Agreement, terms: &Terms) -> Option<Span> {
@@ -15,4 +21,73 @@ pub fn remind_lead(a: &Agreement, terms: &Terms) -> Option<Span> {
         Terms::Quota { period: Period::Year, .. } => Some(Span::days(14)),
         Terms::Standing => None,
     })
+}
+
+fn in_quiet(t: NaiveTime, (from, until): (NaiveTime, NaiveTime)) -> bool {
+    if from == until {
+        false
+    } else if from < until {
+        from <= t && t < until
+    } else {
+        t >= from || t < until
+    }
+}
+
+/// The first instant at or after `t` outside quiet hours (in the home zone).
+pub fn out_of_quiet(t: Instant, home: Tz, quiet: Option<(NaiveTime, NaiveTime)>) -> Instant {
+    let Some(q) = quiet else { return t };
+    let l = local(home, t);
+    if !in_quiet(l.time(), q) {
+        return t;
+    }
+    let mut end = l.date().and_time(q.1);
+    if end <= l {
+        end += Duration::days(1);
+    }
+    resolve_local(home, end)
+}
+
+/// When a slot's reminder is due: lead before its due time (a quota's end),
+/// never before the slot starts, never in quiet hours.
+pub fn notify_time(a: &Agreement, s: &SlotTally, home: Tz, quiet: Option<(NaiveTime, NaiveTime)>) -> Option<Instant> {
+    let lead = remind_lead(a, &s.slot.terms)?;
+    let base = match s.slot.terms {
+        Terms::Quota { .. } => s.slot.end,
+        _ => s.slot.due,
+    };
+    let at = lead.before(a.zone, base).max(s.slot.start);
+    let after_quiet = out_of_quiet(at, home, quiet);
+    // Quiet hours never make a reminder late (docs/design.md §6): when they end at
+    // or after the due time, it goes out just before they begin instead —
+    // the evening before a 07:30 promise.
+    match quiet {
+        Some((from, _)) if after_quiet != at && after_quiet >= s.slot.due => {
+            let l = local(home, at);
+            let mut begin = l.date().and_time(from);
+            if begin > l {
+                begin -= Duration::days(1);
+            }
+            Some(resolve_local(home, begin) - Duration::minutes(1))
+        }
+        _ => Some(after_quiet),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quiet_hours_wrap_midnight() {
+        let q = (NaiveTime::from_hms_opt(22, 0, 0).unwrap(), NaiveTime::from_hms_opt(8, 0, 0).unwrap());
+        assert!(in_quiet(NaiveTime::from_hms_opt(3, 0, 0).unwrap(), q));
+        assert!(in_quiet(NaiveTime::from_hms_opt(22, 0, 0).unwrap(), q));
+        assert!(!in_quiet(NaiveTime::from_hms_opt(8, 0, 0).unwrap(), q));
+        assert!(!in_quiet(NaiveTime::from_hms_opt(18, 0, 0).unwrap(), q));
+        let z: Tz = "Europe/Berlin".parse().unwrap();
+        let t = crate::domain::time::parse_rfc3339("2026-11-23T23:30:00+01:00").unwrap();
+        assert_eq!(crate::domain::time::rfc3339(out_of_quiet(t, z, Some(q)), z), "2026-11-24T08:00:00+01:00");
+        let t = crate::domain::time::parse_rfc3339("2026-11-24T03:00:00+01:00").unwrap();
+        assert_eq!(crate::domain::time::rfc3339(out_of_quiet(t, z, Some(q)), z), "2026-11-24T08:00:00+01:00");
+    }
 }

@@ -69,6 +69,8 @@ pub struct StatusRow {
     pub created: i64,
     /// The device that made it.
     pub device: String,
+    /// Why, in the words of whoever paused, resumed or retired it.
+    pub note: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -150,7 +152,7 @@ fn version_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<VersionRow> {
     })
 }
 
-const STATUS: &str = "SELECT uuid, agreement_id, status, effective, created_at, device FROM status_changes";
+const STATUS: &str = "SELECT uuid, agreement_id, status, effective, created_at, device, note FROM status_changes";
 
 fn status_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StatusRow> {
     Ok(StatusRow {
@@ -160,6 +162,7 @@ fn status_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StatusRow> {
         effective: r.get(3)?,
         created: r.get(4)?,
         device: r.get(5)?,
+        note: r.get(6)?,
     })
 }
 

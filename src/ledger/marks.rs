@@ -2,19 +2,17 @@
 //! (docs/design.md §7, "The list cache").
 //!
 //! Owns: the newest row of each fact table (its rowid and uuid), whether a
-//! saved watermark still describes this ledger, which promises the rows
-//! added since a watermark touch, and reading some promises' facts from an
-//! instant on. The ledger is append-only, so a table's rows up to a
+//! saved watermark still describes this ledger, and which promises the
+//! rows added since a watermark touch. The ledger is append-only, so a table's rows up to a
 //! watermark never change; every new fact — made here, imported, or applied
 //! from the partner's device with an old time (§9) — gets a higher rowid.
 
-use super::{Ledger, fact_row, ts, voice};
-use crate::domain::Fact;
+use super::{Ledger, from_ts};
 use crate::domain::time::Instant;
 use crate::error::Result;
 use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 /// The newest row of one fact table when a cache was made.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,26 +22,32 @@ pub struct Mark {
     pub uuid: Option<String>,
 }
 
-/// The fact tables and, for rows after a watermark, the promises they touch.
-/// `None`: a row there touches every promise (a setting may change any number).
+/// The fact tables and, for rows after a watermark, the promises they touch
+/// and from when: an entry, a void of one or a verdict on one from the
+/// entry's `at` (NULL: a promise, a terms version, a status change, a repair
+/// or an acceptance may change its whole history). `None`: a row there
+/// touches every promise (a setting may change any number).
 const TABLES: [(&str, Option<&str>); 9] = [
     ("settings", None),
-    ("agreements", Some("SELECT id FROM agreements WHERE id > ?1")),
-    ("terms_versions", Some("SELECT agreement_id FROM terms_versions WHERE id > ?1")),
-    ("status_changes", Some("SELECT agreement_id FROM status_changes WHERE id > ?1")),
-    ("entries", Some("SELECT agreement_id FROM entries WHERE id > ?1")),
+    ("agreements", Some("SELECT id, NULL FROM agreements WHERE id > ?1")),
+    ("terms_versions", Some("SELECT agreement_id, NULL FROM terms_versions WHERE id > ?1")),
+    ("status_changes", Some("SELECT agreement_id, NULL FROM status_changes WHERE id > ?1")),
+    ("entries", Some("SELECT agreement_id, at FROM entries WHERE id > ?1")),
     (
         "voids",
         Some(
-            "SELECT coalesce(v.agreement_id, e.agreement_id) FROM voids v LEFT JOIN entries e ON e.id = v.entry_id
-             WHERE v.id > ?1",
+            "SELECT coalesce(v.agreement_id, e.agreement_id), CASE WHEN v.agreement_id IS NULL THEN e.at END
+             FROM voids v LEFT JOIN entries e ON e.id = v.entry_id WHERE v.id > ?1",
         ),
     ),
-    ("verdicts", Some("SELECT e.agreement_id FROM verdicts v JOIN entries e ON e.id = v.entry_id WHERE v.id > ?1")),
-    ("repairs", Some("SELECT agreement_id FROM repairs WHERE id > ?1")),
+    (
+        "verdicts",
+        Some("SELECT e.agreement_id, e.at FROM verdicts v JOIN entries e ON e.id = v.entry_id WHERE v.id > ?1"),
+    ),
+    ("repairs", Some("SELECT agreement_id, NULL FROM repairs WHERE id > ?1")),
     (
         "acceptances",
-        Some("SELECT r.agreement_id FROM acceptances a JOIN repairs r ON r.id = a.repair_id WHERE a.id > ?1"),
+        Some("SELECT r.agreement_id, NULL FROM acceptances a JOIN repairs r ON r.id = a.repair_id WHERE a.id > ?1"),
     ),
 ];
 
@@ -52,8 +56,9 @@ const TABLES: [(&str, Option<&str>); 9] = [
 pub enum Touched {
     /// Every promise (a setting changed).
     All,
-    /// These promises (by local id).
-    Some(HashSet<i64>),
+    /// These promises (by local id), each from the earliest instant a new
+    /// fact bears on (`Instant::MIN_UTC`: its whole history).
+    Some(HashMap<i64, Instant>),
 }
 
 impl Ledger {
@@ -97,7 +102,7 @@ impl Ledger {
 
     /// The promises that rows added after `saved` (which must hold) touch.
     pub fn touched_since(&self, saved: &[Mark]) -> Result<Touched> {
-        let mut out = HashSet::new();
+        let mut out: HashMap<i64, Instant> = HashMap::new();
         for ((_, query), m) in TABLES.iter().zip(saved) {
             let Some(query) = query else {
                 let newer: bool = self
@@ -110,32 +115,22 @@ impl Ledger {
                 continue;
             };
             let mut stmt = self.conn.prepare_cached(query)?;
-            for id in stmt.query_map([m.id], |r| r.get::<_, Option<i64>>(0))? {
-                out.extend(id?);
+            let rows = stmt.query_map([m.id], |r| Ok((r.get::<_, Option<i64>>(0)?, r.get::<_, Option<i64>>(1)?)))?;
+            for row in rows {
+                let (Some(id), at) = row? else { continue };
+                let at = at.map_or(Instant::MIN_UTC, from_ts);
+                out.entry(id).and_modify(|t| *t = (*t).min(at)).or_insert(at);
             }
         }
         Ok(Touched::Some(out))
     }
 
-    /// Non-void facts of each promise with `at` at or after its instant.
-    pub fn facts_since_each(&self, wanted: &[(i64, Instant)]) -> Result<Vec<Fact>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, agreement_id, outcome, at, logged_at, uuid FROM entries
-             WHERE agreement_id = ?1 AND at >= ?2
-               AND id NOT IN (SELECT entry_id FROM voids WHERE entry_id IS NOT NULL)",
-        )?;
-        let mut facts = Vec::new();
-        for (agreement, since) in wanted {
-            for f in stmt.query_map(rusqlite::params![agreement, ts(*since)], fact_row)? {
-                facts.push(f?);
-            }
-        }
-        voice::attach_to_facts(&self.conn, &mut facts)?;
-        Ok(facts)
-    }
-
-    /// The schema version (`PRAGMA user_version`).
-    pub fn schema_version(&self) -> Result<i64> {
-        Ok(self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+    /// The schema version (`PRAGMA user_version`) and SQLite's schema
+    /// cookie, which any change to the schema moves — dropping the
+    /// append-only triggers to edit a fact in place among them.
+    pub fn schema_version(&self) -> Result<(i64, i64)> {
+        let user: i64 = self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let cookie: i64 = self.conn.pragma_query_value(None, "schema_version", |r| r.get(0))?;
+        Ok((user, cookie))
     }
 }

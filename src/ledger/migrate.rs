@@ -14,6 +14,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0004_voice.sql", include_str!("../../migrations/0004_voice.sql")),
     ("0005_sync.sql", include_str!("../../migrations/0005_sync.sql")),
     ("0006_promise_facts.sql", include_str!("../../migrations/0006_promise_facts.sql")),
+    ("0007_status_notes.sql", include_str!("../../migrations/0007_status_notes.sql")),
 ];
 
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -222,7 +222,7 @@ impl Ledger {
         )?;
         let rows = stmt.query_map(params![agreement, ts(since)], fact_row)?;
         let mut facts: Vec<Fact> = rows.collect::<rusqlite::Result<_>>()?;
-        voice::attach_to_facts_of(&self.conn, agreement, &mut facts)?;
+        voice::attach_to_facts_of(&self.conn, agreement, ts(since), &mut facts)?;
         Ok(facts)
     }
 

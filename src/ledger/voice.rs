@@ -47,12 +47,14 @@ pub fn verdicts_of_entry(conn: &Connection, entry: i64) -> Result<Vec<Verdict>> 
 }
 
 /// The verdicts on one promise's entries, by entry id.
-fn verdicts_on(conn: &Connection, agreement: i64) -> Result<HashMap<i64, Vec<Verdict>>> {
+fn verdicts_on(conn: &Connection, agreement: i64, since: i64) -> Result<HashMap<i64, Vec<Verdict>>> {
+    // Only the entries read (`at` from `since`): `list` resuming from its
+    // cache reads days of a promise, not its ten years of entry ids.
     let mut stmt = conn.prepare_cached(&format!(
-        "{VERDICT_SELECT} WHERE entry_id IN (SELECT id FROM entries WHERE agreement_id = ?1) ORDER BY id"
+        "{VERDICT_SELECT} WHERE entry_id IN (SELECT id FROM entries WHERE agreement_id = ?1 AND at >= ?2) ORDER BY id"
     ))?;
     let mut out: HashMap<i64, Vec<Verdict>> = HashMap::new();
-    for v in stmt.query_map([agreement], verdict_row)? {
+    for v in stmt.query_map([agreement, since], verdict_row)? {
         let v = v?;
         out.entry(v.entry_id).or_default().push(v);
     }
@@ -60,8 +62,8 @@ fn verdicts_on(conn: &Connection, agreement: i64) -> Result<HashMap<i64, Vec<Ver
 }
 
 /// As `attach_to_facts`, reading only the verdicts on one promise's entries.
-pub fn attach_to_facts_of(conn: &Connection, agreement: i64, facts: &mut [Fact]) -> Result<()> {
-    let all = verdicts_on(conn, agreement)?;
+pub fn attach_to_facts_of(conn: &Connection, agreement: i64, since: i64, facts: &mut [Fact]) -> Result<()> {
+    let all = verdicts_on(conn, agreement, since)?;
     for f in facts {
         if let Some(vs) = all.get(&f.id) {
             f.verdict = deciding(vs).map(|v| v.kind);
@@ -72,7 +74,7 @@ pub fn attach_to_facts_of(conn: &Connection, agreement: i64, facts: &mut [Fact])
 
 /// As `attach_to_entries`, reading only the verdicts on one promise's entries.
 pub fn attach_to_entries_of(conn: &Connection, agreement: i64, entries: &mut [Entry]) -> Result<()> {
-    let mut all = verdicts_on(conn, agreement)?;
+    let mut all = verdicts_on(conn, agreement, i64::MIN)?;
     for e in entries {
         if let Some(vs) = all.remove(&e.id) {
             e.verdicts = vs;

@@ -118,15 +118,16 @@ impl<'c> Tx<'c> {
         agreement: i64,
         status: Status,
         effective: Instant,
+        note: Option<&str>,
         created: Instant,
     ) -> Result<i64> {
         self.tx
             .prepare_cached(&with_device(
-                "INSERT INTO status_changes (uuid, agreement_id, status, effective, created_at, device)
-                 VALUES (?1, ?2, ?3, ?4, ?5, $DEVICE)",
-                6,
+                "INSERT INTO status_changes (uuid, agreement_id, status, effective, note, created_at, device)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, $DEVICE)",
+                7,
             ))?
-            .execute(params![uuid, agreement, status.name(), ts(effective), ts(created), self.origin])?;
+            .execute(params![uuid, agreement, status.name(), ts(effective), note, ts(created), self.origin])?;
         Ok(self.tx.last_insert_rowid())
     }
 

@@ -7,11 +7,12 @@
 //! are; `show --all` prints every one.
 
 use crate::domain::slots::Status;
-use crate::domain::terms::Terms;
+use crate::domain::terms::{Period, Terms};
 use crate::domain::time::Instant;
 use crate::domain::trust::{Analysis, Event, EventKind};
 use crate::domain::{Agreement, Entry, Outcome};
 use crate::render::{trust2, words};
+use chrono::Datelike;
 use std::collections::{HashMap, HashSet};
 
 /// One line of the history: when, what, and how trust moved (empty when it
@@ -32,13 +33,16 @@ pub struct Source<'a> {
     pub steps: &'a [(Event, f64, f64)],
     /// Each terms version's amend note, by version id.
     pub notes: &'a HashMap<i64, String>,
+    /// Each pause's, resume's or retirement's note, by status change id.
+    pub status_notes: &'a HashMap<i64, String>,
     /// Terms in words ("2 weekends a month"), as the command names them.
     pub terms_words: fn(&Terms, Option<&str>) -> String,
     pub now: Instant,
 }
 
-/// Every row, oldest first; rows at the same instant keep the order they
-/// were made in (changes of terms and status first, then entries).
+/// Every row, oldest first; at the same instant the misses that close a
+/// slot come first, then changes of terms and status, then entries, then
+/// voids — each kind in the order it was made.
 pub fn rows(src: &Source) -> Vec<Row> {
     let mut rows: Vec<(Instant, u8, Row)> = Vec::new();
     terms_rows(src, &mut rows);
@@ -89,7 +93,7 @@ fn terms_rows(src: &Source, rows: &mut Vec<(Instant, u8, Row)>) {
             what.push_str(&format!(" {}", quoted(n, 60)));
         }
         let at = if i == 0 { x.starts.min(v.effective) } else { v.effective };
-        rows.push((at, 0, row(at, words::start(at, x.zone, now), what)));
+        rows.push((at, 1, row(at, words::start(at, x.zone, now), what)));
     }
 }
 
@@ -113,6 +117,9 @@ fn status_rows(src: &Source, rows: &mut Vec<(Instant, u8, Row)>) {
         if !in_force.contains(&s.id) {
             what.push_str(" — changed nothing");
         }
+        if let Some(n) = src.status_notes.get(&s.id) {
+            what.push_str(&format!(" {}", quoted(n, 60)));
+        }
         rows.push((s.effective, 1, row(s.effective, words::start(s.effective, x.zone, now), what)));
     }
     if let Some(v) = &x.void {
@@ -132,13 +139,16 @@ fn step_rows(src: &Source, rows: &mut Vec<(Instant, u8, Row)>) {
         let what = match ev.kind {
             EventKind::Missed => {
                 let s = &src.analysis.slots[ev.slot.unwrap_or(0)];
-                format!(
-                    "missed {} (slot of {}: {} of {} kept)",
-                    ev.units,
-                    words::start(s.slot.start, x.zone, now),
-                    s.delivered,
-                    s.promised
-                )
+                match s.slot.terms {
+                    Terms::Quota { period, .. } => format!(
+                        "missed {} ({}: {} of {} kept)",
+                        ev.units,
+                        period_name(period, s.slot.start, x.zone, now),
+                        s.delivered,
+                        s.promised
+                    ),
+                    _ => format!("missed (due {})", words::due(s.slot.due, x.zone, now)),
+                }
             }
             k => {
                 let mut w = event_name(k).to_string();
@@ -160,7 +170,10 @@ fn step_rows(src: &Source, rows: &mut Vec<(Instant, u8, Row)>) {
         };
         let mut r = row(ev.at, when, what);
         r.trust = format!("{} → {}", trust2(*before), trust2(*after));
-        rows.push((ev.at, 2, r));
+        // A miss closes the slot before it: it comes before a change that
+        // takes effect at the same boundary.
+        let rank = if ev.kind == EventKind::Missed { 0 } else { 2 };
+        rows.push((ev.at, rank, r));
     }
 }
 
@@ -201,6 +214,22 @@ fn entry_rows(src: &Source, rows: &mut Vec<(Instant, u8, Row)>) {
             }
             rows.push((v.at, 3, row(v.at, words::moment(v.at, x.zone, now), what)));
         }
+    }
+}
+
+/// A quota's period by name, for a history: "Tue 10 Nov", "the week of Mon
+/// 9 Nov", "the fortnight from Mon 9 Nov", "October" ("October 2025" in
+/// another year), "2026".
+fn period_name(p: Period, start: Instant, tz: chrono_tz::Tz, now: Instant) -> String {
+    let first = words::first_day(start, tz);
+    let this_year = crate::domain::time::local_date(tz, now).year() == first.year();
+    match p {
+        Period::Day => words::date(first, tz, now),
+        Period::Week => format!("the week of {}", words::date(first, tz, now)),
+        Period::Fortnight => format!("the fortnight from {}", words::date(first, tz, now)),
+        Period::Month if this_year => first.format("%B").to_string(),
+        Period::Month => first.format("%B %Y").to_string(),
+        Period::Year => first.year().to_string(),
     }
 }
 

@@ -3,10 +3,13 @@
 //! sparklines and numbers as people read them.
 
 pub mod chart;
+pub mod due;
 pub mod history;
 pub mod html;
 pub mod json;
 pub mod names;
+pub mod over;
+pub mod report;
 pub mod voice;
 pub mod words;
 

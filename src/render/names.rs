@@ -86,6 +86,35 @@ const TERMS_WORDS: &[&str] = &[
     "x",
 ];
 
+/// Month names, dropped where they are part of a date ("by 1 Dec", "in
+/// January") — and only there: April and June are also people.
+const MONTHS: &[&str] = &[
+    "jan",
+    "january",
+    "feb",
+    "february",
+    "mar",
+    "march",
+    "apr",
+    "april",
+    "may",
+    "jun",
+    "june",
+    "jul",
+    "july",
+    "aug",
+    "august",
+    "sep",
+    "sept",
+    "september",
+    "oct",
+    "october",
+    "nov",
+    "november",
+    "dec",
+    "december",
+];
+
 /// Words that do not end a slug ("spend weekends with" → "spend-weekends").
 const CONNECTIVES: &[&str] = &["if", "and", "or", "with", "for", "of", "in", "from", "when", "so", "but", "as"];
 
@@ -96,9 +125,26 @@ pub fn slug_from(text: &str) -> String {
         .map(|w| w.to_lowercase().chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>())
         .filter(|w| !w.is_empty())
         .collect();
+    let is_number = |w: &str| {
+        w.chars().all(|c| c.is_ascii_digit())
+            || w.trim_end_matches(|c: char| c.is_ascii_alphabetic()).chars().all(|c| c.is_ascii_digit())
+                && w.chars().next().is_some_and(|c| c.is_ascii_digit())
+    };
+    // A date's words: "next"/"this" before a weekday or period ("by next
+    // Friday"), a month beside a number or after "by"/"in"/… ("by 1 Dec").
+    let in_date = |i: usize| {
+        let w = words[i].as_str();
+        let prev = i.checked_sub(1).map(|p| words[p].as_str()).unwrap_or("");
+        let next = words.get(i + 1).map(String::as_str).unwrap_or("");
+        (matches!(w, "next" | "this" | "coming") && TERMS_WORDS.contains(&next))
+            || (MONTHS.contains(&w)
+                && (is_number(prev)
+                    || is_number(next)
+                    || matches!(prev, "by" | "until" | "before" | "in" | "on" | "of" | "next" | "this" | "end")))
+    };
     let mut kept: Vec<&str> = Vec::new();
     let mut after_pronoun = false;
-    for w in &words {
+    for (i, w) in words.iter().enumerate() {
         let w = w.as_str();
         // "I'm running late": the -ing verb after a pronoun is the grammar of
         // the sentence, not its meaning.
@@ -107,10 +153,7 @@ pub fn slug_from(text: &str) -> String {
             continue;
         }
         after_pronoun = matches!(w, "im" | "youre" | "were" | "am" | "is" | "are");
-        let is_number = w.chars().all(|c| c.is_ascii_digit())
-            || w.trim_end_matches(|c: char| c.is_ascii_alphabetic()).chars().all(|c| c.is_ascii_digit())
-                && w.chars().next().is_some_and(|c| c.is_ascii_digit());
-        if FILLER.contains(&w) || TERMS_WORDS.contains(&w) || is_number {
+        if FILLER.contains(&w) || TERMS_WORDS.contains(&w) || is_number(w) || in_date(i) {
             continue;
         }
         kept.push(w);
@@ -170,6 +213,38 @@ pub fn did_you_mean<'a>(typed: &str, candidates: impl IntoIterator<Item = &'a st
     out.into_iter().map(|(_, c)| c).collect()
 }
 
+/// The slugs a misspelt slug may have meant, best first: those one slip away
+/// (as names), then the same letters with the dashes moved or dropped
+/// ("datenight"), then a slug that begins with what was typed or has it as
+/// one of its words ("date", "night"), then close spellings ("date-nite").
+pub fn did_you_mean_slug<'a>(typed: &str, slugs: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+    let t = typed.trim().to_lowercase();
+    let bare = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).collect::<String>();
+    let mut out: Vec<(u8, u64, &str)> = Vec::new();
+    for slug in slugs {
+        let rank = if near(typed, slug) {
+            0
+        } else if !t.is_empty() && bare(&t) == bare(slug) {
+            1
+        } else if t.chars().count() >= 3
+            && (slug.starts_with(&t)
+                || slug.split('-').any(|w| w == t)
+                || (slug.chars().count() >= 3 && t.split(['-', '_', ' ']).any(|w| w == slug)))
+        {
+            2
+        } else if t.chars().count() >= 4 && strsim::jaro_winkler(&t, slug) >= 0.9 {
+            3
+        } else {
+            continue;
+        };
+        let closeness = (1000.0 * (1.0 - strsim::jaro_winkler(&t, slug))) as u64;
+        out.push((rank, closeness, slug));
+    }
+    out.sort();
+    out.dedup_by(|a, b| a.2 == b.2);
+    out.into_iter().map(|(_, _, s)| s).collect()
+}
+
 /// "did you mean weekends?" / "did you mean weekends or weekend-2?".
 pub fn did_you_mean_phrase(options: &[&str]) -> Option<String> {
     match options {
@@ -184,6 +259,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_misspelt_slug_finds_the_one_meant() {
+        let slugs = ["date-night", "weekends", "call-if-late", "fix-sink"];
+        for (typed, meant) in [
+            ("weekend", "weekends"),
+            ("Weekends", "weekends"),
+            ("datenight", "date-night"),
+            ("date_night", "date-night"),
+            ("date-nite", "date-night"),
+            ("date", "date-night"),
+            ("night", "date-night"),
+            ("sink", "fix-sink"),
+            ("call-if-lte", "call-if-late"),
+            ("fix-the-sink", "fix-sink"),
+        ] {
+            assert_eq!(did_you_mean_slug(typed, slugs).first(), Some(&meant), "{typed}");
+        }
+        // The slug is one of the words typed: "fix-sink" for a promise slugged "sink".
+        for (typed, meant) in [("fix-sink", "sink"), ("the-walk", "walk")] {
+            assert_eq!(did_you_mean_slug(typed, ["sink", "walk", "date-night"]).first(), Some(&meant), "{typed}");
+        }
+        assert!(did_you_mean_slug("groceries", slugs).is_empty());
+        assert!(did_you_mean_slug("a-b", ["b"]).is_empty(), "too short a word to guess from");
+        assert!(did_you_mean_slug("x", slugs).is_empty());
+    }
+
+    #[test]
     fn slugs_come_from_the_meaningful_words() {
         for (text, slug) in [
             ("Date night every Friday", "date-night"),
@@ -195,6 +296,11 @@ mod tests {
             ("Every other Saturday: a long walk", "long-walk"),
             ("I will", "i"),
             ("2026", "p-2026"),
+            ("Fix the sink by next Friday", "fix-sink"),
+            ("Book the trip by 1 Dec", "book-trip"),
+            ("Book the trip by December", "book-trip"),
+            ("Call April every week", "call-april"),
+            ("Plan the next holiday", "plan-next-holiday"),
         ] {
             assert_eq!(slug_from(text), slug, "{text}");
         }

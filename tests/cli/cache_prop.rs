@@ -11,6 +11,7 @@
 use crate::support::TestEnv;
 use proptest::prelude::*;
 use serde_json::Value;
+use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
 #[derive(Clone, Debug)]
@@ -21,16 +22,16 @@ enum Op {
     Pass(usize),
     /// Move both clocks on by minutes.
     Tick(u32),
-    /// Do something to the cache file: delete, truncate, garbage, foreign.
+    /// Do something to the cache file: delete, truncate, garbage, newer, foreign.
     Spoil(u8),
 }
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
-        6 => (0usize..2, 0u8..16, 0usize..6, 0u32..40).prop_map(|(d, w, p, b)| Op::Act(d, w, p, b)),
+        6 => (0usize..2, 0u8..16, 0usize..6, prop_oneof![0u32..2, 0u32..40]).prop_map(|(d, w, p, b)| Op::Act(d, w, p, b)),
         2 => (0usize..2).prop_map(Op::Pass),
         3 => prop_oneof![0u32..600, 600u32..20_000].prop_map(Op::Tick),
-        1 => (0u8..4).prop_map(Op::Spoil),
+        1 => (0u8..5).prop_map(Op::Spoil),
     ]
 }
 
@@ -72,13 +73,19 @@ fn act(d: &Device, what: u8, pick: usize, back: u32, now_minutes: u32) {
     let args: Vec<String> = match (what, slug) {
         (0, _) | (_, None) => {
             let terms = ["every day", "2/week", "every mon,thu 19:00", "standing", "3/month", "by 2027-03-30"];
-            let mut a = s(&["promise", "A promise", "--terms", terms[pick % terms.len()], "--anyway"]);
+            // Zones whose clocks change at 02:00, at midnight (the day starts
+            // at 01:00) and by half an hour.
+            let zone =
+                ["Europe/Berlin", "America/Santiago", "Australia/Lord_Howe", "America/New_York"][back as usize % 4];
+            let mut a = s(&["promise", "A promise", "--terms", terms[pick % terms.len()], "--zone", zone, "--anyway"]);
             if pick % terms.len() != 5 {
                 a.extend(s(&["--starts", "2026-10-01"]));
             }
             a
         }
-        (1..=3, Some(x)) => s(&["kept", &x, "--at", &at]),
+        (1 | 2, Some(x)) => s(&["kept", &x, "--at", &at]),
+        // At midnight: on a checkpoint itself (checkpoints are day starts).
+        (3, Some(x)) => s(&["kept", &x, "--at", &format!("{at} 00:00")]),
         (4, Some(x)) => s(&["broke", &x, "--at", &at]),
         (5, Some(x)) => s(&["excuse", &x, "--at", &at]),
         (6, Some(x)) => s(&["pause", &x]),
@@ -137,10 +144,19 @@ fn spoil(d: &Device, how: u8) {
             }
             2 => std::fs::write(&f, b"troth-list-cache 1\n00\n{\"key\":1}").unwrap(),
             _ => {
-                // A whole, well-formed file of another ledger copy.
-                let other = d.env.path("other.json");
-                std::fs::copy(&f, &other).unwrap();
-                std::fs::rename(&other, &f).unwrap();
+                // Whole and well-formed, but of a newer format, or of another ledger.
+                let text = std::fs::read_to_string(&f).unwrap();
+                let mut lines = text.splitn(3, '\n');
+                let (magic, _, body) = (lines.next().unwrap(), lines.next().unwrap(), lines.next().unwrap());
+                let (magic, body) = if how == 3 {
+                    ("troth-list-cache 99".to_string(), body.to_string())
+                } else {
+                    let mut v: Value = serde_json::from_str(body).unwrap();
+                    v["key"]["ledger"] = Value::from("00000000-0000-4000-8000-000000000000");
+                    (magic.to_string(), v.to_string())
+                };
+                let sum: String = Sha256::digest(body.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+                std::fs::write(&f, format!("{magic}\n{sum}\n{body}")).unwrap();
             }
         }
     }
@@ -236,9 +252,30 @@ fn the_cache_is_private_and_disposable() {
         let files: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
         assert_eq!(files.len(), 1, "one cache file: {files:?}");
         assert_eq!(std::fs::metadata(&files[0]).unwrap().permissions().mode() & 0o777, 0o600);
-        // Readable by others: not trusted, rebuilt.
+        // Well-formed but with wrong numbers, and readable by others, or
+        // another user's: not trusted, and rebuilt.
+        let tampered = || {
+            let text = std::fs::read_to_string(&files[0]).unwrap();
+            let body = text.splitn(3, '\n').nth(2).unwrap();
+            let mut v: Value = serde_json::from_str(body).unwrap();
+            for (_, p) in v["promises"].as_object_mut().unwrap() {
+                p["trust"] = Value::from(0.9f64.to_bits());
+            }
+            let body = v.to_string();
+            let sum: String = Sha256::digest(body.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+            std::fs::write(&files[0], format!("troth-list-cache 1\n{sum}\n{body}")).unwrap();
+        };
+        tampered();
         std::fs::set_permissions(&files[0], std::fs::Permissions::from_mode(0o644)).unwrap();
         assert_eq!(env.ok(&["list", "--json"]), first);
+        assert_eq!(std::fs::metadata(&files[0]).unwrap().permissions().mode() & 0o777, 0o600, "rebuilt");
+        if rustix::process::geteuid().is_root() {
+            tampered();
+            std::os::unix::fs::chown(&files[0], Some(65534), Some(65534)).unwrap();
+            assert_eq!(env.ok(&["list", "--json"]), first);
+            use std::os::unix::fs::MetadataExt;
+            assert_eq!(std::fs::metadata(&files[0]).unwrap().uid(), 0, "rebuilt as ours");
+        }
     }
     std::fs::remove_dir_all(&dir).unwrap();
     assert_eq!(env.ok(&["list", "--json"]), first);
@@ -249,4 +286,107 @@ fn the_cache_is_private_and_disposable() {
     assert!(!dir.exists(), "TROTH_NO_CACHE=1 writes no cache");
     // The ledger holds facts only: no table for the cache.
     assert!(!env.dump().contains("cache"));
+}
+
+/// Runs at the same moment each leave a whole file, and the right numbers.
+#[test]
+fn concurrent_runs_agree() {
+    let env = TestEnv::berlin();
+    for (slug, terms) in [("walk", "every day"), ("dates", "2/month"), ("tidy", "standing")] {
+        env.ok(&["promise", slug, "--terms", terms, "--starts", "2026-01-01", "--slug", slug, "--anyway"]);
+        env.ok(&["kept", slug, "--at", "2026-11-20"]);
+    }
+    let full = || {
+        let mut plain = env.command();
+        plain.env("TROTH_NO_CACHE", "1").args(["list", "--json"]);
+        plain.output().unwrap().stdout
+    };
+    let mut before = Vec::new();
+    for round in 0..3 {
+        if round > 0 {
+            // A kept entry months back, as if it arrived late.
+            env.ok(&["kept", "walk", "--at", &format!("2026-03-0{round}")]);
+        }
+        let expected = full();
+        assert_ne!(expected, before, "round {round}: the old entry changes walk's numbers");
+        before = expected.clone();
+        let children: Vec<_> = (0..6)
+            .map(|_| {
+                let mut c = env.command();
+                c.args(["list", "--json"]).stdout(std::process::Stdio::piped());
+                c.spawn().unwrap()
+            })
+            .collect();
+        for c in children {
+            let out = c.wait_with_output().unwrap();
+            assert!(out.status.success());
+            assert_eq!(out.stdout, expected, "round {round}");
+        }
+        assert_eq!(env.ok(&["list", "--json"]).into_bytes(), expected, "round {round}, after");
+        let dir = env.path("home/.cache/troth");
+        let names: Vec<String> =
+            std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        assert_eq!(names.len(), 1, "no temporary file left behind: {names:?}");
+    }
+}
+
+/// Many promises touched at once (as after a join) fold in one pass; a few
+/// touched resume the rest from their checkpoints. Either way: the same list.
+#[test]
+fn many_or_few_touched_give_the_same_list() {
+    let env = TestEnv::berlin();
+    let terms = ["every day", "2/week", "every mon,thu 19:00", "standing", "3/month", "by 2026-12-01"];
+    for i in 0..18 {
+        let slug = format!("p{i}");
+        env.ok(&[
+            "promise",
+            "A promise",
+            "--terms",
+            terms[i % terms.len()],
+            "--starts",
+            "2026-06-01",
+            "--slug",
+            &slug,
+            "--anyway",
+        ]);
+        env.ok(&["kept", &slug, "--at", "2026-07-01"]);
+    }
+    let full = || {
+        let mut plain = env.command();
+        plain.env("TROTH_NO_CACHE", "1").args(["list", "--json"]);
+        String::from_utf8(plain.output().unwrap().stdout).unwrap()
+    };
+    assert_eq!(env.ok(&["list", "--json"]), full(), "cold");
+    for touched in [7, 1] {
+        for i in 0..touched {
+            env.ok(&["broke", &format!("p{i}"), "--at", "2026-06-15"]);
+        }
+        let before = full();
+        assert_eq!(env.ok(&["list", "--json"]), before, "{touched} touched");
+        assert_eq!(env.ok(&["list", "--json"]), before, "{touched} touched, warm");
+    }
+}
+
+/// A fact edited in place behind troth's back (the append-only trigger
+/// dropped, the row changed, the trigger put back) keeps its rowid and uuid;
+/// the schema change it needed still discards the cache.
+#[test]
+fn an_edit_behind_troths_back_is_seen() {
+    let env = TestEnv::berlin();
+    env.ok(&["promise", "Walk", "--terms", "every day", "--starts", "2026-11-01", "--slug", "walk", "--anyway"]);
+    env.ok(&["kept", "walk", "--at", "2026-11-10"]);
+    let before = env.ok(&["list", "--json"]);
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER entries_no_update;
+         UPDATE entries SET outcome = 'broken';
+         CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries BEGIN SELECT RAISE(ABORT, 'troth ledger is append-only'); END;",
+    )
+    .unwrap();
+    drop(conn);
+    let mut plain = env.command();
+    plain.env("TROTH_NO_CACHE", "1").args(["list", "--json"]);
+    let full = String::from_utf8(plain.output().unwrap().stdout).unwrap();
+    assert_ne!(full, before, "the edit changes walk's numbers");
+    assert_eq!(env.ok(&["list", "--json"]), full);
 }

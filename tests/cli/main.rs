@@ -5,6 +5,7 @@
 mod bus;
 mod cache_prop;
 mod calendar;
+mod clocks;
 mod commands;
 mod completion;
 mod converge;
@@ -19,6 +20,7 @@ mod numbers;
 mod readme;
 mod reliability;
 mod remind;
+mod report_model;
 mod screens;
 mod slots;
 mod storage;

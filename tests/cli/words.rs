@@ -349,4 +349,92 @@ fn promise_says_when_the_first_reminder_comes_and_remind_agrees() {
         out.contains("first reminder today 21:59, before the quiet hours begin — 90 minutes before each day ends"),
         "{out}"
     );
+    // Backdated, with a slot already past its reminder: the next run sends it.
+    let out = env.ok(&["promise", "Cook", "--terms", "every sat", "--slug", "cook", "--starts", "2026-11-20"]);
+    assert!(out.contains("a reminder is due now: the next `troth remind` sends it"), "{out}");
+    assert!(env.ok(&["remind", "--dry-run"]).contains("Cook — cook — overdue since"));
+}
+
+/// Every place a promise or a person is named answers an unknown one with
+/// "did you mean …?" on its one `error:` line, exit 2, and changes nothing.
+#[test]
+fn did_you_mean_wherever_a_promise_or_a_person_is_named() {
+    let env = couple("Europe/Berlin", "2026-11-30T10:00:00+01:00");
+    env.ok(&["promise", "Date night every Friday", "--terms", "every fri 19:00"]);
+    env.ok(&["promise", "Two weekends a month", "--terms", "2 weekends a month", "--slug", "weekends"]);
+    env.ok(&["promise", "Fix the sink", "--terms", "by 2026-12-05", "--by", "Sam"]);
+    let slug_cases: &[(&[&str], &str)] = &[
+        (&["show", "weekend"], "weekends"),
+        (&["show", "datenight"], "date-night"),
+        (&["kept", "date-nite"], "date-night"),
+        (&["broke", "Date-Night"], "date-night"),
+        (&["broken", "weekend"], "weekends"),
+        (&["excuse", "date"], "date-night"),
+        (&["log", "sink"], "fix-sink"),
+        (&["amend", "weekend", "--terms", "1/month"], "weekends"),
+        (&["pause", "weekend"], "weekends"),
+        (&["resume", "weekend"], "weekends"),
+        (&["retire", "weekend"], "weekends"),
+        (&["trend", "weekend"], "weekends"),
+        (&["void", "--agreement", "weekend"], "weekends"),
+        (&["repair", "weekend", "--slot", "2026-11-01"], "weekends"),
+    ];
+    for (args, meant) in slug_cases {
+        let err = env.fails(2, args);
+        assert!(err.lines().next().unwrap().contains(&format!("did you mean {meant}?")), "{args:?}: {err}");
+    }
+    let name_cases: &[(&[&str], &str)] = &[
+        (&["report", "--by", "alex"], "Alex"),
+        (&["report", "--by", "Sma"], "Sam"),
+        (&["trend", "--by", "Alx"], "Alex"),
+        (&["overpromising", "--by", "sam"], "Sam"),
+        (&["promise", "Walk", "--by", "Sma"], "Sam"),
+        (&["promise", "Walk", "--to", "alex"], "Alex"),
+        (&["--as", "Sma", "list"], "Sam"),
+    ];
+    for (args, meant) in name_cases {
+        let err = env.fails(2, args);
+        assert!(err.contains(&format!("did you mean {meant}?")), "{args:?}: {err}");
+    }
+    // Nothing close: no guess, still one line saying what would be right.
+    let err = env.fails(2, &["kept", "groceries"]);
+    assert!(!err.contains("did you mean") && err.contains("troth list"), "{err}");
+}
+
+/// `log`'s "logged by" is the person at the keyboard (docs/design.md §10:
+/// `me`, or `--as`/`TROTH_ME`), not the one who made the promise: Alex
+/// logging that Sam fixed the sink is logged by Alex.
+#[test]
+fn logged_by_is_who_logged_it_not_who_promised() {
+    let env = couple("Europe/Berlin", "2026-11-30T10:00:00+01:00");
+    env.ok(&["promise", "Fix the sink", "--terms", "by 2026-12-05", "--by", "Sam", "--slug", "sink"]);
+    env.ok(&["promise", "Walk", "--terms", "daily", "--slug", "walk", "--starts", "2026-11-28"]);
+    env.ok(&["kept", "sink"]);
+    env.ok(&["--as", "Sam", "kept", "walk", "--at", "2026-11-28 20:00"]);
+    let mut cmd = env.command();
+    let out = cmd.env("TROTH_ME", "Sam").args(["kept", "walk", "--at", "2026-11-29 20:00"]).output().unwrap();
+    assert!(out.status.success());
+    let log = env.json(&["log"]);
+    let by: Vec<(&str, &str)> =
+        log.as_array().unwrap().iter().map(|e| (e["agreement"].as_str().unwrap(), e["by"].as_str().unwrap())).collect();
+    assert_eq!(by, vec![("walk", "Sam"), ("walk", "Sam"), ("sink", "Alex")]);
+    let text = env.ok(&["log"]);
+    let sink = text.lines().find(|l| l.contains("sink")).unwrap();
+    assert!(sink.contains("Alex"), "{text}");
+}
+
+/// Across a year's end the trend's weeks keep their years: "weeks 49–01"
+/// would read as running backwards.
+#[test]
+fn the_trend_across_a_year_end_names_each_weeks_year() {
+    let mut env = couple("Europe/Berlin", "2026-12-01T10:00:00+01:00");
+    env.ok(&["promise", "Walk", "--terms", "daily", "--slug", "walk"]);
+    env.set_now("2027-01-05T10:00:00+01:00");
+    env.ok(&["kept", "walk", "--at", "2026-12-30 20:00"]);
+    let out = env.ok(&["trend", "--weeks", "6"]);
+    assert!(out.starts_with("overall trust, weeks 2026-W49–2027-W01:"), "{out}");
+    assert!(out.contains("2026-W53   28 Dec–3 Jan"), "{out}");
+    env.set_now("2027-03-01T10:00:00+01:00");
+    let out = env.ok(&["trend", "--weeks", "4"]);
+    assert!(out.starts_with("overall trust, weeks 6–9:"), "{out}");
 }

@@ -2,7 +2,7 @@
 //! skipped (the same uuid, the same content), facts that contradict what is
 //! here are refused by name, and the rest are stored (docs/design.md §9 "Applying").
 
-use super::check::{Batch, StatusFact, VersionFact, VoidFact, check};
+use super::check::{AgreementFact, Batch, EntryFact, ReminderFact, StatusFact, VersionFact, VoidFact, check};
 use super::{Applied, Document, SKEW_SECS, refuse, voice};
 use crate::domain::Outcome;
 use crate::domain::slots::{self};
@@ -78,166 +78,195 @@ pub(super) fn apply_batch(c: &mut Tx<'_>, batch: Batch, now: Instant) -> Result<
             done.skipped += 1;
         }
     }
+    // The file's own promises, by uuid: its entries and reminders may name them.
     let mut agreements: HashMap<String, Known> = HashMap::new();
     for fa in batch.agreements {
-        let a = fa.row;
-        let zone: Tz = a.zone.parse().expect("checked");
-        let id = match door::agreement_by_uuid(&*c, &a.uuid)? {
-            Some(here) => {
-                let field = differs(&[
-                    ("text", here.text == a.text),
-                    ("by", here.by == a.by),
-                    ("to", here.to == a.to),
-                    ("zone", here.zone == a.zone),
-                    ("starts", here.starts == a.starts),
-                    ("ends", here.ends == a.ends),
-                    ("remind", here.remind == a.remind),
-                    ("created", here.created == a.created),
-                    ("device", fa.device.as_ref().is_none_or(|d| *d == here.device)),
-                ]);
-                if let Some(f) = field {
-                    return Err(already_different(&fa.path, &a.uuid, "promise", f));
-                }
-                done.skipped += 1;
-                here.id
-            }
-            None => {
-                made_in_future(&fa.path, &a.uuid, a.created, now, zone)?;
-                c.set_origin(fa.device.as_deref());
-                // The slug is stored as made: where it clashes with a live
-                // promise here, the one made later shows numbered — derived
-                // on reading (`domain::converge::display_slugs`), the same
-                // on every device whatever arrived first.
-                let slug = a.slug.clone();
-                let id = c.add_agreement(&NewAgreement {
-                    uuid: a.uuid.clone(),
-                    slug: &slug,
-                    text: &a.text,
-                    by: &a.by,
-                    to: &a.to,
-                    zone,
-                    starts: from_ts(a.starts),
-                    ends: a.ends.map(from_ts),
-                    remind: a.remind.clone(),
-                    created_at: from_ts(a.created),
-                })?;
-                done.new += 1;
-                done.agreements += 1;
-                id
-            }
-        };
-        let k = Known { row: AgreementRow { id, ..a.clone() }, zone };
-        agreements.insert(a.uuid.clone(), k.clone());
-        apply_versions(c, &k, fa.versions, now, &mut done)?;
-        apply_statuses(c, &k, fa.statuses, now, &mut done)?;
-        for v in fa.voids {
-            apply_void(c, v, (None, Some(id)), "promise", a.created, now, zone, &mut done)?;
-        }
+        let k = apply_agreement(c, fa, now, &mut done)?;
+        agreements.insert(k.row.uuid.clone(), k);
     }
     for fe in batch.entries {
-        let Some(k) = known(&*c, &fe.agreement, &agreements)? else {
-            return Err(refuse(
-                &fe.path,
-                &fe.row.uuid,
-                format!("it names promise {}, which is in neither the file nor this ledger", fe.agreement),
-            ));
-        };
-        let e = EntryRow { agreement_id: k.row.id, ..fe.row };
-        let id = match door::entry_by_uuid(&*c, &e.uuid)? {
-            Some(here) => {
-                let field = differs(&[
-                    ("promise", here.agreement_id == e.agreement_id),
-                    ("outcome", here.outcome == e.outcome),
-                    ("at", here.at == e.at),
-                    ("note", here.note == e.note),
-                    ("logged_by", here.logged_by == e.logged_by),
-                    ("logged_at", here.logged_at == e.logged_at),
-                    ("device", fe.device.as_ref().is_none_or(|d| *d == here.device)),
-                ]);
-                if let Some(f) = field {
-                    return Err(already_different(&fe.path, &e.uuid, "entry", f));
-                }
-                done.skipped += 1;
-                here.id
-            }
-            None => {
-                check_entry(&fe.path, &e, &k, now)?;
-                c.set_origin(fe.device.as_deref());
-                let outcome = Outcome::parse(&e.outcome).expect("checked");
-                let id = c.add_entry(
-                    &e.uuid,
-                    k.row.id,
-                    outcome,
-                    from_ts(e.at),
-                    e.note.as_deref(),
-                    &e.logged_by,
-                    from_ts(e.logged_at),
-                )?;
-                done.new += 1;
-                done.entries += 1;
-                id
-            }
-        };
-        for v in fe.voids {
-            apply_void(c, v, (Some(id), None), "entry", e.logged_at, now, k.zone, &mut done)?;
-        }
+        apply_entry(c, fe, &agreements, now, &mut done)?;
     }
     voice::apply(c, batch.voice, now, &mut done)?;
     for r in batch.reminders {
-        let Some(k) = known(&*c, &r.agreement, &agreements)? else {
-            return Err(refuse(
-                &r.path,
-                &r.uuid,
-                format!("it names promise {}, which is in neither the file nor this ledger", r.agreement),
-            ));
-        };
-        let claim_id = match door::claim_by_uuid(&*c, &r.uuid)? {
+        apply_reminder(c, r, &agreements, now, &mut done)?;
+    }
+    Ok(done)
+}
+
+/// A promise with its terms, statuses and voids: stored, or found the same.
+fn apply_agreement(c: &mut Tx<'_>, fa: AgreementFact, now: Instant, done: &mut Applied) -> Result<Known> {
+    let a = fa.row;
+    let zone: Tz = a.zone.parse().expect("checked");
+    let id = match door::agreement_by_uuid(&*c, &a.uuid)? {
+        Some(here) => {
+            let field = differs(&[
+                ("text", here.text == a.text),
+                ("by", here.by == a.by),
+                ("to", here.to == a.to),
+                ("zone", here.zone == a.zone),
+                ("starts", here.starts == a.starts),
+                ("ends", here.ends == a.ends),
+                ("remind", here.remind == a.remind),
+                ("created", here.created == a.created),
+                ("device", fa.device.as_ref().is_none_or(|d| *d == here.device)),
+            ]);
+            if let Some(f) = field {
+                return Err(already_different(&fa.path, &a.uuid, "promise", f));
+            }
+            done.skipped += 1;
+            here.id
+        }
+        None => {
+            made_in_future(&fa.path, &a.uuid, a.created, now, zone)?;
+            c.set_origin(fa.device.as_deref());
+            // The slug is stored as made: where it clashes with a live
+            // promise here, the one made later shows numbered — derived
+            // on reading (`domain::converge::display_slugs`), the same
+            // on every device whatever arrived first.
+            let slug = a.slug.clone();
+            let id = c.add_agreement(&NewAgreement {
+                uuid: a.uuid.clone(),
+                slug: &slug,
+                text: &a.text,
+                by: &a.by,
+                to: &a.to,
+                zone,
+                starts: from_ts(a.starts),
+                ends: a.ends.map(from_ts),
+                remind: a.remind.clone(),
+                created_at: from_ts(a.created),
+            })?;
+            done.new += 1;
+            done.agreements += 1;
+            id
+        }
+    };
+    let k = Known { row: AgreementRow { id, ..a.clone() }, zone };
+    apply_versions(c, &k, fa.versions, now, done)?;
+    apply_statuses(c, &k, fa.statuses, now, done)?;
+    for v in fa.voids {
+        apply_void(c, v, (None, Some(id)), "promise", a.created, now, zone, done)?;
+    }
+    Ok(k)
+}
+
+fn apply_entry(
+    c: &mut Tx<'_>,
+    fe: EntryFact,
+    agreements: &HashMap<String, Known>,
+    now: Instant,
+    done: &mut Applied,
+) -> Result<()> {
+    let Some(k) = known(&*c, &fe.agreement, agreements)? else {
+        return Err(refuse(
+            &fe.path,
+            &fe.row.uuid,
+            format!("it names promise {}, which is in neither the file nor this ledger", fe.agreement),
+        ));
+    };
+    let e = EntryRow { agreement_id: k.row.id, ..fe.row };
+    let id = match door::entry_by_uuid(&*c, &e.uuid)? {
+        Some(here) => {
+            let field = differs(&[
+                ("promise", here.agreement_id == e.agreement_id),
+                ("outcome", here.outcome == e.outcome),
+                ("at", here.at == e.at),
+                ("note", here.note == e.note),
+                ("logged_by", here.logged_by == e.logged_by),
+                ("logged_at", here.logged_at == e.logged_at),
+                ("device", fe.device.as_ref().is_none_or(|d| *d == here.device)),
+            ]);
+            if let Some(f) = field {
+                return Err(already_different(&fe.path, &e.uuid, "entry", f));
+            }
+            done.skipped += 1;
+            here.id
+        }
+        None => {
+            check_entry(&fe.path, &e, &k, now)?;
+            c.set_origin(fe.device.as_deref());
+            let outcome = Outcome::parse(&e.outcome).expect("checked");
+            let id = c.add_entry(
+                &e.uuid,
+                k.row.id,
+                outcome,
+                from_ts(e.at),
+                e.note.as_deref(),
+                &e.logged_by,
+                from_ts(e.logged_at),
+            )?;
+            done.new += 1;
+            done.entries += 1;
+            id
+        }
+    };
+    for v in fe.voids {
+        apply_void(c, v, (Some(id), None), "entry", e.logged_at, now, k.zone, done)?;
+    }
+    Ok(())
+}
+
+fn apply_reminder(
+    c: &mut Tx<'_>,
+    r: ReminderFact,
+    agreements: &HashMap<String, Known>,
+    now: Instant,
+    done: &mut Applied,
+) -> Result<()> {
+    let Some(k) = known(&*c, &r.agreement, agreements)? else {
+        return Err(refuse(
+            &r.path,
+            &r.uuid,
+            format!("it names promise {}, which is in neither the file nor this ledger", r.agreement),
+        ));
+    };
+    let claim_id = match door::claim_by_uuid(&*c, &r.uuid)? {
+        Some(here) => {
+            let field = differs(&[
+                ("promise", here.agreement_id == k.row.id),
+                ("slot_start", here.slot_start == r.slot_start),
+                ("claimed", here.claimed == r.claimed),
+            ]);
+            if let Some(f) = field {
+                return Err(already_different(&r.path, &r.uuid, "reminder", f));
+            }
+            done.skipped += 1;
+            here.id
+        }
+        None => {
+            made_in_future(&r.path, &r.uuid, r.claimed, now, k.zone)?;
+            done.new += 1;
+            door::insert_claim(&*c, &r.uuid, k.row.id, r.slot_start, r.claimed)?
+        }
+    };
+    if let Some((path, res)) = r.result {
+        let res = ResultRow { claim_id, ..res };
+        match door::result_by_uuid(&*c, &res.uuid)? {
             Some(here) => {
                 let field = differs(&[
-                    ("promise", here.agreement_id == k.row.id),
-                    ("slot_start", here.slot_start == r.slot_start),
-                    ("claimed", here.claimed == r.claimed),
+                    ("reminder", here.claim_id == res.claim_id),
+                    ("outcome", here.outcome == res.outcome),
+                    ("detail", here.detail == res.detail),
+                    ("at", here.at == res.at),
                 ]);
                 if let Some(f) = field {
-                    return Err(already_different(&r.path, &r.uuid, "reminder", f));
+                    return Err(already_different(&path, &res.uuid, "reminder result", f));
                 }
                 done.skipped += 1;
-                here.id
             }
+            None if door::result_of_claim(&*c, claim_id)?.is_some() => done.skipped += 1,
             None => {
-                made_in_future(&r.path, &r.uuid, r.claimed, now, k.zone)?;
+                if res.at < r.claimed {
+                    return Err(refuse(&path, &res.uuid, "it was recorded before its reminder was claimed"));
+                }
+                made_in_future(&path, &res.uuid, res.at, now, k.zone)?;
+                door::insert_result(&*c, &res)?;
                 done.new += 1;
-                door::insert_claim(&*c, &r.uuid, k.row.id, r.slot_start, r.claimed)?
-            }
-        };
-        if let Some((path, res)) = r.result {
-            let res = ResultRow { claim_id, ..res };
-            match door::result_by_uuid(&*c, &res.uuid)? {
-                Some(here) => {
-                    let field = differs(&[
-                        ("reminder", here.claim_id == res.claim_id),
-                        ("outcome", here.outcome == res.outcome),
-                        ("detail", here.detail == res.detail),
-                        ("at", here.at == res.at),
-                    ]);
-                    if let Some(f) = field {
-                        return Err(already_different(&path, &res.uuid, "reminder result", f));
-                    }
-                    done.skipped += 1;
-                }
-                None if door::result_of_claim(&*c, claim_id)?.is_some() => done.skipped += 1,
-                None => {
-                    if res.at < r.claimed {
-                        return Err(refuse(&path, &res.uuid, "it was recorded before its reminder was claimed"));
-                    }
-                    made_in_future(&path, &res.uuid, res.at, now, k.zone)?;
-                    door::insert_result(&*c, &res)?;
-                    done.new += 1;
-                }
             }
         }
     }
-    Ok(done)
+    Ok(())
 }
 
 /// An entry the command line would have taken when it was logged.
@@ -440,6 +469,7 @@ pub(super) fn apply_statuses(
                 ("status", row.status == s.status.name()),
                 ("effective", row.effective == s.effective),
                 ("created", row.created == s.created),
+                ("note", row.note == s.note),
                 ("device", s.device.as_ref().is_none_or(|d| *d == row.device)),
             ]);
             if let Some(f) = field {
@@ -464,7 +494,7 @@ pub(super) fn apply_statuses(
             ));
         }
         c.set_origin(s.device.as_deref());
-        c.add_status(&s.uuid, a.id, s.status, from_ts(s.effective), from_ts(s.created))?;
+        c.add_status(&s.uuid, a.id, s.status, from_ts(s.effective), s.note.as_deref(), from_ts(s.created))?;
         done.new += 1;
     }
     Ok(())

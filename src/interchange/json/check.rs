@@ -2,7 +2,10 @@
 //! field parsed and normalised (times, uuids, devices, notes, terms, slugs,
 //! names), each fact judged against the facts it depends on in the same file.
 
-use super::{Document, FORMAT, FORMAT_VERSION, Voids, bad, newer, voice};
+use super::{
+    AgreementDoc, Document, EntryDoc, FORMAT, FORMAT_VERSION, ReminderDoc, StatusDoc, VersionDoc, Voids, bad, newer,
+    voice,
+};
 use crate::domain::Outcome;
 use crate::domain::settings::{Settings, validate_name};
 use crate::domain::slots::Status;
@@ -72,6 +75,7 @@ pub(super) struct StatusFact {
     pub(super) uuid: String,
     pub(super) status: Status,
     pub(super) effective: i64,
+    pub(super) note: Option<String>,
     pub(super) created: i64,
 }
 
@@ -136,6 +140,18 @@ pub(super) fn check(doc: &Document) -> Result<Batch> {
     if doc.version < 1 {
         return Err(bad("version", "must be 1 or more"));
     }
+    // In the document's order, so the first problem named is the first one in it.
+    Ok(Batch {
+        settings: check_settings(doc)?,
+        agreements: doc.agreements.iter().enumerate().map(|(i, a)| check_agreement(i, a)).collect::<Result<_>>()?,
+        entries: doc.entries.iter().enumerate().map(|(i, e)| check_entry(i, e)).collect::<Result<_>>()?,
+        reminders: doc.reminders.iter().enumerate().map(|(i, r)| check_reminder(i, r)).collect::<Result<_>>()?,
+        voice: voice::check(doc)?,
+    })
+}
+
+/// Each setting as `config` would take it, in its stored form.
+fn check_settings(doc: &Document) -> Result<Vec<(String, String)>> {
     let mut settings = Vec::new();
     let mut scratch = Settings::load_defaults();
     for (k, v) in &doc.settings {
@@ -143,160 +159,162 @@ pub(super) fn check(doc: &Document) -> Result<Batch> {
         scratch.apply(k, &raw).map_err(|e| bad(&format!("settings.{}", printable(k)), e.message))?;
         settings.push((k.clone(), scratch.get(k)?));
     }
-    let mut agreements = Vec::new();
-    for (i, a) in doc.agreements.iter().enumerate() {
-        let at = format!("agreements[{i}]");
-        let p = |f: &str| format!("{at}.{f}");
-        let uuid = uuid_at(&p("uuid"), &a.uuid)?;
-        let slug = validate_slug(a.slug.trim()).map_err(|e| bad(&p("slug"), e.message))?;
-        let text = validate_text(&a.text).map_err(|e| bad(&p("text"), e.message))?;
-        let by = validate_name(&a.by).map_err(|e| bad(&p("by"), e.message))?;
-        let to = validate_name(&a.to).map_err(|e| bad(&p("to"), e.message))?;
-        let zone: Tz = parse_zone(&a.zone).map_err(|e| bad(&p("zone"), e))?;
-        let starts = time_at(&p("starts"), &a.starts)?;
-        let ends = a.ends.as_deref().map(|e| time_at(&p("ends"), e)).transpose()?;
-        if ends.is_some_and(|e| e <= starts) {
-            return Err(bad(&p("ends"), "not after starts"));
-        }
-        let remind = match &a.remind {
-            Some(r) => Some(normal_remind(r).map_err(|e| bad(&p("remind"), e))?),
-            None => None,
-        };
-        let created = time_at(&p("created"), &a.created)?;
-        let voids = voids_at(&at, &a.void)?;
-        if a.versions.is_empty() {
-            return Err(bad(&p("versions"), "an agreement has at least one terms version"));
-        }
-        let mut versions = Vec::new();
-        for (j, v) in a.versions.iter().enumerate() {
-            let vat = format!("{at}.versions[{j}]");
-            let q = |f: &str| format!("{vat}.{f}");
-            let uuid = uuid_at(&q("uuid"), &v.uuid)?;
-            let parsed = terms::parse(&v.terms, NaiveDate::from_ymd_opt(2000, 1, 1).expect("date"))
-                .map_err(|e| bad(&q("terms"), e))?;
-            if parsed.terms.to_string() != v.terms.trim() {
-                return Err(bad(&q("terms"), format!("not in canonical form (\"{}\")", parsed.terms)));
+    Ok(settings)
+}
+
+fn check_agreement(i: usize, a: &AgreementDoc) -> Result<AgreementFact> {
+    let at = format!("agreements[{i}]");
+    let p = |f: &str| format!("{at}.{f}");
+    let uuid = uuid_at(&p("uuid"), &a.uuid)?;
+    let slug = validate_slug(a.slug.trim()).map_err(|e| bad(&p("slug"), e.message))?;
+    let text = validate_text(&a.text).map_err(|e| bad(&p("text"), e.message))?;
+    let by = validate_name(&a.by).map_err(|e| bad(&p("by"), e.message))?;
+    let to = validate_name(&a.to).map_err(|e| bad(&p("to"), e.message))?;
+    let zone: Tz = parse_zone(&a.zone).map_err(|e| bad(&p("zone"), e))?;
+    let starts = time_at(&p("starts"), &a.starts)?;
+    let ends = a.ends.as_deref().map(|e| time_at(&p("ends"), e)).transpose()?;
+    if ends.is_some_and(|e| e <= starts) {
+        return Err(bad(&p("ends"), "not after starts"));
+    }
+    let remind = match &a.remind {
+        Some(r) => Some(normal_remind(r).map_err(|e| bad(&p("remind"), e))?),
+        None => None,
+    };
+    let created = time_at(&p("created"), &a.created)?;
+    let voids = voids_at(&at, &a.void)?;
+    if a.versions.is_empty() {
+        return Err(bad(&p("versions"), "an agreement has at least one terms version"));
+    }
+    let versions = a.versions.iter().enumerate().map(|(j, v)| check_version(&format!("{at}.versions[{j}]"), v));
+    let versions = versions.collect::<Result<Vec<_>>>()?;
+    let statuses = a.statuses.iter().enumerate().map(|(j, s)| check_status(&format!("{at}.statuses[{j}]"), s));
+    let statuses = statuses.collect::<Result<Vec<_>>>()?;
+    Ok(AgreementFact {
+        row: AgreementRow {
+            id: 0,
+            uuid,
+            slug,
+            text,
+            by,
+            to,
+            zone: zone.name().to_string(),
+            starts,
+            ends,
+            remind,
+            created,
+            device: String::new(),
+        },
+        device: device_at(&p("device"), &a.device)?,
+        path: at,
+        voids,
+        versions,
+        statuses,
+    })
+}
+
+fn check_version(at: &str, v: &VersionDoc) -> Result<VersionFact> {
+    let q = |f: &str| format!("{at}.{f}");
+    let uuid = uuid_at(&q("uuid"), &v.uuid)?;
+    let parsed =
+        terms::parse(&v.terms, NaiveDate::from_ymd_opt(2000, 1, 1).expect("date")).map_err(|e| bad(&q("terms"), e))?;
+    if parsed.terms.to_string() != v.terms.trim() {
+        return Err(bad(&q("terms"), format!("not in canonical form (\"{}\")", parsed.terms)));
+    }
+    let unit = match &v.unit {
+        Some(u) => {
+            let u = u.trim();
+            if u.is_empty() || u.chars().count() > 40 || u.chars().any(char::is_control) {
+                return Err(bad(&q("unit"), "a unit is 1–40 characters, without control characters"));
             }
-            let unit = match &v.unit {
-                Some(u) => {
-                    let u = u.trim();
-                    if u.is_empty() || u.chars().count() > 40 || u.chars().any(char::is_control) {
-                        return Err(bad(&q("unit"), "a unit is 1–40 characters, without control characters"));
-                    }
-                    Some(u.to_string())
-                }
-                None => None,
-            };
-            versions.push(VersionFact {
-                device: device_at(&q("device"), &v.device)?,
-                uuid,
-                terms: parsed.terms,
-                unit,
-                effective: time_at(&q("effective"), &v.effective)?,
-                note: note_at(&q("note"), &v.note)?,
-                created: time_at(&q("created"), &v.created)?,
-                path: vat,
-            });
+            Some(u.to_string())
         }
-        let mut statuses = Vec::new();
-        for (j, s) in a.statuses.iter().enumerate() {
-            let sat = format!("{at}.statuses[{j}]");
-            let q = |f: &str| format!("{sat}.{f}");
-            statuses.push(StatusFact {
-                device: device_at(&q("device"), &s.device)?,
-                uuid: uuid_at(&q("uuid"), &s.uuid)?,
-                status: Status::parse(&s.status).ok_or_else(|| bad(&q("status"), "active, paused or retired"))?,
-                effective: time_at(&q("effective"), &s.effective)?,
-                created: time_at(&q("created"), &s.created)?,
-                path: sat,
-            });
-        }
-        agreements.push(AgreementFact {
-            row: AgreementRow {
-                id: 0,
-                uuid,
-                slug,
-                text,
-                by,
-                to,
-                zone: zone.name().to_string(),
-                starts,
-                ends,
-                remind,
-                created,
-                device: String::new(),
-            },
-            device: device_at(&p("device"), &a.device)?,
-            path: at,
-            voids,
-            versions,
-            statuses,
-        });
-    }
-    let mut entries = Vec::new();
-    for (i, e) in doc.entries.iter().enumerate() {
-        let at = format!("entries[{i}]");
-        let p = |f: &str| format!("{at}.{f}");
-        let uuid = uuid_at(&p("uuid"), &e.uuid)?;
-        let agreement = uuid_at(&p("agreement"), &e.agreement)?;
-        let outcome = Outcome::parse(e.outcome.trim()).ok_or_else(|| bad(&p("outcome"), "kept, broken or excused"))?;
-        let when = time_at(&p("at"), &e.at)?;
-        let logged_at = time_at(&p("logged_at"), &e.logged_at)?;
-        let note = note_at(&p("note"), &e.note)?;
-        let logged_by = validate_name(&e.logged_by).map_err(|x| bad(&p("logged_by"), x.message))?;
-        let voids = voids_at(&at, &e.void)?;
-        entries.push(EntryFact {
-            row: EntryRow {
-                id: 0,
-                uuid,
-                agreement_id: 0,
-                outcome: outcome.name().to_string(),
-                at: when,
-                note,
-                logged_by,
-                logged_at,
-                device: String::new(),
-            },
-            device: device_at(&p("device"), &e.device)?,
-            path: at,
-            agreement,
-            voids,
-        });
-    }
-    let mut reminders = Vec::new();
-    for (i, r) in doc.reminders.iter().enumerate() {
-        let at = format!("reminders[{i}]");
-        let p = |f: &str| format!("{at}.{f}");
-        let result = match &r.result {
-            Some(res) => {
-                let outcome = res.outcome.trim();
-                if !matches!(outcome, "sent" | "failed") {
-                    return Err(bad(&p("result.outcome"), "sent or failed"));
-                }
-                Some((
-                    p("result"),
-                    ResultRow {
-                        uuid: uuid_at(&p("result.uuid"), &res.uuid)?,
-                        claim_id: 0,
-                        outcome: outcome.to_string(),
-                        detail: note_at(&p("result.detail"), &res.detail)?,
-                        at: time_at(&p("result.at"), &res.at)?,
-                    },
-                ))
+        None => None,
+    };
+    Ok(VersionFact {
+        device: device_at(&q("device"), &v.device)?,
+        uuid,
+        terms: parsed.terms,
+        unit,
+        effective: time_at(&q("effective"), &v.effective)?,
+        note: note_at(&q("note"), &v.note)?,
+        created: time_at(&q("created"), &v.created)?,
+        path: at.to_string(),
+    })
+}
+
+fn check_status(at: &str, s: &StatusDoc) -> Result<StatusFact> {
+    let q = |f: &str| format!("{at}.{f}");
+    Ok(StatusFact {
+        device: device_at(&q("device"), &s.device)?,
+        uuid: uuid_at(&q("uuid"), &s.uuid)?,
+        status: Status::parse(&s.status).ok_or_else(|| bad(&q("status"), "active, paused or retired"))?,
+        effective: time_at(&q("effective"), &s.effective)?,
+        note: note_at(&q("note"), &s.note)?,
+        created: time_at(&q("created"), &s.created)?,
+        path: at.to_string(),
+    })
+}
+
+fn check_entry(i: usize, e: &EntryDoc) -> Result<EntryFact> {
+    let at = format!("entries[{i}]");
+    let p = |f: &str| format!("{at}.{f}");
+    let uuid = uuid_at(&p("uuid"), &e.uuid)?;
+    let agreement = uuid_at(&p("agreement"), &e.agreement)?;
+    let outcome = Outcome::parse(e.outcome.trim()).ok_or_else(|| bad(&p("outcome"), "kept, broken or excused"))?;
+    let when = time_at(&p("at"), &e.at)?;
+    let logged_at = time_at(&p("logged_at"), &e.logged_at)?;
+    let note = note_at(&p("note"), &e.note)?;
+    let logged_by = validate_name(&e.logged_by).map_err(|x| bad(&p("logged_by"), x.message))?;
+    let voids = voids_at(&at, &e.void)?;
+    Ok(EntryFact {
+        row: EntryRow {
+            id: 0,
+            uuid,
+            agreement_id: 0,
+            outcome: outcome.name().to_string(),
+            at: when,
+            note,
+            logged_by,
+            logged_at,
+            device: String::new(),
+        },
+        device: device_at(&p("device"), &e.device)?,
+        path: at,
+        agreement,
+        voids,
+    })
+}
+
+fn check_reminder(i: usize, r: &ReminderDoc) -> Result<ReminderFact> {
+    let at = format!("reminders[{i}]");
+    let p = |f: &str| format!("{at}.{f}");
+    let result = match &r.result {
+        Some(res) => {
+            let outcome = res.outcome.trim();
+            if !matches!(outcome, "sent" | "failed") {
+                return Err(bad(&p("result.outcome"), "sent or failed"));
             }
-            None => None,
-        };
-        reminders.push(ReminderFact {
-            uuid: uuid_at(&p("uuid"), &r.uuid)?,
-            agreement: uuid_at(&p("agreement"), &r.agreement)?,
-            slot_start: time_at(&p("slot_start"), &r.slot_start)?,
-            claimed: time_at(&p("claimed"), &r.claimed)?,
-            result,
-            path: at,
-        });
-    }
-    let voice = voice::check(doc)?;
-    Ok(Batch { settings, agreements, entries, reminders, voice })
+            Some((
+                p("result"),
+                ResultRow {
+                    uuid: uuid_at(&p("result.uuid"), &res.uuid)?,
+                    claim_id: 0,
+                    outcome: outcome.to_string(),
+                    detail: note_at(&p("result.detail"), &res.detail)?,
+                    at: time_at(&p("result.at"), &res.at)?,
+                },
+            ))
+        }
+        None => None,
+    };
+    Ok(ReminderFact {
+        uuid: uuid_at(&p("uuid"), &r.uuid)?,
+        agreement: uuid_at(&p("agreement"), &r.agreement)?,
+        slot_start: time_at(&p("slot_start"), &r.slot_start)?,
+        claimed: time_at(&p("claimed"), &r.claimed)?,
+        result,
+        path: at,
+    })
 }
 
 /// A reminder lead in the form stored: lower-case, no spaces, a valid

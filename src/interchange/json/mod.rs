@@ -117,6 +117,9 @@ pub struct StatusDoc {
     /// The device that made it (absent in files from before devices).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device: Option<String>,
+    /// Its note, if it was given one (absent in files from before notes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -224,6 +227,7 @@ impl From<door::StatusRow> for StatusDoc {
             effective: utc(s.effective),
             created: utc(s.created),
             device: Some(s.device),
+            note: s.note,
         }
     }
 }

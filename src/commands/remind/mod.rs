@@ -11,25 +11,26 @@
 use super::{Book, Ctx};
 use crate::cli::RemindArgs;
 use crate::domain::Agreement;
-use crate::domain::remind::remind_lead;
+use crate::domain::remind::{notify_time, out_of_quiet};
 use crate::domain::terms::Terms;
-use crate::domain::time::{Instant, local, resolve_local};
+use crate::domain::time::Instant;
 use crate::domain::trust::SlotTally;
 use crate::error::{Error, Result};
+use crate::ledger::Ledger;
 use crate::ledger::reminders::Sent;
-use crate::ledger::{Ledger, from_ts, ts};
 use crate::notify::{Desktop, Note, Notifier};
 use crate::render::json::write_json;
 use crate::render::words;
-use chrono::{Duration, NaiveTime};
-use chrono_tz::Tz;
+use chrono::Duration;
 use serde_json::json;
 use std::io::Write;
+
+mod watch;
 
 /// A claim with no recorded outcome is taken to be in flight for this long.
 const CLAIM_LEASE: Duration = Duration::minutes(10);
 /// `--watch` wakes at least this often, so a laptop back from suspend catches up.
-const WATCH_MAX_SLEEP: std::time::Duration = std::time::Duration::from_secs(300);
+pub(super) const WATCH_MAX_SLEEP: std::time::Duration = std::time::Duration::from_secs(300);
 
 pub fn systemd(out: &mut dyn Write) -> Result<()> {
     let exe = std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_else(|_| "troth".into());
@@ -69,56 +70,6 @@ pub struct Pending {
     pub notify_at: Instant,
     pub note: Note,
     pub slug: String,
-}
-
-fn in_quiet(t: NaiveTime, (from, until): (NaiveTime, NaiveTime)) -> bool {
-    if from == until {
-        false
-    } else if from < until {
-        from <= t && t < until
-    } else {
-        t >= from || t < until
-    }
-}
-
-/// The first instant at or after `t` outside quiet hours (in the home zone).
-pub fn out_of_quiet(t: Instant, home: Tz, quiet: Option<(NaiveTime, NaiveTime)>) -> Instant {
-    let Some(q) = quiet else { return t };
-    let l = local(home, t);
-    if !in_quiet(l.time(), q) {
-        return t;
-    }
-    let mut end = l.date().and_time(q.1);
-    if end <= l {
-        end += Duration::days(1);
-    }
-    resolve_local(home, end)
-}
-
-/// When a slot's reminder is due: lead before its due time (a quota's end),
-/// never before the slot starts, never in quiet hours.
-pub fn notify_time(a: &Agreement, s: &SlotTally, home: Tz, quiet: Option<(NaiveTime, NaiveTime)>) -> Option<Instant> {
-    let lead = remind_lead(a, &s.slot.terms)?;
-    let base = match s.slot.terms {
-        Terms::Quota { .. } => s.slot.end,
-        _ => s.slot.due,
-    };
-    let at = lead.before(a.zone, base).max(s.slot.start);
-    let after_quiet = out_of_quiet(at, home, quiet);
-    // Quiet hours never make a reminder late (docs/design.md §6): when they end at
-    // or after the due time, it goes out just before they begin instead —
-    // the evening before a 07:30 promise.
-    match quiet {
-        Some((from, _)) if after_quiet != at && after_quiet >= s.slot.due => {
-            let l = local(home, at);
-            let mut begin = l.date().and_time(from);
-            if begin > l {
-                begin -= Duration::days(1);
-            }
-            Some(resolve_local(home, begin) - Duration::minutes(1))
-        }
-        _ => Some(after_quiet),
-    }
 }
 
 fn note_for(a: &Agreement, s: &SlotTally, now: Instant, private: bool) -> Note {
@@ -264,7 +215,7 @@ pub fn run(ctx: &Ctx, ledger: &mut Ledger, a: RemindArgs, out: &mut dyn Write) -
         return Ok(());
     }
     if a.watch {
-        return watch(ctx, ledger, a.all, out);
+        return watch::watch(ctx, ledger, a.all, out);
     }
     let sent = send_due(ctx, ledger, &Desktop, a.all)?;
     if ctx.env.json {
@@ -280,197 +231,9 @@ pub fn run(ctx: &Ctx, ledger: &mut Ledger, a: RemindArgs, out: &mut dyn Write) -
     Ok(())
 }
 
-/// Why `--watch` woke up.
-enum Wake {
-    /// The ledger changed (another command wrote to it).
-    Changed,
-    /// SIGINT or SIGTERM: stop cleanly.
-    Stop,
-}
-
-/// Stay running: send each reminder when its time comes. Sleeps until the
-/// next notification time, a change to the ledger (inotify on its WAL), or 5
-/// minutes at most — so a laptop back from suspend catches up. An idle watch
-/// wakes no more often than that.
-fn watch(ctx: &Ctx, ledger: &mut Ledger, all: bool, out: &mut dyn Write) -> Result<()> {
-    let (tx, rx) = std::sync::mpsc::channel::<Wake>();
-    let mut signals = signal_hook::iterator::Signals::new([signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM])
-        .map_err(|e| Error::failure(format!("could not listen for signals: {e}")))?;
-    let stop_tx = tx.clone();
-    std::thread::spawn(move || {
-        if signals.forever().next().is_some() {
-            let _ = stop_tx.send(Wake::Stop);
-        }
-    });
-    if let Some(path) = ledger.path.clone() {
-        watch_ledger(&path, tx.clone());
-    }
-    // With a sync folder, the partner's new files wake the watch too (§9).
-    let synced = crate::sync::folder_of(ledger).unwrap_or(None);
-    if let Some(f) = &synced {
-        watch_sync_folder(&f.path, tx.clone());
-    }
-    let started = std::time::Instant::now();
-    let clock_start = ctx.now;
-    let now = || clock_start + Duration::from_std(started.elapsed()).unwrap_or_default();
-    // A server that stays away is retried with backoff (30 s, doubling, at
-    // most WATCH_MAX_SLEEP), and said once per stretch of failures.
-    let mut failures: u32 = 0;
-    let mut retry_at: Option<std::time::Instant> = None;
-    let mut seen = ledger.data_version()?;
-    loop {
-        if let Some(f) = &synced {
-            super::sync::auto_apply(ledger, f, from_ts(ts(now())));
-        }
-        let settings = ledger.settings()?;
-        let tick = Ctx { env: ctx.env, settings, now: from_ts(ts(now())) };
-        if retry_at.is_none_or(|r| std::time::Instant::now() >= r) {
-            match send_due(&tick, ledger, &Desktop, all) {
-                Ok(sent) => {
-                    failures = 0;
-                    retry_at = None;
-                    for p in &sent {
-                        writeln!(out, "reminded  {}: {}", p.note.summary, p.note.body)?;
-                    }
-                    out.flush()?;
-                }
-                Err(e) => {
-                    if failures == 0 {
-                        let mut err = std::io::stderr();
-                        let _ = writeln!(err, "error: {}", crate::domain::time::scrub(&e.message));
-                    }
-                    let backoff = std::time::Duration::from_secs(30u64 << failures.min(4)).min(WATCH_MAX_SLEEP);
-                    failures += 1;
-                    retry_at = Some(std::time::Instant::now() + backoff);
-                }
-            }
-        }
-        // What we wrote ourselves is not news: only another connection's
-        // commit changes data_version.
-        seen = ledger.data_version()?.max(seen);
-        let (_, next) = plan(&tick, ledger, all)?;
-        let mut wait = next
-            .map(|t| (t - tick.now).to_std().unwrap_or_default() + std::time::Duration::from_millis(200))
-            .unwrap_or(WATCH_MAX_SLEEP)
-            .min(WATCH_MAX_SLEEP);
-        if let Some(r) = retry_at {
-            wait = wait.max(r.saturating_duration_since(std::time::Instant::now()));
-        }
-        let deadline = std::time::Instant::now() + wait.min(WATCH_MAX_SLEEP);
-        loop {
-            match rx.recv_timeout(deadline.saturating_duration_since(std::time::Instant::now())) {
-                Ok(Wake::Stop) => return Ok(()),
-                Ok(Wake::Changed) => {
-                    // Let a burst of writes settle, then look once.
-                    std::thread::sleep(std::time::Duration::from_millis(50));
-                    while let Ok(w) = rx.try_recv() {
-                        if matches!(w, Wake::Stop) {
-                            return Ok(());
-                        }
-                    }
-                    let v = ledger.data_version()?;
-                    if v != seen {
-                        seen = v;
-                        break;
-                    }
-                }
-                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => break,
-                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
-            }
-        }
-    }
-}
-
-/// Wake the watch when another process commits to the ledger: inotify on the
-/// ledger's folder, for writes to its WAL or the ledger itself (not the
-/// shared-memory index, which readers touch too).
-#[cfg(target_os = "linux")]
-fn watch_ledger(path: &std::path::Path, tx: std::sync::mpsc::Sender<Wake>) {
-    use inotify::{Inotify, WatchMask};
-    let Some(dir) = path.parent().map(|p| if p.as_os_str().is_empty() { std::path::Path::new(".") } else { p }) else {
-        return;
-    };
-    let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else { return };
-    let Ok(mut inotify) = Inotify::init() else { return };
-    if inotify
-        .watches()
-        .add(dir, WatchMask::MODIFY | WatchMask::CREATE | WatchMask::MOVED_TO | WatchMask::CLOSE_WRITE)
-        .is_err()
-    {
-        return;
-    }
-    let wal = format!("{name}-wal");
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 4096];
-        loop {
-            let Ok(events) = inotify.read_events_blocking(&mut buf) else { return };
-            let relevant = events
-                .into_iter()
-                .any(|e| e.name.is_some_and(|n| n.to_string_lossy() == wal || n.to_string_lossy() == name));
-            if relevant && tx.send(Wake::Changed).is_err() {
-                return;
-            }
-        }
-    });
-}
-
-/// Wake the watch when a file is renamed into (or written in) the sync folder.
-#[cfg(target_os = "linux")]
-fn watch_sync_folder(dir: &std::path::Path, tx: std::sync::mpsc::Sender<Wake>) {
-    use inotify::{Inotify, WatchMask};
-    let Ok(mut inotify) = Inotify::init() else { return };
-    if inotify.watches().add(dir, WatchMask::MOVED_TO | WatchMask::CLOSE_WRITE).is_err() {
-        return;
-    }
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 4096];
-        loop {
-            let Ok(events) = inotify.read_events_blocking(&mut buf) else { return };
-            let relevant = events.into_iter().any(|e| {
-                e.name
-                    .is_some_and(|n| crate::sync::folder::kind(&n.to_string_lossy()) == crate::sync::folder::Kind::File)
-            });
-            if relevant && tx.send(Wake::Changed).is_err() {
-                return;
-            }
-        }
-    });
-}
-
-/// Elsewhere, the watch's own wake-ups (at most 5 minutes apart) look.
-#[cfg(not(target_os = "linux"))]
-fn watch_sync_folder(_dir: &std::path::Path, _tx: std::sync::mpsc::Sender<Wake>) {}
-
-/// Elsewhere, look for changes every few seconds.
-#[cfg(not(target_os = "linux"))]
-fn watch_ledger(_path: &std::path::Path, tx: std::sync::mpsc::Sender<Wake>) {
-    std::thread::spawn(move || {
-        loop {
-            std::thread::sleep(std::time::Duration::from_secs(5));
-            if tx.send(Wake::Changed).is_err() {
-                return;
-            }
-        }
-    });
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn quiet_hours_wrap_midnight() {
-        let q = (NaiveTime::from_hms_opt(22, 0, 0).unwrap(), NaiveTime::from_hms_opt(8, 0, 0).unwrap());
-        assert!(in_quiet(NaiveTime::from_hms_opt(3, 0, 0).unwrap(), q));
-        assert!(in_quiet(NaiveTime::from_hms_opt(22, 0, 0).unwrap(), q));
-        assert!(!in_quiet(NaiveTime::from_hms_opt(8, 0, 0).unwrap(), q));
-        assert!(!in_quiet(NaiveTime::from_hms_opt(18, 0, 0).unwrap(), q));
-        let z: Tz = "Europe/Berlin".parse().unwrap();
-        let t = crate::domain::time::parse_rfc3339("2026-11-23T23:30:00+01:00").unwrap();
-        assert_eq!(crate::domain::time::rfc3339(out_of_quiet(t, z, Some(q)), z), "2026-11-24T08:00:00+01:00");
-        let t = crate::domain::time::parse_rfc3339("2026-11-24T03:00:00+01:00").unwrap();
-        assert_eq!(crate::domain::time::rfc3339(out_of_quiet(t, z, Some(q)), z), "2026-11-24T08:00:00+01:00");
-    }
 
     /// The reminder logic with the recording notifier (no bus needed): once
     /// per slot across runs, and a failed send retried on the next run.
@@ -478,7 +241,7 @@ mod tests {
     fn recorder_sees_each_slot_once_and_a_failure_retried() {
         use crate::ledger::{Access, NewAgreement, new_uuid};
         use crate::notify::Recorder;
-        let z: Tz = "Europe/Berlin".parse().unwrap();
+        let z: chrono_tz::Tz = "Europe/Berlin".parse().unwrap();
         let now = crate::domain::time::parse_rfc3339("2026-11-27T18:00:00+01:00").unwrap();
         let mut ledger =
             Ledger::open(std::path::Path::new("/nonexistent/troth-unit.db"), Access::Read, now, || Ok(z)).unwrap();
