@@ -4,7 +4,9 @@
 //! shell runs `_TROTH_COMPLETE=<shell> troth -- <words>`, and troth answers
 //! from the same clap types that parse the command line — subcommands, flags,
 //! and the values only the ledger knows: promise slugs wherever a promise is
-//! named, people's names for `--by`/`--to`, and `me`/`partner` for `--as`.
+//! named, people's names for `--by`/`--to`, `me`/`partner` for `--as`, and
+//! the last month's entries (by id, with what they were) for `confirm`,
+//! `dispute` and `void`.
 //! The ledger is only looked at (`Ledger::peek`): completion never creates,
 //! migrates or writes one, and stays quiet when there is nothing to read.
 
@@ -70,6 +72,9 @@ struct Known {
     us: Vec<String>,
     /// Everyone named on a promise, me and partner first.
     people: Vec<String>,
+    /// Entries of the last 30 days, newest first, by id with what they were
+    /// ("date-night kept Fri 20 Nov 21:10") — for confirm, dispute and void.
+    entries: Vec<(String, String)>,
 }
 
 fn known(l: &Lookup) -> Known {
@@ -83,6 +88,14 @@ fn known(l: &Lookup) -> Known {
         list.sort_by_key(|a| !a.is_live(l.now));
         k.slugs = list.iter().map(|a| (a.slug.clone(), a.text.clone())).collect();
         k.us = vec![settings.default_by(), settings.default_to()];
+        let slug_of: std::collections::HashMap<i64, &crate::domain::Agreement> =
+            agreements.iter().map(|a| (a.id, a)).collect();
+        let recent = ledger.entries_between(l.now - chrono::Duration::days(30), l.now + chrono::Duration::days(400))?;
+        for e in recent.iter().rev().filter(|e| e.void.is_none()) {
+            let Some(a) = slug_of.get(&e.agreement_id) else { continue };
+            let when = crate::render::words::moment(e.at, a.zone, l.now);
+            k.entries.push((e.id.to_string(), format!("{} {} {when} · {}", a.slug, e.outcome.name(), e.logged_by)));
+        }
         k.people = k.us.clone();
         for a in &agreements {
             for n in [&a.by, &a.to] {
@@ -128,6 +141,12 @@ fn with_completers(l: Lookup) -> clap::Command {
             matching(current, known(&l).people.into_iter().map(|p| (p, None)))
         })
     };
+    let entries = {
+        let l = l.clone();
+        ArgValueCompleter::new(move |current: &OsStr| {
+            matching(current, known(&l).entries.into_iter().map(|(id, what)| (id, Some(what))))
+        })
+    };
     let us =
         ArgValueCompleter::new(move |current: &OsStr| matching(current, known(&l).us.into_iter().map(|p| (p, None))));
     let mut cmd = Cli::command().mut_arg("as_name", |a| a.add(us.clone()));
@@ -141,6 +160,7 @@ fn with_completers(l: Lookup) -> clap::Command {
                     // `repair` takes an entry id or a promise: slugs help with the second.
                     "agreement" | "target" => sub.mut_arg(id, |a| a.add(slugs.clone())),
                     "by" | "to" => sub.mut_arg(id, |a| a.add(people.clone())),
+                    "entry_id" => sub.mut_arg(id, |a| a.add(entries.clone())),
                     _ => sub,
                 };
             }

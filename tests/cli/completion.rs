@@ -87,6 +87,19 @@ fn zsh_and_fish_get_slugs_with_the_promise_words_beside_them() {
     assert!(fish.contains("plants\tWater Kim's plants"), "{fish}");
     let (fish, _) = ask(&env, "fish", &["troth", "promise", "x", "--to", ""]);
     assert_eq!(fish.lines().filter(|l| !l.starts_with('-')).collect::<Vec<_>>(), vec!["Alex", "Sam", "Kim"]);
+    // Entry ids for confirm, dispute and void, newest first, with what each was.
+    let mut env = env;
+    env.set_now("2026-11-24T10:00:00+01:00");
+    env.ok(&["kept", "date-night", "--at", "2026-11-23 18:10", "--note", "pasta"]);
+    env.ok(&["--as", "Sam", "kept", "plants", "--at", "2026-11-23 18:20"]);
+    let (fish, _) = ask(&env, "fish", &["troth", "confirm", ""]);
+    let ids: Vec<&str> = fish.lines().filter(|l| !l.starts_with('-')).collect();
+    assert_eq!(
+        ids,
+        vec!["2\tplants kept Mon 23 Nov 18:20 · Sam", "1\tdate-night kept Mon 23 Nov 18:10 · Alex"],
+        "{fish}"
+    );
+    assert_eq!(bash(&env, &["troth", "void", "1"]), vec!["1"]);
     // The ledger named on the line being completed is the one read.
     let other = TestEnv::berlin();
     other.ok(&["init", "--me", "Ana", "--partner", "Bo"]);
