@@ -131,5 +131,6 @@ usage_from!(
     crate::domain::time::ZoneError,
     crate::domain::time::WhenError,
     crate::domain::time::DurationError,
-    crate::domain::terms::TermsError
+    crate::domain::terms::TermsError,
+    crate::domain::report::WeekError
 );

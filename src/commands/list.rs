@@ -30,7 +30,7 @@ struct Figures {
 }
 
 pub fn list(ctx: &Ctx, ledger: &Ledger, a: ListArgs, out: &mut dyn Write) -> Result<()> {
-    let (agreements, figures) = figures(ctx, ledger)?;
+    let (agreements, figures) = ledger.snapshot(|| figures(ctx, ledger))?;
     let shown: Vec<&Agreement> =
         agreements.iter().filter(|x| a.all || (!x.is_void() && !x.retired_at(ctx.now))).collect();
     let of = |x: &Agreement| figures.get(&x.id).copied();
@@ -93,8 +93,8 @@ pub fn list(ctx: &Ctx, ledger: &Ledger, a: ListArgs, out: &mut dyn Write) -> Res
 fn figures(ctx: &Ctx, ledger: &Ledger) -> Result<(Vec<Agreement>, HashMap<i64, Figures>)> {
     let (p, now) = (&ctx.settings.trust, ctx.now);
     let cache = Cache::open(ctx.env.cache_dir.as_deref(), ledger, p);
-    // The watermarks before the facts: a fact added in between is then
-    // newer than the saved marks and only touches its promise next time.
+    // The watermarks before the facts (and all on one snapshot): a fact
+    // added meanwhile is newer than the saved marks and is seen next time.
     let marks = if cache.is_some() { Some(ledger.marks()?) } else { None };
     let agreements = ledger.agreements()?;
     let live: Vec<&Agreement> = agreements.iter().filter(|a| !a.is_void()).collect();

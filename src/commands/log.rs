@@ -8,8 +8,7 @@ use crate::domain::{Agreement, Entry};
 use crate::error::Result;
 use crate::ledger::Ledger;
 use crate::render;
-use crate::render::json::{entry_json, write_json};
-use serde_json::Value;
+use crate::render::json::entry_json;
 use std::io::Write;
 
 pub fn list(ctx: &Ctx, ledger: &Ledger, a: LogListArgs, out: &mut dyn Write) -> Result<()> {
@@ -28,12 +27,20 @@ pub fn list(ctx: &Ctx, ledger: &Ledger, a: LogListArgs, out: &mut dyn Write) -> 
         .filter(|(e, _)| since.is_none_or(|s| e.at >= s) && until.is_none_or(|u| e.at <= u))
         .collect();
     // counts/why need each promise's analysis (held entries, late excuses).
-    let book = super::Book::new(&agreements, ledger.facts(only.map(|x| x.id))?, ctx.now, ctx.now);
+    // Only those sets are asked of it: each promise's slots and events go
+    // as soon as it is analysed.
+    let keep = crate::domain::fold::Keep { judged: 1, ..crate::domain::fold::Keep::from(ctx.now) };
+    let scope: Vec<Agreement> = only.map_or_else(|| agreements.clone(), |x| vec![x.clone()]);
+    let book = super::book(ctx, ledger, &scope, (crate::domain::time::Instant::MIN_UTC, ctx.now), &keep)?;
     let analyses: std::collections::HashMap<i64, &crate::domain::trust::Analysis> =
         book.items.iter().map(|i| (i.agreement.id, &i.analysis)).collect();
     if ctx.env.json {
-        let arr: Vec<Value> = shown.iter().map(|(e, x)| entry_json(e, x, analyses.get(&x.id).copied())).collect();
-        return write_json(out, &Value::Array(arr));
+        // Written one entry at a time: ten years of entries as JSON values
+        // at once would take hundreds of megabytes.
+        let arr = shown.iter().map(|(e, x)| entry_json(e, x, analyses.get(&x.id).copied()));
+        serde_json::to_writer_pretty(&mut *out, &crate::render::json::Lazy::new(arr))?;
+        writeln!(out)?;
+        return Ok(());
     }
     if shown.is_empty() {
         writeln!(out, "No entries{}.", if a.all { "" } else { " (void ones are in --all)" })?;

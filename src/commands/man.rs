@@ -16,6 +16,57 @@ use std::io::Write;
 /// The date of this page's content, shown in its title line (mandoc wants one).
 const PAGE_DATE: &str = "2026-11-26";
 
+/// The kinds of terms: what people type, and the canonical form stored.
+const TERM_KINDS: [(&str, &str, &str); 5] = [
+    ("quota", "2/month, 2 weekends a month, 3 times a week, twice a week, daily, weekly", "2/month, 3/week, 1/day"),
+    (
+        "schedule",
+        "every fri 19:00, every mon,wed 07:30, every day 21:00, monthly on 1 09:00, every sat",
+        "every mon,wed 07:30",
+    ),
+    (
+        "fortnight",
+        "every other fri 19:00, every 2 weeks on sat, once a fortnight",
+        "every 2 weeks fri 19:00, 1/fortnight",
+    ),
+    ("deadline", "by 2026-12-01, by 2026-12-01 18:00, by saturday", "by 2026-12-01"),
+    ("standing", "standing (the default): an ongoing rule, nothing is due", "standing"),
+];
+
+const ENVIRONMENT: [(&str, &str); 7] = [
+    ("TROTH_DB", "The ledger file, as with --db."),
+    ("TROTH_NOW", "An RFC 3339 instant used as now by every command (for tests and what-if questions)."),
+    ("TROTH_ME", "Act as this person (me or partner) for one command, as with --as."),
+    ("TROTH_SYNC_CODE", "The pairing code for sync join where there is no terminal to ask on."),
+    ("TZ", "An IANA zone name; recorded as the ledger's home zone when the ledger is created."),
+    ("NO_COLOR", "No colour. Colour is also off when standard output is not a terminal."),
+    ("XDG_DATA_HOME", "Where the default ledger lives (see FILES)."),
+];
+
+const FILES: [(&str, &str); 3] = [
+    (
+        "$XDG_DATA_HOME/troth/troth.db",
+        "The ledger (else ~/.local/share/troth/troth.db), private to you (0600, its folder 0700). It is \
+         append-only: nothing in it is ever updated or deleted.",
+    ),
+    ("troth.db.bak-vN", "A private copy of the ledger taken before upgrading it from schema version N."),
+    ("$XDG_DATA_HOME/troth/demo.db", "The demo's own ledger, rebuilt by each troth demo."),
+];
+
+const EXIT_STATUS: [(&str, &str); 3] = [
+    ("0", "Success."),
+    (
+        "1",
+        "A failure that is not the input's fault: an unreadable or newer ledger, no notification server, \
+         a sync folder with files that could not be applied, a broken chain in verify.",
+    ),
+    (
+        "2",
+        "Bad input: an unknown promise or entry, terms or a date that cannot be read, a rule refused. \
+         Nothing was changed.",
+    ),
+];
+
 pub fn man(out: &mut dyn Write) -> Result<()> {
     let mut cmd = Cli::command();
     cmd.build();
@@ -49,21 +100,7 @@ pub fn man(out: &mut dyn Write) -> Result<()> {
 
     page.control("SH", ["TERMS"]);
     para_lines(&mut page, "What was promised, in one of four kinds (stored in the canonical form on the right):");
-    for (kind, typed, canonical) in [
-        ("quota", "2/month, 2 weekends a month, 3 times a week, twice a week, daily, weekly", "2/month, 3/week, 1/day"),
-        (
-            "schedule",
-            "every fri 19:00, every mon,wed 07:30, every day 21:00, monthly on 1 09:00, every sat",
-            "every mon,wed 07:30",
-        ),
-        (
-            "fortnight",
-            "every other fri 19:00, every 2 weeks on sat, once a fortnight",
-            "every 2 weeks fri 19:00, 1/fortnight",
-        ),
-        ("deadline", "by 2026-12-01, by 2026-12-01 18:00, by saturday", "by 2026-12-01"),
-        ("standing", "standing (the default): an ongoing rule, nothing is due", "standing"),
-    ] {
+    for (kind, typed, canonical) in TERM_KINDS {
         page.control("TP", [] as [&str; 0]);
         page.text([bold(kind)]);
         para_lines(&mut page, &format!("{typed}; stored as {canonical}."));
@@ -79,54 +116,11 @@ pub fn man(out: &mut dyn Write) -> Result<()> {
          zone, so 1d across a clock change lasts 23 or 25 hours.",
     );
 
-    page.control("SH", ["ENVIRONMENT"]);
-    for (name, what) in [
-        ("TROTH_DB", "The ledger file, as with --db."),
-        ("TROTH_NOW", "An RFC 3339 instant used as now by every command (for tests and what-if questions)."),
-        ("TROTH_ME", "Act as this person (me or partner) for one command, as with --as."),
-        ("TROTH_SYNC_CODE", "The pairing code for sync join where there is no terminal to ask on."),
-        ("TZ", "An IANA zone name; recorded as the ledger's home zone when the ledger is created."),
-        ("NO_COLOR", "No colour. Colour is also off when standard output is not a terminal."),
-        ("XDG_DATA_HOME", "Where the default ledger lives (see FILES)."),
-    ] {
-        page.control("TP", [] as [&str; 0]);
-        page.text([bold(name)]);
-        para_lines(&mut page, what);
-    }
+    tagged(&mut page, "ENVIRONMENT", &ENVIRONMENT, false);
 
-    page.control("SH", ["FILES"]);
-    for (name, what) in [
-        (
-            "$XDG_DATA_HOME/troth/troth.db",
-            "The ledger (else ~/.local/share/troth/troth.db), private to you (0600, its folder 0700). It is \
-             append-only: nothing in it is ever updated or deleted.",
-        ),
-        ("troth.db.bak-vN", "A private copy of the ledger taken before upgrading it from schema version N."),
-        ("$XDG_DATA_HOME/troth/demo.db", "The demo's own ledger, rebuilt by each troth demo."),
-    ] {
-        page.control("TP", [] as [&str; 0]);
-        page.text([italic(name)]);
-        para_lines(&mut page, what);
-    }
+    tagged(&mut page, "FILES", &FILES, true);
 
-    page.control("SH", ["EXIT STATUS"]);
-    for (code, what) in [
-        ("0", "Success."),
-        (
-            "1",
-            "A failure that is not the input's fault: an unreadable or newer ledger, no notification server, \
-             a sync folder with files that could not be applied, a broken chain in verify.",
-        ),
-        (
-            "2",
-            "Bad input: an unknown promise or entry, terms or a date that cannot be read, a rule refused. \
-             Nothing was changed.",
-        ),
-    ] {
-        page.control("TP", [] as [&str; 0]);
-        page.text([bold(code)]);
-        para_lines(&mut page, what);
-    }
+    tagged(&mut page, "EXIT STATUS", &EXIT_STATUS, false);
     para(&mut page, "Errors are one line on standard error starting with error:, sometimes followed by hint: lines.");
 
     page.control("SH", ["EXAMPLES"]);
@@ -147,6 +141,17 @@ pub fn man(out: &mut dyn Write) -> Result<()> {
 
     out.write_all(page.to_roff().as_bytes())?;
     Ok(())
+}
+
+/// A section of tagged paragraphs: each tag (a name in bold, a path in
+/// italic) and what it means.
+fn tagged(page: &mut Roff, heading: &str, items: &[(&str, &str)], path: bool) {
+    page.control("SH", [heading]);
+    for (name, what) in items {
+        page.control("TP", [] as [&str; 0]);
+        page.text([if path { italic(*name) } else { bold(*name) }]);
+        para_lines(page, what);
+    }
 }
 
 /// One command: its usage line, what it does, and its own options.

@@ -26,7 +26,7 @@ pub fn report(ctx: &Ctx, ledger: &Ledger, a: ReportArgs, out: &mut dyn Write) ->
         return crate::ledger::files::write_output(&ctx.env.db, &path, &bytes);
     }
     let home = ctx.settings.zone;
-    let week = Week::parse(a.week.as_deref(), ctx.now, home).map_err(Error::usage)?;
+    let week = Week::parse(a.week.as_deref(), ctx.now, home)?;
     let format = match (a.format, ctx.env.json) {
         (Some(f), _) => f,
         (None, true) => ReportFormat::Json,

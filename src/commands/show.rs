@@ -9,11 +9,11 @@ use crate::domain::trust::{self, Analysis, Event, Score};
 use crate::domain::{Agreement, Entry};
 use crate::error::Result;
 use crate::ledger::Ledger;
-use crate::render::json::{agreement_json, round4, write_json};
+use crate::render::json::{agreement_json, round4};
 use crate::render::words::terms_words;
 use crate::render::words::unit_word;
 use crate::render::{self, history, paint, percent, trust2, words};
-use serde_json::{Value, json};
+use serde_json::json;
 use std::collections::HashMap;
 use std::io::Write;
 
@@ -40,7 +40,7 @@ pub fn show(ctx: &Ctx, ledger: &Ledger, a: ShowArgs, out: &mut dyn Write) -> Res
     let status_notes = status_notes(ledger, x)?;
     let view = View { x, entries: &entries, analysis: &analysis, score, steps, notes, status_notes };
     if ctx.env.json {
-        return write_json(out, &show_json(ctx, &view));
+        return write_show_json(out, ctx, &view);
     }
     show_text(ctx, &view, a.all, out)
 }
@@ -102,77 +102,51 @@ struct View<'a> {
     status_notes: HashMap<i64, String>,
 }
 
-/// `show --json`: the agreement's shape plus its history, slots and events.
-fn show_json(ctx: &Ctx, view: &View) -> Value {
+/// `show --json`: the agreement's shape plus its history, slots and events,
+/// written as it is made (the same bytes as one `Value` pretty-printed).
+fn write_show_json(out: &mut dyn Write, ctx: &Ctx, view: &View) -> Result<()> {
+    use serde::ser::{SerializeMap, Serializer};
     let View { x, entries, analysis, steps, notes, status_notes, .. } = view;
     let (x, analysis) = (*x, *analysis);
-    let mut v = agreement_json(x, (!x.is_void()).then_some(analysis), &ctx.settings, ctx.now);
+    let head = agreement_json(x, (!x.is_void()).then_some(analysis), &ctx.settings, ctx.now);
     let uuids: std::collections::HashMap<i64, &str> = entries.iter().map(|e| (e.id, e.uuid.as_str())).collect();
-    let obj = v.as_object_mut().expect("object");
-    obj.insert(
-        "versions".into(),
-        Value::Array(
-            x.plan
-                .versions
-                .iter()
-                .map(|ver| {
-                    json!({"terms": ver.terms.to_string(), "unit": ver.unit, "effective": rfc3339(ver.effective, x.zone),
-                           "recorded": rfc3339(ver.created, x.zone), "note": notes.get(&ver.id)})
-                })
-                .collect(),
-        ),
-    );
-    obj.insert(
-        "statuses".into(),
-        Value::Array(
-            x.plan
-                .statuses
-                .iter()
-                .map(|s| json!({"status": s.status.name(), "effective": rfc3339(s.effective, x.zone), "recorded": rfc3339(s.created, x.zone),
-                                "note": status_notes.get(&s.id)}))
-                .collect(),
-        ),
-    );
-    obj.insert(
-        "slots".into(),
-        Value::Array(
-            analysis
-                .slots
-                .iter()
-                .filter(|s| s.slot.start <= ctx.now)
-                .map(|s| {
-                    json!({"start": rfc3339(s.slot.start, x.zone), "end": rfc3339(s.slot.end, x.zone),
-                           "due": rfc3339(s.slot.due, x.zone), "units": s.slot.units, "terms": s.slot.terms.to_string(),
-                           "closed": s.closed, "promised": s.promised, "kept": s.kept, "broken": s.broken,
-                           "excused": s.excused, "delivered": s.delivered, "extra": s.extra, "missed": s.missed,
-                           "remaining": s.remaining, "held": s.held})
-                })
-                .collect(),
-        ),
-    );
-    obj.insert(
-        "events".into(),
-        Value::Array(
-            steps
-                .iter()
-                .map(|(ev, before, after)| {
-                    json!({"at": rfc3339(ev.at, x.zone), "event": history::event_name(ev.kind), "units": ev.units,
-                           "entry": ev.entry, "entry_uuid": ev.entry.and_then(|id| uuids.get(&id)),
-                           "before": round4(*before), "after": round4(*after), "repair": ev.repair})
-                })
-                .collect(),
-        ),
-    );
-    obj.insert(
-        "entries".into(),
-        Value::Array(entries.iter().map(|e| crate::render::json::entry_json(e, x, Some(analysis))).collect()),
-    );
-    let uuids = crate::render::json::entry_uuids(entries);
-    obj.insert(
-        "repairs".into(),
-        Value::Array(x.repairs.iter().map(|r| crate::render::json::repair_json(r, x, &uuids)).collect()),
-    );
-    v
+    let versions = x.plan.versions.iter().map(|ver| {
+        json!({"terms": ver.terms.to_string(), "unit": ver.unit, "effective": rfc3339(ver.effective, x.zone),
+               "recorded": rfc3339(ver.created, x.zone), "note": notes.get(&ver.id)})
+    });
+    let statuses = x.plan.statuses.iter().map(|s| {
+        json!({"status": s.status.name(), "effective": rfc3339(s.effective, x.zone), "recorded": rfc3339(s.created, x.zone),
+               "note": status_notes.get(&s.id)})
+    });
+    let slots = analysis.slots.iter().filter(|s| s.slot.start <= ctx.now).map(|s| {
+        json!({"start": rfc3339(s.slot.start, x.zone), "end": rfc3339(s.slot.end, x.zone),
+               "due": rfc3339(s.slot.due, x.zone), "units": s.slot.units, "terms": s.slot.terms.to_string(),
+               "closed": s.closed, "promised": s.promised, "kept": s.kept, "broken": s.broken,
+               "excused": s.excused, "delivered": s.delivered, "extra": s.extra, "missed": s.missed,
+               "remaining": s.remaining, "held": s.held})
+    });
+    let events = steps.iter().map(|(ev, before, after)| {
+        json!({"at": rfc3339(ev.at, x.zone), "event": history::event_name(ev.kind), "units": ev.units,
+               "entry": ev.entry, "entry_uuid": ev.entry.and_then(|id| uuids.get(&id)),
+               "before": round4(*before), "after": round4(*after), "repair": ev.repair})
+    });
+    let entry_list = entries.iter().map(|e| crate::render::json::entry_json(e, x, Some(analysis)));
+    let repair_uuids = crate::render::json::entry_uuids(entries);
+    let repairs = x.repairs.iter().map(|r| crate::render::json::repair_json(r, x, &repair_uuids));
+    let mut ser = serde_json::Serializer::pretty(&mut *out);
+    let mut map = ser.serialize_map(None)?;
+    for (k, v) in head.as_object().expect("object") {
+        map.serialize_entry(k, v)?;
+    }
+    map.serialize_entry("versions", &crate::render::json::Lazy::new(versions))?;
+    map.serialize_entry("statuses", &crate::render::json::Lazy::new(statuses))?;
+    map.serialize_entry("slots", &crate::render::json::Lazy::new(slots))?;
+    map.serialize_entry("events", &crate::render::json::Lazy::new(events))?;
+    map.serialize_entry("entries", &crate::render::json::Lazy::new(entry_list))?;
+    map.serialize_entry("repairs", &crate::render::json::Lazy::new(repairs))?;
+    map.end()?;
+    writeln!(out)?;
+    Ok(())
 }
 
 fn show_text(ctx: &Ctx, view: &View, all: bool, out: &mut dyn Write) -> Result<()> {

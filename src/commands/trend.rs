@@ -23,7 +23,7 @@ pub fn trend(ctx: &Ctx, ledger: &Ledger, a: TrendArgs, out: &mut dyn Write) -> R
     // Trust is asked at the end of each of the weeks shown: earlier events
     // fold into one score as each promise is read.
     let earliest = report::Week::containing(ctx.now, ctx.settings.zone).start - chrono::Duration::weeks(a.weeks.into());
-    let keep = Keep { judged: 1, ..Keep::from(earliest.min(ctx.now)) };
+    let keep = Keep { trust_from: earliest.min(ctx.now), judged: 1, ..Keep::from(ctx.now) };
     let book = book(ctx, ledger, &agreements, (Instant::MIN_UTC, ctx.now), &keep)?;
     let (subject, items): (String, Vec<&report::Item>) = match (&a.agreement, &a.by) {
         (Some(arg), _) => {

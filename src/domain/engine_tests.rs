@@ -414,3 +414,22 @@ fn a_persons_figure_lists_every_promise_it_averages() {
     assert!(close(alex.trust.trust, 0.443525), "{}", alex.trust.trust);
     assert!(close(m.overall.trust, alex.trust.trust));
 }
+
+/// Reminder timing (docs/design.md §6) for "every fri 19:00" in Berlin: the
+/// default lead is 1 hour, so Friday 27 Nov 18:00. Quiet hours 17:00–18:30
+/// move it to 18:30, still before 19:00. Quiet hours 17:00–20:00 would end
+/// after the due time: it goes out just before they begin, 16:59 — never late.
+#[test]
+fn a_reminder_comes_a_lead_before_and_never_late_for_quiet_hours() {
+    use super::remind::notify_time;
+    use chrono::NaiveTime;
+    let a = agreement(1, "every fri 19:00", Berlin, "2026-11-23T00:00:00+01:00");
+    let now = t("2026-11-23T12:00:00+01:00");
+    let an = trust::analyze(&a, &[], now, t("2026-11-28T00:00:00+01:00"));
+    let fri = an.slots.iter().find(|s| rfc3339(s.slot.due, Berlin) == "2026-11-27T19:00:00+01:00").expect("Friday");
+    let hm = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+    let at = |quiet| notify_time(&a, fri, Berlin, quiet).map(|i| rfc3339(i, Berlin));
+    assert_eq!(at(None).as_deref(), Some("2026-11-27T18:00:00+01:00"));
+    assert_eq!(at(Some((hm(17, 0), hm(18, 30)))).as_deref(), Some("2026-11-27T18:30:00+01:00"));
+    assert_eq!(at(Some((hm(17, 0), hm(20, 0)))).as_deref(), Some("2026-11-27T16:59:00+01:00"));
+}

@@ -18,8 +18,8 @@ pub struct Keep {
     /// Trust is asked only at this instant or later: earlier events fold into
     /// one score.
     pub trust_from: Instant,
-    /// Slots are looked at only when they end after this instant (at most
-    /// `trust_from`)…
+    /// Slots are looked at only when they end after this instant (an event
+    /// kept from an earlier slot then names no slot)…
     pub slots_from: Instant,
     /// …and the last `judged` closed ones (over-promising, docs/design.md §4).
     pub judged: usize,

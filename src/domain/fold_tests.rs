@@ -128,7 +128,7 @@ proptest! {
             prop_assert_eq!(&f.analysis.late, &s.analysis.late);
         }
         let earliest = Week::containing(now, Berlin).start - Duration::weeks(20);
-        let small = compacted(&agreements, &all, now, now, &Keep { judged: 1, ..Keep::from(earliest.min(now)) });
+        let small = compacted(&agreements, &all, now, now, &Keep { trust_from: earliest.min(now), judged: 1, ..Keep::from(now) });
         let (f, s): (Vec<&Item>, Vec<&Item>) = (full.items.iter().collect(), small.items.iter().collect());
         prop_assert_eq!(format!("{:?}", report::trend(&f, &P, now, Berlin, 20)),
                         format!("{:?}", report::trend(&s, &P, now, Berlin, 20)));

@@ -107,19 +107,14 @@ impl Week {
     }
 
     /// `this`, `last` (the default) or `2026-W47`.
-    pub fn parse(s: Option<&str>, now: Instant, home: Tz) -> Result<Week, String> {
+    pub fn parse(s: Option<&str>, now: Instant, home: Tz) -> Result<Week, WeekError> {
         let this = Week::containing(now, home);
         match s.map(|s| s.trim().to_ascii_lowercase()) {
             None => Ok(this.previous(home)),
             Some(s) if s == "last" => Ok(this.previous(home)),
             Some(s) if s == "this" => Ok(this),
             Some(s) => {
-                let bad = || {
-                    format!(
-                        "could not read the week \"{}\"; use this, last or an ISO week like 2026-W47",
-                        crate::domain::time::printable(&s)
-                    )
-                };
+                let bad = || WeekError::Unreadable(s.clone());
                 let (y, w) = s.split_once("-w").ok_or_else(bad)?;
                 if y.len() != 4 || w.is_empty() || w.len() > 2 {
                     return Err(bad());
@@ -130,11 +125,20 @@ impl Week {
                     return Err(bad());
                 }
                 let monday =
-                    NaiveDate::from_isoywd_opt(y, w, Weekday::Mon).ok_or_else(|| format!("{y} has no ISO week {w}"))?;
+                    NaiveDate::from_isoywd_opt(y, w, Weekday::Mon).ok_or(WeekError::NoSuchWeek { year: y, week: w })?;
                 Ok(Week::of(monday, home))
             }
         }
     }
+}
+
+/// Why a `--week` was refused; `Display` is the `error:` line.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum WeekError {
+    #[error("could not read the week \"{}\"; use this, last or an ISO week like 2026-W47", crate::domain::time::printable(.0))]
+    Unreadable(String),
+    #[error("{year} has no ISO week {week}")]
+    NoSuchWeek { year: i32, week: u32 },
 }
 
 /// One agreement's line in the weekly summary.
@@ -396,7 +400,12 @@ mod tests {
         assert_eq!(crate::domain::time::rfc3339(w.end, z), "2027-01-04T00:00:00+01:00");
         let w = Week::parse(Some("2027-W01"), now, z).unwrap();
         assert_eq!(w.monday, NaiveDate::from_ymd_opt(2027, 1, 4).unwrap());
-        assert!(Week::parse(Some("2027-W53"), now, z).is_err());
+        assert_eq!(Week::parse(Some("2027-W53"), now, z).unwrap_err(), WeekError::NoSuchWeek { year: 2027, week: 53 });
+        assert_eq!(Week::parse(Some("2027-W53"), now, z).unwrap_err().to_string(), "2027 has no ISO week 53");
+        assert_eq!(
+            Week::parse(Some(" Soon "), now, z).unwrap_err().to_string(),
+            "could not read the week \"soon\"; use this, last or an ISO week like 2026-W47"
+        );
         assert_eq!(Week::parse(None, now, z).unwrap().label, "2026-W52");
     }
 }

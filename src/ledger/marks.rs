@@ -125,6 +125,19 @@ impl Ledger {
         Ok(Touched::Some(out))
     }
 
+    /// Run `f` on one snapshot of the ledger (a read transaction): the
+    /// watermarks, the promises and their facts all as of one moment, even
+    /// while another troth writes.
+    pub fn snapshot<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
+        if !self.conn.is_autocommit() {
+            return f();
+        }
+        self.conn.execute_batch("BEGIN DEFERRED")?;
+        let out = f();
+        self.conn.execute_batch(if out.is_ok() { "COMMIT" } else { "ROLLBACK" })?;
+        out
+    }
+
     /// The schema version (`PRAGMA user_version`) and SQLite's schema
     /// cookie, which any change to the schema moves — dropping the
     /// append-only triggers to edit a fact in place among them.

@@ -272,9 +272,9 @@ impl Ledger {
 
     pub fn entry(&self, id: i64) -> Result<Option<Entry>> {
         let mut stmt = self.conn.prepare_cached(&format!("{ENTRY_SELECT} WHERE e.id = ?1"))?;
-        let mut entry: Vec<Entry> = stmt.query_row([id], entry_row).optional()?.into_iter().collect();
-        voice::attach_to_entries(&self.conn, &mut entry)?;
-        Ok(entry.pop())
+        let Some(mut entry) = stmt.query_row([id], entry_row).optional()? else { return Ok(None) };
+        entry.verdicts = voice::verdicts_of_entry(&self.conn, id)?;
+        Ok(Some(entry))
     }
 }
 

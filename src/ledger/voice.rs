@@ -40,6 +40,12 @@ pub fn verdicts(conn: &Connection) -> Result<HashMap<i64, Vec<Verdict>>> {
     Ok(out)
 }
 
+/// The verdicts on one entry, oldest first.
+pub fn verdicts_of_entry(conn: &Connection, entry: i64) -> Result<Vec<Verdict>> {
+    let mut stmt = conn.prepare_cached(&format!("{VERDICT_SELECT} WHERE entry_id = ?1 ORDER BY id"))?;
+    Ok(stmt.query_map([entry], verdict_row)?.collect::<rusqlite::Result<_>>()?)
+}
+
 /// The verdicts on one promise's entries, by entry id.
 fn verdicts_on(conn: &Connection, agreement: i64, since: i64) -> Result<HashMap<i64, Vec<Verdict>>> {
     // Only the entries read (`at` from `since`): `list` resuming from its

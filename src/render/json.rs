@@ -114,6 +114,25 @@ fn voice_json(obj: &mut serde_json::Map<String, Value>, e: &Entry, a: &Agreement
     obj.insert("why".into(), json!(why));
 }
 
+/// An array written one element at a time as it is serialized: ten years of
+/// slots, events and entries are never all held as JSON values at once.
+pub struct Lazy<I>(std::cell::RefCell<Option<I>>);
+
+impl<I: Iterator<Item = Value>> Lazy<I> {
+    pub fn new(items: I) -> Lazy<I> {
+        Lazy(std::cell::RefCell::new(Some(items)))
+    }
+}
+
+impl<I: Iterator<Item = Value>> serde::Serialize for Lazy<I> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match self.0.borrow_mut().take() {
+            Some(items) => s.collect_seq(items),
+            None => s.collect_seq(std::iter::empty::<Value>()),
+        }
+    }
+}
+
 pub fn write_json(out: &mut dyn Write, v: &Value) -> Result<()> {
     serde_json::to_writer_pretty(&mut *out, v)?;
     writeln!(out)?;

@@ -277,28 +277,7 @@ pub fn apply(ledger: &mut Ledger, f: &Folder, now: Instant, full: bool) -> Resul
             if let Some(pw) = prev_written
                 && d.env.written < pw - SKEW_SECS
             {
-                let why = format!(
-                    "written at {}, more than 10 minutes before the file before it from that device ({})",
-                    utc(d.env.written),
-                    utc(pw)
-                );
-                let tx = ledger.write()?;
-                tx.record_file(
-                    &FileRow {
-                        hash: d.hash.clone(),
-                        name: d.name.clone(),
-                        device: d.env.device.clone(),
-                        person: d.env.person.clone(),
-                        seq: d.env.seq,
-                        prev: d.env.prev.clone(),
-                        written: d.env.written,
-                        facts: count_facts(&d.env),
-                        state: "refused".into(),
-                        why: Some(why.clone()),
-                    },
-                    ts(now),
-                )?;
-                tx.commit()?;
+                let why = refuse_written_early(ledger, d, pw, now)?;
                 refused.insert(d.hash.clone());
                 report.refused.push(Named { device: Some(d.env.device.clone()), file: d.name.clone(), why });
                 continue;
@@ -327,7 +306,48 @@ pub fn apply(ledger: &mut Ledger, f: &Folder, now: Instant, full: bool) -> Resul
             break;
         }
     }
-    for (d, made) in &waiting_future {
+    report_waiting(&mut report, &waiting_future, &open);
+    report.forks = forks(&store::files(&*ledger)?);
+    let tx = ledger.write()?;
+    tx.remember_names(&new_names)?;
+    let settled = report.waiting.is_empty();
+    tx.set_listing(if settled { Some(&digest) } else { None })?;
+    tx.commit()?;
+    Ok(report)
+}
+
+/// A file written more than the allowed skew before its predecessor from the
+/// same device is refused, and recorded as such; the reason is returned.
+fn refuse_written_early(ledger: &mut Ledger, d: &Decoded, prev_written: i64, now: Instant) -> Result<String> {
+    let why = format!(
+        "written at {}, more than 10 minutes before the file before it from that device ({})",
+        utc(d.env.written),
+        utc(prev_written)
+    );
+    let tx = ledger.write()?;
+    tx.record_file(
+        &FileRow {
+            hash: d.hash.clone(),
+            name: d.name.clone(),
+            device: d.env.device.clone(),
+            person: d.env.person.clone(),
+            seq: d.env.seq,
+            prev: d.env.prev.clone(),
+            written: d.env.written,
+            facts: count_facts(&d.env),
+            state: "refused".into(),
+            why: Some(why.clone()),
+        },
+        ts(now),
+    )?;
+    tx.commit()?;
+    Ok(why)
+}
+
+/// Name what waits: files made in this device's future, and files whose
+/// predecessor has not arrived (or waits itself).
+fn report_waiting(report: &mut Report, waiting_future: &[(&Decoded, i64)], open: &[&Decoded]) {
+    for (d, made) in waiting_future {
         report.waiting.push(Named {
             device: Some(d.env.device.clone()),
             file: d.name.clone(),
@@ -343,13 +363,6 @@ pub fn apply(ledger: &mut Ledger, f: &Folder, now: Instant, full: bool) -> Resul
         };
         report.waiting.push(Named { device: Some(d.env.device.clone()), file: d.name.clone(), why });
     }
-    report.forks = forks(&store::files(&*ledger)?);
-    let tx = ledger.write()?;
-    tx.remember_names(&new_names)?;
-    let settled = report.waiting.is_empty();
-    tx.set_listing(if settled { Some(&digest) } else { None })?;
-    tx.commit()?;
-    Ok(report)
 }
 
 /// Devices with two files naming the same predecessor.

@@ -12,7 +12,7 @@ use crate::ledger::Ledger;
 use crate::render::json::{entry_json, write_json};
 use crate::render::json::{entry_uuids, repair_json};
 use crate::render::voice::{short, write_repair};
-use serde_json::json;
+use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::io::Write;
 
@@ -107,23 +107,34 @@ pub fn inbox(ctx: &Ctx, ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
     let book = Book::new(&agreements, facts, ctx.now, ctx.now);
     let analyses: HashMap<i64, &Analysis> = book.items.iter().map(|i| (i.agreement.id, &i.analysis)).collect();
     let inbox = gather(&me, &agreements, &entries, &analyses, ctx.now);
-    let uuids = entry_uuids(&entries);
-    let ej = |(e, x): &(&Entry, &Agreement)| entry_json(e, x, analyses.get(&x.id).copied());
     if ctx.env.json {
-        return write_json(
-            out,
-            &json!({
-                "to_confirm": inbox.to_confirm.iter().map(ej).collect::<Vec<_>>(),
-                "disputes": inbox.disputes.iter().map(ej).collect::<Vec<_>>(),
-                "late_excuses": inbox.late_excuses.iter().map(ej).collect::<Vec<_>>(),
-                "repairs_offered": inbox.offered.iter().map(|(r, x)| repair_json(r, x, &uuids)).collect::<Vec<_>>(),
-                "repairs_waiting": inbox.waiting.iter().map(|(r, x)| repair_json(r, x, &uuids)).collect::<Vec<_>>(),
-                "duplicates": inbox.duplicates.iter()
-                    .map(|(a, b, x)| json!([ej(&(*a, *x)), ej(&(*b, *x))])).collect::<Vec<_>>(),
-            }),
-        );
+        return write_json(out, &inbox_json(&inbox, &analyses, &entry_uuids(&entries)));
     }
-    let now = ctx.now;
+    let said = write_entries(out, &inbox, &me, ctx.now)?;
+    let offered = write_repairs(out, &inbox, ctx.now)?;
+    if !said && !offered {
+        writeln!(out, "Nothing waits for you, {me}.")?;
+    }
+    Ok(())
+}
+
+/// `inbox --json`: each list of docs/cli.md.
+fn inbox_json(inbox: &Inbox, analyses: &HashMap<i64, &Analysis>, uuids: &HashMap<i64, String>) -> Value {
+    let ej = |(e, x): &(&Entry, &Agreement)| entry_json(e, x, analyses.get(&x.id).copied());
+    json!({
+        "to_confirm": inbox.to_confirm.iter().map(ej).collect::<Vec<_>>(),
+        "disputes": inbox.disputes.iter().map(ej).collect::<Vec<_>>(),
+        "late_excuses": inbox.late_excuses.iter().map(ej).collect::<Vec<_>>(),
+        "repairs_offered": inbox.offered.iter().map(|(r, x)| repair_json(r, x, uuids)).collect::<Vec<_>>(),
+        "repairs_waiting": inbox.waiting.iter().map(|(r, x)| repair_json(r, x, uuids)).collect::<Vec<_>>(),
+        "duplicates": inbox.duplicates.iter()
+            .map(|(a, b, x)| json!([ej(&(*a, *x)), ej(&(*b, *x))])).collect::<Vec<_>>(),
+    })
+}
+
+/// Entries waiting for a word: to confirm, late excuses, disputes. Whether
+/// anything was said.
+fn write_entries(out: &mut dyn Write, inbox: &Inbox, me: &str, now: Instant) -> Result<bool> {
     let quote = |s: &Option<String>| s.as_deref().map(|n| format!("  \"{}\"", short(n, 60))).unwrap_or_default();
     let line = |e: &Entry, x: &Agreement| {
         format!("#{:<4} {}  {}  {}", e.id, x.slug, e.outcome.name(), human_datetime(e.at, x.zone, now))
@@ -169,6 +180,13 @@ pub fn inbox(ctx: &Ctx, ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
             writeln!(out, "  {}  — {who}: \"{}\"   {how}", line(e, x), short(v.note.as_deref().unwrap_or(""), 60))?;
         }
     }
+    Ok(any)
+}
+
+/// Repairs offered to me or by me, and entries possibly logged twice.
+/// Whether anything was said.
+fn write_repairs(out: &mut dyn Write, inbox: &Inbox, now: Instant) -> Result<bool> {
+    let mut any = false;
     if !inbox.offered.is_empty() {
         any = true;
         writeln!(out, "Offered to you:")?;
@@ -202,8 +220,5 @@ pub fn inbox(ctx: &Ctx, ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
             )?;
         }
     }
-    if !any {
-        writeln!(out, "Nothing waits for you, {me}.")?;
-    }
-    Ok(())
+    Ok(any)
 }

@@ -31,6 +31,7 @@ use std::collections::HashMap;
 
 mod apply;
 mod check;
+mod plan;
 
 mod voice;
 pub use apply::{apply, apply_in};

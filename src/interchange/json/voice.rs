@@ -242,154 +242,166 @@ fn zone(a: &AgreementRow) -> chrono_tz::Tz {
 
 /// Apply after agreements and entries, so what they name is here.
 pub(super) fn apply(c: &mut Tx<'_>, batch: VoiceBatch, now: Instant, done: &mut Applied) -> Result<()> {
-    use crate::ledger::voice as lv;
     for v in batch.verdicts {
-        let (e, a) = entry_and_agreement(c, &v.path, &v.uuid, &v.entry)?;
-        if let Some(here) = lv::verdict_by_uuid(c, &v.uuid)? {
-            let field = differs(&[
-                ("entry", here.entry_id == e.id),
-                ("verdict", here.kind == v.kind),
-                ("by", here.by == v.by),
-                ("note", here.note == v.note),
-                ("at", here.at.timestamp() == v.at),
-                ("device", v.device.as_ref().is_none_or(|d| Some(d) == here.device.as_ref())),
-            ]);
-            if let Some(f) = field {
-                return Err(already_different(&v.path, &v.uuid, "verdict", f));
-            }
-            done.skipped += 1;
-            continue;
-        }
-        let others = crate::domain::voice::other_parties(&a.by, &a.to, &e.logged_by);
-        if !others.contains(&v.by.as_str()) {
-            return Err(refuse(
-                &v.path,
-                &v.uuid,
-                format!(
-                    "{} is not the other party of the entry (only {} can give a verdict)",
-                    v.by,
-                    others.join(" or ")
-                ),
-            ));
-        }
-        if v.at + super::SKEW_SECS < e.logged_at {
-            return Err(refuse(&v.path, &v.uuid, "it was given before the entry was logged"));
-        }
-        made_in_future(&v.path, &v.uuid, v.at, now, zone(&a))?;
-        c.set_origin(v.device.as_deref());
-        c.add_verdict(&NewVerdict {
-            uuid: &v.uuid,
-            entry: e.id,
-            kind: v.kind,
-            by: &v.by,
-            note: v.note.as_deref(),
-            at: from_ts(v.at),
-        })?;
-        done.new += 1;
+        apply_verdict(c, v, now, done)?;
     }
     for r in batch.repairs {
-        let a = door::agreement_by_uuid(&*c, &r.agreement)?.ok_or_else(|| {
-            refuse(
-                &r.path,
-                &r.uuid,
-                format!("it names promise {}, which is in neither the file nor this ledger", r.agreement),
-            )
-        })?;
-        let entry = match &r.entry {
-            Some(u) => {
-                let (e, ea) = entry_and_agreement(c, &r.path, &r.uuid, u)?;
-                if ea.id != a.id || e.outcome != "broken" {
-                    return Err(refuse(&r.path, &r.uuid, "its entry is not a broken entry of its promise"));
-                }
-                Some(e)
-            }
-            None => None,
-        };
-        if let Some(here) = lv::repair_by_uuid(c, &r.uuid)? {
-            let field = differs(&[
-                ("promise", here.agreement_id == a.id),
-                ("entry", here.entry_id == entry.as_ref().map(|e| e.id)),
-                ("slot", here.slot_start.map(|t| t.timestamp()) == r.slot),
-                ("by", here.by == r.by),
-                ("understood", here.understood == r.understood),
-                ("feeling", here.feeling == r.feeling),
-                ("apology", here.apology == r.apology),
-                ("plan", here.plan == r.plan),
-                ("at", here.at.timestamp() == r.at),
-                ("device", r.device.as_ref().is_none_or(|d| Some(d) == here.device.as_ref())),
-            ]);
-            if let Some(f) = field {
-                return Err(already_different(&r.path, &r.uuid, "repair", f));
-            }
-            done.skipped += 1;
-            continue;
-        }
-        if r.by != a.by {
-            return Err(refuse(&r.path, &r.uuid, format!("only {}, who made the promise, can offer a repair", a.by)));
-        }
-        if entry.as_ref().is_some_and(|e| r.at + super::SKEW_SECS < e.logged_at) {
-            return Err(refuse(&r.path, &r.uuid, "it was offered before its broken entry was logged"));
-        }
-        made_in_future(&r.path, &r.uuid, r.at, now, zone(&a))?;
-        c.set_origin(r.device.as_deref());
-        c.add_repair(&NewRepair {
-            uuid: &r.uuid,
-            agreement: a.id,
-            entry: entry.as_ref().map(|e| e.id),
-            slot_start: r.slot.map(from_ts),
-            by: &r.by,
-            understood: &r.understood,
-            feeling: r.feeling.as_deref(),
-            apology: &r.apology,
-            plan: r.plan.as_deref(),
-            at: from_ts(r.at),
-        })?;
-        done.new += 1;
+        apply_repair(c, r, now, done)?;
     }
     for x in batch.acceptances {
-        let repair = lv::repair_by_uuid(c, &x.repair)?.ok_or_else(|| {
-            refuse(
-                &x.path,
-                &x.uuid,
-                format!("it names repair {}, which is in neither the file nor this ledger", x.repair),
-            )
-        })?;
-        if let Some(here) = lv::acceptance_by_uuid(c, &x.uuid)? {
-            let field = differs(&[
-                ("repair", here.repair_id == repair.id),
-                ("by", here.by == x.by),
-                ("note", here.note == x.note),
-                ("at", here.at.timestamp() == x.at),
-                ("device", x.device.as_ref().is_none_or(|d| Some(d) == here.device.as_ref())),
-            ]);
-            if let Some(f) = field {
-                return Err(already_different(&x.path, &x.uuid, "acceptance", f));
-            }
-            done.skipped += 1;
-            continue;
-        }
-        let a = door::agreement_by_id(&*c, repair.agreement_id)?
-            .ok_or_else(|| refuse(&x.path, &x.uuid, "its repair's promise is not here"))?;
-        if x.by != a.to || x.by == repair.by {
-            return Err(refuse(
-                &x.path,
-                &x.uuid,
-                format!("only {}, to whom the promise was made, can accept its repairs", a.to),
-            ));
-        }
-        if x.at + super::SKEW_SECS < repair.at.timestamp() {
-            return Err(refuse(&x.path, &x.uuid, "it was accepted before the repair was offered"));
-        }
-        made_in_future(&x.path, &x.uuid, x.at, now, zone(&a))?;
-        c.set_origin(x.device.as_deref());
-        c.add_acceptance(&NewAcceptance {
-            uuid: &x.uuid,
-            repair: repair.id,
-            by: &x.by,
-            note: x.note.as_deref(),
-            at: from_ts(x.at),
-        })?;
-        done.new += 1;
+        apply_acceptance(c, x, now, done)?;
     }
+    Ok(())
+}
+
+/// A verdict: only by the entry's other party, not before the entry was logged.
+fn apply_verdict(c: &mut Tx<'_>, v: VerdictFact, now: Instant, done: &mut Applied) -> Result<()> {
+    use crate::ledger::voice as lv;
+    let (e, a) = entry_and_agreement(c, &v.path, &v.uuid, &v.entry)?;
+    if let Some(here) = lv::verdict_by_uuid(c, &v.uuid)? {
+        let field = differs(&[
+            ("entry", here.entry_id == e.id),
+            ("verdict", here.kind == v.kind),
+            ("by", here.by == v.by),
+            ("note", here.note == v.note),
+            ("at", here.at.timestamp() == v.at),
+            ("device", v.device.as_ref().is_none_or(|d| Some(d) == here.device.as_ref())),
+        ]);
+        if let Some(f) = field {
+            return Err(already_different(&v.path, &v.uuid, "verdict", f));
+        }
+        done.skipped += 1;
+        return Ok(());
+    }
+    let others = crate::domain::voice::other_parties(&a.by, &a.to, &e.logged_by);
+    if !others.contains(&v.by.as_str()) {
+        return Err(refuse(
+            &v.path,
+            &v.uuid,
+            format!("{} is not the other party of the entry (only {} can give a verdict)", v.by, others.join(" or ")),
+        ));
+    }
+    if v.at + super::SKEW_SECS < e.logged_at {
+        return Err(refuse(&v.path, &v.uuid, "it was given before the entry was logged"));
+    }
+    made_in_future(&v.path, &v.uuid, v.at, now, zone(&a))?;
+    c.set_origin(v.device.as_deref());
+    c.add_verdict(&NewVerdict {
+        uuid: &v.uuid,
+        entry: e.id,
+        kind: v.kind,
+        by: &v.by,
+        note: v.note.as_deref(),
+        at: from_ts(v.at),
+    })?;
+    done.new += 1;
+    Ok(())
+}
+
+/// A repair: only by the promisor, for a broken entry of that promise or a slot.
+fn apply_repair(c: &mut Tx<'_>, r: RepairFact, now: Instant, done: &mut Applied) -> Result<()> {
+    use crate::ledger::voice as lv;
+    let a = door::agreement_by_uuid(&*c, &r.agreement)?.ok_or_else(|| {
+        refuse(
+            &r.path,
+            &r.uuid,
+            format!("it names promise {}, which is in neither the file nor this ledger", r.agreement),
+        )
+    })?;
+    let entry = match &r.entry {
+        Some(u) => {
+            let (e, ea) = entry_and_agreement(c, &r.path, &r.uuid, u)?;
+            if ea.id != a.id || e.outcome != "broken" {
+                return Err(refuse(&r.path, &r.uuid, "its entry is not a broken entry of its promise"));
+            }
+            Some(e)
+        }
+        None => None,
+    };
+    if let Some(here) = lv::repair_by_uuid(c, &r.uuid)? {
+        let field = differs(&[
+            ("promise", here.agreement_id == a.id),
+            ("entry", here.entry_id == entry.as_ref().map(|e| e.id)),
+            ("slot", here.slot_start.map(|t| t.timestamp()) == r.slot),
+            ("by", here.by == r.by),
+            ("understood", here.understood == r.understood),
+            ("feeling", here.feeling == r.feeling),
+            ("apology", here.apology == r.apology),
+            ("plan", here.plan == r.plan),
+            ("at", here.at.timestamp() == r.at),
+            ("device", r.device.as_ref().is_none_or(|d| Some(d) == here.device.as_ref())),
+        ]);
+        if let Some(f) = field {
+            return Err(already_different(&r.path, &r.uuid, "repair", f));
+        }
+        done.skipped += 1;
+        return Ok(());
+    }
+    if r.by != a.by {
+        return Err(refuse(&r.path, &r.uuid, format!("only {}, who made the promise, can offer a repair", a.by)));
+    }
+    if entry.as_ref().is_some_and(|e| r.at + super::SKEW_SECS < e.logged_at) {
+        return Err(refuse(&r.path, &r.uuid, "it was offered before its broken entry was logged"));
+    }
+    made_in_future(&r.path, &r.uuid, r.at, now, zone(&a))?;
+    c.set_origin(r.device.as_deref());
+    c.add_repair(&NewRepair {
+        uuid: &r.uuid,
+        agreement: a.id,
+        entry: entry.as_ref().map(|e| e.id),
+        slot_start: r.slot.map(from_ts),
+        by: &r.by,
+        understood: &r.understood,
+        feeling: r.feeling.as_deref(),
+        apology: &r.apology,
+        plan: r.plan.as_deref(),
+        at: from_ts(r.at),
+    })?;
+    done.new += 1;
+    Ok(())
+}
+
+/// An acceptance: only by the one the promise was made to, after the offer.
+fn apply_acceptance(c: &mut Tx<'_>, x: AcceptanceFact, now: Instant, done: &mut Applied) -> Result<()> {
+    use crate::ledger::voice as lv;
+    let repair = lv::repair_by_uuid(c, &x.repair)?.ok_or_else(|| {
+        refuse(&x.path, &x.uuid, format!("it names repair {}, which is in neither the file nor this ledger", x.repair))
+    })?;
+    if let Some(here) = lv::acceptance_by_uuid(c, &x.uuid)? {
+        let field = differs(&[
+            ("repair", here.repair_id == repair.id),
+            ("by", here.by == x.by),
+            ("note", here.note == x.note),
+            ("at", here.at.timestamp() == x.at),
+            ("device", x.device.as_ref().is_none_or(|d| Some(d) == here.device.as_ref())),
+        ]);
+        if let Some(f) = field {
+            return Err(already_different(&x.path, &x.uuid, "acceptance", f));
+        }
+        done.skipped += 1;
+        return Ok(());
+    }
+    let a = door::agreement_by_id(&*c, repair.agreement_id)?
+        .ok_or_else(|| refuse(&x.path, &x.uuid, "its repair's promise is not here"))?;
+    if x.by != a.to || x.by == repair.by {
+        return Err(refuse(
+            &x.path,
+            &x.uuid,
+            format!("only {}, to whom the promise was made, can accept its repairs", a.to),
+        ));
+    }
+    if x.at + super::SKEW_SECS < repair.at.timestamp() {
+        return Err(refuse(&x.path, &x.uuid, "it was accepted before the repair was offered"));
+    }
+    made_in_future(&x.path, &x.uuid, x.at, now, zone(&a))?;
+    c.set_origin(x.device.as_deref());
+    c.add_acceptance(&NewAcceptance {
+        uuid: &x.uuid,
+        repair: repair.id,
+        by: &x.by,
+        note: x.note.as_deref(),
+        at: from_ts(x.at),
+    })?;
+    done.new += 1;
     Ok(())
 }
