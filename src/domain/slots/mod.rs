@@ -186,7 +186,9 @@ impl Plan {
         }
         let mut out = Vec::new();
         for (i, v) in versions.iter().enumerate() {
-            let upper = versions.get(i + 1).map(|n| n.effective.min(stop)).unwrap_or(stop);
+            let next = versions.get(i + 1).map(|n| n.effective);
+            let upper = next.map(|n| n.min(stop)).unwrap_or(stop);
+            let walked = out.len();
             let walk = Walk { zone: self.zone, ends: self.ends, version: i, v, from, upper, active_at: &active_at };
             match v.terms {
                 Terms::Standing => {}
@@ -200,6 +202,23 @@ impl Plan {
                 }
                 Terms::Quota { count, period } => walk.quota(count, period, &mut out),
                 Terms::Schedule(s) => walk.schedule(&s, i == 0, &mut out),
+            }
+            // Renegotiated terms replace the old ones where the new terms'
+            // first slot begins: an old-terms slot is promised only if it
+            // falls due before then, and its window ends there at the
+            // latest, so the two never overlap ("2/month" → "1/week" on
+            // 10 Nov: November keeps its two, December is not also promised
+            // under the old terms; docs/design.md §1).
+            if let Some(n) = next {
+                let mut k = walked;
+                out.retain(|s| {
+                    let keep = k < walked || s.due <= n;
+                    k += 1;
+                    keep
+                });
+                for s in &mut out[walked..] {
+                    s.end = s.end.min(n);
+                }
             }
         }
         if let Some(r) = retired {

@@ -110,14 +110,60 @@ fn a_later_version_replaces_a_pending_one() {
     let mut p = plan("Europe/Berlin", "4/month", "2026-09-01T00:00:00+02:00");
     let t = |s| terms::parse(s, NaiveDate::from_ymd_opt(2026, 11, 1).unwrap()).unwrap().terms;
     let dec = parse_rfc3339("2026-12-01T00:00:00+01:00").unwrap();
-    let dec7 = parse_rfc3339("2026-12-07T00:00:00+01:00").unwrap();
+    let jan4 = parse_rfc3339("2027-01-04T00:00:00+01:00").unwrap();
     p.versions.push(Version { id: 2, terms: t("3/month"), unit: None, effective: dec, created: dec });
-    p.versions.push(Version { id: 3, terms: t("1/week"), unit: None, effective: dec7, created: dec7 });
-    let slots = p.slots(parse_rfc3339("2026-12-15T00:00:00+01:00").unwrap());
+    p.versions.push(Version { id: 3, terms: t("1/week"), unit: None, effective: jan4, created: dec });
+    let slots = p.slots(parse_rfc3339("2027-01-15T00:00:00+01:00").unwrap());
     assert_eq!(slots.iter().filter(|s| s.units == 3).count(), 1);
     p.versions.push(Version { id: 4, terms: t("2/month"), unit: None, effective: dec, created: dec });
     assert_eq!(p.versions_in_force().len(), 2);
     assert_eq!(p.versions_in_force()[1].terms, t("2/month"));
+}
+
+/// Amended on Tue 10 Nov from "2/month" to "1/week": November keeps its two
+/// weekends, the weekly terms begin Mon 7 Dec, and December is not also
+/// promised under the old terms — the two never overlap. Likewise "every fri"
+/// → "every sat" on Wed 11 Nov: the old terms hold until Sat 14 Nov, so
+/// Fri 13 Nov is still promised, but its window ends where Saturday's begins.
+#[test]
+fn renegotiated_terms_never_overlap_the_old_ones() {
+    let t = |s| terms::parse(s, NaiveDate::from_ymd_opt(2026, 11, 1).unwrap()).unwrap().terms;
+    let at = |s| parse_rfc3339(s).unwrap();
+    let mut p = plan("Europe/Berlin", "2/month", "2026-10-01T00:00:00+02:00");
+    let dec7 = at("2026-12-07T00:00:00+01:00");
+    p.versions.push(Version {
+        id: 2,
+        terms: t("1/week"),
+        unit: None,
+        effective: dec7,
+        created: at("2026-11-10T09:00:00+01:00"),
+    });
+    assert_eq!(
+        show(&p, "2026-12-20T00:00:00+01:00"),
+        vec![
+            "2026-10-01T00:00:00+02:00 2026-11-01T00:00:00+01:00 2026-11-01T00:00:00+01:00 2",
+            "2026-11-01T00:00:00+01:00 2026-12-01T00:00:00+01:00 2026-12-01T00:00:00+01:00 2",
+            "2026-12-07T00:00:00+01:00 2026-12-14T00:00:00+01:00 2026-12-14T00:00:00+01:00 1",
+            "2026-12-14T00:00:00+01:00 2026-12-21T00:00:00+01:00 2026-12-21T00:00:00+01:00 1",
+        ]
+    );
+    let mut p = plan("Europe/Berlin", "every fri 19:00", "2026-10-30T00:00:00+01:00");
+    let sat14 = at("2026-11-14T00:00:00+01:00");
+    p.versions.push(Version {
+        id: 2,
+        terms: t("every sat 19:00"),
+        unit: None,
+        effective: sat14,
+        created: at("2026-11-11T09:00:00+01:00"),
+    });
+    assert_eq!(
+        show(&p, "2026-11-22T00:00:00+01:00")[2..],
+        [
+            "2026-11-13T00:00:00+01:00 2026-11-14T00:00:00+01:00 2026-11-13T19:00:00+01:00 1",
+            "2026-11-14T00:00:00+01:00 2026-11-21T00:00:00+01:00 2026-11-14T19:00:00+01:00 1",
+            "2026-11-21T00:00:00+01:00 2026-11-28T00:00:00+01:00 2026-11-21T19:00:00+01:00 1",
+        ]
+    );
 }
 
 #[test]
