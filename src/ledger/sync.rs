@@ -196,106 +196,121 @@ pub fn new_facts<'a>(src: impl Into<Src<'a>>, device: Option<&str>, since_marks:
         if last <= mark {
             continue;
         }
-        let filter = "id > ?1 AND (?2 IS NULL OR device = ?2)";
-        match *t {
-            "agreements" => {
-                let mut s = c.prepare_cached(&format!("SELECT id FROM agreements WHERE {filter}"))?;
-                for id in s.query_map(params![mark, device], |r| r.get::<_, i64>(0))? {
-                    out.agreements.insert(id?);
-                    out.count += 1;
-                }
+        new_in(c, t, mark, device, &mut out)?;
+    }
+    Ok(out)
+}
+
+/// The rows of fact table `t` after `mark` (made on `device`, if given),
+/// added to `out` as the agreements, entries and voice facts they touch.
+fn new_in(c: &rusqlite::Connection, t: &str, mark: i64, device: Option<&str>, out: &mut NewFacts) -> Result<()> {
+    let filter = "id > ?1 AND (?2 IS NULL OR device = ?2)";
+    match t {
+        "agreements" => {
+            let mut s = c.prepare_cached(&format!("SELECT id FROM agreements WHERE {filter}"))?;
+            for id in s.query_map(params![mark, device], |r| r.get::<_, i64>(0))? {
+                out.agreements.insert(id?);
+                out.count += 1;
             }
-            "terms_versions" | "status_changes" => {
-                let mut s = c.prepare_cached(&format!("SELECT agreement_id FROM {t} WHERE {filter}"))?;
-                for id in s.query_map(params![mark, device], |r| r.get::<_, i64>(0))? {
-                    out.agreements.insert(id?);
-                    out.count += 1;
-                }
+        }
+        "terms_versions" | "status_changes" => {
+            let mut s = c.prepare_cached(&format!("SELECT agreement_id FROM {t} WHERE {filter}"))?;
+            for id in s.query_map(params![mark, device], |r| r.get::<_, i64>(0))? {
+                out.agreements.insert(id?);
+                out.count += 1;
             }
-            "entries" => {
-                let mut s = c.prepare_cached(&format!("SELECT id, agreement_id FROM entries WHERE {filter}"))?;
-                for row in s.query_map(params![mark, device], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))? {
-                    let (e, a) = row?;
+        }
+        "entries" => {
+            let mut s = c.prepare_cached(&format!("SELECT id, agreement_id FROM entries WHERE {filter}"))?;
+            for row in s.query_map(params![mark, device], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))? {
+                let (e, a) = row?;
+                out.entries.insert(e);
+                out.agreements.insert(a);
+                out.count += 1;
+            }
+        }
+        "voids" => {
+            let mut s = c.prepare_cached(
+                "SELECT v.entry_id, coalesce(v.agreement_id, e.agreement_id) FROM voids v
+                 LEFT JOIN entries e ON e.id = v.entry_id WHERE v.id > ?1 AND (?2 IS NULL OR v.device = ?2)",
+            )?;
+            for row in s.query_map(params![mark, device], |r| Ok((r.get::<_, Option<i64>>(0)?, r.get::<_, i64>(1)?)))? {
+                let (e, a) = row?;
+                if let Some(e) = e {
                     out.entries.insert(e);
-                    out.agreements.insert(a);
-                    out.count += 1;
                 }
+                out.agreements.insert(a);
+                out.count += 1;
             }
-            "voids" => {
-                let mut s = c.prepare_cached(
-                    "SELECT v.entry_id, coalesce(v.agreement_id, e.agreement_id) FROM voids v
-                     LEFT JOIN entries e ON e.id = v.entry_id WHERE v.id > ?1 AND (?2 IS NULL OR v.device = ?2)",
-                )?;
-                for row in
-                    s.query_map(params![mark, device], |r| Ok((r.get::<_, Option<i64>>(0)?, r.get::<_, i64>(1)?)))?
-                {
-                    let (e, a) = row?;
-                    if let Some(e) = e {
-                        out.entries.insert(e);
-                    }
-                    out.agreements.insert(a);
-                    out.count += 1;
-                }
-            }
-            "verdicts" => {
-                let mut s = c.prepare_cached(
-                    "SELECT v.uuid, v.entry_id, e.agreement_id FROM verdicts v JOIN entries e ON e.id = v.entry_id
-                     WHERE v.id > ?1 AND (?2 IS NULL OR v.device = ?2)",
-                )?;
-                for row in s.query_map(params![mark, device], |r| {
-                    Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
-                })? {
-                    let (u, e, a) = row?;
-                    out.verdicts.insert(u);
-                    out.entries.insert(e);
-                    out.agreements.insert(a);
-                    out.count += 1;
-                }
-            }
-            "repairs" | "acceptances" => {
-                let sql = if *t == "repairs" {
-                    "SELECT r.uuid, NULL, r.entry_id, r.agreement_id FROM repairs r
-                     WHERE r.id > ?1 AND (?2 IS NULL OR r.device = ?2)"
-                } else {
-                    "SELECT r.uuid, x.uuid, r.entry_id, r.agreement_id FROM acceptances x JOIN repairs r ON r.id = x.repair_id
-                     WHERE x.id > ?1 AND (?2 IS NULL OR x.device = ?2)"
-                };
-                let mut s = c.prepare_cached(sql)?;
-                for row in s.query_map(params![mark, device], |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, Option<String>>(1)?,
-                        r.get::<_, Option<i64>>(2)?,
-                        r.get::<_, i64>(3)?,
-                    ))
-                })? {
-                    let (repair, acceptance, e, a) = row?;
-                    out.repairs.insert(repair);
-                    if let Some(x) = acceptance {
-                        out.acceptances.insert(x);
-                    }
-                    if let Some(e) = e {
-                        out.entries.insert(e);
-                    }
-                    out.agreements.insert(a);
-                    out.count += 1;
-                }
-            }
-            _ => {
-                let mut s = c.prepare_cached(&format!(
-                    "SELECT uuid, key, value, set_at FROM settings WHERE {filter}
-                     AND key IN ('trust.start', 'trust.gain', 'trust.loss', 'overpromise.threshold') ORDER BY id"
-                ))?;
-                for row in s.query_map(params![mark, device], |r| {
-                    Ok(SettingRow { uuid: r.get(0)?, key: r.get(1)?, value: r.get(2)?, set_at: r.get(3)? })
-                })? {
-                    out.settings.push(row?);
-                    out.count += 1;
-                }
+        }
+        "verdicts" | "repairs" | "acceptances" => new_voice(c, t, mark, device, out)?,
+        _ => {
+            let mut s = c.prepare_cached(&format!(
+                "SELECT uuid, key, value, set_at FROM settings WHERE {filter}
+                 AND key IN ('trust.start', 'trust.gain', 'trust.loss', 'overpromise.threshold') ORDER BY id"
+            ))?;
+            for row in s.query_map(params![mark, device], |r| {
+                Ok(SettingRow { uuid: r.get(0)?, key: r.get(1)?, value: r.get(2)?, set_at: r.get(3)? })
+            })? {
+                out.settings.push(row?);
+                out.count += 1;
             }
         }
     }
-    Ok(out)
+    Ok(())
+}
+
+/// The partner's voice (docs/design.md §10): new verdicts, repairs and
+/// acceptances, with the entries and agreements they speak of.
+fn new_voice(c: &rusqlite::Connection, t: &str, mark: i64, device: Option<&str>, out: &mut NewFacts) -> Result<()> {
+    match t {
+        "verdicts" => {
+            let mut s = c.prepare_cached(
+                "SELECT v.uuid, v.entry_id, e.agreement_id FROM verdicts v JOIN entries e ON e.id = v.entry_id
+                 WHERE v.id > ?1 AND (?2 IS NULL OR v.device = ?2)",
+            )?;
+            for row in s.query_map(params![mark, device], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
+            })? {
+                let (u, e, a) = row?;
+                out.verdicts.insert(u);
+                out.entries.insert(e);
+                out.agreements.insert(a);
+                out.count += 1;
+            }
+        }
+        "repairs" | "acceptances" => {
+            let sql = if t == "repairs" {
+                "SELECT r.uuid, NULL, r.entry_id, r.agreement_id FROM repairs r
+                 WHERE r.id > ?1 AND (?2 IS NULL OR r.device = ?2)"
+            } else {
+                "SELECT r.uuid, x.uuid, r.entry_id, r.agreement_id FROM acceptances x JOIN repairs r ON r.id = x.repair_id
+                 WHERE x.id > ?1 AND (?2 IS NULL OR x.device = ?2)"
+            };
+            let mut s = c.prepare_cached(sql)?;
+            for row in s.query_map(params![mark, device], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                    r.get::<_, Option<i64>>(2)?,
+                    r.get::<_, i64>(3)?,
+                ))
+            })? {
+                let (repair, acceptance, e, a) = row?;
+                out.repairs.insert(repair);
+                if let Some(x) = acceptance {
+                    out.acceptances.insert(x);
+                }
+                if let Some(e) = e {
+                    out.entries.insert(e);
+                }
+                out.agreements.insert(a);
+                out.count += 1;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 pub fn entries_by_id<'a>(src: impl Into<Src<'a>>, ids: &BTreeSet<i64>) -> Result<Vec<EntryRow>> {

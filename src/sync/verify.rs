@@ -107,51 +107,7 @@ pub fn verify(ledger: &Ledger, f: &Folder) -> Result<Verified> {
     let mut v = Verified::default();
     let id = ledger.identity()?;
     let listing = folder::list(&f.path).map_err(|e| folder_error(&f.path, "read", e))?;
-    let mut files: HashMap<String, (String, Envelope)> = HashMap::new();
-    let problem = |device: Option<&str>, file: Option<&str>, p: String| Problem {
-        device: device.map(str::to_string),
-        file: file.map(str::to_string),
-        problem: p,
-    };
-    for l in &listing {
-        if folder::kind(&l.name) != folder::Kind::File {
-            continue;
-        }
-        let bytes = match std::fs::read(f.path.join(&l.name)) {
-            Ok(b) => b,
-            Err(e) => {
-                v.problems.push(problem(None, Some(&l.name), format!("cannot be read: {e}")));
-                continue;
-            }
-        };
-        v.files += 1;
-        let hash = crypto::sha256_hex(&bytes);
-        let env = match crypto::open(&f.key, &bytes) {
-            Ok(p) => match serde_json::from_slice::<Envelope>(&p) {
-                Ok(e) => e,
-                Err(e) => {
-                    v.problems.push(problem(None, Some(&l.name), format!("cannot be read ({e})")));
-                    continue;
-                }
-            },
-            Err(u) => {
-                v.problems.push(problem(None, Some(&l.name), format!("cannot be read: {u}")));
-                continue;
-            }
-        };
-        if env.ledger != id.ledger {
-            v.problems.push(problem(Some(&env.device), Some(&l.name), "belongs to another troth ledger".into()));
-            continue;
-        }
-        if !l.name.starts_with(&hash[..32]) {
-            v.problems.push(problem(
-                Some(&env.device),
-                Some(&l.name),
-                "its content is not the content written under this name (replaced)".into(),
-            ));
-        }
-        files.insert(hash, (l.name.clone(), env));
-    }
+    let files = read_all(f, &listing, &id.ledger, &mut v);
     let known = store::files(ledger)?;
     for r in &known {
         if r.state == "refused" {
@@ -217,4 +173,59 @@ pub fn verify(ledger: &Ledger, f: &Folder) -> Result<Verified> {
     }
     v.devices = devices.len();
     Ok(v)
+}
+
+fn problem(device: Option<&str>, file: Option<&str>, p: String) -> Problem {
+    Problem { device: device.map(str::to_string), file: file.map(str::to_string), problem: p }
+}
+
+/// Every file of the folder that opens as this ledger's, by hash; each one
+/// that does not is a problem named.
+fn read_all(
+    f: &Folder,
+    listing: &[folder::Listed],
+    ledger: &str,
+    v: &mut Verified,
+) -> HashMap<String, (String, Envelope)> {
+    let mut files: HashMap<String, (String, Envelope)> = HashMap::new();
+    for l in listing {
+        if folder::kind(&l.name) != folder::Kind::File {
+            continue;
+        }
+        let bytes = match std::fs::read(f.path.join(&l.name)) {
+            Ok(b) => b,
+            Err(e) => {
+                v.problems.push(problem(None, Some(&l.name), format!("cannot be read: {e}")));
+                continue;
+            }
+        };
+        v.files += 1;
+        let hash = crypto::sha256_hex(&bytes);
+        let env = match crypto::open(&f.key, &bytes) {
+            Ok(p) => match serde_json::from_slice::<Envelope>(&p) {
+                Ok(e) => e,
+                Err(e) => {
+                    v.problems.push(problem(None, Some(&l.name), format!("cannot be read ({e})")));
+                    continue;
+                }
+            },
+            Err(u) => {
+                v.problems.push(problem(None, Some(&l.name), format!("cannot be read: {u}")));
+                continue;
+            }
+        };
+        if env.ledger != ledger {
+            v.problems.push(problem(Some(&env.device), Some(&l.name), "belongs to another troth ledger".into()));
+            continue;
+        }
+        if !l.name.starts_with(&hash[..32]) {
+            v.problems.push(problem(
+                Some(&env.device),
+                Some(&l.name),
+                "its content is not the content written under this name (replaced)".into(),
+            ));
+        }
+        files.insert(hash, (l.name.clone(), env));
+    }
+    files
 }
