@@ -3,12 +3,13 @@
 //! data as `trend`), and the words that need the ledger — and hands it to
 //! `render::html`. Also builds the chart that `trend --svg` writes.
 
-use super::{Book, Ctx};
-use super::{check_person, load};
+use super::Ctx;
+use super::check_person;
 use crate::cli::{ReportArgs, ReportFormat};
+use crate::domain::fold::Keep;
 use crate::domain::report::{self, Item, Week};
 use crate::domain::slots::Status;
-use crate::domain::time::{human_date, human_datetime};
+use crate::domain::time::{Instant, human_date, human_datetime};
 use crate::domain::trust::Group;
 use crate::domain::weekly;
 use crate::error::{Error, Result};
@@ -53,10 +54,16 @@ pub fn report_html(ctx: &Ctx, ledger: &Ledger, a: &ReportArgs, week: &Week, out:
         parts.push(WeekPart { model, title: week_title(w) });
     }
 
-    let (agreements, facts) = load(ledger)?;
+    let agreements = ledger.agreements()?;
     check_person(&agreements, a.by.as_deref())?;
     let horizon = (ctx.now + Duration::days(8)).max(week.end);
-    let book = Book::new(&agreements, facts, ctx.now, horizon);
+    let current = Week::containing(ctx.now, home);
+    let span = ((current.monday - weeks[0].monday).num_days() / 7 + 1).clamp(12, 520) as u32;
+    // What is open now and the trend's weeks: each promise's earlier history
+    // folds into one score as it is read (`domain::fold`).
+    let trend_from = (current.start - Duration::weeks(span.into())).min(ctx.now);
+    let keep = Keep { trust_from: trend_from, ..Keep::from(ctx.now) };
+    let book = super::book(ctx, ledger, &agreements, (Instant::MIN_UTC, horizon), &keep)?;
     let (over, _, upcoming) =
         weekly::as_of_now(&book, ctx.now, ctx.settings.zone, ctx.settings.threshold, a.by.as_deref());
     let by_id = report::index(&book);
@@ -64,8 +71,6 @@ pub fn report_html(ctx: &Ctx, ledger: &Ledger, a: &ReportArgs, week: &Week, out:
     let upcoming_words = upcoming.iter().map(|d| due_words(d, by_id[&d.agreement_id], ctx.now)).collect();
 
     let items: Vec<&Item> = book.items.iter().filter(|i| a.by.as_deref().is_none_or(|b| i.agreement.by == b)).collect();
-    let current = Week::containing(ctx.now, home);
-    let span = ((current.monday - weeks[0].monday).num_days() / 7 + 1).clamp(12, 520) as u32;
     let points = report::trend(&items, &ctx.settings.trust, ctx.now, home, span);
     let subject = a.by.clone().unwrap_or_else(|| "overall".into());
     let chart = chart(ctx, &items, format!("{subject} trust"), &points);
