@@ -59,6 +59,13 @@ pub fn list(ctx: &Ctx, ledger: &Ledger, a: ListArgs, out: &mut dyn Write) -> Res
             let status = match (x.is_void(), done) {
                 (true, _) => "void".to_string(),
                 (false, Some(how)) if x.plan.status_at(ctx.now) == Status::Active => format!("done: {how}"),
+                // Past its `--ends`: nothing more is promised (JSON keeps
+                // the contract's three statuses).
+                (false, None)
+                    if x.ends.is_some_and(|e| e <= ctx.now) && x.plan.status_at(ctx.now) != Status::Retired =>
+                {
+                    format!("ended {}", words::due(x.ends.expect("ends"), x.zone, ctx.now))
+                }
                 _ => x.plan.status_at(ctx.now).name().to_string(),
             };
             let status = match crate::domain::standing::pending(x, ctx.now) {

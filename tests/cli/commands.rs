@@ -225,6 +225,29 @@ fn overpromising_slots_given_is_the_window_used() {
     env.fails(2, &["overpromising", "--slots", "2"]);
 }
 
+/// Past its `--ends` a promise reads as ended on `list` (its JSON status
+/// keeps the contract's three values).
+#[test]
+fn a_promise_past_its_end_reads_as_ended() {
+    let mut env = couple();
+    env.ok(&[
+        "promise",
+        "Walk",
+        "--terms",
+        "1/week",
+        "--starts",
+        "2026-11-02",
+        "--ends",
+        "2026-11-25",
+        "--slug",
+        "walk",
+    ]);
+    assert!(env.ok(&["list"]).contains(" active "));
+    env.set_now("2026-11-27T10:00:00+01:00");
+    assert!(env.ok(&["list"]).contains("ended Wed 25 Nov"), "{}", env.ok(&["list"]));
+    assert_eq!(env.json(&["list"])[0]["status"], "active");
+}
+
 #[test]
 fn pause_resume_retire() {
     let env = couple();

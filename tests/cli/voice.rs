@@ -424,8 +424,13 @@ fn verdicts_need_the_other_party_and_names_must_be_the_two_of_you() {
     assert!(err.contains("TROTH_ME") && err.contains("did you mean Sam?"), "{err}");
     let err = refused(&env, SAT14, "Sam", &["--as", "Kim", "confirm", "1"]);
     assert!(err.starts_with("error: --as"), "{err}");
-    // --as wins over TROTH_ME: Sam confirms although TROTH_ME says Alex.
-    let out = ok(&env, SAT14, "Alex", &["confirm", "1", "--as", "Sam"]);
+    // The roles work as names too: `--as me` is Alex here, so Alex may
+    // not confirm what Alex logged.
+    let err = refused(&env, SAT14, "Sam", &["--as", "me", "confirm", "1"]);
+    assert!(err.contains("only Sam can"), "{err}");
+    // --as wins over TROTH_ME: Sam confirms although TROTH_ME says Alex
+    // (`--as partner` is Sam, as `--as Sam` would be).
+    let out = ok(&env, SAT14, "Alex", &["confirm", "1", "--as", "partner"]);
     assert!(out.starts_with("confirmed  #1"), "{out}");
     // Whoever logs is who acts: Sam logs, so Alex may give the verdict.
     ok(&env, "2026-11-13T21:00:00+01:00", "Sam", &["kept", "date-night"]);

@@ -26,10 +26,12 @@ pub use verdict::verdict;
 /// command — the other becomes the partner.
 pub fn act_as(mut settings: Settings, name: &str, source: &str) -> Result<Settings> {
     let (me, partner) = (settings.default_by(), settings.default_to());
-    if name == me {
+    // The names as `init` set them, or the roles themselves: `--as me`,
+    // `--as partner` (what CLI.md's "must be `me` or `partner`" reads as).
+    if name == me || (name == "me" && partner != "me") {
         return Ok(settings);
     }
-    if name == partner {
+    if name == partner || name == "partner" {
         settings.me = Some(partner);
         settings.partner = Some(me);
         return Ok(settings);
