@@ -178,6 +178,11 @@ fn private(_: &std::fs::Metadata) -> bool {
 /// The cache folder, created private (0700) if missing; None when it is not
 /// a folder of ours that only we can write.
 fn private_dir(dir: &Path) -> Option<()> {
+    // `~/.cache` may be made, but never a home folder that is not there
+    // (HOME=/nonexistent for a service, a mistyped XDG_CACHE_HOME).
+    if !dir.parent()?.parent()?.is_dir() {
+        return None;
+    }
     let mut builder = std::fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]

@@ -330,9 +330,10 @@ pub struct OverpromisingArgs {
     /// Only this person's promises
     #[arg(long, value_name = "NAME")]
     pub by: Option<String>,
-    /// How many recent closed slots to judge (at least 3)
-    #[arg(long, value_name = "N", default_value_t = 8)]
-    pub slots: u32,
+    /// How many recent closed slots to judge (at least 3; default 8, or 28
+    /// for daily terms)
+    #[arg(long, value_name = "N")]
+    pub slots: Option<u32>,
 }
 
 #[derive(Debug, Args)]

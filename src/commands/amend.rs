@@ -22,6 +22,18 @@ pub fn amend(ctx: &Ctx, ledger: &mut Ledger, a: AmendArgs, out: &mut dyn Write) 
     let note = validate_note(a.note.as_deref())?;
     let parsed = parse_terms(&a.terms, x.zone, ctx.now)?;
     let (_, current) = x.plan.version_at(ctx.now);
+    // A deadline may be moved until it is due; after that it was kept or
+    // missed, and that stays on the record (docs/design.md §1).
+    if let Some(due) = slots::due_of_deadline(&current.terms, x.zone)
+        && due <= ctx.now
+    {
+        return Err(Error::usage(format!(
+            "{} was due {}; a deadline can be amended only until it is due",
+            x.slug,
+            crate::render::words::due(due, x.zone, ctx.now)
+        ))
+        .hint("make a new promise with `troth promise … --terms \"by DATE\"` for the new date"));
+    }
     let latest = x.plan.versions_in_force().last().cloned().expect("a version");
     if latest.terms == parsed.terms && latest.unit == parsed.unit {
         return Err(Error::usage(format!("{} already has the terms {}", x.slug, parsed.terms)));
@@ -56,8 +68,11 @@ pub fn amend(ctx: &Ctx, ledger: &mut Ledger, a: AmendArgs, out: &mut dyn Write) 
     if let Some(due) = slots::due_of_deadline(&parsed.terms, x.zone)
         && (due <= effective.max(x.starts) || due <= ctx.now)
     {
-        return Err(Error::usage(format!("the new deadline {} has already passed", rfc3339(due, x.zone)))
-            .hint("choose a due time that is still ahead"));
+        return Err(Error::usage(format!(
+            "the new deadline {} has already passed",
+            crate::render::words::due(due, x.zone, ctx.now)
+        ))
+        .hint("choose a due time that is still ahead"));
     }
     if !a.anyway && parsed.terms.load() > current.terms.load() {
         refuse_overpromise(ctx, ledger, &agreements, &x, &parsed.terms)?;
@@ -89,12 +104,11 @@ pub fn amend(ctx: &Ctx, ledger: &mut Ledger, a: AmendArgs, out: &mut dyn Write) 
         x.slug,
         crate::render::words::terms_both(&parsed.terms, parsed.unit.as_deref()),
     )?;
-    if effective > ctx.now && current.terms != Terms::Standing {
-        writeln!(
-            out,
-            "         until then: {} — the slot under way keeps the terms it was promised under",
-            current.terms
-        )?;
+    // Until then: the terms in force just before the new ones begin (an
+    // earlier pending change may already stand between now and then).
+    let until_then = x.plan.version_at(effective - chrono::Duration::seconds(1)).1.terms;
+    if effective > ctx.now && until_then != Terms::Standing {
+        writeln!(out, "         until then: {until_then} — the slot under way keeps the terms it was promised under")?;
     }
     Ok(())
 }
@@ -124,7 +138,7 @@ fn refuse_overpromise(
     let facts = ledger.facts(None)?;
     let book = Book::new(agreements, facts, ctx.now, ctx.now);
     if let Some(item) = book.get(x.id)
-        && let Some(j) = trust::judge(item.agreement, &item.analysis, ctx.now, 8, ctx.settings.threshold)
+        && let Some(j) = trust::judge(item.agreement, &item.analysis, ctx.now, None, ctx.settings.threshold)
     {
         let supported = j.suggested.map(|t| t.load()).unwrap_or(0.0);
         if j.overpromised && terms.load() > supported + 1e-9 {

@@ -109,7 +109,7 @@ fn show_story(env: &Env, path: &Path, ledger: &mut Ledger, out: &mut dyn Write) 
     writeln!(out)?;
     super::trend::trend(&ctx, ledger, TrendArgs { agreement: None, by: None, weeks: 12, svg: None }, out)?;
     writeln!(out)?;
-    super::overpromising::overpromising(&ctx, ledger, OverpromisingArgs { by: None, slots: 8 }, out)?;
+    super::overpromising::overpromising(&ctx, ledger, OverpromisingArgs { by: None, slots: None }, out)?;
     let db = path.display();
     writeln!(out, "\nLook closer:  troth --db {db} show weekends     (how its trust was reached, step by step)")?;
     writeln!(out, "              troth --db {db} report --format markdown")?;

@@ -37,9 +37,9 @@ pub(super) fn check_open(x: &Agreement, at: Instant, now: Instant) -> Result<()>
         && at >= e
     {
         return Err(Error::usage(format!(
-            "{} ended at {}; it takes no entries after that",
+            "{} ended {}; it takes no entries after that",
             x.slug,
-            rfc3339(e, x.zone)
+            words::due(e, x.zone, now)
         )));
     }
     if let Some(r) = x.plan.retired_from()
@@ -48,7 +48,7 @@ pub(super) fn check_open(x: &Agreement, at: Instant, now: Instant) -> Result<()>
         return Err(Error::usage(format!(
             "{} is retired from {}; it takes no entries after that",
             x.slug,
-            rfc3339(r, x.zone)
+            words::start(r, x.zone, now)
         )));
     }
     Ok(())

@@ -15,16 +15,18 @@ use crate::render::{self, percent};
 use std::io::Write;
 
 pub fn overpromising(ctx: &Ctx, ledger: &Ledger, a: OverpromisingArgs, out: &mut dyn Write) -> Result<()> {
-    if a.slots < 3 {
-        return Err(Error::usage(format!("--slots {} is too few to judge; at least 3 are needed", a.slots)));
+    if let Some(n) = a.slots
+        && n < 3
+    {
+        return Err(Error::usage(format!("--slots {n} is too few to judge; at least 3 are needed")));
     }
     let agreements = ledger.agreements()?;
     check_person(&agreements, a.by.as_deref())?;
     // Only the latest closed slots are judged: keep those of each promise.
-    let keep = Keep { judged: (a.slots as usize).max(28), ..Keep::from(ctx.now) };
+    let keep = Keep { judged: a.slots.map_or(28, |n| n as usize).max(28), ..Keep::from(ctx.now) };
     let book = book(ctx, ledger, &agreements, (Instant::MIN_UTC, ctx.now), &keep)?;
     let (list, people) =
-        report::overpromising(&book, ctx.now, a.slots as usize, ctx.settings.threshold, a.by.as_deref());
+        report::overpromising(&book, ctx.now, a.slots.map(|n| n as usize), ctx.settings.threshold, a.by.as_deref());
     let by_id = report::index(&book);
     if ctx.env.json {
         return write_json(out, &over_json(&list, &people, &by_id));

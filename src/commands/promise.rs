@@ -8,7 +8,7 @@ use crate::domain::Agreement;
 use crate::domain::remind::remind_lead;
 use crate::domain::slots;
 use crate::domain::terms::{self, Terms};
-use crate::domain::time::{self, DateMeaning, Instant, local_date, rfc3339};
+use crate::domain::time::{self, DateMeaning, Instant, local_date};
 use crate::domain::trust;
 use crate::domain::validate::validate_slug;
 use crate::domain::validate::validate_text;
@@ -45,8 +45,8 @@ pub fn promise(ctx: &Ctx, ledger: &mut Ledger, a: PromiseArgs, out: &mut dyn Wri
     {
         return Err(Error::usage(format!(
             "--ends ({}) is not after the promise starts ({})",
-            rfc3339(e, zone),
-            rfc3339(starts, zone)
+            crate::render::words::due(e, zone, ctx.now),
+            crate::render::words::moment(starts, zone, ctx.now)
         )));
     }
     let parsed = parse_terms(a.terms.as_deref().unwrap_or("standing"), zone, ctx.now)?;
@@ -55,8 +55,8 @@ pub fn promise(ctx: &Ctx, ledger: &mut Ledger, a: PromiseArgs, out: &mut dyn Wri
     {
         return Err(Error::usage(format!(
             "the deadline {} is not after the promise starts ({})",
-            rfc3339(due, zone),
-            rfc3339(starts, zone)
+            crate::render::words::due(due, zone, ctx.now),
+            crate::render::words::moment(starts, zone, ctx.now)
         ))
         .hint("choose a later date, or --starts earlier if it was promised before"));
     }
@@ -181,7 +181,7 @@ pub(super) fn overpromised_record(ctx: &Ctx, book: &Book, by: &str) -> Option<St
     // may simply not be entered yet).
     let logged = |i: &&crate::domain::report::Item| i.analysis.events.iter().any(|e| e.entry.is_some());
     for item in book.items.iter().filter(|i| i.agreement.by == by && i.agreement.is_live(ctx.now)).filter(logged) {
-        if let Some(j) = trust::judge(item.agreement, &item.analysis, ctx.now, 8, ctx.settings.threshold) {
+        if let Some(j) = trust::judge(item.agreement, &item.analysis, ctx.now, None, ctx.settings.threshold) {
             promised += j.promised;
             delivered += j.delivered;
             if j.overpromised {

@@ -286,7 +286,7 @@ fn the_worked_overpromising_example() {
     }
     let now = t("2026-11-15T12:00:00+01:00");
     let an = trust::analyze(&a, &facts, now, now);
-    let j = trust::judge(&a, &an, now, 8, 0.8).expect("six closed slots");
+    let j = trust::judge(&a, &an, now, None, 0.8).expect("six closed slots");
     assert_eq!((j.slots, j.promised, j.delivered), (6, 24, 14));
     assert_eq!(j.per_slot, [4, 2, 2, 1, 3, 2]);
     assert!(close(j.rate.unwrap(), 14.0 / 24.0));
@@ -303,14 +303,14 @@ fn judging_needs_three_slots_and_the_threshold_is_strict() {
     let facts = [fact(1, 1, Outcome::Kept, "2026-11-03T12:00:00+01:00")];
     let now = t("2026-11-17T12:00:00+01:00");
     let an = trust::analyze(&a, &facts, now, now);
-    assert!(trust::judge(&a, &an, now, 8, 0.8).is_none(), "two closed slots");
+    assert!(trust::judge(&a, &an, now, None, 0.8).is_none(), "two closed slots");
 
     // Five weeks, four kept: 4/5 = 0.8, not below 0.8.
     let facts: Vec<Fact> =
         [3, 10, 17, 24].iter().map(|d| fact(*d, 1, Outcome::Kept, &format!("2026-11-{d:02}T12:00:00+01:00"))).collect();
     let now = t("2026-12-07T12:00:00+01:00");
     let an = trust::analyze(&a, &facts, now, now);
-    let j = trust::judge(&a, &an, now, 8, 0.8).unwrap();
+    let j = trust::judge(&a, &an, now, None, 0.8).unwrap();
     assert_eq!((j.promised, j.delivered), (5, 4));
     assert!(!j.overpromised);
     assert_eq!(j.suggested, None);

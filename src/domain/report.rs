@@ -283,7 +283,7 @@ pub struct OverPerson {
 pub fn overpromising(
     book: &Book,
     now: Instant,
-    n: usize,
+    n: Option<usize>,
     threshold: f64,
     by: Option<&str>,
 ) -> (Vec<Over>, Vec<OverPerson>) {

@@ -94,7 +94,7 @@ pub fn as_of_now(
     threshold: f64,
     by: Option<&str>,
 ) -> (Vec<Over>, Vec<OverPerson>, Vec<Due>) {
-    let (over, people_over) = report::overpromising(book, now, 8, threshold, by);
+    let (over, people_over) = report::overpromising(book, now, None, threshold, by);
     let until = super::time::Span::days(7).after(home, now);
     let upcoming: Vec<Due> = report::due(book, now, until)
         .into_iter()

@@ -390,3 +390,17 @@ fn an_edit_behind_troths_back_is_seen() {
     assert_ne!(full, before, "the edit changes walk's numbers");
     assert_eq!(env.ok(&["list", "--json"]), full);
 }
+
+/// The cache may make `~/.cache`, but never a home folder that is not there
+/// (a service's HOME=/nonexistent): `list` then simply runs without it.
+#[test]
+fn a_missing_home_is_never_created() {
+    let env = TestEnv::berlin();
+    env.ok(&["promise", "Date night", "--terms", "every fri 19:00"]);
+    let gone = env.path("gone");
+    let out = env.command().env("HOME", &gone).args(["list", "--json"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!gone.exists(), "list created a missing home folder");
+    env.ok(&["list"]);
+    assert!(env.path("home/.cache/troth").is_dir(), "an existing home gets its cache");
+}

@@ -195,6 +195,36 @@ fn a_deadline_can_be_moved_until_it_is_due() {
     assert_eq!(due[0]["due"], "2026-12-06T00:00:00+01:00");
 }
 
+/// After its due time a deadline was kept or missed: moving it then would
+/// reopen a missed promise, so it is refused and the record stands; the
+/// refusal shows the due day as that day ("Sat 28 Nov"), not the next
+/// day's midnight.
+#[test]
+fn a_deadline_past_due_cannot_be_amended() {
+    let mut env = couple();
+    env.ok(&["promise", "Fix the sink", "--terms", "by 2026-11-28", "--slug", "sink"]);
+    env.set_now("2026-11-30T10:00:00+01:00");
+    let err = env.fails(2, &["amend", "sink", "--terms", "by 2026-12-05"]);
+    assert!(err.starts_with("error: sink was due Sat 28 Nov;"), "{err}");
+    env.fails(2, &["amend", "sink", "--terms", "1/week"]);
+    assert_eq!(env.json(&["list"])[0]["done"], true);
+    assert_eq!(env.json(&["due", "--within", "30d"]).as_array().unwrap().len(), 0);
+}
+
+/// An explicit `--slots 8` is eight slots, even for daily terms (whose
+/// default is 28).
+#[test]
+fn overpromising_slots_given_is_the_window_used() {
+    let mut env = couple();
+    env.ok(&["promise", "Walk", "--terms", "daily", "--starts", "2026-10-01", "--slug", "walk"]);
+    env.set_now("2026-11-20T12:00:00+01:00");
+    let slots = |args: &[&str]| env.json(args)["agreements"][0]["slots"].as_u64().unwrap();
+    assert_eq!(slots(&["overpromising"]), 28);
+    assert_eq!(slots(&["overpromising", "--slots", "8"]), 8);
+    assert_eq!(slots(&["overpromising", "--slots", "7"]), 7);
+    env.fails(2, &["overpromising", "--slots", "2"]);
+}
+
 #[test]
 fn pause_resume_retire() {
     let env = couple();

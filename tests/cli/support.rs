@@ -25,6 +25,9 @@ impl TestEnv {
     pub fn new(tz: &str, now: &str) -> TestEnv {
         let dir = tempfile::Builder::new().prefix("troth-test").tempdir_in(env_tmp()).expect("temp dir");
         let db = dir.path().join("ledger").join("troth.db");
+        // A person has a home folder (the list cache lives under it; troth
+        // never creates a missing one).
+        std::fs::create_dir(dir.path().join("home")).expect("home");
         TestEnv { dir, db, tz: tz.into(), now: now.into(), extra: Vec::new() }
     }
 

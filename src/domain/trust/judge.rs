@@ -28,7 +28,9 @@ pub const DEFAULT_SLOTS: usize = 8;
 
 /// Judge the most recent `n` closed slots under the terms in force now; None
 /// with fewer than 3.
-pub fn judge(a: &Agreement, analysis: &Analysis, now: Instant, n: usize, threshold: f64) -> Option<Judgement> {
+/// `n` is the window asked for (`--slots`); `None` is the default: 8 slots, 28
+/// for daily terms.
+pub fn judge(a: &Agreement, analysis: &Analysis, now: Instant, n: Option<usize>, threshold: f64) -> Option<Judgement> {
     let (current, version) = a.plan.version_at(now);
     // The default window is 8 slots; daily terms are judged on four weeks
     // (28 slots), so one week's luck does not flip the verdict (docs/design.md §4).
@@ -37,7 +39,7 @@ pub fn judge(a: &Agreement, analysis: &Analysis, now: Instant, n: usize, thresho
         Terms::Schedule(s) => s.natural() == (7, Period::Week),
         _ => false,
     };
-    let n = if n == DEFAULT_SLOTS && daily { 28 } else { n };
+    let n = n.unwrap_or(if daily { 28 } else { DEFAULT_SLOTS });
     let closed: Vec<&SlotTally> = analysis.slots.iter().filter(|s| s.closed && s.slot.version == current).collect();
     if closed.len() < 3 || n < 3 {
         return None;
