@@ -114,9 +114,7 @@ pub fn run(env: &Env, command: Command, real_out: &mut dyn Write) -> Result<()> 
         Command::Sync(_) | Command::Verify => None,
         _ => crate::sync::folder_of(&ledger).unwrap_or(None),
     };
-    if let Some(f) = &synced {
-        sync::auto_apply(&mut ledger, f, env.now);
-    }
+    let warned = synced.as_ref().is_some_and(|f| sync::auto_apply(&mut ledger, f, env.now));
     let mut settings = ledger.settings()?;
     // `init` and `config` name the two of you; everything else may act as one.
     if let Some((name, source)) = &env.acting_as
@@ -137,7 +135,7 @@ pub fn run(env: &Env, command: Command, real_out: &mut dyn Write) -> Result<()> 
     if access == Access::Write
         && let Some(f) = &synced
     {
-        sync::auto_publish(&mut ledger, f, env.now);
+        sync::auto_publish(&mut ledger, f, env.now, warned);
     }
     Ok(())
 }

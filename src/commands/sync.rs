@@ -227,12 +227,16 @@ fn named_json(n: &sync::Named) -> Value {
     json!({"device": n.device, "file": n.file, "why": n.why})
 }
 
+/// `refused` names every file that was not applied and makes the pass exit 1
+/// (CLI contract): the refused ones, then the unreadable ones (device null
+/// when it is unknown). `unreadable` repeats the latter for those who want
+/// them apart; a sync tool's temporary files are only `skipped`.
 fn report_json(r: &Report) -> Value {
     json!({
         "published": r.published,
         "applied": r.applied,
         "waiting": r.waiting.iter().map(named_json).collect::<Vec<_>>(),
-        "refused": r.refused.iter().map(named_json).collect::<Vec<_>>(),
+        "refused": r.refused.iter().chain(&r.unreadable).map(named_json).collect::<Vec<_>>(),
         "unreadable": r.unreadable.iter().map(named_json).collect::<Vec<_>>(),
         "skipped": r.temporary.iter().map(named_json).collect::<Vec<_>>(),
         "forks": r.forks.iter().map(named_json).collect::<Vec<_>>(),
@@ -246,8 +250,10 @@ fn report_lines(_ctx: &Ctx, r: &Report, out: &mut dyn Write) -> Result<()> {
     for n in &r.refused {
         writeln!(out, "refused   {}: {}", clean(&n.file), clean(&n.why))?;
     }
+    // Unreadable files make the pass exit 1 like refused ones, so they are
+    // named the same way; only a sync tool's temporary files are "skipped".
     for n in &r.unreadable {
-        writeln!(out, "skipped   {}: {}", clean(&n.file), clean(&n.why))?;
+        writeln!(out, "refused   {}: {}", clean(&n.file), clean(&n.why))?;
     }
     for n in &r.temporary {
         writeln!(out, "skipped   {}: {}", clean(&n.file), clean(&n.why))?;
@@ -388,7 +394,9 @@ pub fn verify(ctx: &Ctx, ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
 
 /// Before a command: apply what is new in the folder. One warning line when
 /// that fails or some file could not be applied; the command goes on.
-pub fn auto_apply(ledger: &mut Ledger, f: &Folder, now: crate::domain::time::Instant) {
+/// Returns whether it warned, so that the publish after the command does not
+/// add a second line (docs/design.md §9: a failure is one `warning:` line).
+pub fn auto_apply(ledger: &mut Ledger, f: &Folder, now: crate::domain::time::Instant) -> bool {
     match sync::apply(ledger, f, now, false) {
         Ok(r) if r.failed() => {
             let n = r.refused.len() + r.unreadable.len();
@@ -396,15 +404,24 @@ pub fn auto_apply(ledger: &mut Ledger, f: &Folder, now: crate::domain::time::Ins
                 "warning: {n} file{} in the sync folder could not be applied; `troth sync` says which and why",
                 if n == 1 { "" } else { "s" }
             );
+            true
         }
-        Ok(_) => {}
-        Err(e) => eprintln!("{}", sync::warn(&e)),
+        Ok(_) => false,
+        Err(e) => {
+            eprintln!("{}", sync::warn(&e));
+            true
+        }
     }
 }
 
-/// After a writing command: publish what it made.
-pub fn auto_publish(ledger: &mut Ledger, f: &Folder, now: crate::domain::time::Instant) {
-    if let Err(e) = sync::publish(ledger, f, now, false) {
+/// After a writing command: publish what it made. A failure is a warning
+/// line unless the apply before the command already printed one (the folder
+/// moved away fails both the same way; the facts go out next time either way,
+/// and `troth sync` names every failure).
+pub fn auto_publish(ledger: &mut Ledger, f: &Folder, now: crate::domain::time::Instant, warned: bool) {
+    if let Err(e) = sync::publish(ledger, f, now, false)
+        && !warned
+    {
         eprintln!("{}", sync::warn(&e));
     }
 }

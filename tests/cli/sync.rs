@@ -177,6 +177,12 @@ fn nothing_in_the_folder_is_readable_and_forgeries_are_refused() {
         v["unreadable"].as_array().unwrap().iter().map(|n| n["file"].as_str().unwrap()).collect();
     assert!(unreadable.contains(&"0123456789abcdef0123456789abcdef.troth"), "{v}");
     assert!(unreadable.contains(&"fedcba9876543210fedcba9876543210.troth"), "{v}");
+    // `refused` names every file that was not applied (the CLI contract);
+    // the sync tool's temporary file is only skipped.
+    let refused: Vec<&str> = v["refused"].as_array().unwrap().iter().map(|n| n["file"].as_str().unwrap()).collect();
+    assert!(refused.contains(&"0123456789abcdef0123456789abcdef.troth"), "{v}");
+    assert!(refused.contains(&"fedcba9876543210fedcba9876543210.troth"), "{v}");
+    assert!(!refused.contains(&".syncthing.abc.troth.tmp"), "{v}");
     assert!(v["skipped"].as_array().unwrap().iter().any(|n| n["file"] == ".syncthing.abc.troth.tmp"), "{v}");
     assert!(r.stderr.starts_with("error: "), "{}", r.stderr);
     // Everything genuine was applied all the same.
@@ -259,16 +265,56 @@ fn a_missing_folder_is_one_warning_and_the_command_still_works() {
     let p = pair();
     let gone = p.folder.with_file_name("gone");
     std::fs::rename(&p.folder, &gone).unwrap();
+    let r = p.alex.run(&["promise", "x"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // Reading and writing the folder both fail, and that is said once.
+    let warnings: Vec<&str> = r.stderr.lines().filter(|l| l.starts_with("warning:")).collect();
+    assert_eq!(warnings.len(), 1, "{}", r.stderr);
+    assert!(warnings[0].contains("sync folder"), "{}", r.stderr);
     let r = p.alex.run(&["kept", "date-night", "--at", "now"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let warnings: Vec<&str> = r.stderr.lines().collect();
-    assert!(warnings.iter().all(|l| l.starts_with("warning: ")), "{}", r.stderr);
-    assert!(!warnings.is_empty() && warnings.len() <= 2, "{}", r.stderr);
+    assert_eq!(r.stderr.lines().filter(|l| l.starts_with("warning:")).count(), 1, "{}", r.stderr);
+    // Both are in the ledger here.
+    let list = p.alex.json(&["list"]);
+    assert!(list.as_array().unwrap().iter().any(|a| a["slug"] == "x"), "{list}");
     std::fs::rename(&gone, &p.folder).unwrap();
-    // It goes out next time.
+    // They go out next time: the partner sees both.
     let v = p.alex.json(&["sync"]);
-    assert_eq!(v["published"], 1, "{v}");
+    // (a promise and its terms, and the entry: counted as facts)
+    assert!(v["published"].as_u64().unwrap() >= 2, "{v}");
+    let list = p.sam.json(&["list"]);
+    assert!(list.as_array().unwrap().iter().any(|a| a["slug"] == "x"), "{list}");
     assert_eq!(p.sam.json(&["log"]).as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn a_junk_file_is_refused_by_name_and_sync_exits_1() {
+    let p = pair();
+    p.alex.ok(&["kept", "date-night", "--at", "now"]);
+    std::fs::write(p.folder.join("zzz.troth"), b"junk\n").unwrap();
+    let r = p.sam.run(&["sync", "--json"]);
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    let refused = v["refused"].as_array().unwrap();
+    let junk = refused.iter().find(|n| n["file"] == "zzz.troth").unwrap_or_else(|| panic!("{v}"));
+    assert!(junk["device"].is_null(), "{v}");
+    assert!(!junk["why"].as_str().unwrap().is_empty(), "{v}");
+    assert_eq!(refused.len(), 1, "{v}");
+    // Everything else was applied all the same.
+    assert_eq!(v["applied"], 1, "{v}");
+    // Said the same way in words, and again on the next pass.
+    let r = p.sam.run(&["sync"]);
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stdout.lines().any(|l| l.starts_with("refused") && l.contains("zzz.troth")), "{}", r.stdout);
+    assert_eq!(p.sam.json(&["log"]).as_array().unwrap().len(), 1);
+    // A sync tool's temporary file alone is skipped and named, not a failure.
+    std::fs::remove_file(p.folder.join("zzz.troth")).unwrap();
+    std::fs::write(p.folder.join(".syncthing.zzz.troth.tmp"), b"half").unwrap();
+    let r = p.sam.run(&["sync", "--json"]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert!(v["refused"].as_array().unwrap().is_empty(), "{v}");
+    assert!(v["skipped"].as_array().unwrap().iter().any(|n| n["file"] == ".syncthing.zzz.troth.tmp"), "{v}");
 }
 
 fn git(dir: &Path, args: &[&str]) {
