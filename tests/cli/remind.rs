@@ -218,7 +218,26 @@ fn watch_wakes_for_a_reminder_and_for_a_new_promise() {
     // 17:59:57: the reminder for 19:00 is due in 3 seconds.
     let s = setup("2026-11-27T17:59:57+01:00");
     s.env.ok(&["promise", "Date night", "--terms", "every fri 19:00", "--starts", "2026-11-01"]);
-    let mut child = s.env.command().args(["remind", "--watch"]).stdout(std::process::Stdio::null()).spawn().unwrap();
+    /// Stops the watcher however the test ends: a failed assertion must not
+    /// leave it running (holding the test harness's output open).
+    struct Watcher(std::process::Child);
+    impl Drop for Watcher {
+        fn drop(&mut self) {
+            if self.0.try_wait().ok().flatten().is_none() {
+                let _ = self.0.kill();
+                let _ = self.0.wait();
+            }
+        }
+    }
+    let mut watcher = Watcher(
+        s.env
+            .command()
+            .args(["remind", "--watch"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
     let wait_for = |n: usize, secs: u64| {
         let t = Instant::now();
         while s.server.count() < n && t.elapsed() < Duration::from_secs(secs) {
@@ -230,7 +249,7 @@ fn watch_wakes_for_a_reminder_and_for_a_new_promise() {
     // A promise added while it sleeps, already due: picked up promptly.
     s.env.ok(&["promise", "Fix the sink", "--terms", "by 2026-11-28 12:00"]);
     assert_eq!(wait_for(2, 15), 2, "picked up the new promise");
-    let _ = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
-    let status = child.wait().unwrap();
+    let _ = std::process::Command::new("kill").args(["-TERM", &watcher.0.id().to_string()]).status();
+    let status = watcher.0.wait().unwrap();
     assert!(status.success(), "stops cleanly on SIGTERM: {status:?}");
 }
