@@ -122,14 +122,17 @@ pub fn publish(ledger: &mut Ledger, f: &Folder, now: Instant, all: bool) -> Resu
     let person = ledger.settings()?.me;
     let tx = ledger.write()?;
     let new = store::new_facts(&tx, if all { None } else { Some(&id.device) }, !all)?;
-    if new.is_empty() {
+    let files = store::files(&tx)?;
+    let head = head(&files, &id.device);
+    // `sync setup` and `sync join` always start this device's chain, even
+    // on a ledger with nothing in it yet: the partner's `join` reads the
+    // ledger's identity from that first file.
+    if new.is_empty() && !(all && head.is_none()) {
         tx.set_marks(&new.last)?;
         tx.commit()?;
         return Ok(0);
     }
     let doc = batch(&tx, &new, now)?;
-    let files = store::files(&tx)?;
-    let head = head(&files, &id.device);
     let env = Envelope {
         ledger: id.ledger.clone(),
         device: id.device.clone(),

@@ -80,6 +80,28 @@ fn setup_prints_a_code_and_join_adopts_the_ledger() {
     assert_eq!(v["devices"], 2);
 }
 
+/// A couple starting fresh: `sync setup` on an empty ledger still starts the
+/// chain, so `join` finds the ledger, and the first promise made on either
+/// side reaches the other.
+#[test]
+fn a_fresh_ledger_can_be_set_up_and_joined_before_any_promise() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("shared");
+    let alex = TestEnv::berlin();
+    let mut sam = TestEnv::berlin();
+    alex.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
+    let setup = alex.json(&["sync", "setup", folder.to_str().unwrap()]);
+    assert_eq!(troth_files(&folder).len(), 1, "setup starts this device's chain");
+    sam.ok(&["init", "--me", "Sam", "--partner", "Alex"]);
+    sam.extra.push(("TROTH_SYNC_CODE".into(), setup["code"].as_str().unwrap().into()));
+    sam.ok(&["sync", "join", folder.to_str().unwrap()]);
+    assert_eq!(sam.json(&["sync", "status"])["ledger"], setup["ledger"]);
+    sam.ok(&["promise", "Cook on Tuesdays", "--terms", "every tue 19:00", "--slug", "cook"]);
+    let list = alex.json(&["list"]);
+    assert_eq!((list[0]["slug"].as_str(), list[0]["by"].as_str()), (Some("cook"), Some("Sam")));
+    assert_eq!(alex.json(&["verify"])["ok"], true);
+}
+
 #[test]
 fn what_one_logs_shows_on_the_other_without_running_sync() {
     let mut p = pair();
