@@ -20,10 +20,6 @@ pub(super) fn check_open(x: &Agreement, at: Instant, now: Instant) -> Result<()>
     if x.is_void() {
         return Err(Error::usage(format!("{} was voided as entered by mistake; it takes no entries", x.slug)));
     }
-    if x.retired_at(now) {
-        return Err(Error::usage(format!("{} is retired; it takes no entries", x.slug))
-            .hint("`troth list --all` shows retired promises"));
-    }
     if at < x.starts {
         return Err(Error::usage(format!(
             "{} is before {} started ({})",
@@ -42,14 +38,18 @@ pub(super) fn check_open(x: &Agreement, at: Instant, now: Instant) -> Result<()>
             words::due(e, x.zone, now)
         )));
     }
+    // Retirement closes the promise from the moment it takes effect: what
+    // happened before then may still be logged, late, like any entry
+    // (docs/design.md §1, §9).
     if let Some(r) = x.plan.retired_from()
         && at >= r
     {
-        return Err(Error::usage(format!(
+        let e = Error::usage(format!(
             "{} is retired from {}; it takes no entries after that",
             x.slug,
             words::start(r, x.zone, now)
-        )));
+        ));
+        return Err(if r <= now { e.hint("`troth list --all` shows retired promises") } else { e });
     }
     Ok(())
 }

@@ -179,9 +179,9 @@ pub(super) fn check_settings(env: &Envelope) -> Result<Vec<SettingRow>> {
     Ok(out)
 }
 
-/// Apply one file in its own transaction; a usage error refuses it.
-pub(super) fn apply_file(ledger: &mut Ledger, d: &Decoded, now: Instant) -> Result<std::result::Result<usize, String>> {
-    let row = |state: &str, why: Option<String>| FileRow {
+/// How a decoded file is recorded, in the state it ended in.
+fn file_row(d: &Decoded, state: &str, why: Option<String>) -> FileRow {
+    FileRow {
         hash: d.hash.clone(),
         name: d.name.clone(),
         device: d.env.device.clone(),
@@ -192,7 +192,12 @@ pub(super) fn apply_file(ledger: &mut Ledger, d: &Decoded, now: Instant) -> Resu
         facts: count_facts(&d.env),
         state: state.into(),
         why,
-    };
+    }
+}
+
+/// Apply one file in its own transaction; a usage error refuses it.
+pub(super) fn apply_file(ledger: &mut Ledger, d: &Decoded, now: Instant) -> Result<std::result::Result<usize, String>> {
+    let row = |state: &str, why: Option<String>| file_row(d, state, why);
     let result = (|| -> Result<usize> {
         let settings = check_settings(&d.env)?;
         let mut tx = ledger.write()?;
@@ -325,21 +330,7 @@ fn refuse_written_early(ledger: &mut Ledger, d: &Decoded, prev_written: i64, now
         utc(prev_written)
     );
     let tx = ledger.write()?;
-    tx.record_file(
-        &FileRow {
-            hash: d.hash.clone(),
-            name: d.name.clone(),
-            device: d.env.device.clone(),
-            person: d.env.person.clone(),
-            seq: d.env.seq,
-            prev: d.env.prev.clone(),
-            written: d.env.written,
-            facts: count_facts(&d.env),
-            state: "refused".into(),
-            why: Some(why.clone()),
-        },
-        ts(now),
-    )?;
+    tx.record_file(&file_row(d, "refused", Some(why.clone())), ts(now))?;
     tx.commit()?;
     Ok(why)
 }

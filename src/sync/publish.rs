@@ -26,22 +26,7 @@ pub(super) fn batch(ledger: &crate::ledger::Tx<'_>, new: &NewFacts, now: Instant
         let versions = door::versions_of(ledger, aid)?.into_iter().map(VersionDoc::from).collect();
         let statuses = door::statuses_of(ledger, aid)?.into_iter().map(StatusDoc::from).collect();
         let voids = store::voids_of(ledger, aid, false)?.into_iter().map(void_doc).collect();
-        doc.agreements.push(AgreementDoc {
-            uuid: a.uuid,
-            slug: a.slug,
-            text: a.text,
-            by: a.by,
-            to: a.to,
-            zone: a.zone,
-            starts: utc(a.starts),
-            ends: a.ends.map(utc),
-            remind: a.remind,
-            created: utc(a.created),
-            void: Voids(voids),
-            versions,
-            statuses,
-            device: Some(a.device),
-        });
+        doc.agreements.push(AgreementDoc::from_row(a, Voids(voids), versions, statuses));
     }
     let mut entry_uuids: HashMap<i64, String> = HashMap::new();
     for e in store::entries_by_id(ledger, &new.entries)? {

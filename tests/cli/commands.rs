@@ -281,6 +281,23 @@ fn retired_promises_take_no_entries() {
     env.ok(&["promise", "Fix the sink properly", "--terms", "by 2026-12-10", "--slug", "sink"]);
 }
 
+/// Retired from Monday: Sunday's walk can still be logged on Tuesday (it
+/// happened while the promise stood), Tuesday's cannot.
+#[test]
+fn what_happened_before_retirement_can_still_be_logged() {
+    let mut env = couple();
+    env.set_now("2026-11-19T10:00:00+01:00");
+    env.ok(&["promise", "Walk together", "--terms", "2/week", "--starts", "2026-11-16", "--slug", "walk"]);
+    env.ok(&["retire", "walk"]);
+    env.set_now("2026-11-24T10:00:00+01:00");
+    let e = env.json(&["kept", "walk", "--at", "2026-11-22 10:00"]);
+    assert_eq!((e["outcome"].as_str(), e["counts"].as_bool()), (Some("kept"), Some(true)), "{e}");
+    let err = env.fails(2, &["kept", "walk"]);
+    assert!(err.starts_with("error: walk is retired from Mon 23 Nov;"), "{err}");
+    // Kept 0.500 → 0.525, then the week's second unit missed: × 0.8 = 0.42.
+    assert_eq!(env.json(&["show", "walk"])["trust"], 0.42);
+}
+
 #[test]
 fn config_keys_are_validated() {
     let env = couple();

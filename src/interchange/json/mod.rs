@@ -94,6 +94,34 @@ pub struct AgreementDoc {
     pub device: Option<String>,
 }
 
+impl AgreementDoc {
+    /// A promise as the document carries it: its stored row, its voids and
+    /// its history (export and sync publish the same shape).
+    pub fn from_row(
+        a: door::AgreementRow,
+        void: Voids,
+        versions: Vec<VersionDoc>,
+        statuses: Vec<StatusDoc>,
+    ) -> AgreementDoc {
+        AgreementDoc {
+            uuid: a.uuid,
+            slug: a.slug,
+            text: a.text,
+            by: a.by,
+            to: a.to,
+            zone: a.zone,
+            starts: utc(a.starts),
+            ends: a.ends.map(utc),
+            remind: a.remind,
+            created: utc(a.created),
+            void,
+            versions,
+            statuses,
+            device: Some(a.device),
+        }
+    }
+}
+
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct VersionDoc {
@@ -290,22 +318,8 @@ impl Document {
         for a in rows {
             let versions = door::versions_of(c, a.id)?.into_iter().map(VersionDoc::from).collect();
             let statuses = door::statuses_of(c, a.id)?.into_iter().map(StatusDoc::from).collect();
-            doc.agreements.push(AgreementDoc {
-                uuid: a.uuid,
-                slug: a.slug,
-                text: a.text,
-                by: a.by,
-                to: a.to,
-                zone: a.zone,
-                starts: utc(a.starts),
-                ends: a.ends.map(utc),
-                remind: a.remind,
-                created: utc(a.created),
-                void: Voids(agreement_voids.remove(&a.id).unwrap_or_default()),
-                versions,
-                statuses,
-                device: Some(a.device),
-            });
+            let void = Voids(agreement_voids.remove(&a.id).unwrap_or_default());
+            doc.agreements.push(AgreementDoc::from_row(a, void, versions, statuses));
         }
         for e in door::entries(c)? {
             let Some(agreement) = uuid_of.get(&e.agreement_id) else { continue };
