@@ -17,15 +17,15 @@ pub fn list(ctx: &Ctx, ledger: &Ledger, a: LogListArgs, out: &mut dyn Write) -> 
     let zone = only.map(|x| x.zone).unwrap_or(ctx.settings.zone);
     let since = a.since.as_deref().map(|s| when(s, ctx, zone, DateMeaning::Start, "--since")).transpose()?;
     let until = a.until.as_deref().map(|s| when(s, ctx, zone, DateMeaning::End, "--until")).transpose()?;
-    let entries = ledger.entries(only.map(|x| x.id))?;
     let by_id: std::collections::HashMap<i64, &Agreement> = agreements.iter().map(|x| (x.id, x)).collect();
-    let shown: Vec<(&Entry, &Agreement)> = entries
-        .iter()
-        .filter(|e| a.all || e.void.is_none())
-        .filter_map(|e| by_id.get(&e.agreement_id).map(|x| (e, *x)))
-        .filter(|(_, x)| a.all || !x.is_void() || only.is_some())
-        .filter(|(e, _)| since.is_none_or(|s| e.at >= s) && until.is_none_or(|u| e.at <= u))
-        .collect();
+    let wanted = |e: &Entry| -> Option<&Agreement> {
+        let x = *by_id.get(&e.agreement_id)?;
+        let show = (a.all || e.void.is_none())
+            && (a.all || !x.is_void() || only.is_some())
+            && since.is_none_or(|s| e.at >= s)
+            && until.is_none_or(|u| e.at <= u);
+        show.then_some(x)
+    };
     // counts/why need each promise's analysis (held entries, late excuses).
     // Only those sets are asked of it: each promise's slots and events go
     // as soon as it is analysed.
@@ -35,13 +35,29 @@ pub fn list(ctx: &Ctx, ledger: &Ledger, a: LogListArgs, out: &mut dyn Write) -> 
     let analyses: std::collections::HashMap<i64, &crate::domain::trust::Analysis> =
         book.items.iter().map(|i| (i.agreement.id, &i.analysis)).collect();
     if ctx.env.json {
-        // Written one entry at a time: ten years of entries as JSON values
-        // at once would take hundreds of megabytes.
-        let arr = shown.iter().map(|(e, x)| entry_json(e, x, analyses.get(&x.id).copied()));
-        serde_json::to_writer_pretty(&mut *out, &crate::render::json::Lazy::new(arr))?;
+        // Streamed from SQL, one entry at a time, the same bytes as a
+        // pretty-printed array: ten years of entries are never held.
+        use serde::ser::{SerializeSeq, Serializer as _};
+        let mut ser = serde_json::Serializer::pretty(&mut *out);
+        let mut seq = ser.serialize_seq(None)?;
+        ledger.each_entry(only.map(|x| x.id), &mut |e| {
+            if let Some(x) = wanted(&e) {
+                seq.serialize_element(&entry_json(&e, x, analyses.get(&x.id).copied()))?;
+            }
+            Ok(())
+        })?;
+        seq.end()?;
         writeln!(out)?;
         return Ok(());
     }
+    let mut entries: Vec<Entry> = Vec::new();
+    ledger.each_entry(only.map(|x| x.id), &mut |e| {
+        if wanted(&e).is_some() {
+            entries.push(e);
+        }
+        Ok(())
+    })?;
+    let shown: Vec<(&Entry, &Agreement)> = entries.iter().filter_map(|e| wanted(e).map(|x| (e, x))).collect();
     if shown.is_empty() {
         writeln!(out, "No entries{}.", if a.all { "" } else { " (void ones are in --all)" })?;
         return Ok(());
