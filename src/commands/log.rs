@@ -3,7 +3,7 @@
 use super::promise::when;
 use super::{Ctx, find};
 use crate::cli::LogListArgs;
-use crate::domain::time::{DateMeaning, human_datetime};
+use crate::domain::time::{DateMeaning, Instant, human_datetime};
 use crate::domain::{Agreement, Entry};
 use crate::error::Result;
 use crate::ledger::Ledger;
@@ -50,6 +50,32 @@ pub fn list(ctx: &Ctx, ledger: &Ledger, a: LogListArgs, out: &mut dyn Write) -> 
         writeln!(out)?;
         return Ok(());
     }
+    const HEADER: [&str; 7] = ["#", "when", "promise", "outcome", "logged by", "verdict", "note"];
+    let row = |e: &Entry, x: &Agreement| row(e, x, analyses.get(&x.id).copied(), ctx.now);
+    if !render::wraps() {
+        // Not a terminal: two passes over SQL, one to measure the columns,
+        // one to write the rows; no row is held (issue 17).
+        let mut cols = render::stream_table::Columns::new(&HEADER);
+        let mut shown = 0usize;
+        ledger.each_entry(only.map(|x| x.id), &mut |e| {
+            if let Some(x) = wanted(&e) {
+                shown += 1;
+                cols.fit(&row(&e, x));
+            }
+            Ok(())
+        })?;
+        if shown == 0 {
+            writeln!(out, "No entries{}.", if a.all { "" } else { " (void ones are in --all)" })?;
+            return Ok(());
+        }
+        cols.write_row(out, &HEADER)?;
+        return ledger.each_entry(only.map(|x| x.id), &mut |e| {
+            if let Some(x) = wanted(&e) {
+                cols.write_row(out, &row(&e, x))?;
+            }
+            Ok(())
+        });
+    }
     let mut entries: Vec<Entry> = Vec::new();
     ledger.each_entry(only.map(|x| x.id), &mut |e| {
         if wanted(&e).is_some() {
@@ -57,37 +83,36 @@ pub fn list(ctx: &Ctx, ledger: &Ledger, a: LogListArgs, out: &mut dyn Write) -> 
         }
         Ok(())
     })?;
-    let shown: Vec<(&Entry, &Agreement)> = entries.iter().filter_map(|e| wanted(e).map(|x| (e, x))).collect();
-    if shown.is_empty() {
+    if entries.is_empty() {
         writeln!(out, "No entries{}.", if a.all { "" } else { " (void ones are in --all)" })?;
         return Ok(());
     }
-    let rows: Vec<Vec<String>> = shown
-        .iter()
-        .map(|(e, x)| {
-            let note = e.note.clone().unwrap_or_default();
-            let note = match (&e.void, crate::domain::converge::why(e, x)) {
-                (Some(v), _) => format!(
-                    "void{}{}",
-                    v.reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default(),
-                    if note.is_empty() { String::new() } else { format!(" · {note}") }
-                ),
-                (None, Some(why)) => {
-                    format!("{}{}", why.words(), if note.is_empty() { String::new() } else { format!(" · {note}") })
-                }
-                (None, None) => note,
-            };
-            vec![
-                e.id.to_string(),
-                human_datetime(e.at, x.zone, ctx.now),
-                x.slug.clone(),
-                e.outcome.name().to_string(),
-                e.logged_by.clone(),
-                crate::render::voice::verdict_words(e, analyses.get(&x.id).copied()),
-                note,
-            ]
-        })
-        .collect();
-    writeln!(out, "{}", render::table(&["#", "when", "promise", "outcome", "logged by", "verdict", "note"], &rows))?;
+    let rows: Vec<Vec<String>> = entries.iter().filter_map(|e| wanted(e).map(|x| row(e, x))).collect();
+    writeln!(out, "{}", render::table(&HEADER, &rows))?;
     Ok(())
+}
+
+/// One entry's row: void or why it counts as it does before its note.
+fn row(e: &Entry, x: &Agreement, analysis: Option<&crate::domain::trust::Analysis>, now: Instant) -> Vec<String> {
+    let note = e.note.clone().unwrap_or_default();
+    let note = match (&e.void, crate::domain::converge::why(e, x)) {
+        (Some(v), _) => format!(
+            "void{}{}",
+            v.reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default(),
+            if note.is_empty() { String::new() } else { format!(" · {note}") }
+        ),
+        (None, Some(why)) => {
+            format!("{}{}", why.words(), if note.is_empty() { String::new() } else { format!(" · {note}") })
+        }
+        (None, None) => note,
+    };
+    vec![
+        e.id.to_string(),
+        human_datetime(e.at, x.zone, now),
+        x.slug.clone(),
+        e.outcome.name().to_string(),
+        e.logged_by.clone(),
+        crate::render::voice::verdict_words(e, analysis),
+        note,
+    ]
 }
