@@ -12,6 +12,12 @@ use crate::render::json::entry_json;
 use std::io::Write;
 
 pub fn list(ctx: &Ctx, ledger: &Ledger, a: LogListArgs, out: &mut dyn Write) -> Result<()> {
+    // One read transaction: the analyses and both passes over the entries
+    // see the same ledger, even while another troth writes.
+    ledger.snapshot(|| list_in(ctx, ledger, a, out))
+}
+
+fn list_in(ctx: &Ctx, ledger: &Ledger, a: LogListArgs, out: &mut dyn Write) -> Result<()> {
     let agreements = ledger.agreements()?;
     let only = a.agreement.as_deref().map(|s| find(&agreements, s, ctx.now)).transpose()?;
     let zone = only.map(|x| x.zone).unwrap_or(ctx.settings.zone);

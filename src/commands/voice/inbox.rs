@@ -152,7 +152,8 @@ fn pick(ctx: &Ctx, ledger: &Ledger, me: &str, agreements: &[Agreement]) -> Resul
 pub fn inbox(ctx: &Ctx, ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
     let me = ctx.settings.default_by();
     let agreements = ledger.agreements()?;
-    let p = pick(ctx, ledger, &me, &agreements)?;
+    // One read transaction: every promise read as of the same moment.
+    let p = ledger.snapshot(|| pick(ctx, ledger, &me, &agreements))?;
     if ctx.env.json {
         let vals = |v: &[(Entry, usize, Value)]| v.iter().map(|(_, _, j)| j.clone()).collect::<Vec<_>>();
         return write_json(
