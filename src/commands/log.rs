@@ -3,7 +3,7 @@
 use super::promise::when;
 use super::{Ctx, find};
 use crate::cli::LogListArgs;
-use crate::domain::time::{DateMeaning, human_datetime};
+use crate::domain::time::{DateMeaning, Instant, human_datetime};
 use crate::domain::{Agreement, Entry};
 use crate::error::Result;
 use crate::ledger::Ledger;
@@ -12,20 +12,26 @@ use crate::render::json::entry_json;
 use std::io::Write;
 
 pub fn list(ctx: &Ctx, ledger: &Ledger, a: LogListArgs, out: &mut dyn Write) -> Result<()> {
+    // One read transaction: the analyses and both passes over the entries
+    // see the same ledger, even while another troth writes.
+    ledger.snapshot(|| list_in(ctx, ledger, a, out))
+}
+
+fn list_in(ctx: &Ctx, ledger: &Ledger, a: LogListArgs, out: &mut dyn Write) -> Result<()> {
     let agreements = ledger.agreements()?;
     let only = a.agreement.as_deref().map(|s| find(&agreements, s, ctx.now)).transpose()?;
     let zone = only.map(|x| x.zone).unwrap_or(ctx.settings.zone);
     let since = a.since.as_deref().map(|s| when(s, ctx, zone, DateMeaning::Start, "--since")).transpose()?;
     let until = a.until.as_deref().map(|s| when(s, ctx, zone, DateMeaning::End, "--until")).transpose()?;
-    let entries = ledger.entries(only.map(|x| x.id))?;
     let by_id: std::collections::HashMap<i64, &Agreement> = agreements.iter().map(|x| (x.id, x)).collect();
-    let shown: Vec<(&Entry, &Agreement)> = entries
-        .iter()
-        .filter(|e| a.all || e.void.is_none())
-        .filter_map(|e| by_id.get(&e.agreement_id).map(|x| (e, *x)))
-        .filter(|(_, x)| a.all || !x.is_void() || only.is_some())
-        .filter(|(e, _)| since.is_none_or(|s| e.at >= s) && until.is_none_or(|u| e.at <= u))
-        .collect();
+    let wanted = |e: &Entry| -> Option<&Agreement> {
+        let x = *by_id.get(&e.agreement_id)?;
+        let show = (a.all || e.void.is_none())
+            && (a.all || !x.is_void() || only.is_some())
+            && since.is_none_or(|s| e.at >= s)
+            && until.is_none_or(|u| e.at <= u);
+        show.then_some(x)
+    };
     // counts/why need each promise's analysis (held entries, late excuses).
     // Only those sets are asked of it: each promise's slots and events go
     // as soon as it is analysed.
@@ -35,43 +41,84 @@ pub fn list(ctx: &Ctx, ledger: &Ledger, a: LogListArgs, out: &mut dyn Write) -> 
     let analyses: std::collections::HashMap<i64, &crate::domain::trust::Analysis> =
         book.items.iter().map(|i| (i.agreement.id, &i.analysis)).collect();
     if ctx.env.json {
-        // Written one entry at a time: ten years of entries as JSON values
-        // at once would take hundreds of megabytes.
-        let arr = shown.iter().map(|(e, x)| entry_json(e, x, analyses.get(&x.id).copied()));
-        serde_json::to_writer_pretty(&mut *out, &crate::render::json::Lazy::new(arr))?;
+        // Streamed from SQL, one entry at a time, the same bytes as a
+        // pretty-printed array: ten years of entries are never held.
+        use serde::ser::{SerializeSeq, Serializer as _};
+        let mut ser = serde_json::Serializer::pretty(&mut *out);
+        let mut seq = ser.serialize_seq(None)?;
+        ledger.each_entry(only.map(|x| x.id), &mut |e| {
+            if let Some(x) = wanted(&e) {
+                seq.serialize_element(&entry_json(&e, x, analyses.get(&x.id).copied()))?;
+            }
+            Ok(())
+        })?;
+        seq.end()?;
         writeln!(out)?;
         return Ok(());
     }
-    if shown.is_empty() {
+    const HEADER: [&str; 7] = ["#", "when", "promise", "outcome", "logged by", "verdict", "note"];
+    let row = |e: &Entry, x: &Agreement| row(e, x, analyses.get(&x.id).copied(), ctx.now);
+    if !render::wraps() {
+        // Not a terminal: two passes over SQL, one to measure the columns,
+        // one to write the rows; no row is held (issue 17).
+        let mut cols = render::stream_table::Columns::new(&HEADER);
+        let mut shown = 0usize;
+        ledger.each_entry(only.map(|x| x.id), &mut |e| {
+            if let Some(x) = wanted(&e) {
+                shown += 1;
+                cols.fit(&row(&e, x));
+            }
+            Ok(())
+        })?;
+        if shown == 0 {
+            writeln!(out, "No entries{}.", if a.all { "" } else { " (void ones are in --all)" })?;
+            return Ok(());
+        }
+        cols.write_row(out, &HEADER)?;
+        return ledger.each_entry(only.map(|x| x.id), &mut |e| {
+            if let Some(x) = wanted(&e) {
+                cols.write_row(out, &row(&e, x))?;
+            }
+            Ok(())
+        });
+    }
+    let mut entries: Vec<Entry> = Vec::new();
+    ledger.each_entry(only.map(|x| x.id), &mut |e| {
+        if wanted(&e).is_some() {
+            entries.push(e);
+        }
+        Ok(())
+    })?;
+    if entries.is_empty() {
         writeln!(out, "No entries{}.", if a.all { "" } else { " (void ones are in --all)" })?;
         return Ok(());
     }
-    let rows: Vec<Vec<String>> = shown
-        .iter()
-        .map(|(e, x)| {
-            let note = e.note.clone().unwrap_or_default();
-            let note = match (&e.void, crate::domain::converge::why(e, x)) {
-                (Some(v), _) => format!(
-                    "void{}{}",
-                    v.reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default(),
-                    if note.is_empty() { String::new() } else { format!(" · {note}") }
-                ),
-                (None, Some(why)) => {
-                    format!("{}{}", why.words(), if note.is_empty() { String::new() } else { format!(" · {note}") })
-                }
-                (None, None) => note,
-            };
-            vec![
-                e.id.to_string(),
-                human_datetime(e.at, x.zone, ctx.now),
-                x.slug.clone(),
-                e.outcome.name().to_string(),
-                e.logged_by.clone(),
-                crate::render::voice::verdict_words(e, analyses.get(&x.id).copied()),
-                note,
-            ]
-        })
-        .collect();
-    writeln!(out, "{}", render::table(&["#", "when", "promise", "outcome", "logged by", "verdict", "note"], &rows))?;
+    let rows: Vec<Vec<String>> = entries.iter().filter_map(|e| wanted(e).map(|x| row(e, x))).collect();
+    writeln!(out, "{}", render::table(&HEADER, &rows))?;
     Ok(())
+}
+
+/// One entry's row: void or why it counts as it does before its note.
+fn row(e: &Entry, x: &Agreement, analysis: Option<&crate::domain::trust::Analysis>, now: Instant) -> Vec<String> {
+    let note = e.note.clone().unwrap_or_default();
+    let note = match (&e.void, crate::domain::converge::why(e, x)) {
+        (Some(v), _) => format!(
+            "void{}{}",
+            v.reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default(),
+            if note.is_empty() { String::new() } else { format!(" · {note}") }
+        ),
+        (None, Some(why)) => {
+            format!("{}{}", why.words(), if note.is_empty() { String::new() } else { format!(" · {note}") })
+        }
+        (None, None) => note,
+    };
+    vec![
+        e.id.to_string(),
+        human_datetime(e.at, x.zone, now),
+        x.slug.clone(),
+        e.outcome.name().to_string(),
+        e.logged_by.clone(),
+        crate::render::voice::verdict_words(e, analysis),
+        note,
+    ]
 }

@@ -186,6 +186,11 @@ impl Ledger {
         load_entries(&self.conn, agreement)
     }
 
+    /// Entries as `entries` gives them, handed to `f` one at a time.
+    pub fn each_entry(&self, agreement: Option<i64>, f: &mut dyn FnMut(Entry) -> Result<()>) -> Result<()> {
+        each_entry(&self.conn, agreement, f)
+    }
+
     /// Non-void entries as facts, optionally of one agreement, in no particular
     /// order (the engine sorts each agreement's own). Reads four narrow columns
     /// in table order: the engine's hot path over years of history.
@@ -422,6 +427,23 @@ fn entry_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
         device: r.get(10)?,
         verdicts: vec![],
     })
+}
+
+/// As `load_entries`, one entry at a time in the same order: `log` writes
+/// ten years of entries without holding them (issue 17). Only the verdicts
+/// (few) are read up front.
+fn each_entry(conn: &Connection, agreement: Option<i64>, f: &mut dyn FnMut(Entry) -> Result<()>) -> Result<()> {
+    let filter = if agreement.is_some() { "e.agreement_id = ?1" } else { "?1 IS NULL" };
+    let mut stmt = conn.prepare_cached(&format!("{ENTRY_SELECT} WHERE {filter} ORDER BY e.at, e.logged_at, e.uuid"))?;
+    let mut verdicts = voice::verdicts(conn)?;
+    for row in stmt.query_map([agreement], entry_row)? {
+        let mut e = row?;
+        if let Some(vs) = verdicts.remove(&e.id) {
+            e.verdicts = vs;
+        }
+        f(e)?;
+    }
+    Ok(())
 }
 
 fn load_entries(conn: &Connection, agreement: Option<i64>) -> Result<Vec<Entry>> {

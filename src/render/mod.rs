@@ -10,6 +10,7 @@ pub mod json;
 pub mod names;
 pub mod over;
 pub mod report;
+pub mod stream_table;
 pub mod voice;
 pub mod words;
 
@@ -30,6 +31,12 @@ static TERMINAL_WIDTH: AtomicUsize = AtomicUsize::new(WIDTH);
 /// stdout is not a terminal.
 pub fn set_width(width: Option<usize>) {
     TERMINAL_WIDTH.store(width.unwrap_or(0), Ordering::Relaxed);
+}
+
+/// Whether tables are wrapped (stdout is a terminal): `stream_table` is
+/// only for when they are not.
+pub fn wraps() -> bool {
+    TERMINAL_WIDTH.load(Ordering::Relaxed) > 0
 }
 
 /// A borderless table with a header, wrapped to fit the terminal (the widest

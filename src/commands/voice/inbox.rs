@@ -2,7 +2,7 @@
 //! excuses, repairs offered (docs/design.md §10).
 
 use crate::commands::Ctx;
-use crate::domain::report::Book;
+use crate::domain::report::Item;
 use crate::domain::time::{Instant, human_date, human_datetime};
 use crate::domain::trust::Analysis;
 use crate::domain::voice::{Repair, VerdictKind, deciding, latest_by, other_parties};
@@ -99,16 +99,94 @@ pub fn gather<'a>(
     inbox
 }
 
+/// What one promise contributes, owned: its entries and repairs that wait,
+/// each with its JSON already made while that promise's analysis is at hand.
+#[derive(Default)]
+struct Picked {
+    to_confirm: Vec<(Entry, usize, Value)>,
+    disputes: Vec<(Entry, usize, Value)>,
+    late_excuses: Vec<(Entry, usize, Value)>,
+    offered: Vec<Value>,
+    waiting: Vec<Value>,
+    duplicates: Vec<(Entry, Entry, usize, Value)>,
+}
+
+/// The ledger's entry order (`Ledger::entries`): time, logged, uuid.
+fn order(e: &Entry) -> (Instant, Instant, &str) {
+    (e.at, e.logged_at, e.uuid.as_str())
+}
+
+/// Folds one promise at a time (its entries and analysis are dropped before
+/// the next is read), so the peak is one promise's history, not the
+/// ledger's (issue 17); the lists are then put in the order the whole-ledger
+/// pass gave them.
+fn pick(ctx: &Ctx, ledger: &Ledger, me: &str, agreements: &[Agreement]) -> Result<Picked> {
+    let mut p = Picked::default();
+    for (i, x) in agreements.iter().enumerate() {
+        if x.is_void() || (x.by != me && x.to != me) {
+            continue;
+        }
+        let entries = ledger.entries(Some(x.id))?;
+        let facts: Vec<Fact> = entries.iter().filter(|e| e.void.is_none()).map(Into::into).collect();
+        let item = Item::new(x, facts, ctx.now, Instant::MIN_UTC, ctx.now);
+        let analyses: HashMap<i64, &Analysis> = HashMap::from([(x.id, &item.analysis)]);
+        let one = gather(me, std::slice::from_ref(x), &entries, &analyses, ctx.now);
+        let ej = |e: &Entry| entry_json(e, x, Some(&item.analysis));
+        let own = |v: &[(&Entry, &Agreement)]| v.iter().map(|(e, _)| ((*e).clone(), i, ej(e))).collect::<Vec<_>>();
+        p.to_confirm.extend(own(&one.to_confirm));
+        p.disputes.extend(own(&one.disputes));
+        p.late_excuses.extend(own(&one.late_excuses));
+        let uuids = entry_uuids(&entries);
+        p.offered.extend(one.offered.iter().map(|(r, x)| repair_json(r, x, &uuids)));
+        p.waiting.extend(one.waiting.iter().map(|(r, x)| repair_json(r, x, &uuids)));
+        p.duplicates
+            .extend(one.duplicates.iter().map(|(a, b, _)| ((*a).clone(), (*b).clone(), i, json!([ej(a), ej(b)]))));
+    }
+    p.to_confirm.sort_by_key(|(e, _, _)| (e.logged_at, e.id));
+    p.disputes.sort_by(|a, b| order(&a.0).cmp(&order(&b.0)));
+    p.late_excuses.sort_by(|a, b| order(&a.0).cmp(&order(&b.0)));
+    p.duplicates.sort_by(|a, b| (order(&a.0), order(&a.1)).cmp(&(order(&b.0), order(&b.1))));
+    Ok(p)
+}
+
 pub fn inbox(ctx: &Ctx, ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
     let me = ctx.settings.default_by();
     let agreements = ledger.agreements()?;
-    let entries = ledger.entries(None)?;
-    let facts: Vec<Fact> = entries.iter().filter(|e| e.void.is_none()).map(Into::into).collect();
-    let book = Book::new(&agreements, facts, ctx.now, ctx.now);
-    let analyses: HashMap<i64, &Analysis> = book.items.iter().map(|i| (i.agreement.id, &i.analysis)).collect();
-    let inbox = gather(&me, &agreements, &entries, &analyses, ctx.now);
+    // One read transaction: every promise read as of the same moment.
+    let p = ledger.snapshot(|| pick(ctx, ledger, &me, &agreements))?;
     if ctx.env.json {
-        return write_json(out, &inbox_json(&inbox, &analyses, &entry_uuids(&entries)));
+        let vals = |v: &[(Entry, usize, Value)]| v.iter().map(|(_, _, j)| j.clone()).collect::<Vec<_>>();
+        return write_json(
+            out,
+            &json!({
+                "to_confirm": vals(&p.to_confirm),
+                "disputes": vals(&p.disputes),
+                "late_excuses": vals(&p.late_excuses),
+                "repairs_offered": p.offered,
+                "repairs_waiting": p.waiting,
+                "duplicates": p.duplicates.iter().map(|(_, _, _, j)| j.clone()).collect::<Vec<_>>(),
+            }),
+        );
+    }
+    fn refs<'a>(v: &'a [(Entry, usize, Value)], xs: &'a [Agreement]) -> Vec<(&'a Entry, &'a Agreement)> {
+        v.iter().map(|(e, i, _)| (e, &xs[*i])).collect()
+    }
+    let mut inbox = Inbox {
+        to_confirm: refs(&p.to_confirm, &agreements),
+        disputes: refs(&p.disputes, &agreements),
+        late_excuses: refs(&p.late_excuses, &agreements),
+        offered: vec![],
+        waiting: vec![],
+        duplicates: p.duplicates.iter().map(|(a, b, i, _)| (a, b, &agreements[*i])).collect(),
+    };
+    for x in agreements.iter().filter(|x| !x.is_void()) {
+        for r in x.repairs.iter().filter(|r| r.accepted().is_none()) {
+            if r.by == me {
+                inbox.waiting.push((r, x));
+            } else if x.to == me {
+                inbox.offered.push((r, x));
+            }
+        }
     }
     let said = write_entries(out, &inbox, &me, ctx.now)?;
     let offered = write_repairs(out, &inbox, ctx.now)?;
@@ -116,20 +194,6 @@ pub fn inbox(ctx: &Ctx, ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
         writeln!(out, "Nothing waits for you, {me}.")?;
     }
     Ok(())
-}
-
-/// `inbox --json`: each list of docs/cli.md.
-fn inbox_json(inbox: &Inbox, analyses: &HashMap<i64, &Analysis>, uuids: &HashMap<i64, String>) -> Value {
-    let ej = |(e, x): &(&Entry, &Agreement)| entry_json(e, x, analyses.get(&x.id).copied());
-    json!({
-        "to_confirm": inbox.to_confirm.iter().map(ej).collect::<Vec<_>>(),
-        "disputes": inbox.disputes.iter().map(ej).collect::<Vec<_>>(),
-        "late_excuses": inbox.late_excuses.iter().map(ej).collect::<Vec<_>>(),
-        "repairs_offered": inbox.offered.iter().map(|(r, x)| repair_json(r, x, uuids)).collect::<Vec<_>>(),
-        "repairs_waiting": inbox.waiting.iter().map(|(r, x)| repair_json(r, x, uuids)).collect::<Vec<_>>(),
-        "duplicates": inbox.duplicates.iter()
-            .map(|(a, b, x)| json!([ej(&(*a, *x)), ej(&(*b, *x))])).collect::<Vec<_>>(),
-    })
 }
 
 /// Entries waiting for a word: to confirm, late excuses, disputes. Whether
