@@ -213,18 +213,9 @@ fn number_word(w: &str) -> Option<u32> {
     }
 }
 
+/// A day's name, as the WHEN phrases read it ("fri", "fridays", "thurs").
 fn weekday(w: &str) -> Option<Weekday> {
-    let w = w.trim_end_matches('s');
-    Some(match w {
-        "mon" | "monday" => Weekday::Mon,
-        "tue" | "tues" | "tuesday" => Weekday::Tue,
-        "wed" | "wednesday" => Weekday::Wed,
-        "thu" | "thur" | "thurs" | "thursday" => Weekday::Thu,
-        "fri" | "friday" => Weekday::Fri,
-        "sat" | "saturday" => Weekday::Sat,
-        "sun" | "sunday" => Weekday::Sun,
-        _ => return None,
-    })
+    crate::domain::phrases::weekday(w)
 }
 
 /// `19:00`, `7:30`, `7pm`, `7:30pm`, `noon`.
