@@ -56,17 +56,15 @@ pub fn list(ctx: &Ctx, ledger: &Ledger, a: ListArgs, out: &mut dyn Write) -> Res
             let (_, v) = x.plan.version_at(ctx.now);
             let score = of(x).map(|f| f.score);
             let done = of(x).and_then(|f| f.done);
-            let status = match (x.is_void(), done) {
-                (true, _) => "void".to_string(),
-                (false, Some(how)) if x.plan.status_at(ctx.now) == Status::Active => format!("done: {how}"),
+            let now_status = x.plan.status_at(ctx.now);
+            let ended = x.ends.filter(|e| *e <= ctx.now && now_status != Status::Retired);
+            let status = match (x.is_void(), done, ended) {
+                (true, _, _) => "void".to_string(),
+                (false, Some(how), _) if now_status == Status::Active => format!("done: {how}"),
                 // Past its `--ends`: nothing more is promised (JSON keeps
                 // the contract's three statuses).
-                (false, None)
-                    if x.ends.is_some_and(|e| e <= ctx.now) && x.plan.status_at(ctx.now) != Status::Retired =>
-                {
-                    format!("ended {}", words::due(x.ends.expect("ends"), x.zone, ctx.now))
-                }
-                _ => x.plan.status_at(ctx.now).name().to_string(),
+                (false, None, Some(e)) => format!("ended {}", words::due(e, x.zone, ctx.now)),
+                _ => now_status.name().to_string(),
             };
             let status = match crate::domain::standing::pending(x, ctx.now) {
                 Some((t, s, from)) if !x.is_void() => {

@@ -36,6 +36,17 @@ pub struct PeriodStanding {
     pub first: NaiveDate,
 }
 
+/// A miss scored in the week from a slot due before it: a schedule's slot
+/// stays open for a late keep until the next occurrence's day, so Friday's
+/// missed date night is scored when that window closes, in the next week's
+/// trust (docs/design.md §2, §3). Named so the week's change can be added up.
+pub struct Carried<'a> {
+    pub agreement: &'a Agreement,
+    pub due: Instant,
+    pub closed: Instant,
+    pub missed: u32,
+}
+
 /// A person's trust and what it is the mean of (docs/design.md §3: the mean
 /// of the scores of their promises that have had an event by the week's end).
 pub struct PersonModel<'a> {
@@ -52,6 +63,7 @@ pub struct ReportModel<'a> {
     pub now: Instant,
     pub trust_start: f64,
     pub rows: Vec<RowModel<'a>>,
+    pub carried: Vec<Carried<'a>>,
     pub people: Vec<PersonModel<'a>>,
     pub overall: Trust,
     /// Entries with `at` in the week, in time order, with their promise.
@@ -137,6 +149,7 @@ pub fn build<'a>(book: &'a Book<'a>, i: &Inputs<'a>) -> ReportModel<'a> {
         now: i.now,
         trust_start: i.params.start,
         rows,
+        carried: carried(book, i.week, i.by),
         people,
         overall: s.overall,
         entries,
@@ -159,6 +172,21 @@ fn averages<'a>(book: &'a Book<'a>, name: &str, i: &Inputs) -> Vec<(&'a Agreemen
         .map(|it| (it.agreement, it.analysis.score_at(i.params, i.week.end)))
         .filter(|(_, score)| score.has_events())
         .map(|(a, score)| (a, score.trust))
+        .collect()
+}
+
+fn carried<'a>(book: &'a Book<'a>, week: &Week, by: Option<&str>) -> Vec<Carried<'a>> {
+    book.items
+        .iter()
+        .filter(|it| by.is_none_or(|b| it.agreement.by == b))
+        .flat_map(|it| {
+            it.analysis
+                .slots
+                .iter()
+                .filter(|t| t.closed && t.missed > 0)
+                .filter(|t| t.slot.due <= week.start && week.start < t.slot.end && t.slot.end <= week.end)
+                .map(|t| Carried { agreement: it.agreement, due: t.slot.due, closed: t.slot.end, missed: t.missed })
+        })
         .collect()
 }
 

@@ -26,6 +26,21 @@ pub struct Inbox<'a> {
     pub duplicates: Vec<(&'a Entry, &'a Entry, &'a Agreement)>,
 }
 
+impl<'a> Inbox<'a> {
+    /// Repairs not yet accepted: offered to me, or offered by me and waiting.
+    fn repairs(&mut self, agreements: &'a [Agreement], me: &str) {
+        for x in agreements.iter().filter(|x| !x.is_void()) {
+            for r in x.repairs.iter().filter(|r| r.accepted().is_none()) {
+                if r.by == me {
+                    self.waiting.push((r, x));
+                } else if x.to == me {
+                    self.offered.push((r, x));
+                }
+            }
+        }
+    }
+}
+
 /// How far back `inbox` looks for entries to confirm.
 const INBOX_DAYS: i64 = 14;
 
@@ -62,15 +77,7 @@ pub fn gather<'a>(
         }
     }
     inbox.to_confirm.sort_by_key(|(e, _)| (e.logged_at, e.id));
-    for x in agreements.iter().filter(|x| !x.is_void()) {
-        for r in x.repairs.iter().filter(|r| r.accepted().is_none()) {
-            if r.by == me {
-                inbox.waiting.push((r, x));
-            } else if x.to == me {
-                inbox.offered.push((r, x));
-            }
-        }
-    }
+    inbox.repairs(agreements, me);
     // Possible duplicates (§9): the same outcome logged by two people for the
     // same slot (or the same day, outside slots), beyond what was promised.
     let recent: Vec<&Entry> = entries
@@ -179,15 +186,7 @@ pub fn inbox(ctx: &Ctx, ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
         waiting: vec![],
         duplicates: p.duplicates.iter().map(|(a, b, i, _)| (a, b, &agreements[*i])).collect(),
     };
-    for x in agreements.iter().filter(|x| !x.is_void()) {
-        for r in x.repairs.iter().filter(|r| r.accepted().is_none()) {
-            if r.by == me {
-                inbox.waiting.push((r, x));
-            } else if x.to == me {
-                inbox.offered.push((r, x));
-            }
-        }
-    }
+    inbox.repairs(&agreements, &me);
     let said = write_entries(out, &inbox, &me, ctx.now)?;
     let offered = write_repairs(out, &inbox, ctx.now)?;
     if !said && !offered {

@@ -188,7 +188,7 @@ impl Plan {
         for (i, v) in versions.iter().enumerate() {
             let next = versions.get(i + 1).map(|n| n.effective);
             let upper = next.map(|n| n.min(stop)).unwrap_or(stop);
-            let walked = out.len();
+            let mut these = Vec::new();
             let walk = Walk { zone: self.zone, ends: self.ends, version: i, v, from, upper, active_at: &active_at };
             match v.terms {
                 Terms::Standing => {}
@@ -197,11 +197,11 @@ impl Plan {
                     let start = v.effective;
                     let released = retired.is_some_and(|r| r < due);
                     if start < upper && due > start && active_at(start) && !released {
-                        out.push(Slot { start, end: due, due, units: 1, version: i, terms: v.terms });
+                        these.push(Slot { start, end: due, due, units: 1, version: i, terms: v.terms });
                     }
                 }
-                Terms::Quota { count, period } => walk.quota(count, period, &mut out),
-                Terms::Schedule(s) => walk.schedule(&s, i == 0, &mut out),
+                Terms::Quota { count, period } => walk.quota(count, period, &mut these),
+                Terms::Schedule(s) => walk.schedule(&s, i == 0, &mut these),
             }
             // Renegotiated terms replace the old ones where the new terms'
             // first slot begins: an old-terms slot is promised only if it
@@ -210,16 +210,12 @@ impl Plan {
             // 10 Nov: November keeps its two, December is not also promised
             // under the old terms; docs/design.md §1).
             if let Some(n) = next {
-                let mut k = walked;
-                out.retain(|s| {
-                    let keep = k < walked || s.due <= n;
-                    k += 1;
-                    keep
-                });
-                for s in &mut out[walked..] {
+                these.retain(|s| s.due <= n);
+                for s in &mut these {
                     s.end = s.end.min(n);
                 }
             }
+            out.extend(these);
         }
         if let Some(r) = retired {
             out.retain(|s| s.start < r || matches!(s.terms, Terms::Deadline { .. }));

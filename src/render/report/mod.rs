@@ -68,35 +68,21 @@ fn table(m: &ReportModel) -> (Vec<Vec<String>>, Vec<String>) {
     (rows, notes)
 }
 
-/// Misses that land in this week from a slot due before it: a schedule's
-/// slot stays open for a late keep until the next occurrence's day, so
-/// Friday's missed date night is scored when that window closes — in the
-/// next week's trust (docs/design.md §2, §3). Said, so the change beside the
-/// row (or a person's figure) can be added up.
+/// Misses scored this week from slots due before it (`Carried`).
 fn carried(m: &ReportModel) -> Vec<String> {
-    let people: Vec<&str> = m.people.iter().map(|p| p.name.as_str()).collect();
-    let mut ids: Vec<i64> = m.analyses.keys().copied().collect();
-    ids.sort_unstable();
-    let mut out = Vec::new();
-    for id in ids {
-        let (Some(a), Some(an)) = (m.by_id.get(&id), m.analyses.get(&id)) else { continue };
-        if !people.contains(&a.by.as_str()) {
-            continue;
-        }
-        for t in &an.slots {
-            let (due, end) = (t.slot.due, t.slot.end);
-            if t.closed && t.missed > 0 && due <= m.week.start && m.week.start < end && end <= m.week.end {
-                out.push(format!(
-                    "{}: the slot due {} closed {} with {} missed — scored this week",
-                    a.slug,
-                    words::due(due, a.zone, m.now),
-                    words::due(end, a.zone, m.now),
-                    t.missed
-                ));
-            }
-        }
-    }
-    out
+    m.carried
+        .iter()
+        .map(|c| {
+            let (a, now) = (c.agreement, m.now);
+            format!(
+                "{}: the slot due {} closed {} with {} missed — scored this week",
+                a.slug,
+                words::due(c.due, a.zone, now),
+                words::due(c.closed, a.zone, now),
+                c.missed
+            )
+        })
+        .collect()
 }
 
 /// What a person's figure is the mean of, when the table alone does not
