@@ -43,9 +43,13 @@ fn already(f: &Folder) -> Error {
         .hint("`troth sync` keeps it in step; `troth sync status` shows the devices")
 }
 
-/// Does DIR hold troth files already (of some ledger)?
-fn holds_troth_files(dir: &Path) -> bool {
-    folder::list(dir).is_ok_and(|l| l.iter().any(|f| folder::kind(&f.name) == folder::Kind::File))
+/// The files in DIR that troth would read: troth's own (of some ledger),
+/// and any other file — which every later pass would name as unreadable.
+fn files_in(dir: &Path) -> (bool, Option<String>) {
+    let listed = folder::list(dir).unwrap_or_default();
+    let read: Vec<&folder::Listed> = listed.iter().filter(|f| folder::kind(&f.name) == folder::Kind::File).collect();
+    let troth = read.iter().any(|f| f.name.ends_with(folder::SUFFIX));
+    (troth, read.first().map(|f| f.name.clone()))
 }
 
 pub fn run(ctx: &Ctx, ledger: &mut Ledger, a: SyncArgs, out: &mut dyn Write) -> Result<()> {
@@ -74,9 +78,20 @@ fn setup(ctx: &Ctx, ledger: &mut Ledger, dir: &Path, out: &mut dyn Write) -> Res
         return Err(Error::usage(format!("{} is a file, not a folder", shown(dir))));
     }
     let dir = absolute(dir)?;
-    if holds_troth_files(&dir) {
-        return Err(Error::usage(format!("{} already holds a troth ledger's files", shown(&dir)))
-            .hint(format!("to join that ledger: troth sync join '{}'", shown(&dir))));
+    match files_in(&dir) {
+        (true, _) => {
+            return Err(Error::usage(format!("{} already holds a troth ledger's files", shown(&dir)))
+                .hint(format!("to join that ledger: troth sync join '{}'", shown(&dir))));
+        }
+        (false, Some(other)) => {
+            return Err(Error::usage(format!(
+                "{} holds other files ({}); troth syncs through a folder of its own",
+                shown(&dir),
+                clean(&other)
+            ))
+            .hint(format!("make one inside it: troth sync setup '{}'", shown(&dir.join("troth")))));
+        }
+        (false, None) => {}
     }
     folder::ensure_dir(&dir)
         .map_err(|e| Error::failure(format!("could not create the folder {}: {e}", shown(&dir))))?;

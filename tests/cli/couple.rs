@@ -115,3 +115,20 @@ fn a_refused_command_on_a_synced_ledger_leaves_it_as_it_was() {
     c.sam.fails(2, &["dispute", "1", "--note", ""]);
     c.sam.fails(2, &["accept", "9"]);
 }
+
+/// `sync setup` in a folder that holds someone's other files says so (not
+/// that it holds a troth ledger), and points at a folder of troth's own
+/// inside it; every later pass would otherwise name those files unreadable.
+#[test]
+fn setup_in_a_folder_of_other_files_says_what_is_there() {
+    let env = TestEnv::berlin();
+    env.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
+    let sync = env.path("Sync");
+    std::fs::create_dir(&sync).unwrap();
+    std::fs::write(sync.join("holiday.jpg"), b"not a troth file").unwrap();
+    let err = env.fails(2, &["sync", "setup", sync.to_str().unwrap()]);
+    assert!(err.contains("holiday.jpg") && !err.contains("troth ledger's files"), "{err}");
+    assert!(err.contains("hint: ") && err.contains("Sync/troth"), "{err}");
+    env.ok(&["sync", "setup", sync.join("troth").to_str().unwrap()]);
+    assert_eq!(env.json(&["sync", "status"])["folder"], sync.join("troth").canonicalize().unwrap().to_str().unwrap());
+}
