@@ -162,6 +162,12 @@ fn join(ctx: &Ctx, ledger: &mut Ledger, dir: &Path, out: &mut dyn Write) -> Resu
     if let Some(f) = sync::folder_of(ledger)? {
         return Err(already(&f));
     }
+    // A git clone made before the first device pushed lacks the folder.
+    if !dir.is_dir()
+        && let Some(parent) = dir.parent().filter(|p| folder::git_with_remote(p))
+    {
+        let _ = folder::git_pull(parent);
+    }
     if !dir.is_dir() {
         return Err(Error::usage(format!("there is no folder {}", shown(dir)))
             .hint("wait until the sync tool has brought the folder over, then run this again"));
@@ -173,6 +179,13 @@ fn join(ctx: &Ctx, ledger: &mut Ledger, dir: &Path, out: &mut dyn Write) -> Resu
             .hint("a pairing code is 7 groups of 4 letters and digits, e.g. KX7Q-M2PD-…")
     })?;
     let key = crypto::derive_key(&code);
+    // A git clone made before the first device pushed has no files yet:
+    // bring in what the remote has, as `troth sync` would.
+    if folder::git_with_remote(&dir)
+        && let Err(e) = folder::git_pull(&dir)
+    {
+        eprintln!("warning: sync: {e} (joining with what the folder has)");
+    }
     // The ledger uuid comes from the first file that opens with this code.
     let listing = folder::list(&dir).map_err(|e| Error::failure(format!("could not read {}: {e}", shown(&dir))))?;
     let mut any = false;
