@@ -113,6 +113,10 @@ pub fn run(env: &Env, command: Command, real_out: &mut dyn Write) -> Result<()> 
     // With a sync folder: apply what is new there first; after a command that
     // writes, publish what it made (docs/design.md §9). Failures are warnings.
     let synced = match &command {
+        // `sync status` is a command like the others: it shows the folder as it is now.
+        Command::Sync(a) if matches!(a.action, Some(crate::cli::SyncAction::Status)) => {
+            crate::sync::folder_of(&ledger).unwrap_or(None)
+        }
         Command::Sync(_) | Command::Verify => None,
         _ => crate::sync::folder_of(&ledger).unwrap_or(None),
     };

@@ -178,3 +178,30 @@ fn join_in_a_git_clone_made_before_setup_pulls_first() {
     assert_eq!(sam.json(&["list"])[0]["slug"], "date-night");
     assert_eq!(sam.json(&["sync", "status"])["ledger"], alex.json(&["sync", "status"])["ledger"]);
 }
+
+/// Pairing: once Sam has joined — even with nothing of their own yet — Alex's
+/// device knows it, and by whom: `sync status` lists both devices.
+#[test]
+fn after_join_the_first_device_sees_the_second() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("shared");
+    let alex = TestEnv::new("Europe/Berlin", "2026-10-20T10:00:00+02:00");
+    let mut sam = TestEnv::new("America/New_York", "2026-10-20T04:01:00-04:00");
+    alex.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
+    let setup = alex.json(&["sync", "setup", folder.to_str().unwrap()]);
+    sam.ok(&["init", "--me", "Sam", "--partner", "Alex"]);
+    sam.extra.push(("TROTH_SYNC_CODE".into(), setup["code"].as_str().unwrap().into()));
+    let joined = sam.json(&["sync", "join", folder.to_str().unwrap()]);
+    let status = alex.json(&["sync", "status"]);
+    let devices = status["devices"].as_array().unwrap();
+    assert_eq!(devices.len(), 2, "{status}");
+    let other = devices.iter().find(|d| d["this"] == false).unwrap();
+    assert_eq!((&other["device"], &other["person"]), (&joined["device"], &Value::from("Sam")), "{status}");
+    assert_eq!(alex.json(&["verify"])["ok"], true);
+    assert_eq!(sam.json(&["verify"])["ok"], true);
+    // Nothing more to say: a repeated sync writes nothing.
+    let files = std::fs::read_dir(&folder).unwrap().count();
+    assert_eq!(sam.json(&["sync"])["published"], 0);
+    assert_eq!(alex.json(&["sync"])["published"], 0);
+    assert_eq!(std::fs::read_dir(&folder).unwrap().count(), files);
+}
