@@ -73,8 +73,10 @@ pub fn run(env: &Env, command: Command, real_out: &mut dyn Write) -> Result<()> 
         | Command::Confirm(_)
         | Command::Dispute(_)
         | Command::Repair(_)
-        | Command::Accept(_)
-        | Command::Sync(_) => Access::Write,
+        | Command::Accept(_) => Access::Write,
+        // `sync status` only reads: before any ledger exists it creates none.
+        Command::Sync(a) if matches!(a.action, Some(crate::cli::SyncAction::Status)) => Access::Read,
+        Command::Sync(_) => Access::Write,
         // With no ledger there is nothing to remind of, and nothing to create.
         Command::Remind(a) if !a.dry_run && env.db.exists() => Access::Write,
         Command::Config(a) if a.value.is_some() => Access::Write,

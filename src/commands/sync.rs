@@ -283,7 +283,11 @@ fn sync_now(ctx: &Ctx, ledger: &mut Ledger, out: &mut dyn Write) -> Result<()> {
         eprintln!("warning: sync: {e} (applying what the folder has)");
     }
     let mut report = sync::apply(ledger, &f, ctx.now, true)?;
+    let behind = sync::clock_behind(ledger, ctx.now)?;
     report.published = sync::publish(ledger, &f, ctx.now, false)?;
+    if report.published > 0 {
+        warn_clock_behind(behind);
+    }
     if git && let Err(e) = folder::git_commit_push(&f.path) {
         eprintln!("warning: sync: {e} (the files are in the folder; the next `troth sync` pushes them)");
     }
@@ -419,9 +423,22 @@ pub fn auto_apply(ledger: &mut Ledger, f: &Folder, now: crate::domain::time::Ins
 /// moved away fails both the same way; the facts go out next time either way,
 /// and `troth sync` names every failure).
 pub fn auto_publish(ledger: &mut Ledger, f: &Folder, now: crate::domain::time::Instant, warned: bool) {
-    if let Err(e) = sync::publish(ledger, f, now, false)
-        && !warned
-    {
-        eprintln!("{}", sync::warn(&e));
+    let behind = sync::clock_behind(ledger, now).ok().flatten();
+    match sync::publish(ledger, f, now, false) {
+        Err(e) if !warned => eprintln!("{}", sync::warn(&e)),
+        Ok(n) if n > 0 => warn_clock_behind(behind),
+        _ => {}
+    }
+}
+
+/// One line when this device just wrote a file its partner will refuse: its
+/// clock was set back behind its previous file (docs/design.md §9).
+fn warn_clock_behind(behind: Option<i64>) {
+    if let Some(w) = behind {
+        eprintln!(
+            "warning: sync: this device's clock is more than 10 minutes behind its previous sync file (written {}); \
+             the other device will refuse what it wrote now — set the clock right",
+            rfc3339(from_ts(w), chrono_tz::UTC)
+        );
     }
 }

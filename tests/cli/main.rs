@@ -10,6 +10,7 @@ mod clocks;
 mod commands;
 mod completion;
 mod converge;
+mod couple;
 mod crashes;
 mod data;
 mod door;
