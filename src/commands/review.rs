@@ -2,8 +2,8 @@
 
 use super::load;
 use super::{Book, Ctx};
-use crate::domain::{Agreement, Outcome};
 use crate::domain::time::rfc3339;
+use crate::domain::{Agreement, Outcome};
 use crate::error::Result;
 use crate::ledger::{Ledger, new_uuid};
 use crate::render::json::write_json;
