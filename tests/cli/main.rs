@@ -2,6 +2,7 @@
 //! temp dir, with a fixed clock (`TROTH_NOW`) and zone (`TZ`). One binary with
 //! modules, so it links once.
 
+mod acceptance;
 mod bus;
 mod cache_prop;
 mod calendar;
