@@ -256,6 +256,15 @@ pub fn check_person(agreements: &[Agreement], by: Option<&str>) -> Result<()> {
     Ok(())
 }
 
+/// `find` for a command about one promise: that promise read on its own
+/// where the ledger can tell it apart (`Ledger::named`), else found among all.
+pub fn find_one(ledger: &Ledger, arg: &str, now: Instant) -> Result<Agreement> {
+    if let Some(x) = ledger.named(arg)? {
+        return Ok(x);
+    }
+    Ok(find(&ledger.agreements()?, arg, now)?.clone())
+}
+
 /// Find an agreement by id or slug. A slug prefers the live agreement.
 pub fn find<'a>(agreements: &'a [Agreement], arg: &str, now: Instant) -> Result<&'a Agreement> {
     let arg = arg.trim();
