@@ -205,3 +205,35 @@ fn after_join_the_first_device_sees_the_second() {
     assert_eq!(alex.json(&["sync"])["published"], 0);
     assert_eq!(std::fs::read_dir(&folder).unwrap().count(), files);
 }
+
+/// §9/§10: both partners logged the same date night; Sam disputes Alex's log
+/// (it names the wrong evening). Sam's own log still delivers the unit: the
+/// held entry was an extra, so it sets aside nothing — the slot is kept,
+/// and its kept step counts.
+#[test]
+fn a_disputed_duplicate_does_not_take_the_kept_unit_with_it() {
+    let mut c = couple();
+    c.alex.set_now("2026-10-31T10:00:00+01:00");
+    let alex_log = c.alex.json(&["kept", "date-night", "--at", "2026-10-30 21:00", "--note", "the Italian place"]);
+    c.sam.set_now("2026-10-31T05:05:00-04:00");
+    c.sam.ok(&["kept", "date-night", "--at", "2026-10-30 21:30", "--note", "we cooked at home"]);
+    let log = c.sam.json(&["log"]);
+    let before = c.sam.json(&["show", "date-night"]);
+    c.sam.ok(&["dispute", &id_of(&log, &alex_log["uuid"]), "--note", "that was Thursday"]);
+    for (who, env) in [("Sam", &mut c.sam), ("Alex", &mut c.alex)] {
+        env.set_now("2026-11-07T12:00:00+01:00");
+        let show = env.json(&["show", "date-night"]);
+        let slot = show["slots"].as_array().unwrap().iter().find(|s| s["due"] == "2026-10-30T19:00:00+01:00").unwrap();
+        let got: Vec<u64> = ["promised", "kept", "delivered", "extra", "missed", "held"]
+            .iter()
+            .map(|k| slot[*k].as_u64().unwrap())
+            .collect();
+        assert_eq!(got, [1, 1, 1, 0, 0, 0], "{who}: {slot}");
+        let kept_steps = show["events"].as_array().unwrap().iter().filter(|e| e["event"] == "kept").count();
+        assert_eq!(kept_steps, 1, "{who}: {}", show["events"]);
+        assert_eq!(show["rate"], before["rate"], "{who}");
+    }
+    let a = c.alex.json(&["report", "--week", "2026-W44"]);
+    let row = a["agreements"].as_array().unwrap().iter().find(|r| r["slug"] == "date-night").unwrap().clone();
+    assert_eq!((row["promised"].as_u64(), row["kept"].as_u64(), row["missed"].as_u64()), (Some(1), Some(1), Some(0)));
+}
