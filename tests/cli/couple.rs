@@ -272,3 +272,21 @@ fn of_two_pending_amends_the_later_wins_even_when_it_starts_later() {
         assert_eq!(env.json(&["show", "date-night"])["terms"], "every thu 19:00", "{who}");
     }
 }
+
+/// §1/§2: a promise that starts on Monday 7 December, renegotiated on 20
+/// November before it began, still has no slot before 7 December (it had
+/// two weeks of misses before it began).
+#[test]
+fn amending_a_promise_not_yet_started_adds_no_slot_before_it_starts() {
+    let mut env = TestEnv::new("Europe/Berlin", "2026-11-20T10:00:00+01:00");
+    env.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
+    env.ok(&["promise", "A walk together", "--terms", "1/week", "--starts", "2026-12-07", "--slug", "walk"]);
+    env.ok(&["amend", "walk", "--terms", "2/week", "--anyway"]);
+    env.fails(2, &["amend", "walk", "--terms", "3/week", "--anyway", "--from", "2026-11-30"]);
+    env.set_now("2026-12-20T10:00:00+01:00");
+    let show = env.json(&["show", "walk"]);
+    let starts: Vec<&str> = show["slots"].as_array().unwrap().iter().map(|s| s["start"].as_str().unwrap()).collect();
+    assert_eq!(starts, ["2026-12-07T00:00:00+01:00", "2026-12-14T00:00:00+01:00"], "{}", show["slots"]);
+    assert_eq!(show["terms"], "2/week");
+    assert_eq!(show["slots"][0]["units"], 2);
+}
