@@ -290,3 +290,30 @@ fn amending_a_promise_not_yet_started_adds_no_slot_before_it_starts() {
     assert_eq!(show["terms"], "2/week");
     assert_eq!(show["slots"][0]["units"], 2);
 }
+
+/// §9 allows the two clocks ten minutes apart. Alex's laptop runs five
+/// minutes ahead: what Alex logs reaches Sam at once, is in Sam's inbox,
+/// and Sam can answer it — confirm, and accept a repair — without waiting
+/// for their own clock to catch up; Alex's device takes the answers.
+#[test]
+fn a_partner_whose_clock_runs_a_little_ahead_can_be_answered_at_once() {
+    let mut c = couple();
+    c.alex.set_now("2026-10-24T16:05:00+02:00");
+    let kept = c.alex.json(&["kept", "date-night", "--at", "2026-10-23 21:00"]);
+    let broken = c.alex.json(&["broke", "date-night", "--at", "2026-10-16 19:30"]);
+    let repair = c.alex.json(&["repair", &broken["id"].to_string(), "--understood", "I forgot", "--apology", "Sorry"]);
+    c.sam.set_now("2026-10-24T10:01:00-04:00");
+    let inbox = c.sam.json(&["inbox"]);
+    let waiting: Vec<&Value> = inbox["to_confirm"].as_array().unwrap().iter().map(|e| &e["uuid"]).collect();
+    assert_eq!(waiting, [&kept["uuid"], &broken["uuid"]], "{inbox}");
+    let log = c.sam.json(&["log"]);
+    c.sam.ok(&["confirm", &id_of(&log, &kept["uuid"])]);
+    c.sam.ok(&["accept", &id_of(&inbox["repairs_offered"], &repair["uuid"])]);
+    c.alex.set_now("2026-10-24T16:07:00+02:00");
+    let log = c.alex.json(&["log"]);
+    let mine = log.as_array().unwrap().iter().find(|e| e["uuid"] == kept["uuid"]).unwrap();
+    assert_eq!(mine["verdict"]["verdict"], "confirmed", "{log}");
+    let show = c.alex.json(&["show", "date-night"]);
+    assert!(show["events"].as_array().unwrap().iter().any(|e| e["event"] == "repair accepted"), "{}", show["events"]);
+    assert_eq!(c.alex.json(&["verify"])["ok"], true);
+}
