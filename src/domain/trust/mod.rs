@@ -109,8 +109,14 @@ pub fn analyze_window(a: &Agreement, entries: &[Fact], now: Instant, from: Insta
     // a list per slot: ten years of daily slots are thousands of them.
     let mut in_slot: Vec<(usize, &Fact)> = Vec::with_capacity(sorted.len());
     let mut outside: Vec<&Fact> = Vec::new();
+    // Facts come in time order: the slots begun by each one's time only
+    // grow, so one cursor walks them instead of a search per fact.
+    let mut begun = 0;
     for e in &sorted {
-        match find_slot(&out.slots, e.at) {
+        while begun < out.slots.len() && out.slots[begun].slot.start <= e.at {
+            begun += 1;
+        }
+        match find_slot(&out.slots[..begun], e.at) {
             Some(i) => {
                 out.slot_of.push((e.id, i));
                 in_slot.push((i, e));
@@ -342,8 +348,9 @@ impl Analysis {
     }
 }
 
-fn find_slot(slots: &[SlotTally], t: Instant) -> Option<usize> {
-    let n = slots.partition_point(|s| s.slot.start <= t);
+/// The slot holding `t`, among `begun`: the slots that start at or before it.
+fn find_slot(begun: &[SlotTally], t: Instant) -> Option<usize> {
+    let (slots, n) = (begun, begun.len());
     // Windows rarely overlap (a deadline's due instant); look back a little.
     (n.saturating_sub(2)..n).rev().find(|&i| slots[i].slot.holds(t))
 }
