@@ -11,7 +11,7 @@ use crate::domain::trust;
 use crate::domain::validate::validate_note;
 use crate::error::{Error, Result};
 use crate::ledger::{Ledger, new_uuid};
-use crate::render::json::{agreement_json, write_json};
+use crate::render::json::write_json;
 use crate::render::{self, paint, percent};
 use std::io::Write;
 
@@ -74,8 +74,9 @@ pub fn amend(ctx: &Ctx, ledger: &mut Ledger, a: AmendArgs, out: &mut dyn Write) 
         ))
         .hint("choose a due time that is still ahead"));
     }
-    if !a.anyway && parsed.terms.load() > current.terms.load() {
-        refuse_overpromise(ctx, ledger, &agreements, &x, &parsed.terms)?;
+    if !a.anyway {
+        let more = parsed.terms.load() > current.terms.load();
+        refuse_overpromise(ctx, ledger, &agreements, &x, &parsed.terms, more)?;
     }
     let tx = ledger.write()?;
     tx.add_version(
@@ -90,7 +91,7 @@ pub fn amend(ctx: &Ctx, ledger: &mut Ledger, a: AmendArgs, out: &mut dyn Write) 
     tx.commit()?;
     let updated = ledger.agreement(x.id)?.expect("still there");
     if ctx.env.json {
-        return write_json(out, &agreement_json(&updated, None, &ctx.settings, ctx.now));
+        return write_json(out, &super::promise_json(ctx, ledger, &updated)?);
     }
     let when = if effective <= ctx.now {
         "now".to_string()
@@ -126,22 +127,23 @@ pub(super) fn refuse_if_closed(x: &Agreement, now: Instant) -> Result<()> {
 }
 
 /// Terms that ask for more than the record supports are refused (docs/design.md
-/// §5): when this promise's own record is over-promised and the new terms
-/// exceed what it supports, or its maker is over-promising overall.
+/// §4): when this promise's own record is over-promised and the new terms
+/// exceed what it supports — easing 4 a month to 3 when 2 are kept included;
+/// easing one that delivered nothing (no suggestion) goes ahead —
+/// or, for terms asking more than before, when its maker is over-promising.
 fn refuse_overpromise(
     ctx: &Ctx,
     ledger: &Ledger,
     agreements: &[Agreement],
     x: &Agreement,
     terms: &Terms,
+    more: bool,
 ) -> Result<()> {
-    let facts = ledger.facts(None)?;
-    let book = Book::new(agreements, facts, ctx.now, ctx.now);
-    if let Some(item) = book.get(x.id)
-        && let Some(j) = trust::judge(item.agreement, &item.analysis, ctx.now, None, ctx.settings.threshold)
-    {
+    let own = trust::analyze(x, &ledger.facts_of(x.id)?, ctx.now, ctx.now);
+    if let Some(j) = trust::judge(x, &own, ctx.now, None, ctx.settings.threshold) {
         let supported = j.suggested.map(|t| t.load()).unwrap_or(0.0);
-        if j.overpromised && terms.load() > supported + 1e-9 {
+        // Easing a promise with nothing delivered has no figure to exceed.
+        if j.overpromised && (more || j.suggested.is_some()) && terms.load() > supported + 1e-9 {
             let mut err = Error::usage(format!(
                 "{}'s record for {}: promised {}, delivered {} over the last {} slots ({})",
                 x.by,
@@ -159,6 +161,10 @@ fn refuse_overpromise(
             return Err(err.hint("promise it anyway with --anyway, or choose terms you can keep"));
         }
     }
+    if !more {
+        return Ok(());
+    }
+    let book = Book::new(agreements, ledger.facts(None)?, ctx.now, ctx.now);
     if let Some(record) = overpromised_record(ctx, &book, &x.by) {
         return Err(Error::usage(format!("{record}; these terms ask for more"))
             .hint("choose terms you can keep, or add --anyway"));

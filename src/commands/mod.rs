@@ -73,8 +73,10 @@ pub fn run(env: &Env, command: Command, real_out: &mut dyn Write) -> Result<()> 
         | Command::Confirm(_)
         | Command::Dispute(_)
         | Command::Repair(_)
-        | Command::Accept(_)
-        | Command::Sync(_) => Access::Write,
+        | Command::Accept(_) => Access::Write,
+        // `sync status` only reads: before any ledger exists it creates none.
+        Command::Sync(a) if matches!(a.action, Some(crate::cli::SyncAction::Status)) => Access::Read,
+        Command::Sync(_) => Access::Write,
         // With no ledger there is nothing to remind of, and nothing to create.
         Command::Remind(a) if !a.dry_run && env.db.exists() => Access::Write,
         Command::Config(a) if a.value.is_some() => Access::Write,
@@ -111,6 +113,10 @@ pub fn run(env: &Env, command: Command, real_out: &mut dyn Write) -> Result<()> 
     // With a sync folder: apply what is new there first; after a command that
     // writes, publish what it made (docs/design.md §9). Failures are warnings.
     let synced = match &command {
+        // `sync status` is a command like the others: it shows the folder as it is now.
+        Command::Sync(a) if matches!(a.action, Some(crate::cli::SyncAction::Status)) => {
+            crate::sync::folder_of(&ledger).unwrap_or(None)
+        }
         Command::Sync(_) | Command::Verify => None,
         _ => crate::sync::folder_of(&ledger).unwrap_or(None),
     };
@@ -215,6 +221,15 @@ pub fn book<'a>(
     Ok(Book::of(each_item(ctx, ledger, agreements, window, |item| item.compact(keep, &ctx.settings.trust))?))
 }
 
+/// One promise in the shape of `list --json` (docs/cli.md): what `promise`,
+/// `amend`, `pause`/`resume`/`retire` and `void --agreement` print with
+/// `--json`, its trust and follow-through folded from its facts as `list` does.
+pub fn promise_json(ctx: &Ctx, ledger: &Ledger, x: &Agreement) -> Result<serde_json::Value> {
+    let facts = ledger.facts_of(x.id)?;
+    let analysis = crate::domain::trust::analyze(x, &facts, ctx.now, ctx.now);
+    Ok(crate::render::json::agreement_json(x, (!x.is_void()).then_some(&analysis), &ctx.settings, ctx.now))
+}
+
 pub fn load(ledger: &Ledger) -> Result<(Vec<Agreement>, Vec<crate::domain::Fact>)> {
     Ok((ledger.agreements()?, ledger.facts(None)?))
 }
@@ -239,6 +254,15 @@ pub fn check_person(agreements: &[Agreement], by: Option<&str>) -> Result<()> {
         }));
     }
     Ok(())
+}
+
+/// `find` for a command about one promise: that promise read on its own
+/// where the ledger can tell it apart (`Ledger::named`), else found among all.
+pub fn find_one(ledger: &Ledger, arg: &str, now: Instant) -> Result<Agreement> {
+    if let Some(x) = ledger.named(arg)? {
+        return Ok(x);
+    }
+    Ok(find(&ledger.agreements()?, arg, now)?.clone())
 }
 
 /// Find an agreement by id or slug. A slug prefers the live agreement.
@@ -292,6 +316,13 @@ pub fn parties(settings: &Settings, by: Option<&str>, to: Option<&str>) -> Resul
 
 fn checked_name(name: &str, me: &str, partner: &str, flag: &str) -> Result<String> {
     let name = crate::domain::settings::validate_name(name)?;
+    // The roles themselves name the two people `init` set, as `--as me` does
+    // (docs/cli.md): `--by me` is never a third person called "me".
+    let name = match name.as_str() {
+        "me" if partner != "me" => me.to_string(),
+        "partner" if me != "partner" => partner.to_string(),
+        _ => name,
+    };
     near_name(&name, [me, partner])
         .map_err(|e| Error::usage(format!("{flag}: {}", e.message)).hint(e.hints.join(" ")))?;
     Ok(name)

@@ -14,7 +14,7 @@ use crate::domain::validate::validate_slug;
 use crate::domain::validate::validate_text;
 use crate::error::{Error, Result};
 use crate::ledger::{Ledger, NewAgreement, new_uuid};
-use crate::render::json::{agreement_json, write_json};
+use crate::render::json::write_json;
 use crate::render::words::terms_both;
 use crate::render::{self, paint, percent, words};
 use std::io::Write;
@@ -96,7 +96,7 @@ pub fn promise(ctx: &Ctx, ledger: &mut Ledger, a: PromiseArgs, out: &mut dyn Wri
     tx.commit()?;
     let created = ledger.agreement(id)?.ok_or_else(|| Error::failure("the new promise could not be read back"))?;
     if ctx.env.json {
-        return write_json(out, &agreement_json(&created, None, &ctx.settings, ctx.now));
+        return write_json(out, &super::promise_json(ctx, ledger, &created)?);
     }
     let first = created.plan.slots(ctx.now + chrono::Duration::days(400)).into_iter().next();
     let from = match (&parsed.terms, first) {

@@ -2,19 +2,20 @@
 
 use super::load;
 use super::{Book, Ctx};
+use crate::domain::time::rfc3339;
 use crate::domain::{Agreement, Outcome};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::ledger::{Ledger, new_uuid};
+use crate::render::json::write_json;
 use crate::render::words;
 use chrono::Duration;
 use std::io::{BufRead, Write};
 
+/// Answers come from stdin, a terminal or not — a script may pipe them
+/// ("kept", "b", "skip", one a line); at the end of input the walk stops with
+/// what was answered logged. `--json` lists the slots that would be asked
+/// about, asks nothing and records nothing.
 pub fn review(ctx: &Ctx, ledger: &mut Ledger, out: &mut dyn Write) -> Result<()> {
-    if !ctx.env.interactive {
-        return Err(Error::usage("review asks questions, and stdin is not a terminal").hint(
-            "run `troth review` in a terminal, or log each slot with `troth kept`, `troth broke` or `troth excuse`",
-        ));
-    }
     let (agreements, entries) = load(ledger)?;
     let book = Book::new(&agreements, entries, ctx.now, ctx.now);
     let mut pending: Vec<(&Agreement, &crate::domain::trust::SlotTally)> = book
@@ -26,14 +27,29 @@ pub fn review(ctx: &Ctx, ledger: &mut Ledger, out: &mut dyn Write) -> Result<()>
         })
         .collect();
     pending.sort_by_key(|(_, s)| s.slot.due);
+    if ctx.env.json {
+        let list: Vec<serde_json::Value> = pending
+            .iter()
+            .map(|(a, s)| {
+                serde_json::json!({"slug": a.slug, "due": rfc3339(s.slot.due, a.zone), "remaining": s.remaining,
+                    "kind": a.plan.version_at(s.slot.start).1.terms.kind().name(),
+                    "start": rfc3339(s.slot.start, a.zone), "promised": s.promised, "kept": s.kept.min(s.promised)})
+            })
+            .collect();
+        return write_json(out, &serde_json::Value::Array(list));
+    }
     if pending.is_empty() {
         writeln!(out, "Everything past due is logged. Nothing to review.")?;
         return Ok(());
     }
     writeln!(
         out,
-        "{} slots are past due with nothing logged for them. For each: kept, broken, excused, or skip? (q to stop)",
-        pending.len()
+        "{} past due with nothing logged for {}. For each: kept, broken, excused, or skip? (q to stop)",
+        match pending.len() {
+            1 => "1 slot is".to_string(),
+            n => format!("{n} slots are"),
+        },
+        if pending.len() == 1 { "it" } else { "them" }
     )?;
     out.flush()?;
     let stdin = std::io::stdin();
@@ -51,9 +67,15 @@ pub fn review(ctx: &Ctx, ledger: &mut Ledger, out: &mut dyn Write) -> Result<()>
             )?;
             out.flush()?;
             let Some(line) = lines.next() else {
+                writeln!(out, "\n{logged} logged.")?;
                 return Ok(());
             };
-            let outcome = match line?.trim().to_ascii_lowercase().as_str() {
+            let answer = line?.trim().to_ascii_lowercase();
+            if !ctx.env.interactive {
+                // Piped answers are not echoed by a terminal: show each.
+                writeln!(out, "{}", crate::domain::time::printable(&answer))?;
+            }
+            let outcome = match answer.as_str() {
                 "k" | "kept" => Outcome::Kept,
                 "b" | "broken" | "broke" => Outcome::Broken,
                 "e" | "excused" | "excuse" => Outcome::Excused,

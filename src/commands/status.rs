@@ -8,7 +8,7 @@ use crate::domain::terms::Terms;
 use crate::domain::time::human_datetime;
 use crate::error::{Error, Result};
 use crate::ledger::{Ledger, new_uuid};
-use crate::render::json::{agreement_json, write_json};
+use crate::render::json::write_json;
 use crate::render::{self, paint};
 use std::io::Write;
 
@@ -40,7 +40,7 @@ pub fn set_status(ctx: &Ctx, ledger: &mut Ledger, a: &StatusArgs, status: Status
     tx.commit()?;
     let updated = ledger.agreement(x.id)?.expect("still there");
     if ctx.env.json {
-        return write_json(out, &agreement_json(&updated, None, &ctx.settings, ctx.now));
+        return write_json(out, &super::promise_json(ctx, ledger, &updated)?);
     }
     let verb = match status {
         Status::Paused => "paused",

@@ -7,7 +7,7 @@ use crate::domain::time::{self, human_datetime};
 use crate::domain::validate::validate_note;
 use crate::error::{Error, Result};
 use crate::ledger::{Ledger, new_uuid};
-use crate::render::json::{agreement_json, write_json};
+use crate::render::json::write_json;
 use crate::render::{self, paint};
 use std::io::Write;
 
@@ -25,7 +25,7 @@ pub fn void(ctx: &Ctx, ledger: &mut Ledger, a: VoidArgs, out: &mut dyn Write) ->
         tx.commit()?;
         let updated = ledger.agreement(x.id)?.expect("still there");
         if ctx.env.json {
-            return write_json(out, &agreement_json(&updated, None, &ctx.settings, ctx.now));
+            return write_json(out, &super::promise_json(ctx, ledger, &updated)?);
         }
         writeln!(
             out,

@@ -100,6 +100,16 @@ pub(super) fn head(files: &[FileRow], device: &str) -> Option<FileRow> {
         .cloned()
 }
 
+/// When this device's clock reads more than the allowed skew before the
+/// time its latest file was written (the clock was set back), that time: a
+/// file written now is refused by the other devices, with every later one
+/// (docs/design.md §9), so the caller warns before writing it.
+pub fn clock_behind(ledger: &Ledger, now: Instant) -> Result<Option<i64>> {
+    let id = ledger.identity()?;
+    let files = store::files(ledger)?;
+    Ok(head(&files, &id.device).map(|h| h.written).filter(|w| ts(now) < w - super::SKEW_SECS))
+}
+
 /// Publish what this device made since its last file (with `all`, every
 /// fact in the ledger: `sync setup`, `sync join`). Returns the facts written.
 pub fn publish(ledger: &mut Ledger, f: &Folder, now: Instant, all: bool) -> Result<usize> {
@@ -111,8 +121,9 @@ pub fn publish(ledger: &mut Ledger, f: &Folder, now: Instant, all: bool) -> Resu
     let head = head(&files, &id.device);
     // `sync setup` and `sync join` always start this device's chain, even
     // on a ledger with nothing in it yet: the partner's `join` reads the
-    // ledger's identity from that first file.
-    if new.is_empty() && !(all && head.is_none()) {
+    // ledger's identity from that first file, and the first device learns
+    // that (and by whom) it was joined.
+    if new.is_empty() && head.is_some() {
         tx.set_marks(&new.last)?;
         tx.commit()?;
         return Ok(0);
@@ -136,7 +147,24 @@ pub fn publish(ledger: &mut Ledger, f: &Folder, now: Instant, all: bool) -> Resu
     let bytes = crypto::seal(&f.key, &plain).map_err(Error::failure)?;
     let hash = crypto::sha256_hex(&bytes);
     let name = folder::name_for(&hash);
+    // Whether the folder held nothing unapplied before this file went in.
+    let before = folder::list(&f.path).ok();
+    let settled = match &before {
+        Some(l) => store::listing(&tx)?.is_some_and(|d| d == folder::digest(l)),
+        None => false,
+    };
     folder::write_once(&f.path, &name, &bytes).map_err(|e| folder_error(&f.path, "write to", e))?;
+    // Then the listing with this file added is settled too: the next command
+    // need not read the folder again, nor write to the ledger to note it —
+    // a refused command leaves the ledger as it was. A file that arrives in
+    // the meantime changes the listing, and is read then.
+    if let Some(mut l) = before.filter(|_| settled)
+        && !l.iter().any(|x| x.name == name)
+    {
+        l.push(folder::Listed { name: name.clone(), size: bytes.len() as i64 });
+        l.sort_by(|a, b| a.name.cmp(&b.name));
+        tx.set_listing(Some(&folder::digest(&l)))?;
+    }
     tx.record_file(
         &FileRow {
             hash: hash.clone(),

@@ -2,6 +2,7 @@
 //! temp dir, with a fixed clock (`TROTH_NOW`) and zone (`TZ`). One binary with
 //! modules, so it links once.
 
+mod acceptance;
 mod bus;
 mod cache_prop;
 mod calendar;
@@ -9,6 +10,7 @@ mod clocks;
 mod commands;
 mod completion;
 mod converge;
+mod couple;
 mod crashes;
 mod data;
 mod door;
@@ -23,6 +25,7 @@ mod remind;
 mod report_model;
 mod screens;
 mod slots;
+mod startup;
 mod storage;
 mod support;
 mod sync;

@@ -28,9 +28,14 @@ pub struct Inbox<'a> {
 
 impl<'a> Inbox<'a> {
     /// Repairs not yet accepted: offered to me, or offered by me and waiting.
+    /// One whose broken entry already has an accepted repair waits for
+    /// nothing: `accept` would refuse it (§10: one per broken entry).
     fn repairs(&mut self, agreements: &'a [Agreement], me: &str) {
         for x in agreements.iter().filter(|x| !x.is_void()) {
-            for r in x.repairs.iter().filter(|r| r.accepted().is_none()) {
+            let settled = |r: &Repair| {
+                r.entry_id.is_some_and(|e| x.repairs.iter().any(|o| o.entry_id == Some(e) && o.accepted().is_some()))
+            };
+            for r in x.repairs.iter().filter(|r| r.accepted().is_none() && !settled(r)) {
                 if r.by == me {
                     self.waiting.push((r, x));
                 } else if x.to == me {

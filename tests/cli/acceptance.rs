@@ -1,0 +1,136 @@
+//! Found in an acceptance review against docs/design.md and docs/cli.md: the
+//! program used as the contract says, each case pinned where it went wrong.
+
+use crate::support::{TestEnv, num};
+use serde_json::Value;
+
+fn couple() -> TestEnv {
+    let env = TestEnv::berlin();
+    env.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
+    env
+}
+
+/// The fields of a promise that say what its record is.
+fn figures(v: &Value) -> (f64, Value, Value, Value) {
+    (num(&v["trust"]), v["rate"].clone(), v["done"].clone(), v["status"].clone())
+}
+
+fn listed(env: &TestEnv, slug: &str) -> Value {
+    let list = env.json(&["list", "--all"]);
+    list.as_array().unwrap().iter().find(|x| x["slug"] == slug).cloned().expect("listed")
+}
+
+/// `promise --json` is "one element of `list --json`" (docs/cli.md), and so
+/// is what `amend`, `pause`, `resume`, `retire` and `void --agreement` print:
+/// a promise started in the past already has missed slots behind its trust.
+#[test]
+fn every_command_that_prints_a_promise_prints_its_record() {
+    let env = couple();
+    // September and October missed: 0.5 × 0.8⁴ = 0.2048, follow-through 0.
+    let made = env.json(&["promise", "Weekends", "--terms", "2/month", "--starts", "2026-09-01", "--slug", "w"]);
+    assert_eq!(num(&made["trust"]), 0.2048);
+    assert_eq!(made["rate"], 0.0);
+    assert_eq!(made, listed(&env, "w"));
+    env.ok(&["kept", "w", "--at", "2026-11-02"]);
+    let amended = env.json(&["amend", "w", "--terms", "1/month", "--anyway"]);
+    assert_eq!(amended, listed(&env, "w"));
+    assert!(num(&amended["trust"]) > 0.2048, "{amended}");
+    for cmd in ["pause", "resume", "retire"] {
+        let v = env.json(&[cmd, "w"]);
+        assert_eq!(figures(&v), figures(&listed(&env, "w")), "{cmd}");
+        assert_eq!(v, listed(&env, "w"), "{cmd}");
+    }
+    env.ok(&["promise", "Fix the sink", "--terms", "by 2026-11-20", "--starts", "2026-11-01", "--slug", "sink"]);
+    let voided = env.json(&["void", "--agreement", "sink"]);
+    assert_eq!(voided, listed(&env, "sink"));
+}
+
+/// `--by me` and `--to partner` name the two people `init` set, as `--as me`
+/// does — never a third person literally called "me".
+#[test]
+fn the_role_words_name_the_two_people() {
+    let env = couple();
+    let p = env.json(&["promise", "Cook", "--by", "me"]);
+    assert_eq!((p["by"].as_str(), p["to"].as_str()), (Some("Alex"), Some("Sam")));
+    let p = env.json(&["promise", "Call", "--by", "partner"]);
+    assert_eq!((p["by"].as_str(), p["to"].as_str()), (Some("Sam"), Some("Alex")));
+    let p = env.json(&["promise", "Walk", "--to", "me"]);
+    assert_eq!((p["by"].as_str(), p["to"].as_str()), (Some("Sam"), Some("Alex")));
+    let p = env.json(&["promise", "Tea", "--by", "partner", "--to", "me"]);
+    assert_eq!((p["by"].as_str(), p["to"].as_str()), (Some("Sam"), Some("Alex")));
+    env.fails(2, &["promise", "Self", "--by", "me", "--to", "Alex"]);
+    // Before `init` the roles are the names themselves.
+    let fresh = TestEnv::berlin();
+    let p = fresh.json(&["promise", "Cook", "--by", "partner"]);
+    assert_eq!((p["by"].as_str(), p["to"].as_str()), (Some("partner"), Some("me")));
+}
+
+/// docs/design.md §4: `amend` to more than the record supports goes ahead only
+/// with `--anyway` — easing 4 a month to 3 when the record supports 2 too.
+#[test]
+fn easing_to_more_than_the_record_supports_needs_anyway() {
+    let env = couple();
+    env.ok(&["promise", "Weekends", "--terms", "4/month", "--starts", "2026-05-01", "--slug", "w"]);
+    // Delivered 4, 2, 2, 1, 3, 2: 14 of 24 → supports ⌊14 × 4 / 24⌋ = 2 a month.
+    for (month, kept) in [(5, 4), (6, 2), (7, 2), (8, 1), (9, 3), (10, 2)] {
+        for day in 1..=kept {
+            env.ok(&["kept", "w", "--at", &format!("2026-{month:02}-{day:02}")]);
+        }
+    }
+    let o = env.json(&["overpromising"]);
+    assert_eq!(o["agreements"][0]["suggested_terms"], "2/month");
+    let err = env.fails(2, &["amend", "w", "--terms", "3/month"]);
+    assert!(err.contains("promised 24, delivered 14"), "{err}");
+    assert!(err.contains("2/month does"), "{err}");
+    env.fails(2, &["amend", "w", "--terms", "every sat"]);
+    env.ok(&["amend", "w", "--terms", "3/month", "--anyway"]);
+    env.ok(&["amend", "w", "--terms", "2/month"]);
+}
+
+/// Easing a promise that delivered nothing has no figure to exceed: it goes
+/// ahead (the record names no suggestion, docs/design.md §4).
+#[test]
+fn easing_a_promise_that_delivered_nothing_goes_ahead() {
+    let env = couple();
+    env.ok(&["promise", "Weekends", "--terms", "4/month", "--starts", "2026-05-01", "--slug", "w"]);
+    let o = env.json(&["overpromising"]);
+    assert_eq!(o["agreements"][0]["suggested_terms"], Value::Null);
+    env.ok(&["amend", "w", "--terms", "1/month"]);
+    env.fails(2, &["amend", "w", "--terms", "5/month"]);
+}
+
+/// `review` reads its answers from stdin whether or not it is a terminal, so
+/// a script (or a test) can pipe them; `--json` lists what it would ask.
+#[test]
+fn review_takes_piped_answers() {
+    use std::io::Write;
+    let env = couple();
+    env.ok(&["promise", "Date night", "--terms", "every fri 19:00", "--starts", "2026-11-01"]);
+    let asked = env.json(&["review"]);
+    let dues: Vec<&str> = asked.as_array().unwrap().iter().map(|s| s["due"].as_str().unwrap()).collect();
+    assert_eq!(dues, ["2026-11-06T19:00:00+01:00", "2026-11-13T19:00:00+01:00", "2026-11-20T19:00:00+01:00"]);
+    assert_eq!(asked[0]["remaining"], 1);
+    assert_eq!(asked[0]["slug"], "date-night");
+    assert!(env.json(&["log"]).as_array().unwrap().is_empty(), "--json records nothing");
+    // No input at all: nothing logged, no error.
+    let out = env.ok(&["review"]);
+    assert!(out.contains("0 logged"), "{out}");
+    let mut child = env
+        .command()
+        .arg("review")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"kept\nskip\nb\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("3 slots are past due"), "{text}");
+    assert!(text.contains("2 logged"), "{text}");
+    let log = env.json(&["log"]);
+    let got: Vec<(&str, &str)> =
+        log.as_array().unwrap().iter().map(|e| (e["outcome"].as_str().unwrap(), e["at"].as_str().unwrap())).collect();
+    assert_eq!(got, [("kept", "2026-11-06T19:00:00+01:00"), ("broken", "2026-11-20T19:00:00+01:00")]);
+    assert!(env.json(&["review"]).as_array().unwrap().len() == 1, "13 Nov was skipped: still asked about");
+}

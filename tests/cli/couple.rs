@@ -1,0 +1,239 @@
+//! A couple as the acceptance review acted them out (docs/design.md §9, §10):
+//! Alex in Berlin and Sam in New York, each with their own ledger, one
+//! shared folder, the partner confirming, disputing, accepting a repair —
+//! and what went wrong on the way, pinned.
+
+use crate::support::TestEnv;
+use serde_json::Value;
+use std::path::PathBuf;
+
+/// Alex (Europe/Berlin) and Sam (America/New_York), each on their own
+/// device, sharing one folder; Alex promised date night on Fridays.
+struct Couple {
+    alex: TestEnv,
+    sam: TestEnv,
+    folder: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+fn couple() -> Couple {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("shared");
+    let alex = TestEnv::new("Europe/Berlin", "2026-10-20T10:00:00+02:00");
+    let mut sam = TestEnv::new("America/New_York", "2026-10-20T04:01:00-04:00");
+    alex.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
+    alex.ok(&["promise", "Date night every Friday", "--terms", "every fri 19:00", "--starts", "2026-10-01"]);
+    let code = alex.json(&["sync", "setup", folder.to_str().unwrap()])["code"].as_str().unwrap().to_string();
+    sam.ok(&["init", "--me", "Sam", "--partner", "Alex"]);
+    sam.extra.push(("TROTH_SYNC_CODE".into(), code));
+    sam.ok(&["sync", "join", folder.to_str().unwrap()]);
+    Couple { alex, sam, folder, _dir: dir }
+}
+
+/// The local id of the entry or repair with this uuid on a device.
+fn id_of(list: &Value, uuid: &Value) -> String {
+    let found = list.as_array().unwrap().iter().find(|e| e["uuid"] == *uuid);
+    found.unwrap_or_else(|| panic!("{uuid} not in {list}"))["id"].as_i64().unwrap().to_string()
+}
+
+#[test]
+fn sync_status_and_verify_before_any_ledger_create_none() {
+    let env = TestEnv::berlin();
+    for args in [&["sync", "status"][..], &["sync", "status", "--json"], &["verify"], &["verify", "--json"]] {
+        env.ok(args);
+        assert!(!env.db.exists(), "troth {args:?} created a ledger");
+        assert!(!env.db.parent().unwrap().exists(), "troth {args:?} created the ledger's folder");
+    }
+}
+
+/// §10: at most one accepted repair per broken entry — so once Sam accepted
+/// one, the other repair Alex offered for it waits for nothing, and neither
+/// inbox offers `troth accept` for it (that would be refused).
+#[test]
+fn inbox_no_longer_offers_a_repair_whose_broken_entry_is_repaired() {
+    let mut c = couple();
+    c.alex.set_now("2026-10-24T16:00:00+02:00");
+    let broken = c.alex.json(&["broke", "date-night", "--at", "2026-10-23 19:30"]);
+    let entry = broken["id"].as_i64().unwrap().to_string();
+    let first = c.alex.json(&["repair", &entry, "--understood", "I cancelled late", "--apology", "I'm sorry"]);
+    let second = c.alex.json(&["repair", &entry, "--understood", "I left you waiting", "--apology", "I'm sorry"]);
+    c.sam.set_now("2026-10-24T11:00:00-04:00");
+    let offered = c.sam.json(&["inbox"])["repairs_offered"].clone();
+    assert_eq!(offered.as_array().unwrap().len(), 2, "{offered}");
+    c.sam.ok(&["accept", &id_of(&offered, &first["uuid"])]);
+    // The other one can no longer be accepted, so it is not offered…
+    let refused = c.sam.fails(2, &["accept", &id_of(&offered, &second["uuid"])]);
+    assert!(refused.contains("already has an accepted repair"), "{refused}");
+    let inbox = c.sam.json(&["inbox"]);
+    assert_eq!(inbox["repairs_offered"], serde_json::json!([]), "{inbox}");
+    // …nor waiting on Alex's side.
+    c.alex.set_now("2026-10-24T17:30:00+02:00");
+    let inbox = c.alex.json(&["inbox"]);
+    assert_eq!(inbox["repairs_waiting"], serde_json::json!([]), "{inbox}");
+    assert!(!c.alex.ok(&["inbox"]).contains("not yet accepted"));
+}
+
+/// §9: a file written more than 10 minutes before the device's previous one
+/// is refused by the other device with the rest of that chain. The device
+/// whose clock was set back says so when it writes such a file, instead of
+/// letting the couple drift apart in silence.
+#[test]
+fn a_device_whose_clock_was_set_back_is_told_and_its_partner_refuses_the_file() {
+    let mut c = couple();
+    c.alex.set_now("2026-10-24T16:00:00+02:00");
+    let r = c.alex.run(&["kept", "date-night", "--at", "2026-10-23 21:00"]);
+    assert_eq!(r.code, 0);
+    assert!(!r.stderr.contains("clock"), "{}", r.stderr);
+    c.alex.set_now("2026-10-24T15:00:00+02:00");
+    let r = c.alex.run(&["config", "trust.gain", "0.1"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let warnings: Vec<&str> = r.stderr.lines().collect();
+    assert_eq!(warnings.len(), 1, "{}", r.stderr);
+    assert!(warnings[0].starts_with("warning: ") && warnings[0].contains("clock"), "{}", r.stderr);
+    c.sam.set_now("2026-10-24T10:00:00-04:00");
+    let r = c.sam.run(&["sync", "--json"]);
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["refused"].as_array().unwrap().len(), 1, "{v}");
+    assert_eq!(c.sam.json(&["log"]).as_array().unwrap().len(), 1, "the kept before the clock change arrived");
+    assert_eq!(c.sam.ok(&["config", "trust.gain"]).trim(), "0.05");
+    assert!(c.folder.is_dir());
+}
+
+/// §8: bad input changes nothing — on a ledger that syncs too. The file a
+/// command publishes is part of the folder's listing it has already seen, so
+/// the next command, refused, has nothing to note down.
+#[test]
+fn a_refused_command_on_a_synced_ledger_leaves_it_as_it_was() {
+    let mut c = couple();
+    c.alex.set_now("2026-10-24T16:00:00+02:00");
+    c.alex.ok(&["kept", "date-night", "--at", "2026-10-23 21:00"]);
+    c.alex.fails(2, &["kept", "date-nite"]);
+    c.alex.fails(2, &["confirm", "1"]);
+    c.sam.set_now("2026-10-24T11:00:00-04:00");
+    c.sam.ok(&["confirm", "1"]);
+    c.sam.fails(2, &["dispute", "1", "--note", ""]);
+    c.sam.fails(2, &["accept", "9"]);
+}
+
+/// `sync setup` in a folder that holds someone's other files says so (not
+/// that it holds a troth ledger), and points at a folder of troth's own
+/// inside it; every later pass would otherwise name those files unreadable.
+#[test]
+fn setup_in_a_folder_of_other_files_says_what_is_there() {
+    let env = TestEnv::berlin();
+    env.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
+    let sync = env.path("Sync");
+    std::fs::create_dir(&sync).unwrap();
+    std::fs::write(sync.join("holiday.jpg"), b"not a troth file").unwrap();
+    let err = env.fails(2, &["sync", "setup", sync.to_str().unwrap()]);
+    assert!(err.contains("holiday.jpg") && !err.contains("troth ledger's files"), "{err}");
+    assert!(err.contains("hint: ") && err.contains("Sync/troth"), "{err}");
+    env.ok(&["sync", "setup", sync.join("troth").to_str().unwrap()]);
+    assert_eq!(env.json(&["sync", "status"])["folder"], sync.join("troth").canonicalize().unwrap().to_str().unwrap());
+}
+
+fn git(dir: &std::path::Path, args: &[&str]) {
+    let out = std::process::Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.invalid")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// Each partner cloned the (empty) remote first; Alex then set up and pushed.
+/// Sam's `sync join` in the older clone pulls first, as `troth sync` does,
+/// instead of finding no troth files.
+#[test]
+fn join_in_a_git_clone_made_before_setup_pulls_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let remote = dir.path().join("remote.git");
+    git(dir.path(), &["init", "-q", "--bare", "-b", "main", remote.to_str().unwrap()]);
+    git(dir.path(), &["clone", "-q", remote.to_str().unwrap(), "a"]);
+    git(dir.path(), &["clone", "-q", remote.to_str().unwrap(), "b"]);
+    let mut alex = TestEnv::new("Europe/Berlin", "2026-10-20T10:00:00+02:00");
+    let mut sam = TestEnv::new("America/New_York", "2026-10-20T04:01:00-04:00");
+    for env in [&mut alex, &mut sam] {
+        for (k, v) in [("GIT_AUTHOR_NAME", "t"), ("GIT_AUTHOR_EMAIL", "t@example.invalid")] {
+            env.extra.push((k.into(), v.into()));
+        }
+        for (k, v) in [("GIT_COMMITTER_NAME", "t"), ("GIT_COMMITTER_EMAIL", "t@example.invalid")] {
+            env.extra.push((k.into(), v.into()));
+        }
+    }
+    alex.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
+    alex.ok(&["promise", "Date night every Friday", "--terms", "every fri 19:00", "--slug", "date-night"]);
+    let folder_a = dir.path().join("a").join("troth");
+    let code = alex.json(&["sync", "setup", folder_a.to_str().unwrap()])["code"].as_str().unwrap().to_string();
+    sam.ok(&["init", "--me", "Sam", "--partner", "Alex"]);
+    sam.extra.push(("TROTH_SYNC_CODE".into(), code));
+    // Sam's clone does not have the folder yet.
+    let folder_b = dir.path().join("b").join("troth");
+    sam.ok(&["sync", "join", folder_b.to_str().unwrap()]);
+    assert_eq!(sam.json(&["list"])[0]["slug"], "date-night");
+    assert_eq!(sam.json(&["sync", "status"])["ledger"], alex.json(&["sync", "status"])["ledger"]);
+}
+
+/// Pairing: once Sam has joined — even with nothing of their own yet — Alex's
+/// device knows it, and by whom: `sync status` lists both devices.
+#[test]
+fn after_join_the_first_device_sees_the_second() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("shared");
+    let alex = TestEnv::new("Europe/Berlin", "2026-10-20T10:00:00+02:00");
+    let mut sam = TestEnv::new("America/New_York", "2026-10-20T04:01:00-04:00");
+    alex.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
+    let setup = alex.json(&["sync", "setup", folder.to_str().unwrap()]);
+    sam.ok(&["init", "--me", "Sam", "--partner", "Alex"]);
+    sam.extra.push(("TROTH_SYNC_CODE".into(), setup["code"].as_str().unwrap().into()));
+    let joined = sam.json(&["sync", "join", folder.to_str().unwrap()]);
+    let status = alex.json(&["sync", "status"]);
+    let devices = status["devices"].as_array().unwrap();
+    assert_eq!(devices.len(), 2, "{status}");
+    let other = devices.iter().find(|d| d["this"] == false).unwrap();
+    assert_eq!((&other["device"], &other["person"]), (&joined["device"], &Value::from("Sam")), "{status}");
+    assert_eq!(alex.json(&["verify"])["ok"], true);
+    assert_eq!(sam.json(&["verify"])["ok"], true);
+    // Nothing more to say: a repeated sync writes nothing.
+    let files = std::fs::read_dir(&folder).unwrap().count();
+    assert_eq!(sam.json(&["sync"])["published"], 0);
+    assert_eq!(alex.json(&["sync"])["published"], 0);
+    assert_eq!(std::fs::read_dir(&folder).unwrap().count(), files);
+}
+
+/// §9/§10: both partners logged the same date night; Sam disputes Alex's log
+/// (it names the wrong evening). Sam's own log still delivers the unit: the
+/// held entry was an extra, so it sets aside nothing — the slot is kept,
+/// and its kept step counts.
+#[test]
+fn a_disputed_duplicate_does_not_take_the_kept_unit_with_it() {
+    let mut c = couple();
+    c.alex.set_now("2026-10-31T10:00:00+01:00");
+    let alex_log = c.alex.json(&["kept", "date-night", "--at", "2026-10-30 21:00", "--note", "the Italian place"]);
+    c.sam.set_now("2026-10-31T05:05:00-04:00");
+    c.sam.ok(&["kept", "date-night", "--at", "2026-10-30 21:30", "--note", "we cooked at home"]);
+    let log = c.sam.json(&["log"]);
+    let before = c.sam.json(&["show", "date-night"]);
+    c.sam.ok(&["dispute", &id_of(&log, &alex_log["uuid"]), "--note", "that was Thursday"]);
+    for (who, env) in [("Sam", &mut c.sam), ("Alex", &mut c.alex)] {
+        env.set_now("2026-11-07T12:00:00+01:00");
+        let show = env.json(&["show", "date-night"]);
+        let slot = show["slots"].as_array().unwrap().iter().find(|s| s["due"] == "2026-10-30T19:00:00+01:00").unwrap();
+        let got: Vec<u64> = ["promised", "kept", "delivered", "extra", "missed", "held"]
+            .iter()
+            .map(|k| slot[*k].as_u64().unwrap())
+            .collect();
+        assert_eq!(got, [1, 1, 1, 0, 0, 0], "{who}: {slot}");
+        let kept_steps = show["events"].as_array().unwrap().iter().filter(|e| e["event"] == "kept").count();
+        assert_eq!(kept_steps, 1, "{who}: {}", show["events"]);
+        assert_eq!(show["rate"], before["rate"], "{who}");
+    }
+    let a = c.alex.json(&["report", "--week", "2026-W44"]);
+    let row = a["agreements"].as_array().unwrap().iter().find(|r| r["slug"] == "date-night").unwrap().clone();
+    assert_eq!((row["promised"].as_u64(), row["kept"].as_u64(), row["missed"].as_u64()), (Some(1), Some(1), Some(0)));
+}
