@@ -237,3 +237,38 @@ fn a_disputed_duplicate_does_not_take_the_kept_unit_with_it() {
     let row = a["agreements"].as_array().unwrap().iter().find(|r| r["slug"] == "date-night").unwrap().clone();
     assert_eq!((row["promised"].as_u64(), row["kept"].as_u64(), row["missed"].as_u64()), (Some(1), Some(1), Some(0)));
 }
+
+/// §9: two amends not yet in effect — the one made later wins, on both
+/// devices, also when it would start after the other: Alex (offline) moves
+/// date night to Saturdays, a minute later Sam (offline) to Thursdays. The
+/// Saturday terms never take effect.
+#[test]
+fn of_two_pending_amends_the_later_wins_even_when_it_starts_later() {
+    let mut c = couple();
+    c.alex.set_now("2026-11-02T11:00:00+01:00");
+    c.sam.set_now("2026-11-02T05:01:00-05:00");
+    let away = c.folder.with_file_name("away");
+    std::fs::rename(&c.folder, &away).unwrap();
+    c.alex.ok(&["amend", "date-night", "--terms", "every sat 19:00"]);
+    c.sam.ok(&["amend", "date-night", "--terms", "every thu 19:00"]);
+    std::fs::rename(&away, &c.folder).unwrap();
+    c.alex.set_now("2026-11-02T11:10:00+01:00");
+    c.sam.set_now("2026-11-02T05:10:00-05:00");
+    c.alex.ok(&["sync"]);
+    c.sam.ok(&["sync"]);
+    c.alex.ok(&["sync"]);
+    for (who, env) in [("Alex", &c.alex), ("Sam", &c.sam)] {
+        let show = env.json(&["show", "date-night"]);
+        assert_eq!(show["terms"], "every fri 19:00", "{who}");
+        assert_eq!(show["pending"]["terms"], "every thu 19:00", "{who}: {}", show["pending"]);
+    }
+    for (who, env) in [("Alex", &mut c.alex), ("Sam", &mut c.sam)] {
+        env.set_now("2026-11-10T12:00:00+01:00");
+        let show = env.json(&["show", "date-night"]);
+        assert_eq!(show["terms"], "every fri 19:00", "{who}: Saturday never took effect");
+        let sat = show["slots"].as_array().unwrap().iter().filter(|s| s["terms"] == "every sat 19:00").count();
+        assert_eq!(sat, 0, "{who}: {}", show["slots"]);
+        env.set_now("2026-11-13T12:00:00+01:00");
+        assert_eq!(env.json(&["show", "date-night"])["terms"], "every thu 19:00", "{who}");
+    }
+}
