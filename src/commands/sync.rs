@@ -311,11 +311,9 @@ fn sync_now(ctx: &Ctx, ledger: &mut Ledger, out: &mut dyn Write) -> Result<()> {
         eprintln!("warning: sync: {e} (applying what the folder has)");
     }
     let mut report = sync::apply(ledger, &f, ctx.now, true)?;
-    let behind = sync::clock_behind(ledger, ctx.now)?;
-    report.published = sync::publish(ledger, &f, ctx.now, false)?;
-    if report.published > 0 {
-        warn_clock_behind(behind);
-    }
+    let (published, behind) = sync::publish_noting_clock(ledger, &f, ctx.now, false)?;
+    report.published = published;
+    warn_clock_behind(behind);
     if git && let Err(e) = folder::git_commit_push(&f.path) {
         eprintln!("warning: sync: {e} (the files are in the folder; the next `troth sync` pushes them)");
     }
@@ -451,10 +449,9 @@ pub fn auto_apply(ledger: &mut Ledger, f: &Folder, now: crate::domain::time::Ins
 /// moved away fails both the same way; the facts go out next time either way,
 /// and `troth sync` names every failure).
 pub fn auto_publish(ledger: &mut Ledger, f: &Folder, now: crate::domain::time::Instant, warned: bool) {
-    let behind = sync::clock_behind(ledger, now).ok().flatten();
-    match sync::publish(ledger, f, now, false) {
+    match sync::publish_noting_clock(ledger, f, now, false) {
         Err(e) if !warned => eprintln!("{}", sync::warn(&e)),
-        Ok(n) if n > 0 => warn_clock_behind(behind),
+        Ok((_, behind)) => warn_clock_behind(behind),
         _ => {}
     }
 }
