@@ -317,3 +317,76 @@ fn a_partner_whose_clock_runs_a_little_ahead_can_be_answered_at_once() {
     assert!(show["events"].as_array().unwrap().iter().any(|e| e["event"] == "repair accepted"), "{}", show["events"]);
     assert_eq!(c.alex.json(&["verify"])["ok"], true);
 }
+
+/// Both screens, without local ids.
+fn same_on_both(c: &Couple, args: &[&str]) -> Value {
+    let a = crate::sync::without_ids(&c.alex.json(args));
+    let s = crate::sync::without_ids(&c.sam.json(args));
+    assert_eq!(a, s, "troth {args:?} differs between Alex's and Sam's devices");
+    a
+}
+
+fn at_both(c: &mut Couple, now: &str) {
+    c.alex.set_now(now);
+    c.sam.set_now(now);
+}
+
+/// The whole of §10 between Berlin and New York, across both clock changes
+/// (Berlin on 25 October, New York on 1 November): confirm, break, repair,
+/// accept, dispute, confirm again — and after every step, both devices show
+/// the same numbers, and a second `sync` has nothing to do.
+#[test]
+fn a_month_of_date_nights_between_berlin_and_new_york() {
+    let mut c = couple();
+    // Fri 16 Oct: kept, logged by Alex, confirmed by Sam.
+    c.alex.set_now("2026-10-20T10:05:00+02:00");
+    let kept = c.alex.json(&["kept", "date-night", "--at", "2026-10-16 21:00"]);
+    c.sam.set_now("2026-10-20T04:10:00-04:00");
+    c.sam.ok(&["confirm", &id_of(&c.sam.json(&["log"]), &kept["uuid"])]);
+    // Fri 23 Oct: Sam logs it broken; after Berlin's clock change Alex offers
+    // a repair and Sam accepts it (Tue 27 Oct, 12:00 in New York).
+    c.sam.set_now("2026-10-24T09:00:00-04:00");
+    let broken = c.sam.json(&["broke", "date-night", "--at", "2026-10-23 19:30"]);
+    c.alex.set_now("2026-10-26T09:00:00+01:00");
+    let entry = id_of(&c.alex.json(&["log"]), &broken["uuid"]);
+    let repair = c.alex.json(&["repair", &entry, "--understood", "I cancelled late", "--apology", "I'm sorry"]);
+    c.sam.set_now("2026-10-27T12:00:00-04:00");
+    let offered = c.sam.json(&["inbox"])["repairs_offered"].clone();
+    c.sam.ok(&["accept", &id_of(&offered, &repair["uuid"])]);
+    // Fri 30 Oct (Berlin on winter time, New York not yet): Alex logs kept,
+    // Sam disputes it, and after New York's change confirms it after all.
+    c.alex.set_now("2026-10-31T10:00:00+01:00");
+    let kept2 = c.alex.json(&["kept", "date-night", "--at", "2026-10-30 20:00"]);
+    c.sam.set_now("2026-10-31T05:10:00-04:00");
+    let id2 = id_of(&c.sam.json(&["log"]), &kept2["uuid"]);
+    c.sam.ok(&["dispute", &id2, "--note", "we stayed in, you were on your phone"]);
+    at_both(&mut c, "2026-11-01T12:00:00+01:00");
+    let held = same_on_both(&c, &["show", "date-night"]);
+    let slot = |show: &Value, due: &str| -> Value {
+        show["slots"].as_array().unwrap().iter().find(|s| s["due"] == due).cloned().unwrap()
+    };
+    let fri30 = slot(&held, "2026-10-30T19:00:00+01:00");
+    assert_eq!((fri30["promised"].as_u64(), fri30["held"].as_u64()), (Some(0), Some(1)), "{fri30}");
+    assert_eq!(held["trust"], 0.319, "0.5 → 0.4 → 0.32 (two misses) → 0.354 (kept) → 0.2832 (broken) → 0.319 (repair)");
+    c.sam.set_now("2026-11-02T08:00:00-05:00");
+    c.sam.ok(&["confirm", &id2]);
+    at_both(&mut c, "2026-11-02T15:00:00+01:00");
+    c.alex.ok(&["sync"]);
+    c.sam.ok(&["sync"]);
+    for env in [&c.alex, &c.sam] {
+        let again = env.json(&["sync"]);
+        assert_eq!((again["published"].as_u64(), again["applied"].as_u64()), (Some(0), Some(0)), "{again}");
+    }
+    let show = same_on_both(&c, &["show", "date-night"]);
+    assert_eq!(show["trust"], 0.3531, "the confirmed kept scores at its time: 0.319 + 0.05 × 0.681");
+    assert_eq!(show["rate"], 0.4, "delivered 2 of 5 (Oct 2, 9, 16, 23, 30); repairs change no rate");
+    let fri30 = slot(&show, "2026-10-30T19:00:00+01:00");
+    assert_eq!((fri30["promised"].as_u64(), fri30["delivered"].as_u64()), (Some(1), Some(1)), "{fri30}");
+    let events: Vec<&str> = show["events"].as_array().unwrap().iter().map(|e| e["event"].as_str().unwrap()).collect();
+    assert_eq!(events, ["missed", "missed", "kept", "broken", "repair accepted", "kept"]);
+    for args in [&["list"][..], &["log", "--all"], &["due"], &["overpromising"]] {
+        same_on_both(&c, args);
+    }
+    assert_eq!(c.alex.json(&["verify"])["ok"], true);
+    assert_eq!(c.sam.json(&["verify"])["ok"], true);
+}
