@@ -390,3 +390,45 @@ fn a_month_of_date_nights_between_berlin_and_new_york() {
     assert_eq!(c.alex.json(&["verify"])["ok"], true);
     assert_eq!(c.sam.json(&["verify"])["ok"], true);
 }
+
+/// §10: at most one accepted repair per broken entry. Offline, Sam accepts
+/// one of Alex's two repairs on their own device, and (as Sam, on Alex's
+/// laptop) the other: after sync, both devices count the earlier acceptance
+/// only — one trust step, and one "repair accepted" to talk about.
+#[test]
+fn two_repairs_of_one_entry_accepted_offline_count_once_everywhere() {
+    let mut c = couple();
+    c.alex.set_now("2026-10-31T10:30:00+01:00");
+    let broken = c.alex.json(&["broke", "date-night", "--at", "2026-10-30 19:30"]);
+    let id = broken["id"].to_string();
+    let one = c.alex.json(&["repair", &id, "--understood", "u1", "--apology", "sorry one"]);
+    let two = c.alex.json(&["repair", &id, "--understood", "u2", "--apology", "sorry two"]);
+    c.sam.set_now("2026-10-31T05:32:00-04:00");
+    let offered = c.sam.json(&["inbox"])["repairs_offered"].clone();
+    let away = c.folder.with_file_name("away");
+    std::fs::rename(&c.folder, &away).unwrap();
+    c.sam.set_now("2026-10-31T05:40:00-04:00");
+    c.sam.ok(&["accept", &id_of(&offered, &one["uuid"])]);
+    c.alex.set_now("2026-10-31T10:41:00+01:00");
+    c.alex.ok(&["--as", "Sam", "accept", &two["id"].to_string()]);
+    std::fs::rename(&away, &c.folder).unwrap();
+    at_both(&mut c, "2026-11-02T10:00:00+01:00");
+    c.alex.ok(&["sync"]);
+    c.sam.ok(&["sync"]);
+    c.alex.ok(&["sync"]);
+    let show = same_on_both(&c, &["show", "date-night"]);
+    let steps: Vec<&Value> =
+        show["events"].as_array().unwrap().iter().filter(|e| e["event"] == "repair accepted").collect();
+    assert_eq!(steps.len(), 1, "{}", show["events"]);
+    for env in [&c.alex, &c.sam] {
+        let report = env.json(&["report", "--week", "2026-W44"]);
+        let accepted: Vec<&Value> = report["talk"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|t| t["kind"] == "repair_accepted")
+            .map(|t| &t["repair"]["uuid"])
+            .collect();
+        assert_eq!(accepted, [&one["uuid"]], "{}", report["talk"]);
+    }
+}
