@@ -134,3 +134,20 @@ fn review_takes_piped_answers() {
     assert_eq!(got, [("kept", "2026-11-06T19:00:00+01:00"), ("broken", "2026-11-20T19:00:00+01:00")]);
     assert!(env.json(&["review"]).as_array().unwrap().len() == 1, "13 Nov was skipped: still asked about");
 }
+
+/// `me` and `partner` are two people (docs/design.md §1): `init` or `config`
+/// that would name one person twice is refused, the ledger untouched.
+#[test]
+fn me_and_partner_are_two_people() {
+    let fresh = TestEnv::berlin();
+    fresh.fails(2, &["init", "--me", "Sam", "--partner", "Sam"]);
+    assert!(!fresh.db.exists(), "a refused init creates no ledger");
+    let env = couple();
+    let err = env.fails(2, &["init", "--me", "Sam"]);
+    assert!(err.contains("Sam cannot be both me and partner"), "{err}");
+    env.fails(2, &["init", "--partner", "Alex"]);
+    env.fails(2, &["config", "partner", "Alex"]);
+    env.fails(2, &["config", "me", " Sam "]);
+    env.ok(&["init", "--me", "Sam", "--partner", "Alex"]);
+    assert_eq!(env.json(&["config"])["me"], "Sam");
+}
