@@ -151,3 +151,27 @@ fn me_and_partner_are_two_people() {
     env.ok(&["init", "--me", "Sam", "--partner", "Alex"]);
     assert_eq!(env.json(&["config"])["me"], "Sam");
 }
+
+/// "dates from 1970 to 2999" (docs/cli.md) are the dates a person types in
+/// their zone: 1 January 1970 in Berlin (23:00 UTC the day before) and the end
+/// of 31 December 2999 in New York (05:00 UTC in 3000) are in; a day either
+/// side is out. An export of such a promise imports again.
+#[test]
+fn the_year_limits_are_read_in_the_zone() {
+    let berlin = TestEnv::berlin();
+    let p = berlin.json(&["promise", "Old", "--starts", "1970-01-01", "--terms", "1/year", "--anyway"]);
+    assert_eq!(p["starts"], "1970-01-01T00:00:00+01:00");
+    berlin.fails(2, &["promise", "Older", "--starts", "1969-12-31 23:59"]);
+    berlin.fails(2, &["promise", "Older", "--starts", "1969-12-31T23:30:00+00:00"]);
+    let out = berlin.path("old.json");
+    berlin.ok(&["export", "-o", out.to_str().unwrap()]);
+    let again = TestEnv::berlin();
+    again.ok(&["import", out.to_str().unwrap()]);
+    assert_eq!(again.json(&["list"])[0]["starts"], "1970-01-01T00:00:00+01:00");
+
+    let ny = TestEnv::new("America/New_York", "2026-11-23T12:00:00-05:00");
+    let p = ny.json(&["promise", "Long", "--ends", "2999-12-31"]);
+    assert_eq!(p["ends"], "3000-01-01T00:00:00-05:00");
+    ny.fails(2, &["promise", "Longer", "--ends", "3000-01-01 00:30"]);
+    ny.fails(2, &["promise", "Longer", "--ends", "3000-01-01T00:00:00-05:00"]);
+}
