@@ -175,3 +175,20 @@ fn the_year_limits_are_read_in_the_zone() {
     ny.fails(2, &["promise", "Longer", "--ends", "3000-01-01 00:30"]);
     ny.fails(2, &["promise", "Longer", "--ends", "3000-01-01T00:00:00-05:00"]);
 }
+
+/// `#3`, as troth prints a promise's id, finds it; `log` with `--since` after
+/// `--until` names no time at all and is refused rather than answered empty.
+#[test]
+fn ids_as_printed_and_a_reversed_range() {
+    let env = couple();
+    env.ok(&["promise", "Call if late", "--slug", "call", "--starts", "2026-11-01"]);
+    let e = env.json(&["kept", "#1", "--at", "2026-11-20"]);
+    assert_eq!(e["agreement"], "call");
+    assert_eq!(env.json(&["show", "#1"])["slug"], "call");
+    let err = env.fails(2, &["log", "--since", "2026-11-22", "--until", "2026-11-20"]);
+    assert!(err.contains("--since") && err.contains("after --until"), "{err}");
+    let same_day = env.json(&["log", "--since", "2026-11-20", "--until", "2026-11-20"]);
+    assert_eq!(same_day.as_array().unwrap().len(), 1, "both ends are inclusive");
+    env.fails(2, &["kept", "#99"]);
+    env.fails(2, &["kept", "#"]);
+}
