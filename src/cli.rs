@@ -28,7 +28,10 @@ pub struct Cli {
     pub command: Command,
 }
 
+// Deferred: a run builds the arguments of the one subcommand it runs, not
+// of all thirty (clap's `defer`; help, man and completions build them all).
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Command {
     /// Name the two of you: promises default to --by ME --to PARTNER
     Init(InitArgs),

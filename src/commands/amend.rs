@@ -105,9 +105,10 @@ pub fn amend(ctx: &Ctx, ledger: &mut Ledger, a: AmendArgs, out: &mut dyn Write) 
         x.slug,
         crate::render::words::terms_both(&parsed.terms, parsed.unit.as_deref()),
     )?;
-    // Until then: the terms in force just before the new ones begin (an
-    // earlier pending change may already stand between now and then).
-    let until_then = x.plan.version_at(effective - chrono::Duration::seconds(1)).1.terms;
+    // Until then: the terms in force just before the new ones begin, as the
+    // updated promise has them (an earlier change still pending is replaced
+    // by this one: docs/design.md §9).
+    let until_then = updated.plan.version_at(effective - chrono::Duration::seconds(1)).1.terms;
     if effective > ctx.now && until_then != Terms::Standing {
         writeln!(out, "         until then: {until_then} — the slot under way keeps the terms it was promised under")?;
     }

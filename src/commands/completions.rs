@@ -150,6 +150,8 @@ fn with_completers(l: Lookup) -> clap::Command {
     let us =
         ArgValueCompleter::new(move |current: &OsStr| matching(current, known(&l).us.into_iter().map(|p| (p, None))));
     let mut cmd = Cli::command().mut_arg("as_name", |a| a.add(us.clone()));
+    // Subcommands' arguments are deferred (cli.rs): build them to reach them.
+    cmd.build();
     let names: Vec<String> = cmd.get_subcommands().map(|s| s.get_name().to_string()).collect();
     for name in names {
         cmd = cmd.mut_subcommand(name, |sub| {

@@ -2,7 +2,7 @@
 
 use super::kept::{analyse_one, check_open};
 use super::promise::when;
-use super::{Ctx, find};
+use super::{Ctx, find_one};
 use crate::cli::LogArgs;
 use crate::domain::Outcome;
 use crate::domain::time::DateMeaning;
@@ -14,8 +14,7 @@ use crate::render::{self, paint, words};
 use std::io::Write;
 
 pub fn excuse(ctx: &Ctx, ledger: &mut Ledger, a: LogArgs, out: &mut dyn Write) -> Result<()> {
-    let agreements = ledger.agreements()?;
-    let x = find(&agreements, &a.agreement, ctx.now)?;
+    let x = &find_one(ledger, &a.agreement, ctx.now)?;
     let note = validate_note(a.note.as_deref())?;
     let given = a.at.as_deref().map(|s| when(s, ctx, x.zone, DateMeaning::Noon, "--at")).transpose()?;
     let probe = given.unwrap_or(ctx.now);

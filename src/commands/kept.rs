@@ -1,7 +1,7 @@
 //! `troth kept` and `troth broke`: log what happened, and show how trust moved.
 
 use super::promise::when;
-use super::{Ctx, find};
+use super::{Ctx, find_one};
 use crate::cli::LogArgs;
 use crate::domain::terms::Terms;
 use crate::domain::time::{DateMeaning, Instant, rfc3339};
@@ -67,8 +67,7 @@ pub(super) fn analyse_one(
 }
 
 pub fn log_outcome(ctx: &Ctx, ledger: &mut Ledger, outcome: Outcome, a: LogArgs, out: &mut dyn Write) -> Result<()> {
-    let agreements = ledger.agreements()?;
-    let x = find(&agreements, &a.agreement, ctx.now)?;
+    let x = &find_one(ledger, &a.agreement, ctx.now)?;
     let note = validate_note(a.note.as_deref())?;
     let at = match &a.at {
         Some(s) => when(s, ctx, x.zone, DateMeaning::Noon, "--at")?,
@@ -87,8 +86,9 @@ pub fn log_outcome(ctx: &Ctx, ledger: &mut Ledger, outcome: Outcome, a: LogArgs,
     let tx = ledger.write()?;
     let id = tx.add_entry(&new_uuid(), x.id, outcome, at, note.as_deref(), &by, ctx.now)?;
     tx.commit()?;
-    let entry = ledger.entry(id)?.ok_or_else(|| Error::failure("the entry could not be read back"))?;
     if ctx.env.json {
+        // Only JSON shows the stored row; the plain line needs its id alone.
+        let entry = ledger.entry(id)?.ok_or_else(|| Error::failure("the entry could not be read back"))?;
         return write_json(out, &entry_json(&entry, x, None));
     }
     let Some(before) = before else {

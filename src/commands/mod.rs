@@ -113,6 +113,10 @@ pub fn run(env: &Env, command: Command, real_out: &mut dyn Write) -> Result<()> 
     // With a sync folder: apply what is new there first; after a command that
     // writes, publish what it made (docs/design.md §9). Failures are warnings.
     let synced = match &command {
+        // `sync status` is a command like the others: it shows the folder as it is now.
+        Command::Sync(a) if matches!(a.action, Some(crate::cli::SyncAction::Status)) => {
+            crate::sync::folder_of(&ledger).unwrap_or(None)
+        }
         Command::Sync(_) | Command::Verify => None,
         _ => crate::sync::folder_of(&ledger).unwrap_or(None),
     };
@@ -250,6 +254,15 @@ pub fn check_person(agreements: &[Agreement], by: Option<&str>) -> Result<()> {
         }));
     }
     Ok(())
+}
+
+/// `find` for a command about one promise: that promise read on its own
+/// where the ledger can tell it apart (`Ledger::named`), else found among all.
+pub fn find_one(ledger: &Ledger, arg: &str, now: Instant) -> Result<Agreement> {
+    if let Some(x) = ledger.named(arg)? {
+        return Ok(x);
+    }
+    Ok(find(&ledger.agreements()?, arg, now)?.clone())
 }
 
 /// Find an agreement by id or slug. A slug prefers the live agreement.

@@ -43,9 +43,13 @@ fn already(f: &Folder) -> Error {
         .hint("`troth sync` keeps it in step; `troth sync status` shows the devices")
 }
 
-/// Does DIR hold troth files already (of some ledger)?
-fn holds_troth_files(dir: &Path) -> bool {
-    folder::list(dir).is_ok_and(|l| l.iter().any(|f| folder::kind(&f.name) == folder::Kind::File))
+/// The files in DIR that troth would read: troth's own (of some ledger),
+/// and any other file — which every later pass would name as unreadable.
+fn files_in(dir: &Path) -> (bool, Option<String>) {
+    let listed = folder::list(dir).unwrap_or_default();
+    let read: Vec<&folder::Listed> = listed.iter().filter(|f| folder::kind(&f.name) == folder::Kind::File).collect();
+    let troth = read.iter().any(|f| f.name.ends_with(folder::SUFFIX));
+    (troth, read.first().map(|f| f.name.clone()))
 }
 
 pub fn run(ctx: &Ctx, ledger: &mut Ledger, a: SyncArgs, out: &mut dyn Write) -> Result<()> {
@@ -74,9 +78,20 @@ fn setup(ctx: &Ctx, ledger: &mut Ledger, dir: &Path, out: &mut dyn Write) -> Res
         return Err(Error::usage(format!("{} is a file, not a folder", shown(dir))));
     }
     let dir = absolute(dir)?;
-    if holds_troth_files(&dir) {
-        return Err(Error::usage(format!("{} already holds a troth ledger's files", shown(&dir)))
-            .hint(format!("to join that ledger: troth sync join '{}'", shown(&dir))));
+    match files_in(&dir) {
+        (true, _) => {
+            return Err(Error::usage(format!("{} already holds a troth ledger's files", shown(&dir)))
+                .hint(format!("to join that ledger: troth sync join '{}'", shown(&dir))));
+        }
+        (false, Some(other)) => {
+            return Err(Error::usage(format!(
+                "{} holds other files ({}); troth syncs through a folder of its own",
+                shown(&dir),
+                clean(&other)
+            ))
+            .hint(format!("make one inside it: troth sync setup '{}'", shown(&dir.join("troth")))));
+        }
+        (false, None) => {}
     }
     folder::ensure_dir(&dir)
         .map_err(|e| Error::failure(format!("could not create the folder {}: {e}", shown(&dir))))?;
@@ -147,6 +162,12 @@ fn join(ctx: &Ctx, ledger: &mut Ledger, dir: &Path, out: &mut dyn Write) -> Resu
     if let Some(f) = sync::folder_of(ledger)? {
         return Err(already(&f));
     }
+    // A git clone made before the first device pushed lacks the folder.
+    if !dir.is_dir()
+        && let Some(parent) = dir.parent().filter(|p| folder::git_with_remote(p))
+    {
+        let _ = folder::git_pull(parent);
+    }
     if !dir.is_dir() {
         return Err(Error::usage(format!("there is no folder {}", shown(dir)))
             .hint("wait until the sync tool has brought the folder over, then run this again"));
@@ -158,6 +179,13 @@ fn join(ctx: &Ctx, ledger: &mut Ledger, dir: &Path, out: &mut dyn Write) -> Resu
             .hint("a pairing code is 7 groups of 4 letters and digits, e.g. KX7Q-M2PD-…")
     })?;
     let key = crypto::derive_key(&code);
+    // A git clone made before the first device pushed has no files yet:
+    // bring in what the remote has, as `troth sync` would.
+    if folder::git_with_remote(&dir)
+        && let Err(e) = folder::git_pull(&dir)
+    {
+        eprintln!("warning: sync: {e} (joining with what the folder has)");
+    }
     // The ledger uuid comes from the first file that opens with this code.
     let listing = folder::list(&dir).map_err(|e| Error::failure(format!("could not read {}: {e}", shown(&dir))))?;
     let mut any = false;

@@ -1,7 +1,7 @@
 //! `troth void`: mark an entry, or a promise made by mistake, void.
 //! Nothing is deleted.
 
-use super::{Ctx, find};
+use super::{Ctx, find_one};
 use crate::cli::VoidArgs;
 use crate::domain::time::{self, human_datetime};
 use crate::domain::validate::validate_note;
@@ -13,9 +13,8 @@ use std::io::Write;
 
 pub fn void(ctx: &Ctx, ledger: &mut Ledger, a: VoidArgs, out: &mut dyn Write) -> Result<()> {
     let reason = validate_note(a.reason.as_deref())?;
-    let agreements = ledger.agreements()?;
     if let Some(arg) = &a.agreement {
-        let x = find(&agreements, arg, ctx.now)?;
+        let x = &find_one(ledger, arg, ctx.now)?;
         if x.is_void() {
             return Err(Error::usage(format!("{} is already void; a void cannot be undone", x.slug))
                 .hint("make the promise again with `troth promise` if it was meant"));
@@ -48,7 +47,7 @@ pub fn void(ctx: &Ctx, ledger: &mut Ledger, a: VoidArgs, out: &mut dyn Write) ->
         return Err(Error::usage(format!("entry #{id} is already void; a void cannot be voided"))
             .hint("log the entry again instead"));
     }
-    let x = agreements.iter().find(|x| x.id == entry.agreement_id).expect("entry's agreement");
+    let x = &find_one(ledger, &entry.agreement_id.to_string(), ctx.now)?;
     let tx = ledger.write()?;
     tx.void_entry(&new_uuid(), id, reason.as_deref(), ctx.now)?;
     tx.commit()?;

@@ -8,6 +8,7 @@
 
 pub mod door;
 pub mod files;
+mod lookup;
 mod marks;
 mod migrate;
 mod open;

@@ -173,7 +173,8 @@ pub fn git_pull(dir: &Path) -> Result<(), String> {
         // A fresh clone of an empty remote, or a branch not pushed yet.
         let remote = git_ok(dir, &["remote"])?.lines().next().unwrap_or("origin").to_string();
         let _ = git_ok(dir, &["fetch", &remote]);
-        let branch = git_ok(dir, &["rev-parse", "--abbrev-ref", "HEAD"]).unwrap_or_default();
+        // `symbolic-ref`, not `rev-parse`: a fresh clone's branch has no commit yet.
+        let branch = git_ok(dir, &["symbolic-ref", "--short", "HEAD"]).unwrap_or_default();
         if git_ok(dir, &["rev-parse", "--verify", &format!("{remote}/{branch}")]).is_ok() {
             git_ok(dir, &["pull", "--rebase", &remote, &branch])?;
         }

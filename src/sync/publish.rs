@@ -121,8 +121,9 @@ pub fn publish(ledger: &mut Ledger, f: &Folder, now: Instant, all: bool) -> Resu
     let head = head(&files, &id.device);
     // `sync setup` and `sync join` always start this device's chain, even
     // on a ledger with nothing in it yet: the partner's `join` reads the
-    // ledger's identity from that first file.
-    if new.is_empty() && !(all && head.is_none()) {
+    // ledger's identity from that first file, and the first device learns
+    // that (and by whom) it was joined.
+    if new.is_empty() && head.is_some() {
         tx.set_marks(&new.last)?;
         tx.commit()?;
         return Ok(0);

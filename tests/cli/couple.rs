@@ -115,3 +115,160 @@ fn a_refused_command_on_a_synced_ledger_leaves_it_as_it_was() {
     c.sam.fails(2, &["dispute", "1", "--note", ""]);
     c.sam.fails(2, &["accept", "9"]);
 }
+
+/// `sync setup` in a folder that holds someone's other files says so (not
+/// that it holds a troth ledger), and points at a folder of troth's own
+/// inside it; every later pass would otherwise name those files unreadable.
+#[test]
+fn setup_in_a_folder_of_other_files_says_what_is_there() {
+    let env = TestEnv::berlin();
+    env.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
+    let sync = env.path("Sync");
+    std::fs::create_dir(&sync).unwrap();
+    std::fs::write(sync.join("holiday.jpg"), b"not a troth file").unwrap();
+    let err = env.fails(2, &["sync", "setup", sync.to_str().unwrap()]);
+    assert!(err.contains("holiday.jpg") && !err.contains("troth ledger's files"), "{err}");
+    assert!(err.contains("hint: ") && err.contains("Sync/troth"), "{err}");
+    env.ok(&["sync", "setup", sync.join("troth").to_str().unwrap()]);
+    assert_eq!(env.json(&["sync", "status"])["folder"], sync.join("troth").canonicalize().unwrap().to_str().unwrap());
+}
+
+fn git(dir: &std::path::Path, args: &[&str]) {
+    let out = std::process::Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.invalid")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// Each partner cloned the (empty) remote first; Alex then set up and pushed.
+/// Sam's `sync join` in the older clone pulls first, as `troth sync` does,
+/// instead of finding no troth files.
+#[test]
+fn join_in_a_git_clone_made_before_setup_pulls_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let remote = dir.path().join("remote.git");
+    git(dir.path(), &["init", "-q", "--bare", "-b", "main", remote.to_str().unwrap()]);
+    git(dir.path(), &["clone", "-q", remote.to_str().unwrap(), "a"]);
+    git(dir.path(), &["clone", "-q", remote.to_str().unwrap(), "b"]);
+    let mut alex = TestEnv::new("Europe/Berlin", "2026-10-20T10:00:00+02:00");
+    let mut sam = TestEnv::new("America/New_York", "2026-10-20T04:01:00-04:00");
+    for env in [&mut alex, &mut sam] {
+        for (k, v) in [("GIT_AUTHOR_NAME", "t"), ("GIT_AUTHOR_EMAIL", "t@example.invalid")] {
+            env.extra.push((k.into(), v.into()));
+        }
+        for (k, v) in [("GIT_COMMITTER_NAME", "t"), ("GIT_COMMITTER_EMAIL", "t@example.invalid")] {
+            env.extra.push((k.into(), v.into()));
+        }
+    }
+    alex.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
+    alex.ok(&["promise", "Date night every Friday", "--terms", "every fri 19:00", "--slug", "date-night"]);
+    let folder_a = dir.path().join("a").join("troth");
+    let code = alex.json(&["sync", "setup", folder_a.to_str().unwrap()])["code"].as_str().unwrap().to_string();
+    sam.ok(&["init", "--me", "Sam", "--partner", "Alex"]);
+    sam.extra.push(("TROTH_SYNC_CODE".into(), code));
+    // Sam's clone does not have the folder yet.
+    let folder_b = dir.path().join("b").join("troth");
+    sam.ok(&["sync", "join", folder_b.to_str().unwrap()]);
+    assert_eq!(sam.json(&["list"])[0]["slug"], "date-night");
+    assert_eq!(sam.json(&["sync", "status"])["ledger"], alex.json(&["sync", "status"])["ledger"]);
+}
+
+/// Pairing: once Sam has joined — even with nothing of their own yet — Alex's
+/// device knows it, and by whom: `sync status` lists both devices.
+#[test]
+fn after_join_the_first_device_sees_the_second() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("shared");
+    let alex = TestEnv::new("Europe/Berlin", "2026-10-20T10:00:00+02:00");
+    let mut sam = TestEnv::new("America/New_York", "2026-10-20T04:01:00-04:00");
+    alex.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
+    let setup = alex.json(&["sync", "setup", folder.to_str().unwrap()]);
+    sam.ok(&["init", "--me", "Sam", "--partner", "Alex"]);
+    sam.extra.push(("TROTH_SYNC_CODE".into(), setup["code"].as_str().unwrap().into()));
+    let joined = sam.json(&["sync", "join", folder.to_str().unwrap()]);
+    let status = alex.json(&["sync", "status"]);
+    let devices = status["devices"].as_array().unwrap();
+    assert_eq!(devices.len(), 2, "{status}");
+    let other = devices.iter().find(|d| d["this"] == false).unwrap();
+    assert_eq!((&other["device"], &other["person"]), (&joined["device"], &Value::from("Sam")), "{status}");
+    assert_eq!(alex.json(&["verify"])["ok"], true);
+    assert_eq!(sam.json(&["verify"])["ok"], true);
+    // Nothing more to say: a repeated sync writes nothing.
+    let files = std::fs::read_dir(&folder).unwrap().count();
+    assert_eq!(sam.json(&["sync"])["published"], 0);
+    assert_eq!(alex.json(&["sync"])["published"], 0);
+    assert_eq!(std::fs::read_dir(&folder).unwrap().count(), files);
+}
+
+/// §9/§10: both partners logged the same date night; Sam disputes Alex's log
+/// (it names the wrong evening). Sam's own log still delivers the unit: the
+/// held entry was an extra, so it sets aside nothing — the slot is kept,
+/// and its kept step counts.
+#[test]
+fn a_disputed_duplicate_does_not_take_the_kept_unit_with_it() {
+    let mut c = couple();
+    c.alex.set_now("2026-10-31T10:00:00+01:00");
+    let alex_log = c.alex.json(&["kept", "date-night", "--at", "2026-10-30 21:00", "--note", "the Italian place"]);
+    c.sam.set_now("2026-10-31T05:05:00-04:00");
+    c.sam.ok(&["kept", "date-night", "--at", "2026-10-30 21:30", "--note", "we cooked at home"]);
+    let log = c.sam.json(&["log"]);
+    let before = c.sam.json(&["show", "date-night"]);
+    c.sam.ok(&["dispute", &id_of(&log, &alex_log["uuid"]), "--note", "that was Thursday"]);
+    for (who, env) in [("Sam", &mut c.sam), ("Alex", &mut c.alex)] {
+        env.set_now("2026-11-07T12:00:00+01:00");
+        let show = env.json(&["show", "date-night"]);
+        let slot = show["slots"].as_array().unwrap().iter().find(|s| s["due"] == "2026-10-30T19:00:00+01:00").unwrap();
+        let got: Vec<u64> = ["promised", "kept", "delivered", "extra", "missed", "held"]
+            .iter()
+            .map(|k| slot[*k].as_u64().unwrap())
+            .collect();
+        assert_eq!(got, [1, 1, 1, 0, 0, 0], "{who}: {slot}");
+        let kept_steps = show["events"].as_array().unwrap().iter().filter(|e| e["event"] == "kept").count();
+        assert_eq!(kept_steps, 1, "{who}: {}", show["events"]);
+        assert_eq!(show["rate"], before["rate"], "{who}");
+    }
+    let a = c.alex.json(&["report", "--week", "2026-W44"]);
+    let row = a["agreements"].as_array().unwrap().iter().find(|r| r["slug"] == "date-night").unwrap().clone();
+    assert_eq!((row["promised"].as_u64(), row["kept"].as_u64(), row["missed"].as_u64()), (Some(1), Some(1), Some(0)));
+}
+
+/// §9: two amends not yet in effect — the one made later wins, on both
+/// devices, also when it would start after the other: Alex (offline) moves
+/// date night to Saturdays, a minute later Sam (offline) to Thursdays. The
+/// Saturday terms never take effect.
+#[test]
+fn of_two_pending_amends_the_later_wins_even_when_it_starts_later() {
+    let mut c = couple();
+    c.alex.set_now("2026-11-02T11:00:00+01:00");
+    c.sam.set_now("2026-11-02T05:01:00-05:00");
+    let away = c.folder.with_file_name("away");
+    std::fs::rename(&c.folder, &away).unwrap();
+    c.alex.ok(&["amend", "date-night", "--terms", "every sat 19:00"]);
+    c.sam.ok(&["amend", "date-night", "--terms", "every thu 19:00"]);
+    std::fs::rename(&away, &c.folder).unwrap();
+    c.alex.set_now("2026-11-02T11:10:00+01:00");
+    c.sam.set_now("2026-11-02T05:10:00-05:00");
+    c.alex.ok(&["sync"]);
+    c.sam.ok(&["sync"]);
+    c.alex.ok(&["sync"]);
+    for (who, env) in [("Alex", &c.alex), ("Sam", &c.sam)] {
+        let show = env.json(&["show", "date-night"]);
+        assert_eq!(show["terms"], "every fri 19:00", "{who}");
+        assert_eq!(show["pending"]["terms"], "every thu 19:00", "{who}: {}", show["pending"]);
+    }
+    for (who, env) in [("Alex", &mut c.alex), ("Sam", &mut c.sam)] {
+        env.set_now("2026-11-10T12:00:00+01:00");
+        let show = env.json(&["show", "date-night"]);
+        assert_eq!(show["terms"], "every fri 19:00", "{who}: Saturday never took effect");
+        let sat = show["slots"].as_array().unwrap().iter().filter(|s| s["terms"] == "every sat 19:00").count();
+        assert_eq!(sat, 0, "{who}: {}", show["slots"]);
+        env.set_now("2026-11-13T12:00:00+01:00");
+        assert_eq!(env.json(&["show", "date-night"])["terms"], "every thu 19:00", "{who}");
+    }
+}

@@ -25,6 +25,7 @@ mod remind;
 mod report_model;
 mod screens;
 mod slots;
+mod startup;
 mod storage;
 mod support;
 mod sync;

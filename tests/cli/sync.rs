@@ -434,6 +434,8 @@ fn a_file_written_long_before_the_one_before_it_is_refused_with_the_rest_of_that
 #[test]
 fn a_device_restored_from_an_old_backup_forks_its_chain_and_both_branches_count() {
     let p = pair();
+    // Alex's device has seen Sam's join (its first file) before the backup.
+    p.alex.ok(&["list"]);
     let backup = p.alex.path("backup.db");
     rusqlite::Connection::open(&p.alex.db).unwrap().execute("VACUUM INTO ?1", [backup.to_str().unwrap()]).unwrap();
     p.alex.ok(&["kept", "date-night", "--at", "now", "--note", "before the restore"]);

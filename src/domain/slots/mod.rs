@@ -102,13 +102,16 @@ impl Slot {
 }
 
 /// Later decisions override earlier ones that had not yet taken effect: each
-/// record removes the earlier records whose effective time is at or after its
-/// own. A renegotiated deadline therefore replaces the old one.
-fn in_force<T: Clone>(records: &[T], effective: impl Fn(&T) -> Instant) -> Vec<T> {
+/// record (in the order made) removes the earlier records whose effective
+/// time is at or after its own, and those not yet in effect when it was made
+/// — of two amends not yet in effect the one made later wins outright
+/// (docs/design.md §9), whichever of the two would have started first. A
+/// renegotiated deadline therefore replaces the old one.
+fn in_force<T: Clone>(records: &[T], effective: impl Fn(&T) -> Instant, created: impl Fn(&T) -> Instant) -> Vec<T> {
     let mut out: Vec<T> = Vec::new();
     for r in records {
-        let e = effective(r);
-        out.retain(|x| effective(x) < e);
+        let (e, made) = (effective(r), created(r));
+        out.retain(|x| effective(x) < e && effective(x) <= made);
         out.push(r.clone());
     }
     out
@@ -116,7 +119,7 @@ fn in_force<T: Clone>(records: &[T], effective: impl Fn(&T) -> Instant) -> Vec<T
 
 impl Plan {
     pub fn versions_in_force(&self) -> Vec<Version> {
-        in_force(&self.versions, |v| v.effective)
+        in_force(&self.versions, |v| v.effective, |v| v.created)
     }
 
     /// The status changes that take effect, in order (docs/design.md §9): all of

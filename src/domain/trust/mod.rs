@@ -186,7 +186,11 @@ fn tally_slot(out: &mut Analysis, i: usize, facts: &[&Fact]) {
         }
     }
     let excused = excused.min(units);
-    let held = held.min(units - excused);
+    // A held entry sets aside the unit it was logged for — none where the
+    // entries that count already account for every unit (it was an extra:
+    // both partners logged the date night and one log is disputed).
+    let accounted = counted.iter().filter(|e| e.outcome != Outcome::Excused).count() as u32;
+    let held = held.min((units - excused).saturating_sub(accounted));
     let promised = units - excused - held;
     let (mut kept, mut broken) = (0u32, 0u32);
     for e in counted {
