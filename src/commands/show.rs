@@ -118,17 +118,35 @@ fn write_show_json(out: &mut dyn Write, ctx: &Ctx, view: &View) -> Result<()> {
         json!({"status": s.status.name(), "effective": rfc3339(s.effective, x.zone), "recorded": rfc3339(s.created, x.zone),
                "note": status_notes.get(&s.id)})
     });
-    let slots = analysis.slots.iter().filter(|s| s.slot.start <= ctx.now).map(|s| {
-        json!({"start": rfc3339(s.slot.start, x.zone), "end": rfc3339(s.slot.end, x.zone),
-               "due": rfc3339(s.slot.due, x.zone), "units": s.slot.units, "terms": s.slot.terms.to_string(),
-               "closed": s.closed, "promised": s.promised, "kept": s.kept, "broken": s.broken,
-               "excused": s.excused, "delivered": s.delivered, "extra": s.extra, "missed": s.missed,
-               "remaining": s.remaining, "held": s.held})
+    // Slots and events are thousands at ten years: each is written straight
+    // from a plain struct (fields in the order of docs/cli.md), not built as
+    // a map first.
+    let slots = analysis.slots.iter().filter(|s| s.slot.start <= ctx.now).map(|s| SlotJson {
+        start: rfc3339(s.slot.start, x.zone),
+        end: rfc3339(s.slot.end, x.zone),
+        due: rfc3339(s.slot.due, x.zone),
+        units: s.slot.units,
+        terms: s.slot.terms.to_string(),
+        closed: s.closed,
+        promised: s.promised,
+        kept: s.kept,
+        broken: s.broken,
+        excused: s.excused,
+        delivered: s.delivered,
+        extra: s.extra,
+        missed: s.missed,
+        remaining: s.remaining,
+        held: s.held,
     });
-    let events = steps.iter().map(|(ev, before, after)| {
-        json!({"at": rfc3339(ev.at, x.zone), "event": history::event_name(ev.kind), "units": ev.units,
-               "entry": ev.entry, "entry_uuid": ev.entry.and_then(|id| uuids.get(&id)),
-               "before": round4(*before), "after": round4(*after), "repair": ev.repair})
+    let events = steps.iter().map(|(ev, before, after)| EventJson {
+        at: rfc3339(ev.at, x.zone),
+        event: history::event_name(ev.kind),
+        units: ev.units,
+        entry: ev.entry,
+        entry_uuid: ev.entry.and_then(|id| uuids.get(&id).copied()),
+        before: round4(*before),
+        after: round4(*after),
+        repair: ev.repair,
     });
     let entry_list = entries.iter().map(|e| crate::render::json::entry_json(e, x, Some(analysis)));
     let repair_uuids = crate::render::json::entry_uuids(entries);
@@ -140,13 +158,62 @@ fn write_show_json(out: &mut dyn Write, ctx: &Ctx, view: &View) -> Result<()> {
     }
     map.serialize_entry("versions", &crate::render::json::Lazy::new(versions))?;
     map.serialize_entry("statuses", &crate::render::json::Lazy::new(statuses))?;
-    map.serialize_entry("slots", &crate::render::json::Lazy::new(slots))?;
-    map.serialize_entry("events", &crate::render::json::Lazy::new(events))?;
+    map.serialize_entry("slots", &Each::new(slots))?;
+    map.serialize_entry("events", &Each::new(events))?;
     map.serialize_entry("entries", &crate::render::json::Lazy::new(entry_list))?;
     map.serialize_entry("repairs", &crate::render::json::Lazy::new(repairs))?;
     map.end()?;
     writeln!(out)?;
     Ok(())
+}
+
+/// One slot of `show --json`.
+#[derive(serde::Serialize)]
+struct SlotJson {
+    start: String,
+    end: String,
+    due: String,
+    units: u32,
+    terms: String,
+    closed: bool,
+    promised: u32,
+    kept: u32,
+    broken: u32,
+    excused: u32,
+    delivered: u32,
+    extra: u32,
+    missed: u32,
+    remaining: u32,
+    held: u32,
+}
+
+/// One trust event of `show --json`, with the trust before and after it.
+#[derive(serde::Serialize)]
+struct EventJson<'a> {
+    at: String,
+    event: &'static str,
+    units: u32,
+    entry: Option<i64>,
+    entry_uuid: Option<&'a str>,
+    before: f64,
+    after: f64,
+    repair: Option<i64>,
+}
+
+/// A list written as its items are made (as `render::json::Lazy`, for any
+/// serializable item).
+struct Each<I>(std::cell::RefCell<Option<I>>);
+
+impl<I> Each<I> {
+    fn new(items: I) -> Each<I> {
+        Each(std::cell::RefCell::new(Some(items)))
+    }
+}
+
+impl<I: Iterator<Item = T>, T: serde::Serialize> serde::Serialize for Each<I> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.borrow_mut().take().into_iter().flatten())
+    }
 }
 
 fn show_text(ctx: &Ctx, view: &View, all: bool, out: &mut dyn Write) -> Result<()> {

@@ -48,11 +48,23 @@ pub fn verdicts_of_entry(conn: &Connection, entry: i64) -> Result<Vec<Verdict>> 
 
 /// The verdicts on one promise's entries, by entry id.
 fn verdicts_on(conn: &Connection, agreement: i64, since: i64) -> Result<HashMap<i64, Vec<Verdict>>> {
-    // Only the entries read (`at` from `since`): `list` resuming from its
-    // cache reads days of a promise, not its ten years of entry ids.
-    let mut stmt = conn.prepare_cached(&format!(
-        "{VERDICT_SELECT} WHERE entry_id IN (SELECT id FROM entries WHERE agreement_id = ?1 AND at >= ?2) ORDER BY id"
-    ))?;
+    // Verdicts are few: with a handful in the whole ledger, look each one's
+    // entry up by rowid — a summary asks this of every promise, and listing
+    // ten years of a promise's entry ids to probe an empty table cost more
+    // than reading its facts. With many, only the entries read (`at` from
+    // `since`): `list` resuming from its cache reads days of a promise.
+    let few: bool = conn
+        .prepare_cached("SELECT count(*) <= 64 FROM (SELECT 1 FROM verdicts LIMIT 65)")?
+        .query_row([], |r| r.get(0))?;
+    let mut stmt = conn.prepare_cached(&if few {
+        "SELECT v.id, v.uuid, v.entry_id, v.verdict, v.by_name, v.note, v.at, v.device FROM verdicts v
+         CROSS JOIN entries e ON e.id = v.entry_id WHERE e.agreement_id = ?1 AND e.at >= ?2 ORDER BY v.id"
+            .to_string()
+    } else {
+        format!(
+            "{VERDICT_SELECT} WHERE entry_id IN (SELECT id FROM entries WHERE agreement_id = ?1 AND at >= ?2) ORDER BY id"
+        )
+    })?;
     let mut out: HashMap<i64, Vec<Verdict>> = HashMap::new();
     for v in stmt.query_map([agreement, since], verdict_row)? {
         let v = v?;

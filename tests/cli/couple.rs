@@ -272,3 +272,48 @@ fn of_two_pending_amends_the_later_wins_even_when_it_starts_later() {
         assert_eq!(env.json(&["show", "date-night"])["terms"], "every thu 19:00", "{who}");
     }
 }
+
+/// §1/§2: a promise that starts on Monday 7 December, renegotiated on 20
+/// November before it began, still has no slot before 7 December (it had
+/// two weeks of misses before it began).
+#[test]
+fn amending_a_promise_not_yet_started_adds_no_slot_before_it_starts() {
+    let mut env = TestEnv::new("Europe/Berlin", "2026-11-20T10:00:00+01:00");
+    env.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
+    env.ok(&["promise", "A walk together", "--terms", "1/week", "--starts", "2026-12-07", "--slug", "walk"]);
+    env.ok(&["amend", "walk", "--terms", "2/week", "--anyway"]);
+    env.fails(2, &["amend", "walk", "--terms", "3/week", "--anyway", "--from", "2026-11-30"]);
+    env.set_now("2026-12-20T10:00:00+01:00");
+    let show = env.json(&["show", "walk"]);
+    let starts: Vec<&str> = show["slots"].as_array().unwrap().iter().map(|s| s["start"].as_str().unwrap()).collect();
+    assert_eq!(starts, ["2026-12-07T00:00:00+01:00", "2026-12-14T00:00:00+01:00"], "{}", show["slots"]);
+    assert_eq!(show["terms"], "2/week");
+    assert_eq!(show["slots"][0]["units"], 2);
+}
+
+/// §9 allows the two clocks ten minutes apart. Alex's laptop runs five
+/// minutes ahead: what Alex logs reaches Sam at once, is in Sam's inbox,
+/// and Sam can answer it — confirm, and accept a repair — without waiting
+/// for their own clock to catch up; Alex's device takes the answers.
+#[test]
+fn a_partner_whose_clock_runs_a_little_ahead_can_be_answered_at_once() {
+    let mut c = couple();
+    c.alex.set_now("2026-10-24T16:05:00+02:00");
+    let kept = c.alex.json(&["kept", "date-night", "--at", "2026-10-23 21:00"]);
+    let broken = c.alex.json(&["broke", "date-night", "--at", "2026-10-16 19:30"]);
+    let repair = c.alex.json(&["repair", &broken["id"].to_string(), "--understood", "I forgot", "--apology", "Sorry"]);
+    c.sam.set_now("2026-10-24T10:01:00-04:00");
+    let inbox = c.sam.json(&["inbox"]);
+    let waiting: Vec<&Value> = inbox["to_confirm"].as_array().unwrap().iter().map(|e| &e["uuid"]).collect();
+    assert_eq!(waiting, [&kept["uuid"], &broken["uuid"]], "{inbox}");
+    let log = c.sam.json(&["log"]);
+    c.sam.ok(&["confirm", &id_of(&log, &kept["uuid"])]);
+    c.sam.ok(&["accept", &id_of(&inbox["repairs_offered"], &repair["uuid"])]);
+    c.alex.set_now("2026-10-24T16:07:00+02:00");
+    let log = c.alex.json(&["log"]);
+    let mine = log.as_array().unwrap().iter().find(|e| e["uuid"] == kept["uuid"]).unwrap();
+    assert_eq!(mine["verdict"]["verdict"], "confirmed", "{log}");
+    let show = c.alex.json(&["show", "date-night"]);
+    assert!(show["events"].as_array().unwrap().iter().any(|e| e["event"] == "repair accepted"), "{}", show["events"]);
+    assert_eq!(c.alex.json(&["verify"])["ok"], true);
+}

@@ -103,19 +103,36 @@ pub fn analyze_window(a: &Agreement, entries: &[Fact], now: Instant, from: Insta
     sorted.sort_by_key(|e| e.order());
     let mut out =
         Analysis { slots: slots.into_iter().map(|slot| SlotTally::new(slot, now)).collect(), ..Analysis::default() };
-    let mut per_slot: Vec<Vec<&Fact>> = vec![Vec::new(); out.slots.len()];
+    // Each fact with its slot, in fact order; then grouped by slot (a stable
+    // sort: facts keep their order within a slot, and in time order the
+    // groups are already in slot order, so this is one pass). One list, not
+    // a list per slot: ten years of daily slots are thousands of them.
+    let mut in_slot: Vec<(usize, &Fact)> = Vec::with_capacity(sorted.len());
     let mut outside: Vec<&Fact> = Vec::new();
+    // Facts come in time order: the slots begun by each one's time only
+    // grow, so one cursor walks them instead of a search per fact.
+    let mut begun = 0;
     for e in &sorted {
-        match find_slot(&out.slots, e.at) {
+        while begun < out.slots.len() && out.slots[begun].slot.start <= e.at {
+            begun += 1;
+        }
+        match find_slot(&out.slots[..begun], e.at) {
             Some(i) => {
                 out.slot_of.push((e.id, i));
-                per_slot[i].push(e);
+                in_slot.push((i, e));
             }
             None => outside.push(e),
         }
     }
-    for (i, facts) in per_slot.iter().enumerate() {
-        tally_slot(&mut out, i, facts);
+    in_slot.sort_by_key(|(i, _)| *i);
+    let mut facts: Vec<&Fact> = Vec::new();
+    let mut next = in_slot.iter().peekable();
+    for i in 0..out.slots.len() {
+        facts.clear();
+        while let Some((_, e)) = next.next_if(|(j, _)| *j == i) {
+            facts.push(e);
+        }
+        tally_slot(&mut out, i, &facts);
     }
     outside_events(a, &mut out, &outside);
     repair_events(a, &sorted, &mut out);
@@ -161,7 +178,7 @@ fn tally_slot(out: &mut Analysis, i: usize, facts: &[&Fact]) {
     // §10: a disputed excuse, or a late one not yet confirmed, is as if
     // it were not there; a disputed kept or broken entry is held — its
     // unit set aside like an excuse, counting for nothing.
-    let mut counted: Vec<&Fact> = Vec::with_capacity(facts.len());
+    let counts = |e: &Fact| e.outcome != Outcome::Excused && e.verdict != Some(VerdictKind::Disputed);
     let (mut excused, mut held) = (0u32, 0u32);
     for e in facts {
         match (e.outcome, e.verdict) {
@@ -182,18 +199,19 @@ fn tally_slot(out: &mut Analysis, i: usize, facts: &[&Fact]) {
                 out.why.insert(e.id, Why::Held);
                 held += 1;
             }
-            _ => counted.push(e),
+            _ => {}
         }
     }
     let excused = excused.min(units);
     // A held entry sets aside the unit it was logged for — none where the
     // entries that count already account for every unit (it was an extra:
     // both partners logged the date night and one log is disputed).
-    let accounted = counted.iter().filter(|e| e.outcome != Outcome::Excused).count() as u32;
+    let accounted = facts.iter().filter(|e| counts(e)).count() as u32;
     let held = held.min((units - excused).saturating_sub(accounted));
     let promised = units - excused - held;
     let (mut kept, mut broken) = (0u32, 0u32);
-    for e in counted {
+    // The facts that count, read again rather than copied (a slot's few).
+    for e in facts.iter().copied().filter(|e| counts(e)) {
         match e.outcome {
             Outcome::Kept => {
                 kept += 1;
@@ -334,8 +352,9 @@ impl Analysis {
     }
 }
 
-fn find_slot(slots: &[SlotTally], t: Instant) -> Option<usize> {
-    let n = slots.partition_point(|s| s.slot.start <= t);
+/// The slot holding `t`, among `begun`: the slots that start at or before it.
+fn find_slot(begun: &[SlotTally], t: Instant) -> Option<usize> {
+    let (slots, n) = (begun, begun.len());
     // Windows rarely overlap (a deadline's due instant); look back a little.
     (n.saturating_sub(2)..n).rev().find(|&i| slots[i].slot.holds(t))
 }
