@@ -100,16 +100,17 @@ fn setup(ctx: &Ctx, ledger: &mut Ledger, dir: &Path, out: &mut dyn Write) -> Res
     let key = crypto::derive_key(&crypto::normalise(&code).expect("a fresh code is valid"));
     let id = ledger.identity()?;
     let f = Folder { path: dir.clone(), key: key.to_vec() };
-    // Nothing is recorded unless the folder takes the first file.
+    // Nothing is recorded unless the folder takes the first file: a folder
+    // that cannot be written leaves the ledger as it was, to be set up again.
+    let published = match sync::publish(ledger, &f, ctx.now, true) {
+        Ok(n) => n,
+        Err(e) => return Err(e.hint("the folder must be writable; the pairing code was not kept")),
+    };
     {
         let tx = ledger.write()?;
         tx.set_sync_folder(&dir.to_string_lossy(), &key, ts(ctx.now))?;
         tx.commit()?;
     }
-    let published = match sync::publish(ledger, &f, ctx.now, true) {
-        Ok(n) => n,
-        Err(e) => return Err(e.hint("the folder must be writable; the pairing code was not kept")),
-    };
     if folder::git_with_remote(&dir)
         && let Err(e) = folder::git_commit_push(&dir)
     {
@@ -220,7 +221,11 @@ fn join(ctx: &Ctx, ledger: &mut Ledger, dir: &Path, out: &mut dyn Write) -> Resu
     }
     let f = Folder { path: dir.clone(), key: key.to_vec() };
     let mut report = sync::apply(ledger, &f, ctx.now, true)?;
-    report.published = sync::publish(ledger, &f, ctx.now, false)?;
+    // Joined either way: what this device has goes out with its next command.
+    report.published = sync::publish(ledger, &f, ctx.now, false).unwrap_or_else(|e| {
+        eprintln!("{}", sync::warn(&e));
+        0
+    });
     if folder::git_with_remote(&dir)
         && let Err(e) = folder::git_commit_push(&dir)
     {

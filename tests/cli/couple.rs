@@ -432,3 +432,49 @@ fn two_repairs_of_one_entry_accepted_offline_count_once_everywhere() {
         assert_eq!(accepted, [&one["uuid"]], "{}", report["talk"]);
     }
 }
+
+/// §8: a `sync setup` that fails (a folder this user cannot write to) exits 1
+/// and leaves the ledger as it was — not syncing through a folder whose
+/// pairing code was never shown — so it can be set up again elsewhere.
+#[test]
+fn a_setup_that_cannot_write_the_folder_leaves_the_ledger_as_it_was() {
+    use std::os::unix::fs::PermissionsExt;
+    if !std::process::Command::new("id").arg("-u").output().map(|o| o.stdout.starts_with(b"0")).unwrap_or(false) {
+        eprintln!("skipped: needs root to switch users");
+        return;
+    }
+    let base = tempfile::Builder::new().prefix("troth-couple").tempdir().unwrap();
+    std::fs::set_permissions(base.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let home = base.path().join("home");
+    let theirs = base.path().join("theirs");
+    std::fs::create_dir(&home).unwrap();
+    std::fs::create_dir(&theirs).unwrap();
+    std::os::unix::fs::chown(&home, Some(65534), Some(65534)).unwrap();
+    let db = home.join("troth").join("troth.db");
+    let bin = assert_cmd::cargo::cargo_bin("troth");
+    let run = |args: &[&str]| {
+        std::process::Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+            .arg(&bin)
+            .args(args)
+            .env_clear()
+            .env("HOME", &home)
+            .env("TROTH_DB", &db)
+            .env("TZ", "Europe/Berlin")
+            .env("TROTH_NOW", "2026-11-23T18:00:00+01:00")
+            .output()
+            .unwrap()
+    };
+    assert!(run(&["init", "--me", "Alex", "--partner", "Sam"]).status.success());
+    let before = crate::support::dump(&db);
+    let out = run(&["sync", "setup", theirs.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: "));
+    assert!(out.stdout.is_empty());
+    assert_eq!(crate::support::dump(&db), before, "the failed setup changed the ledger");
+    let mine = home.join("sync");
+    let out = run(&["sync", "setup", mine.to_str().unwrap(), "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["folder"], mine.to_str().unwrap());
+}
