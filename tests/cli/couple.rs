@@ -478,3 +478,19 @@ fn a_setup_that_cannot_write_the_folder_leaves_the_ledger_as_it_was() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["folder"], mine.to_str().unwrap());
 }
+
+/// `repair --slot` for a slot still ahead says so, and the hint names a slot
+/// that really was missed (it used to name a fixed date).
+#[test]
+fn repair_slot_ahead_says_so_and_hints_a_missed_one() {
+    let mut c = couple();
+    c.alex.set_now("2026-10-20T10:30:00+02:00");
+    c.alex.ok(&["list"]); // takes in Sam's join first
+    let err = c.alex.fails(2, &["repair", "date-night", "--slot", "2026-10-30", "--understood", "u", "--apology", "a"]);
+    assert!(err.contains("still ahead"), "{err}");
+    assert!(err.contains("hint: ") && err.contains("--slot 2026-10-09"), "{err}");
+    let env = TestEnv::berlin();
+    env.ok(&["promise", "Walk", "--terms", "every sat 10:00", "--slug", "walk"]);
+    let err = env.fails(2, &["repair", "walk", "--slot", "2026-11-01", "--understood", "u", "--apology", "a"]);
+    assert!(err.contains("no slot of walk has a missed unit"), "{err}");
+}
