@@ -89,12 +89,13 @@ impl Offsets {
         let first = self.spans.partition_point(|(s, _)| *s <= local - 2 * DAY).saturating_sub(1);
         // Local stretches begin in order (transitions are days apart, offsets
         // under a day), so the search stops at the first that begins later.
-        let mut hits = self.spans[first..].iter().enumerate().take_while(|(_, (start, o))| start + o <= local).filter_map(
-            |(i, &(_, o))| {
-                let end = self.spans.get(first + i + 1).map_or(i64::MAX, |n| n.0);
-                (local < end.saturating_add(o)).then_some(local - o)
-            },
-        );
+        let mut hits =
+            self.spans[first..].iter().enumerate().take_while(|(_, (start, o))| start + o <= local).filter_map(
+                |(i, &(_, o))| {
+                    let end = self.spans.get(first + i + 1).map_or(i64::MAX, |n| n.0);
+                    (local < end.saturating_add(o)).then_some(local - o)
+                },
+            );
         let utc = match (hits.next(), hits.next()) {
             // One: it exists once. Two: it occurs twice, the first is meant.
             (Some(a), b) => b.map_or(a, |b| a.min(b)),

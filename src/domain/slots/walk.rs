@@ -88,11 +88,7 @@ impl Walk<'_> {
         // first version, beginning at or after `effective` later.
         let mut d = next_occurrence(s, date);
         loop {
-            let ok = if first {
-                self.occurrence_time(s, d) >= v.effective
-            } else {
-                self.day_start(d) >= v.effective
-            };
+            let ok = if first { self.occurrence_time(s, d) >= v.effective } else { self.day_start(d) >= v.effective };
             if ok {
                 break;
             }
@@ -121,7 +117,8 @@ impl Walk<'_> {
         while start < upper {
             let next = next_in(d + Days::new(1));
             let next_start = self.day_start(next);
-            let end = if self.ends.is_some_and(|e| next_start >= e) { self.day_start(d + Days::new(1)) } else { next_start };
+            let end =
+                if self.ends.is_some_and(|e| next_start >= e) { self.day_start(d + Days::new(1)) } else { next_start };
             if (self.active_at)(start) {
                 let due = self.occurrence_time(s, d);
                 out.push(Slot { start, end, due, units: 1, version: i, terms: v.terms });
