@@ -47,7 +47,8 @@ pub fn amend(ctx: &Ctx, ledger: &mut Ledger, a: AmendArgs, out: &mut dyn Write) 
             current.effective
         }
         _ => {
-            let base = x.plan.next_boundary(ctx.now);
+            // A promise not yet started takes no slots before its `starts`.
+            let base = x.plan.next_boundary(ctx.now).max(x.starts);
             let base = match from {
                 Some(f) if f < base => {
                     return Err(Error::usage(format!(

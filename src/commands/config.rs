@@ -26,6 +26,20 @@ pub(super) fn settings_json(s: &crate::domain::Settings) -> Value {
     Value::Object(m)
 }
 
+/// `me` and `partner` are two people: a name for both is refused (exit 2).
+pub(super) fn two_people(me: Option<&str>, partner: Option<&str>) -> Result<()> {
+    if let (Some(m), Some(p)) = (me, partner)
+        && m == p
+    {
+        return Err(crate::error::Error::usage(format!(
+            "{} cannot be both me and partner: a promise is between two people",
+            crate::domain::time::printable(m)
+        ))
+        .hint("give the other person's name with --partner (or --me)"));
+    }
+    Ok(())
+}
+
 pub fn config(ctx: &Ctx, ledger: &mut Ledger, a: ConfigArgs, out: &mut dyn Write) -> Result<()> {
     match (a.key, a.value) {
         (None, _) => {
@@ -49,6 +63,7 @@ pub fn config(ctx: &Ctx, ledger: &mut Ledger, a: ConfigArgs, out: &mut dyn Write
             let mut s = ledger.settings()?;
             let value = value.trim().to_string();
             s.apply(&key, &value)?;
+            two_people(s.me.as_deref(), s.partner.as_deref())?;
             let stored = s.get(&key)?;
             let tx = ledger.write()?;
             tx.set_setting(&new_uuid(), &key, &stored, ctx.now)?;

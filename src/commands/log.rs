@@ -23,6 +23,16 @@ fn list_in(ctx: &Ctx, ledger: &Ledger, a: LogListArgs, out: &mut dyn Write) -> R
     let zone = only.map(|x| x.zone).unwrap_or(ctx.settings.zone);
     let since = a.since.as_deref().map(|s| when(s, ctx, zone, DateMeaning::Start, "--since")).transpose()?;
     let until = a.until.as_deref().map(|s| when(s, ctx, zone, DateMeaning::End, "--until")).transpose()?;
+    if let (Some(s), Some(u)) = (since, until)
+        && s > u
+    {
+        return Err(crate::error::Error::usage(format!(
+            "--since ({}) is after --until ({}): no time is in between",
+            human_datetime(s, zone, ctx.now),
+            crate::render::words::due(u, zone, ctx.now)
+        ))
+        .hint("both are inclusive: --since 2026-11-16 --until 2026-11-22 is that week"));
+    }
     let by_id: std::collections::HashMap<i64, &Agreement> = agreements.iter().map(|x| (x.id, x)).collect();
     let wanted = |e: &Entry| -> Option<&Agreement> {
         let x = *by_id.get(&e.agreement_id)?;

@@ -157,8 +157,10 @@ fn fraction(key: &str, value: &str, inclusive_zero: bool) -> Result<f64> {
         }));
     }
     if !ok {
+        // Say the range as it is: a gain or loss of 0 would never move trust.
+        let range = if inclusive_zero { "from 0 to 1" } else { "above 0 and at most 1" };
         return Err(Error::usage(format!(
-            "{key} must be a number between 0 and 1, not \"{}\"",
+            "{key} must be a number {range}, not \"{}\"",
             crate::domain::time::printable(value)
         )));
     }

@@ -72,8 +72,13 @@ pub fn parse_rfc3339(s: &str) -> Option<Instant> {
     in_range(t).then_some(t)
 }
 
+/// The years 1970–2999 as they are read somewhere on Earth: from 1970-01-01
+/// 00:00 at UTC+14 to 2999-12-31 24:00 at UTC−12, so a date typed in any zone
+/// (and its UTC export) is in range (docs/cli.md "Limits").
 fn in_range(t: Instant) -> bool {
-    (MIN_YEAR..=MAX_YEAR).contains(&t.year())
+    let first = Utc.with_ymd_and_hms(MIN_YEAR - 1, 12, 31, 10, 0, 0).single();
+    let last = Utc.with_ymd_and_hms(MAX_YEAR + 1, 1, 1, 12, 0, 0).single();
+    matches!((first, last), (Some(a), Some(b)) if a <= t && t <= b)
 }
 
 /// Why a zone name was refused; `Display` is the `error:` line.
@@ -166,7 +171,12 @@ pub fn parse_when(input: &str, now: Instant, tz: Tz, meaning: DateMeaning) -> Re
                 let d = parse_duration(&span).map_err(|_| bad())?;
                 d.before(tz, now)
             } else if let Some(t) = parse_rfc3339_loose(s) {
-                t
+                // With an offset given, the year is read at that offset.
+                let typed = DateTime::parse_from_rfc3339(&s.replacen(' ', "T", 1)).map(|f| f.year());
+                if typed.is_ok_and(|y| check_year(y).is_err()) || !in_range(t) {
+                    return Err(WhenError::OutOfRange(input.into()));
+                }
+                return Ok(t);
             } else if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
                 check_year(d.year()).map_err(|_| bad())?;
                 for_date(d)
@@ -190,7 +200,10 @@ pub fn parse_when(input: &str, now: Instant, tz: Tz, meaning: DateMeaning) -> Re
             }
         }
     };
-    if !in_range(t) {
+    // The year as the person reads it, in the zone the time belongs to (the
+    // end of 2999-12-31, 24:00, is that day).
+    let year = |t: Instant| t.with_timezone(&tz).year();
+    if !in_range(t) || (check_year(year(t)).is_err() && check_year(year(t - Duration::seconds(1))).is_err()) {
         return Err(WhenError::OutOfRange(input.into()));
     }
     Ok(t)
@@ -461,7 +474,7 @@ mod tests {
             let now = chrono::DateTime::from_timestamp(secs, 0).unwrap();
             for m in [DateMeaning::Noon, DateMeaning::Start, DateMeaning::End] {
                 if let Ok(t) = parse_when(&s, now, tz("Europe/Berlin"), m) {
-                    prop_assert!((MIN_YEAR..=MAX_YEAR).contains(&t.year()));
+                    prop_assert!((MIN_YEAR..=MAX_YEAR).contains(&t.with_timezone(&tz("Europe/Berlin")).year()));
                 }
             }
         }

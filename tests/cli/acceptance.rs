@@ -134,3 +134,61 @@ fn review_takes_piped_answers() {
     assert_eq!(got, [("kept", "2026-11-06T19:00:00+01:00"), ("broken", "2026-11-20T19:00:00+01:00")]);
     assert!(env.json(&["review"]).as_array().unwrap().len() == 1, "13 Nov was skipped: still asked about");
 }
+
+/// `me` and `partner` are two people (docs/design.md §1): `init` or `config`
+/// that would name one person twice is refused, the ledger untouched.
+#[test]
+fn me_and_partner_are_two_people() {
+    let fresh = TestEnv::berlin();
+    fresh.fails(2, &["init", "--me", "Sam", "--partner", "Sam"]);
+    assert!(!fresh.db.exists(), "a refused init creates no ledger");
+    let env = couple();
+    let err = env.fails(2, &["init", "--me", "Sam"]);
+    assert!(err.contains("Sam cannot be both me and partner"), "{err}");
+    env.fails(2, &["init", "--partner", "Alex"]);
+    env.fails(2, &["config", "partner", "Alex"]);
+    env.fails(2, &["config", "me", " Sam "]);
+    env.ok(&["init", "--me", "Sam", "--partner", "Alex"]);
+    assert_eq!(env.json(&["config"])["me"], "Sam");
+}
+
+/// "dates from 1970 to 2999" (docs/cli.md) are the dates a person types in
+/// their zone: 1 January 1970 in Berlin (23:00 UTC the day before) and the end
+/// of 31 December 2999 in New York (05:00 UTC in 3000) are in; a day either
+/// side is out. An export of such a promise imports again.
+#[test]
+fn the_year_limits_are_read_in_the_zone() {
+    let berlin = TestEnv::berlin();
+    let p = berlin.json(&["promise", "Old", "--starts", "1970-01-01", "--terms", "1/year", "--anyway"]);
+    assert_eq!(p["starts"], "1970-01-01T00:00:00+01:00");
+    berlin.fails(2, &["promise", "Older", "--starts", "1969-12-31 23:59"]);
+    berlin.fails(2, &["promise", "Older", "--starts", "1969-12-31T23:30:00+00:00"]);
+    let out = berlin.path("old.json");
+    berlin.ok(&["export", "-o", out.to_str().unwrap()]);
+    let again = TestEnv::berlin();
+    again.ok(&["import", out.to_str().unwrap()]);
+    assert_eq!(again.json(&["list"])[0]["starts"], "1970-01-01T00:00:00+01:00");
+
+    let ny = TestEnv::new("America/New_York", "2026-11-23T12:00:00-05:00");
+    let p = ny.json(&["promise", "Long", "--ends", "2999-12-31"]);
+    assert_eq!(p["ends"], "3000-01-01T00:00:00-05:00");
+    ny.fails(2, &["promise", "Longer", "--ends", "3000-01-01 00:30"]);
+    ny.fails(2, &["promise", "Longer", "--ends", "3000-01-01T00:00:00-05:00"]);
+}
+
+/// `#3`, as troth prints a promise's id, finds it; `log` with `--since` after
+/// `--until` names no time at all and is refused rather than answered empty.
+#[test]
+fn ids_as_printed_and_a_reversed_range() {
+    let env = couple();
+    env.ok(&["promise", "Call if late", "--slug", "call", "--starts", "2026-11-01"]);
+    let e = env.json(&["kept", "#1", "--at", "2026-11-20"]);
+    assert_eq!(e["agreement"], "call");
+    assert_eq!(env.json(&["show", "#1"])["slug"], "call");
+    let err = env.fails(2, &["log", "--since", "2026-11-22", "--until", "2026-11-20"]);
+    assert!(err.contains("--since") && err.contains("after --until"), "{err}");
+    let same_day = env.json(&["log", "--since", "2026-11-20", "--until", "2026-11-20"]);
+    assert_eq!(same_day.as_array().unwrap().len(), 1, "both ends are inclusive");
+    env.fails(2, &["kept", "#99"]);
+    env.fails(2, &["kept", "#"]);
+}

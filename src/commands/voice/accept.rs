@@ -42,7 +42,7 @@ pub fn accept(ctx: &Ctx, ledger: &mut Ledger, a: AcceptArgs, out: &mut dyn Write
         ))
         .hint("trust comes back through kept promises from here"));
     }
-    if ctx.now < r.at {
+    if ctx.now + chrono::Duration::seconds(crate::sync::SKEW_SECS) < r.at {
         return Err(Error::usage(format!("repair #{id} was offered at {}, after now", rfc3339(r.at, x.zone))));
     }
     let (entries, before) = analyse(ledger, x, ctx.now)?;

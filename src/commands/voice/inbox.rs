@@ -58,6 +58,9 @@ pub fn gather<'a>(
 ) -> Inbox<'a> {
     let by_id: HashMap<i64, &Agreement> = agreements.iter().map(|a| (a.id, a)).collect();
     let since = now - chrono::Duration::days(INBOX_DAYS);
+    // What the partner logged on a clock running up to the allowed skew ahead
+    // is here already, and waits for a word like the rest (§9).
+    let soon = now + chrono::Duration::seconds(crate::sync::SKEW_SECS);
     let mut inbox = Inbox {
         to_confirm: vec![],
         disputes: vec![],
@@ -75,7 +78,7 @@ pub fn gather<'a>(
         match deciding(&e.verdicts) {
             Some(v) if v.kind == VerdictKind::Disputed => inbox.disputes.push((e, x)),
             _ if late && others.contains(&me) && mine.is_none() => inbox.late_excuses.push((e, x)),
-            _ if !late && others.contains(&me) && mine.is_none() && e.logged_at > since && e.logged_at <= now => {
+            _ if !late && others.contains(&me) && mine.is_none() && e.logged_at > since && e.logged_at <= soon => {
                 inbox.to_confirm.push((e, x))
             }
             _ => {}

@@ -55,7 +55,10 @@ pub fn verdict(
         return Err(Error::usage(why)
             .hint(format!("on a shared ledger, say who is answering: troth {verb} {id} --as {}", others[0])));
     }
-    if ctx.now < e.logged_at {
+    // The partner's clock may run a little ahead: an entry from up to the
+    // allowed skew in this device's future is here, and can be answered
+    // (docs/design.md §9).
+    if ctx.now + chrono::Duration::seconds(crate::sync::SKEW_SECS) < e.logged_at {
         return Err(Error::usage(format!("entry #{id} was logged at {}, after now", rfc3339(e.logged_at, x.zone))));
     }
     let before = latest_by(&e.verdicts, &me).map(|v| v.kind);
