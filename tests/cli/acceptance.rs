@@ -192,3 +192,16 @@ fn ids_as_printed_and_a_reversed_range() {
     env.fails(2, &["kept", "#99"]);
     env.fails(2, &["kept", "#"]);
 }
+
+/// `--json` is JSON on stdout and nothing else (docs/cli.md), whatever
+/// `--format` says — as `export --json` already was.
+#[test]
+fn json_wins_over_another_format() {
+    let env = couple();
+    env.ok(&["promise", "Date night", "--terms", "every fri 19:00", "--starts", "2026-11-01"]);
+    for format in ["markdown", "csv", "table", "html", "json"] {
+        let v = env.json(&["report", "--format", format]);
+        assert_eq!(v["week"], "2026-W47", "{format}");
+    }
+    assert_eq!(env.json(&["export", "--format", "csv"])["format"], "troth-export");
+}
