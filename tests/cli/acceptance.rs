@@ -205,3 +205,19 @@ fn json_wins_over_another_format() {
     }
     assert_eq!(env.json(&["export", "--format", "csv"])["format"], "troth-export");
 }
+
+/// A slug made from words with accents keeps their letters: "Écouter
+/// ensemble" → `ecouter-ensemble`, not `couter-ensemble`.
+#[test]
+fn slugs_keep_accented_letters() {
+    let env = couple();
+    for (text, slug) in [
+        ("Écouter ensemble", "ecouter-ensemble"),
+        ("Café on Sundays", "cafe"),
+        ("Tschüß sagen", "tschuss-sagen"),
+        ("Ça va 🙂", "ca-va"),
+        ("🙂🙂", "promise"),
+    ] {
+        assert_eq!(env.json(&["promise", text])["slug"], slug, "{text}");
+    }
+}
