@@ -221,3 +221,15 @@ fn slugs_keep_accented_letters() {
         assert_eq!(env.json(&["promise", text])["slug"], slug, "{text}");
     }
 }
+
+/// A refused setting says the range it must be in: 0 is refused for a gain
+/// (it would never move trust), so "between 0 and 1" would not be right.
+#[test]
+fn a_refused_setting_says_its_range() {
+    let env = couple();
+    let err = env.fails(2, &["config", "trust.gain", "0"]);
+    assert!(err.contains("above 0 and at most 1"), "{err}");
+    let err = env.fails(2, &["config", "trust.start", "1.5"]);
+    assert!(err.contains("from 0 to 1"), "{err}");
+    env.ok(&["config", "trust.start", "0"]);
+}
