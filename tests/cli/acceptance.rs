@@ -233,3 +233,12 @@ fn a_refused_setting_says_its_range() {
     assert!(err.contains("from 0 to 1"), "{err}");
     env.ok(&["config", "trust.start", "0"]);
 }
+
+/// `troth` alone is a usage error like any other: one `error:` line, then
+/// only `hint:` lines (the commands named in one), exit 2.
+#[test]
+fn troth_alone_is_one_error_line_and_hints() {
+    let env = TestEnv::berlin();
+    let err = env.fails(2, &[]);
+    assert!(err.contains("hint: the commands: init, promise, list"), "{err}");
+}
