@@ -100,16 +100,17 @@ fn setup(ctx: &Ctx, ledger: &mut Ledger, dir: &Path, out: &mut dyn Write) -> Res
     let key = crypto::derive_key(&crypto::normalise(&code).expect("a fresh code is valid"));
     let id = ledger.identity()?;
     let f = Folder { path: dir.clone(), key: key.to_vec() };
-    // Nothing is recorded unless the folder takes the first file.
+    // Nothing is recorded unless the folder takes the first file: a folder
+    // that cannot be written leaves the ledger as it was, to be set up again.
+    let published = match sync::publish(ledger, &f, ctx.now, true) {
+        Ok(n) => n,
+        Err(e) => return Err(e.hint("the folder must be writable; the pairing code was not kept")),
+    };
     {
         let tx = ledger.write()?;
         tx.set_sync_folder(&dir.to_string_lossy(), &key, ts(ctx.now))?;
         tx.commit()?;
     }
-    let published = match sync::publish(ledger, &f, ctx.now, true) {
-        Ok(n) => n,
-        Err(e) => return Err(e.hint("the folder must be writable; the pairing code was not kept")),
-    };
     if folder::git_with_remote(&dir)
         && let Err(e) = folder::git_commit_push(&dir)
     {
@@ -220,7 +221,11 @@ fn join(ctx: &Ctx, ledger: &mut Ledger, dir: &Path, out: &mut dyn Write) -> Resu
     }
     let f = Folder { path: dir.clone(), key: key.to_vec() };
     let mut report = sync::apply(ledger, &f, ctx.now, true)?;
-    report.published = sync::publish(ledger, &f, ctx.now, false)?;
+    // Joined either way: what this device has goes out with its next command.
+    report.published = sync::publish(ledger, &f, ctx.now, false).unwrap_or_else(|e| {
+        eprintln!("{}", sync::warn(&e));
+        0
+    });
     if folder::git_with_remote(&dir)
         && let Err(e) = folder::git_commit_push(&dir)
     {
@@ -311,11 +316,9 @@ fn sync_now(ctx: &Ctx, ledger: &mut Ledger, out: &mut dyn Write) -> Result<()> {
         eprintln!("warning: sync: {e} (applying what the folder has)");
     }
     let mut report = sync::apply(ledger, &f, ctx.now, true)?;
-    let behind = sync::clock_behind(ledger, ctx.now)?;
-    report.published = sync::publish(ledger, &f, ctx.now, false)?;
-    if report.published > 0 {
-        warn_clock_behind(behind);
-    }
+    let (published, behind) = sync::publish_noting_clock(ledger, &f, ctx.now, false)?;
+    report.published = published;
+    warn_clock_behind(behind);
     if git && let Err(e) = folder::git_commit_push(&f.path) {
         eprintln!("warning: sync: {e} (the files are in the folder; the next `troth sync` pushes them)");
     }
@@ -451,10 +454,9 @@ pub fn auto_apply(ledger: &mut Ledger, f: &Folder, now: crate::domain::time::Ins
 /// moved away fails both the same way; the facts go out next time either way,
 /// and `troth sync` names every failure).
 pub fn auto_publish(ledger: &mut Ledger, f: &Folder, now: crate::domain::time::Instant, warned: bool) {
-    let behind = sync::clock_behind(ledger, now).ok().flatten();
-    match sync::publish(ledger, f, now, false) {
+    match sync::publish_noting_clock(ledger, f, now, false) {
         Err(e) if !warned => eprintln!("{}", sync::warn(&e)),
-        Ok(n) if n > 0 => warn_clock_behind(behind),
+        Ok((_, behind)) => warn_clock_behind(behind),
         _ => {}
     }
 }

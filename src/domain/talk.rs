@@ -49,7 +49,10 @@ pub fn talk<'a>(
     for x in by_id.values() {
         for r in &x.repairs {
             let accepted = r.accepted();
-            if let Some(a) = accepted.filter(|a| start < a.at && a.at <= end) {
+            // Of two repairs of one broken entry accepted on two devices,
+            // only the one that counts was "accepted" (§10: at most one).
+            let counted = analyses.get(&x.id).is_none_or(|an| an.repairs.contains(&r.id));
+            if let Some(a) = accepted.filter(|a| start < a.at && a.at <= end && counted) {
                 out.push((
                     a.at,
                     a.uuid.clone(),

@@ -31,6 +31,11 @@ pub enum Kind {
 
 pub fn kind(name: &str) -> Kind {
     let lower = name.to_ascii_lowercase();
+    // The desktop's own files in a shared folder (Windows, macOS) are not
+    // anybody's troth files.
+    if matches!(lower.as_str(), "desktop.ini" | "thumbs.db" | "icon\r") {
+        return Kind::Tool;
+    }
     if matches!(name, ".stfolder" | ".stignore" | ".stversions" | ".git" | ".gitignore" | ".gitattributes")
         || lower.starts_with(".st") && !lower.starts_with(".syncthing.") && !lower.ends_with(".tmp")
     {
@@ -220,5 +225,7 @@ mod tests {
         assert_eq!(kind(".troth-tmp-abc"), Kind::Temporary);
         assert_eq!(kind(".stfolder"), Kind::Tool);
         assert_eq!(kind(".git"), Kind::Tool);
+        assert_eq!(kind("desktop.ini"), Kind::Tool);
+        assert_eq!(kind("Thumbs.db"), Kind::Tool);
     }
 }

@@ -100,19 +100,17 @@ pub(super) fn head(files: &[FileRow], device: &str) -> Option<FileRow> {
         .cloned()
 }
 
-/// When this device's clock reads more than the allowed skew before the
-/// time its latest file was written (the clock was set back), that time: a
-/// file written now is refused by the other devices, with every later one
-/// (docs/design.md §9), so the caller warns before writing it.
-pub fn clock_behind(ledger: &Ledger, now: Instant) -> Result<Option<i64>> {
-    let id = ledger.identity()?;
-    let files = store::files(ledger)?;
-    Ok(head(&files, &id.device).map(|h| h.written).filter(|w| ts(now) < w - super::SKEW_SECS))
-}
-
 /// Publish what this device made since its last file (with `all`, every
 /// fact in the ledger: `sync setup`, `sync join`). Returns the facts written.
 pub fn publish(ledger: &mut Ledger, f: &Folder, now: Instant, all: bool) -> Result<usize> {
+    publish_noting_clock(ledger, f, now, all).map(|(n, _)| n)
+}
+
+/// `publish`, and — when it wrote a file while this device's clock read more
+/// than the allowed skew before its previous file was written (the clock was
+/// set back) — that previous time: the other devices refuse the new file and
+/// every later one (docs/design.md §9), so the caller says so.
+pub fn publish_noting_clock(ledger: &mut Ledger, f: &Folder, now: Instant, all: bool) -> Result<(usize, Option<i64>)> {
     let id = ledger.identity()?;
     let person = ledger.settings()?.me;
     let tx = ledger.write()?;
@@ -126,8 +124,9 @@ pub fn publish(ledger: &mut Ledger, f: &Folder, now: Instant, all: bool) -> Resu
     if new.is_empty() && head.is_some() {
         tx.set_marks(&new.last)?;
         tx.commit()?;
-        return Ok(0);
+        return Ok((0, None));
     }
+    let behind = head.as_ref().map(|h| h.written).filter(|w| ts(now) < w - super::SKEW_SECS);
     let doc = batch(&tx, &new, now)?;
     let env = Envelope {
         ledger: id.ledger.clone(),
@@ -183,7 +182,7 @@ pub fn publish(ledger: &mut Ledger, f: &Folder, now: Instant, all: bool) -> Resu
     tx.remember_names(&[(name, bytes.len() as i64, hash)])?;
     tx.set_marks(&new.last)?;
     tx.commit()?;
-    Ok(new.count)
+    Ok((new.count, behind))
 }
 
 // ---------- applying ----------

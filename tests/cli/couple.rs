@@ -317,3 +317,180 @@ fn a_partner_whose_clock_runs_a_little_ahead_can_be_answered_at_once() {
     assert!(show["events"].as_array().unwrap().iter().any(|e| e["event"] == "repair accepted"), "{}", show["events"]);
     assert_eq!(c.alex.json(&["verify"])["ok"], true);
 }
+
+/// Both screens, without local ids.
+fn same_on_both(c: &Couple, args: &[&str]) -> Value {
+    let a = crate::sync::without_ids(&c.alex.json(args));
+    let s = crate::sync::without_ids(&c.sam.json(args));
+    assert_eq!(a, s, "troth {args:?} differs between Alex's and Sam's devices");
+    a
+}
+
+fn at_both(c: &mut Couple, now: &str) {
+    c.alex.set_now(now);
+    c.sam.set_now(now);
+}
+
+/// The whole of §10 between Berlin and New York, across both clock changes
+/// (Berlin on 25 October, New York on 1 November): confirm, break, repair,
+/// accept, dispute, confirm again — and after every step, both devices show
+/// the same numbers, and a second `sync` has nothing to do.
+#[test]
+fn a_month_of_date_nights_between_berlin_and_new_york() {
+    let mut c = couple();
+    // Fri 16 Oct: kept, logged by Alex, confirmed by Sam.
+    c.alex.set_now("2026-10-20T10:05:00+02:00");
+    let kept = c.alex.json(&["kept", "date-night", "--at", "2026-10-16 21:00"]);
+    c.sam.set_now("2026-10-20T04:10:00-04:00");
+    c.sam.ok(&["confirm", &id_of(&c.sam.json(&["log"]), &kept["uuid"])]);
+    // Fri 23 Oct: Sam logs it broken; after Berlin's clock change Alex offers
+    // a repair and Sam accepts it (Tue 27 Oct, 12:00 in New York).
+    c.sam.set_now("2026-10-24T09:00:00-04:00");
+    let broken = c.sam.json(&["broke", "date-night", "--at", "2026-10-23 19:30"]);
+    c.alex.set_now("2026-10-26T09:00:00+01:00");
+    let entry = id_of(&c.alex.json(&["log"]), &broken["uuid"]);
+    let repair = c.alex.json(&["repair", &entry, "--understood", "I cancelled late", "--apology", "I'm sorry"]);
+    c.sam.set_now("2026-10-27T12:00:00-04:00");
+    let offered = c.sam.json(&["inbox"])["repairs_offered"].clone();
+    c.sam.ok(&["accept", &id_of(&offered, &repair["uuid"])]);
+    // Fri 30 Oct (Berlin on winter time, New York not yet): Alex logs kept,
+    // Sam disputes it, and after New York's change confirms it after all.
+    c.alex.set_now("2026-10-31T10:00:00+01:00");
+    let kept2 = c.alex.json(&["kept", "date-night", "--at", "2026-10-30 20:00"]);
+    c.sam.set_now("2026-10-31T05:10:00-04:00");
+    let id2 = id_of(&c.sam.json(&["log"]), &kept2["uuid"]);
+    c.sam.ok(&["dispute", &id2, "--note", "we stayed in, you were on your phone"]);
+    at_both(&mut c, "2026-11-01T12:00:00+01:00");
+    let held = same_on_both(&c, &["show", "date-night"]);
+    let slot = |show: &Value, due: &str| -> Value {
+        show["slots"].as_array().unwrap().iter().find(|s| s["due"] == due).cloned().unwrap()
+    };
+    let fri30 = slot(&held, "2026-10-30T19:00:00+01:00");
+    assert_eq!((fri30["promised"].as_u64(), fri30["held"].as_u64()), (Some(0), Some(1)), "{fri30}");
+    assert_eq!(held["trust"], 0.319, "0.5 → 0.4 → 0.32 (two misses) → 0.354 (kept) → 0.2832 (broken) → 0.319 (repair)");
+    c.sam.set_now("2026-11-02T08:00:00-05:00");
+    c.sam.ok(&["confirm", &id2]);
+    at_both(&mut c, "2026-11-02T15:00:00+01:00");
+    c.alex.ok(&["sync"]);
+    c.sam.ok(&["sync"]);
+    for env in [&c.alex, &c.sam] {
+        let again = env.json(&["sync"]);
+        assert_eq!((again["published"].as_u64(), again["applied"].as_u64()), (Some(0), Some(0)), "{again}");
+    }
+    let show = same_on_both(&c, &["show", "date-night"]);
+    assert_eq!(show["trust"], 0.3531, "the confirmed kept scores at its time: 0.319 + 0.05 × 0.681");
+    assert_eq!(show["rate"], 0.4, "delivered 2 of 5 (Oct 2, 9, 16, 23, 30); repairs change no rate");
+    let fri30 = slot(&show, "2026-10-30T19:00:00+01:00");
+    assert_eq!((fri30["promised"].as_u64(), fri30["delivered"].as_u64()), (Some(1), Some(1)), "{fri30}");
+    let events: Vec<&str> = show["events"].as_array().unwrap().iter().map(|e| e["event"].as_str().unwrap()).collect();
+    assert_eq!(events, ["missed", "missed", "kept", "broken", "repair accepted", "kept"]);
+    for args in [&["list"][..], &["log", "--all"], &["due"], &["overpromising"]] {
+        same_on_both(&c, args);
+    }
+    assert_eq!(c.alex.json(&["verify"])["ok"], true);
+    assert_eq!(c.sam.json(&["verify"])["ok"], true);
+}
+
+/// §10: at most one accepted repair per broken entry. Offline, Sam accepts
+/// one of Alex's two repairs on their own device, and (as Sam, on Alex's
+/// laptop) the other: after sync, both devices count the earlier acceptance
+/// only — one trust step, and one "repair accepted" to talk about.
+#[test]
+fn two_repairs_of_one_entry_accepted_offline_count_once_everywhere() {
+    let mut c = couple();
+    c.alex.set_now("2026-10-31T10:30:00+01:00");
+    let broken = c.alex.json(&["broke", "date-night", "--at", "2026-10-30 19:30"]);
+    let id = broken["id"].to_string();
+    let one = c.alex.json(&["repair", &id, "--understood", "u1", "--apology", "sorry one"]);
+    let two = c.alex.json(&["repair", &id, "--understood", "u2", "--apology", "sorry two"]);
+    c.sam.set_now("2026-10-31T05:32:00-04:00");
+    let offered = c.sam.json(&["inbox"])["repairs_offered"].clone();
+    let away = c.folder.with_file_name("away");
+    std::fs::rename(&c.folder, &away).unwrap();
+    c.sam.set_now("2026-10-31T05:40:00-04:00");
+    c.sam.ok(&["accept", &id_of(&offered, &one["uuid"])]);
+    c.alex.set_now("2026-10-31T10:41:00+01:00");
+    c.alex.ok(&["--as", "Sam", "accept", &two["id"].to_string()]);
+    std::fs::rename(&away, &c.folder).unwrap();
+    at_both(&mut c, "2026-11-02T10:00:00+01:00");
+    c.alex.ok(&["sync"]);
+    c.sam.ok(&["sync"]);
+    c.alex.ok(&["sync"]);
+    let show = same_on_both(&c, &["show", "date-night"]);
+    let steps: Vec<&Value> =
+        show["events"].as_array().unwrap().iter().filter(|e| e["event"] == "repair accepted").collect();
+    assert_eq!(steps.len(), 1, "{}", show["events"]);
+    for env in [&c.alex, &c.sam] {
+        let report = env.json(&["report", "--week", "2026-W44"]);
+        let accepted: Vec<&Value> = report["talk"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|t| t["kind"] == "repair_accepted")
+            .map(|t| &t["repair"]["uuid"])
+            .collect();
+        assert_eq!(accepted, [&one["uuid"]], "{}", report["talk"]);
+    }
+}
+
+/// §8: a `sync setup` that fails (a folder this user cannot write to) exits 1
+/// and leaves the ledger as it was — not syncing through a folder whose
+/// pairing code was never shown — so it can be set up again elsewhere.
+#[test]
+fn a_setup_that_cannot_write_the_folder_leaves_the_ledger_as_it_was() {
+    use std::os::unix::fs::PermissionsExt;
+    if !std::process::Command::new("id").arg("-u").output().map(|o| o.stdout.starts_with(b"0")).unwrap_or(false) {
+        eprintln!("skipped: needs root to switch users");
+        return;
+    }
+    let base = tempfile::Builder::new().prefix("troth-couple").tempdir().unwrap();
+    std::fs::set_permissions(base.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let home = base.path().join("home");
+    let theirs = base.path().join("theirs");
+    std::fs::create_dir(&home).unwrap();
+    std::fs::create_dir(&theirs).unwrap();
+    std::os::unix::fs::chown(&home, Some(65534), Some(65534)).unwrap();
+    let db = home.join("troth").join("troth.db");
+    let bin = assert_cmd::cargo::cargo_bin("troth");
+    let run = |args: &[&str]| {
+        std::process::Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+            .arg(&bin)
+            .args(args)
+            .env_clear()
+            .env("HOME", &home)
+            .env("TROTH_DB", &db)
+            .env("TZ", "Europe/Berlin")
+            .env("TROTH_NOW", "2026-11-23T18:00:00+01:00")
+            .output()
+            .unwrap()
+    };
+    assert!(run(&["init", "--me", "Alex", "--partner", "Sam"]).status.success());
+    let before = crate::support::dump(&db);
+    let out = run(&["sync", "setup", theirs.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: "));
+    assert!(out.stdout.is_empty());
+    assert_eq!(crate::support::dump(&db), before, "the failed setup changed the ledger");
+    let mine = home.join("sync");
+    let out = run(&["sync", "setup", mine.to_str().unwrap(), "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["folder"], mine.to_str().unwrap());
+}
+
+/// `repair --slot` for a slot still ahead says so, and the hint names a slot
+/// that really was missed (it used to name a fixed date).
+#[test]
+fn repair_slot_ahead_says_so_and_hints_a_missed_one() {
+    let mut c = couple();
+    c.alex.set_now("2026-10-20T10:30:00+02:00");
+    c.alex.ok(&["list"]); // takes in Sam's join first
+    let err = c.alex.fails(2, &["repair", "date-night", "--slot", "2026-10-30", "--understood", "u", "--apology", "a"]);
+    assert!(err.contains("still ahead"), "{err}");
+    assert!(err.contains("hint: ") && err.contains("--slot 2026-10-09"), "{err}");
+    let env = TestEnv::berlin();
+    env.ok(&["promise", "Walk", "--terms", "every sat 10:00", "--slug", "walk"]);
+    let err = env.fails(2, &["repair", "walk", "--slot", "2026-11-01", "--understood", "u", "--apology", "a"]);
+    assert!(err.contains("no slot of walk has a missed unit"), "{err}");
+}

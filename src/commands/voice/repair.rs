@@ -143,12 +143,22 @@ fn target<'a>(
             let t = when(w, ctx, x.zone, DateMeaning::Noon, "--slot")?;
             let (_, analysis) = analyse(ledger, x, ctx.now)?;
             let Some(s) = analysis.slots.iter().rev().find(|s| s.slot.holds(t)) else {
-                return Err(Error::usage(format!(
-                    "{} has no slot holding {}",
-                    x.slug,
-                    human_datetime(t, x.zone, ctx.now)
-                ))
-                .hint("name a time inside the slot that was missed, e.g. --slot 2026-11-13"));
+                let when = human_datetime(t, x.zone, ctx.now);
+                let what = if t > ctx.now {
+                    format!("{when} is still ahead: nothing of {} can have been missed then", x.slug)
+                } else {
+                    format!("{} has no slot holding {when}", x.slug)
+                };
+                // Point at a slot that was missed, if there is one.
+                let missed = analysis.slots.iter().rev().find(|s| s.closed && s.missed > 0);
+                let hint = match missed {
+                    Some(m) => format!(
+                        "name a time inside the slot that was missed, e.g. --slot {}",
+                        crate::domain::time::local_date(x.zone, m.slot.due)
+                    ),
+                    None => format!("no slot of {} has a missed unit", x.slug),
+                };
+                return Err(Error::usage(what).hint(hint));
             };
             if !s.closed || s.missed == 0 {
                 let why = if !s.closed { "it is still open" } else { "nothing in it was missed" };
