@@ -319,13 +319,19 @@ fn sync_now(ctx: &Ctx, ledger: &mut Ledger, out: &mut dyn Write) -> Result<()> {
     let (published, behind) = sync::publish_noting_clock(ledger, &f, ctx.now, false)?;
     report.published = published;
     warn_clock_behind(behind);
-    if git && let Err(e) = folder::git_commit_push(&f.path) {
-        eprintln!("warning: sync: {e} (the files are in the folder; the next `troth sync` pushes them)");
-    }
+    let pushed = git
+        && folder::git_commit_push(&f.path).unwrap_or_else(|e| {
+            eprintln!("warning: sync: {e} (the files are in the folder; the next `troth sync` pushes them)");
+            false
+        });
     if ctx.env.json {
         write_json(out, &report_json(&report))?;
     } else {
         let mut parts = vec![format!("sent {} fact{}", report.published, if report.published == 1 { "" } else { "s" })];
+        // In git, what earlier commands put in the folder goes out now.
+        if pushed {
+            parts.push("pushed to the git remote".into());
+        }
         if report.applied_from.is_empty() {
             parts.push("nothing new received".into());
         }

@@ -7,6 +7,7 @@ pub mod agreement;
 pub mod checkpoint;
 pub mod converge;
 pub mod fold;
+pub mod offsets;
 pub mod phrases;
 pub mod remind;
 pub mod report;

@@ -7,6 +7,7 @@
 //! deletes a row (triggers in the schema enforce it).
 
 pub mod door;
+mod facts;
 pub mod files;
 mod lookup;
 mod marks;
@@ -25,7 +26,7 @@ pub use write::{NewAgreement, Tx};
 use crate::domain::slots::{Plan, Status, StatusChange, Version};
 use crate::domain::terms;
 use crate::domain::time::Instant;
-use crate::domain::{Agreement, Entry, Fact, Outcome, Settings, Void};
+use crate::domain::{Agreement, Entry, Outcome, Settings, Void};
 use crate::error::{Error, Result};
 use chrono::{DateTime, NaiveDate};
 use chrono_tz::Tz;
@@ -192,54 +193,6 @@ impl Ledger {
         each_entry(&self.conn, agreement, f)
     }
 
-    /// Non-void entries as facts, optionally of one agreement, in no particular
-    /// order (the engine sorts each agreement's own). Reads four narrow columns
-    /// in table order: the engine's hot path over years of history.
-    pub fn facts(&self, agreement: Option<i64>) -> Result<Vec<Fact>> {
-        if let Some(id) = agreement {
-            return self.facts_of(id);
-        }
-        // The whole ledger scans the table in order of rowid (no per-row
-        // index lookups), cheaper than reading it promise by promise.
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, agreement_id, outcome, at, logged_at, uuid FROM entries
-             WHERE id NOT IN (SELECT entry_id FROM voids WHERE entry_id IS NOT NULL)",
-        )?;
-        let rows = stmt.query_map([], fact_row)?;
-        let mut facts: Vec<Fact> = rows.collect::<rusqlite::Result<_>>()?;
-        voice::attach_to_facts(&self.conn, &mut facts)?;
-        Ok(facts)
-    }
-
-    /// One promise's non-void facts in the engine's order (time, logged,
-    /// uuid), read from its covering index alone (migrations/0006): the cost
-    /// is that promise's entries, not the ledger's.
-    pub fn facts_of(&self, agreement: i64) -> Result<Vec<Fact>> {
-        self.facts_of_since(agreement, Instant::MIN_UTC)
-    }
-
-    /// As `facts_of`, those with `at` at or after `since` only.
-    pub fn facts_of_since(&self, agreement: i64, since: Instant) -> Result<Vec<Fact>> {
-        let mut stmt = self.conn.prepare_cached(PROMISE_FACTS)?;
-        let rows = stmt.query_map(params![agreement, ts(since)], fact_row)?;
-        let mut facts: Vec<Fact> = rows.collect::<rusqlite::Result<_>>()?;
-        voice::attach_to_facts_of(&self.conn, agreement, ts(since), &mut facts)?;
-        Ok(facts)
-    }
-
-    /// Non-void facts with `at` at or after `since`, in time order.
-    pub fn facts_since(&self, since: Instant) -> Result<Vec<Fact>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, agreement_id, outcome, at, logged_at, uuid FROM entries
-             WHERE at >= ?1 AND id NOT IN (SELECT entry_id FROM voids WHERE entry_id IS NOT NULL)
-             ORDER BY at, logged_at, uuid",
-        )?;
-        let rows = stmt.query_map([ts(since)], fact_row)?;
-        let mut facts: Vec<Fact> = rows.collect::<rusqlite::Result<_>>()?;
-        voice::attach_to_facts(&self.conn, &mut facts)?;
-        Ok(facts)
-    }
-
     /// Entries (void ones included) with `at` in (since, until].
     pub fn entries_between(&self, since: Instant, until: Instant) -> Result<Vec<Entry>> {
         let mut stmt = self.conn.prepare_cached(&format!(
@@ -380,32 +333,6 @@ fn load_agreements(conn: &Connection, only: Option<i64>) -> Result<Vec<Agreement
     Ok(out)
 }
 
-/// One promise's non-void facts from `at` on, in the engine's order: read
-/// from the covering index alone (a test below holds SQLite to that).
-const PROMISE_FACTS: &str = "SELECT id, agreement_id, outcome, at, logged_at, uuid FROM entries
-     WHERE agreement_id = ?1 AND at >= ?2
-       AND id NOT IN (SELECT entry_id FROM voids WHERE entry_id IS NOT NULL)
-     ORDER BY at, logged_at, uuid";
-
-/// A row of `SELECT id, agreement_id, outcome, at, logged_at, uuid FROM entries`
-/// (the verdict is attached after).
-fn fact_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Fact> {
-    let outcome = match r.get_ref(2)?.as_str()? {
-        "kept" => Outcome::Kept,
-        "broken" => Outcome::Broken,
-        _ => Outcome::Excused,
-    };
-    Ok(Fact {
-        id: r.get(0)?,
-        agreement_id: r.get(1)?,
-        outcome,
-        at: from_ts(r.get(3)?),
-        logged_at: from_ts(r.get(4)?),
-        uuid: crate::domain::agreement::uuid_key(r.get_ref(5)?.as_str()?),
-        verdict: None,
-    })
-}
-
 /// An entry voided on two devices has two voids; it is void from the
 /// earlier one (voided time, then uuid), whose reason is shown.
 const ENTRY_SELECT: &str = "SELECT e.id, e.uuid, e.agreement_id, e.outcome, e.at, e.note, e.logged_by, e.logged_at,
@@ -462,22 +389,6 @@ fn load_entries(conn: &Connection, agreement: Option<i64>) -> Result<Vec<Entry>>
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn one_promises_facts_come_from_its_covering_index_in_order() {
-        let mut conn = Connection::open_in_memory().unwrap();
-        migrate::run(&mut conn).unwrap();
-        let plan: Vec<String> = conn
-            .prepare(&format!("EXPLAIN QUERY PLAN {PROMISE_FACTS}"))
-            .unwrap()
-            .query_map(params![1, 0], |r| r.get::<_, String>(3))
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
-            .unwrap();
-        let plan = plan.join("\n");
-        assert!(plan.contains("USING COVERING INDEX entries_agreement_facts"), "{plan}");
-        assert!(!plan.contains("TEMP B-TREE FOR ORDER BY"), "sorted by SQLite, not read in order: {plan}");
-    }
 
     #[test]
     fn every_connection_runs_wal_with_synchronous_full() {

@@ -189,8 +189,8 @@ pub fn git_pull(dir: &Path) -> Result<(), String> {
 }
 
 /// Commit troth's new files and push, trying once more after a pull when
-/// the push is rejected.
-pub fn git_commit_push(dir: &Path) -> Result<(), String> {
+/// the push is rejected. Whether anything went to the remote.
+pub fn git_commit_push(dir: &Path) -> Result<bool, String> {
     git_ok(dir, &["add", "--", &format!("*{SUFFIX}")]).or_else(|_| git_ok(dir, &["add", "-A", "."]))?;
     let staged = git(dir, &["diff", "--cached", "--quiet"]).map_err(|e| e.to_string())?;
     if !staged.status.success() {
@@ -203,13 +203,13 @@ pub fn git_commit_push(dir: &Path) -> Result<(), String> {
     }
     let ahead = git_ok(dir, &["rev-list", "--count", &format!("{remote}/{branch}..HEAD")]);
     if ahead.as_deref() == Ok("0") {
-        return Ok(());
+        return Ok(false);
     }
     if git_ok(dir, &["push", "-q", "-u", &remote, &branch]).is_ok() {
-        return Ok(());
+        return Ok(true);
     }
     git_ok(dir, &["pull", "--rebase", &remote, &branch])?;
-    git_ok(dir, &["push", "-q", "-u", &remote, &branch]).map(|_| ())
+    git_ok(dir, &["push", "-q", "-u", &remote, &branch]).map(|_| true)
 }
 
 #[cfg(test)]

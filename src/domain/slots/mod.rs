@@ -192,7 +192,9 @@ impl Plan {
             let next = versions.get(i + 1).map(|n| n.effective);
             let upper = next.map(|n| n.min(stop)).unwrap_or(stop);
             let mut these = Vec::new();
-            let walk = Walk { zone: self.zone, ends: self.ends, version: i, v, from, upper, active_at: &active_at };
+            let offsets = walk::offsets_for(self.zone, v.effective.max(from), upper);
+            let walk =
+                Walk { zone: self.zone, ends: self.ends, version: i, v, from, upper, active_at: &active_at, offsets };
             match v.terms {
                 Terms::Standing => {}
                 Terms::Deadline { .. } => {
