@@ -242,3 +242,18 @@ fn troth_alone_is_one_error_line_and_hints() {
     let err = env.fails(2, &[]);
     assert!(err.contains("hint: the commands: init, promise, list"), "{err}");
 }
+
+/// Something delivered, but less than once a year: no quota fits, so no
+/// suggestion — and the words do not say that nothing was delivered.
+#[test]
+fn less_than_once_a_year_is_not_nothing() {
+    let env = couple();
+    env.ok(&["promise", "Trips", "--terms", "3/year", "--slug", "trips", "--starts", "2020-01-01"]);
+    env.ok(&["kept", "trips", "--at", "2021-05-01"]);
+    let o = env.json(&["overpromising"]);
+    assert_eq!(o["agreements"][0]["delivered"], 1);
+    assert_eq!(o["agreements"][0]["suggested_terms"], Value::Null);
+    let text = env.ok(&["overpromising"]);
+    assert!(!text.contains("nothing was delivered"), "{text}");
+    assert!(text.contains("less than once a year"), "{text}");
+}
