@@ -257,3 +257,26 @@ fn less_than_once_a_year_is_not_nothing() {
     assert!(!text.contains("nothing was delivered"), "{text}");
     assert!(text.contains("less than once a year"), "{text}");
 }
+
+/// Retirement is final (docs/design.md §1): once it has taken effect, nothing
+/// but `void --agreement` applies — voiding one of its entries is refused too.
+#[test]
+fn a_retired_promise_takes_nothing_but_void_agreement() {
+    let env = couple();
+    env.ok(&["promise", "Call if late", "--slug", "call", "--starts", "2026-11-01"]);
+    env.ok(&["kept", "call", "--at", "2026-11-20"]);
+    env.ok(&["retire", "call"]);
+    for args in [
+        vec!["void", "1"],
+        vec!["pause", "call"],
+        vec!["resume", "call"],
+        vec!["retire", "call"],
+        vec!["amend", "call", "--terms", "1/week"],
+        vec!["kept", "call"],
+        vec!["broke", "call"],
+        vec!["excuse", "call"],
+    ] {
+        env.fails(2, &args);
+    }
+    env.ok(&["void", "--agreement", "call"]);
+}
