@@ -146,6 +146,9 @@ fn after_join_the_first_device_sees_the_second() {
     sam.ok(&["init", "--me", "Sam", "--partner", "Alex"]);
     sam.extra.push(("TROTH_SYNC_CODE".into(), setup["code"].as_str().unwrap().into()));
     let joined = sam.json(&["sync", "join", folder.to_str().unwrap()]);
+    // Sam's first file holds no facts: nothing to say it was "received".
+    let out = alex.ok(&["sync"]);
+    assert!(out.contains("nothing new received") && !out.contains("received 0"), "{out}");
     let status = alex.json(&["sync", "status"]);
     let devices = status["devices"].as_array().unwrap();
     assert_eq!(devices.len(), 2, "{status}");
