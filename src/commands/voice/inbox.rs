@@ -266,7 +266,9 @@ fn write_repairs(out: &mut dyn Write, inbox: &Inbox, now: Instant) -> Result<boo
             // A disputed broken entry counts for nothing: `accept` waits for
             // the dispute to be settled (§10).
             match r.entry_id.filter(|e| inbox.disputes.iter().any(|(d, _)| d.id == *e)) {
-                Some(e) => writeln!(out, "             once #{e} is settled (troth confirm {e}): troth accept {}", r.id)?,
+                Some(e) => {
+                    writeln!(out, "             once #{e} is settled (troth confirm {e}): troth accept {}", r.id)?
+                }
                 None => writeln!(out, "             troth accept {}", r.id)?,
             }
         }
