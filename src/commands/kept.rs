@@ -38,18 +38,26 @@ pub(super) fn check_open(x: &Agreement, at: Instant, now: Instant) -> Result<()>
             words::due(e, x.zone, now)
         )));
     }
-    // Retirement closes the promise from the moment it takes effect: what
-    // happened before then may still be logged, late, like any entry
-    // (docs/design.md §1, §9).
-    if let Some(r) = x.plan.retired_from()
-        && at >= r
-    {
-        let e = Error::usage(format!(
-            "{} is retired from {}; it takes no entries after that",
-            x.slug,
-            words::start(r, x.zone, now)
-        ));
-        return Err(if r <= now { e.hint("`troth list --all` shows retired promises") } else { e });
+    // Retirement is final (docs/design.md §1): once it has taken effect the
+    // promise takes no entries at all, not even late ones from before it;
+    // before then, none dated at or after it. (Entries that arrive from the
+    // other device are judged by their `at`, §9 — that is sync, not this.)
+    if let Some(r) = x.plan.retired_from() {
+        if r <= now {
+            return Err(Error::usage(format!(
+                "{} was retired from {}; retirement is final, so it takes no more entries",
+                x.slug,
+                words::start(r, x.zone, now)
+            ))
+            .hint("`troth list --all` shows retired promises; `troth promise` makes a new one"));
+        }
+        if at >= r {
+            return Err(Error::usage(format!(
+                "{} is retired from {}; it takes no entries after that",
+                x.slug,
+                words::start(r, x.zone, now)
+            )));
+        }
     }
     Ok(())
 }

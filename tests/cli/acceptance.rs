@@ -242,3 +242,41 @@ fn troth_alone_is_one_error_line_and_hints() {
     let err = env.fails(2, &[]);
     assert!(err.contains("hint: the commands: init, promise, list"), "{err}");
 }
+
+/// Something delivered, but less than once a year: no quota fits, so no
+/// suggestion — and the words do not say that nothing was delivered.
+#[test]
+fn less_than_once_a_year_is_not_nothing() {
+    let env = couple();
+    env.ok(&["promise", "Trips", "--terms", "3/year", "--slug", "trips", "--starts", "2020-01-01"]);
+    env.ok(&["kept", "trips", "--at", "2021-05-01"]);
+    let o = env.json(&["overpromising"]);
+    assert_eq!(o["agreements"][0]["delivered"], 1);
+    assert_eq!(o["agreements"][0]["suggested_terms"], Value::Null);
+    let text = env.ok(&["overpromising"]);
+    assert!(!text.contains("nothing was delivered"), "{text}");
+    assert!(text.contains("less than once a year"), "{text}");
+}
+
+/// Retirement is final (docs/design.md §1): once it has taken effect, nothing
+/// but `void --agreement` applies — voiding one of its entries is refused too.
+#[test]
+fn a_retired_promise_takes_nothing_but_void_agreement() {
+    let env = couple();
+    env.ok(&["promise", "Call if late", "--slug", "call", "--starts", "2026-11-01"]);
+    env.ok(&["kept", "call", "--at", "2026-11-20"]);
+    env.ok(&["retire", "call"]);
+    for args in [
+        vec!["void", "1"],
+        vec!["pause", "call"],
+        vec!["resume", "call"],
+        vec!["retire", "call"],
+        vec!["amend", "call", "--terms", "1/week"],
+        vec!["kept", "call"],
+        vec!["broke", "call"],
+        vec!["excuse", "call"],
+    ] {
+        env.fails(2, &args);
+    }
+    env.ok(&["void", "--agreement", "call"]);
+}
