@@ -93,22 +93,17 @@ impl Offsets {
             self.spans[first..].iter().enumerate().take_while(|(_, (start, o))| start + o <= local).filter_map(
                 |(i, &(_, o))| {
                     let end = self.spans.get(first + i + 1).map_or(i64::MAX, |n| n.0);
-                    (local < end.saturating_add(o)).then_some(o)
+                    (local < end.saturating_add(o)).then_some(local - o)
                 },
             );
-        let offset = match (hits.next(), hits.next()) {
-            // One: it exists once. Two: it occurs twice, the first (the
-            // larger offset) is meant.
-            (Some(a), b) => b.map_or(a, |b| a.max(b)),
+        let utc = match (hits.next(), hits.next()) {
+            // One: it exists once. Two: it occurs twice, the first is meant.
+            (Some(a), b) => b.map_or(a, |b| a.min(b)),
             // In a gap: read with the offset in force before it (a day
             // before, as `resolve_local` does).
-            (None, _) => self.offset(local - DAY),
+            (None, _) => local - self.offset(local - DAY),
         };
-        // The wall-clock time moved by the offset: the same instant as
-        // `local - offset` seconds, without working out its date afresh.
-        naive
-            .checked_sub_signed(chrono::TimeDelta::seconds(offset))
-            .map_or_else(|| DateTime::from_timestamp(local - offset, 0).unwrap_or_default(), |t| t.and_utc())
+        DateTime::from_timestamp(utc, 0).unwrap_or_default()
     }
 
     /// The first instant of a local day: `time::day_start`.

@@ -49,10 +49,8 @@ impl Ledger {
         let mut stmt = self.conn.prepare_cached(if few { PROMISE_FACTS_ALL } else { PROMISE_FACTS })?;
         let mut facts: Vec<Fact> = Vec::new();
         let mut rows = stmt.query(params![agreement, ts(since)])?;
-        let mut last = None;
         while let Some(r) = rows.next()? {
-            let f = promise_fact_row(r, agreement, last)?;
-            last = Some(f.at);
+            let f = promise_fact_row(r, agreement)?;
             if !few || voided.binary_search(&f.id).is_err() {
                 facts.push(f);
             }
@@ -90,17 +88,13 @@ const PROMISE_FACTS_ALL: &str = "SELECT id, CASE outcome WHEN 'kept' THEN 0 WHEN
 /// A row of `PROMISE_FACTS`: five columns, the outcome as a number — ten
 /// years of a promise are thousands of rows, and each column asked of SQLite
 /// costs as much as stepping to the row.
-/// `near` is the previous row's time: rows come in time order, and a time
-/// a few days from a known one is found by adding the difference — cheaper
-/// than working out its calendar date afresh (the same instant either way).
-fn promise_fact_row(r: &rusqlite::Row<'_>, agreement_id: i64, near: Option<Instant>) -> rusqlite::Result<Fact> {
+fn promise_fact_row(r: &rusqlite::Row<'_>, agreement_id: i64) -> rusqlite::Result<Fact> {
     let int = |i: usize| -> rusqlite::Result<i64> {
         match r.get_ref(i)? {
             rusqlite::types::ValueRef::Integer(n) => Ok(n),
             other => Err(rusqlite::Error::InvalidColumnType(i, String::new(), other.data_type())),
         }
     };
-    let at = instant_near(int(2)?, near);
     Ok(Fact {
         id: int(0)?,
         agreement_id,
@@ -109,20 +103,11 @@ fn promise_fact_row(r: &rusqlite::Row<'_>, agreement_id: i64, near: Option<Insta
             1 => Outcome::Broken,
             _ => Outcome::Excused,
         },
-        at,
-        logged_at: instant_near(int(3)?, Some(at)),
+        at: from_ts(int(2)?),
+        logged_at: from_ts(int(3)?),
         uuid: crate::domain::agreement::uuid_key(r.get_ref(4)?.as_str()?),
         verdict: None,
     })
-}
-
-/// `from_ts(t)`, from a nearby instant when there is one (within a year).
-fn instant_near(t: i64, near: Option<Instant>) -> Instant {
-    near.and_then(|b| {
-        let d = t.checked_sub(b.timestamp()).filter(|d| d.unsigned_abs() < 366 * 86_400)?;
-        b.checked_add_signed(chrono::TimeDelta::seconds(d))
-    })
-    .unwrap_or_else(|| from_ts(t))
 }
 
 /// A row of `SELECT id, agreement_id, outcome, at, logged_at, uuid FROM entries`
@@ -148,18 +133,6 @@ fn fact_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Fact> {
 mod tests {
     use super::*;
     use rusqlite::Connection;
-
-    #[test]
-    fn a_time_near_another_is_the_same_instant() {
-        let base = from_ts(1_700_000_000);
-        for t in [1_700_000_000, 1_700_000_001, 1_699_999_999, 1_731_000_000, 1_600_000_000, -5, i64::MAX, i64::MIN] {
-            assert_eq!(instant_near(t, Some(base)), from_ts(t), "{t}");
-            assert_eq!(instant_near(t, None), from_ts(t), "{t}");
-        }
-        // A base that is itself out of range (read as the epoch) still gives
-        // the exact instant.
-        assert_eq!(instant_near(86_400, Some(from_ts(i64::MAX))), from_ts(86_400));
-    }
 
     #[test]
     fn one_promises_facts_come_from_its_covering_index_in_order() {
