@@ -36,7 +36,7 @@ fn main() {
 /// Clap's own errors in troth's shape: clap's message as one `error:` line
 /// (a list of missing arguments joined onto it, never re-prefixed line by
 /// line), then its tips and the usage as `hint:` lines; exit 2. `troth`
-/// alone prints the help to stderr after its `error:` line.
+/// alone names the commands in a `hint:` line after its `error:` line.
 fn exit_usage(e: clap::Error) -> ! {
     use clap::error::ErrorKind;
     if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
@@ -45,8 +45,12 @@ fn exit_usage(e: clap::Error) -> ! {
     }
     let mut err = anstream::stderr().lock();
     if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        // One `error:` line and `hint:` lines, like every other error.
         let _ = writeln!(err, "error: troth needs a command, e.g. `troth list` or `troth promise \"…\"`");
-        let _ = write!(err, "{}", e.render().ansi());
+        let cli = <cli::Cli as clap::CommandFactory>::command();
+        let names: Vec<&str> = cli.get_subcommands().filter(|c| !c.is_hide_set()).map(|c| c.get_name()).collect();
+        let _ = writeln!(err, "hint: the commands: {}", names.join(", "));
+        let _ = writeln!(err, "hint: `troth --help` says what each one does");
         std::process::exit(2);
     }
     let text = e.render().to_string();

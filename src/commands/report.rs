@@ -28,8 +28,10 @@ pub fn report(ctx: &Ctx, ledger: &Ledger, a: ReportArgs, out: &mut dyn Write) ->
     let home = ctx.settings.zone;
     let week = Week::parse(a.week.as_deref(), ctx.now, home)?;
     let format = match (a.format, ctx.env.json) {
-        (Some(f), _) => f,
-        (None, true) => ReportFormat::Json,
+        // --json promises JSON on stdout and nothing else (docs/cli.md), as
+        // `export --json` gives JSON whatever its --format.
+        (_, true) => ReportFormat::Json,
+        (Some(f), false) => f,
         (None, false) => ReportFormat::Table,
     };
     if a.weeks == 0 || a.weeks > 520 {

@@ -332,10 +332,12 @@ fn sync_now(ctx: &Ctx, ledger: &mut Ledger, out: &mut dyn Write) -> Result<()> {
         if pushed {
             parts.push("pushed to the git remote".into());
         }
-        if report.applied_from.is_empty() {
+        // A file with no new facts (a device's first, an echo) says nothing.
+        let received: Vec<_> = report.applied_from.iter().filter(|(_, (_, n))| *n > 0).collect();
+        if received.is_empty() {
             parts.push("nothing new received".into());
         }
-        for (device, (person, n)) in &report.applied_from {
+        for (device, (person, n)) in received {
             let who = person
                 .clone()
                 .map(|p| format!("{}'s device", printable(&p)))

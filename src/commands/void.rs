@@ -48,6 +48,11 @@ pub fn void(ctx: &Ctx, ledger: &mut Ledger, a: VoidArgs, out: &mut dyn Write) ->
             .hint("log the entry again instead"));
     }
     let x = &find_one(ledger, &entry.agreement_id.to_string(), ctx.now)?;
+    // Retirement is final: only `void --agreement` still applies (docs/design.md §1).
+    if !x.is_void() && x.retired_at(ctx.now) {
+        return Err(Error::usage(format!("{} is retired; retirement is final, its entries stay as they are", x.slug))
+            .hint(format!("`troth void --agreement {}` if the whole promise was made by mistake", x.slug)));
+    }
     let tx = ledger.write()?;
     tx.void_entry(&new_uuid(), id, reason.as_deref(), ctx.now)?;
     tx.commit()?;

@@ -201,10 +201,19 @@ pub fn new_facts<'a>(src: impl Into<Src<'a>>, device: Option<&str>, since_marks:
     Ok(out)
 }
 
+/// The facts this device publishes (`?2`, its uuid; NULL: every fact): those
+/// it made, and those it brought in otherwise — an `import` of an old
+/// ledger's export keeps the old device's uuid — that is, every fact whose
+/// device has no files in the folder (those come from that device's files).
+fn made_here(col: &str) -> String {
+    format!("(?2 IS NULL OR {col} = ?2 OR {col} NOT IN (SELECT device FROM sync_files))")
+}
+
 /// The rows of fact table `t` after `mark` (made on `device`, if given),
 /// added to `out` as the agreements, entries and voice facts they touch.
 fn new_in(c: &rusqlite::Connection, t: &str, mark: i64, device: Option<&str>, out: &mut NewFacts) -> Result<()> {
-    let filter = "id > ?1 AND (?2 IS NULL OR device = ?2)";
+    let filter = format!("id > ?1 AND {}", made_here("device"));
+    let filter = filter.as_str();
     match t {
         "agreements" => {
             let mut s = c.prepare_cached(&format!("SELECT id FROM agreements WHERE {filter}"))?;
@@ -230,10 +239,11 @@ fn new_in(c: &rusqlite::Connection, t: &str, mark: i64, device: Option<&str>, ou
             }
         }
         "voids" => {
-            let mut s = c.prepare_cached(
+            let mut s = c.prepare_cached(&format!(
                 "SELECT v.entry_id, coalesce(v.agreement_id, e.agreement_id) FROM voids v
-                 LEFT JOIN entries e ON e.id = v.entry_id WHERE v.id > ?1 AND (?2 IS NULL OR v.device = ?2)",
-            )?;
+                 LEFT JOIN entries e ON e.id = v.entry_id WHERE v.id > ?1 AND {}",
+                made_here("v.device")
+            ))?;
             for row in s.query_map(params![mark, device], |r| Ok((r.get::<_, Option<i64>>(0)?, r.get::<_, i64>(1)?)))? {
                 let (e, a) = row?;
                 if let Some(e) = e {
@@ -265,10 +275,11 @@ fn new_in(c: &rusqlite::Connection, t: &str, mark: i64, device: Option<&str>, ou
 fn new_voice(c: &rusqlite::Connection, t: &str, mark: i64, device: Option<&str>, out: &mut NewFacts) -> Result<()> {
     match t {
         "verdicts" => {
-            let mut s = c.prepare_cached(
+            let mut s = c.prepare_cached(&format!(
                 "SELECT v.uuid, v.entry_id, e.agreement_id FROM verdicts v JOIN entries e ON e.id = v.entry_id
-                 WHERE v.id > ?1 AND (?2 IS NULL OR v.device = ?2)",
-            )?;
+                 WHERE v.id > ?1 AND {}",
+                made_here("v.device")
+            ))?;
             for row in s.query_map(params![mark, device], |r| {
                 Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
             })? {
@@ -281,13 +292,18 @@ fn new_voice(c: &rusqlite::Connection, t: &str, mark: i64, device: Option<&str>,
         }
         "repairs" | "acceptances" => {
             let sql = if t == "repairs" {
-                "SELECT r.uuid, NULL, r.entry_id, r.agreement_id FROM repairs r
-                 WHERE r.id > ?1 AND (?2 IS NULL OR r.device = ?2)"
+                format!(
+                    "SELECT r.uuid, NULL, r.entry_id, r.agreement_id FROM repairs r WHERE r.id > ?1 AND {}",
+                    made_here("r.device")
+                )
             } else {
-                "SELECT r.uuid, x.uuid, r.entry_id, r.agreement_id FROM acceptances x JOIN repairs r ON r.id = x.repair_id
-                 WHERE x.id > ?1 AND (?2 IS NULL OR x.device = ?2)"
+                format!(
+                    "SELECT r.uuid, x.uuid, r.entry_id, r.agreement_id FROM acceptances x JOIN repairs r ON r.id = x.repair_id
+                 WHERE x.id > ?1 AND {}",
+                    made_here("x.device")
+                )
             };
-            let mut s = c.prepare_cached(sql)?;
+            let mut s = c.prepare_cached(&sql)?;
             for row in s.query_map(params![mark, device], |r| {
                 Ok((
                     r.get::<_, String>(0)?,

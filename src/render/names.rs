@@ -118,11 +118,23 @@ const MONTHS: &[&str] = &[
 /// Words that do not end a slug ("spend weekends with" → "spend-weekends").
 const CONNECTIVES: &[&str] = &["if", "and", "or", "with", "for", "of", "in", "from", "when", "so", "but", "as"];
 
+/// A word's letters in ASCII, as a slug can hold them: "Écouter" → "Ecouter",
+/// "Tschüß" → "Tschuss" (deunicode); other signs (an emoji) are left out.
+fn ascii_letters(word: &str) -> String {
+    word.chars()
+        .map(|c| match c {
+            c if c.is_ascii() => c.to_string(),
+            c if c.is_alphabetic() => deunicode::deunicode_char(c).unwrap_or("").trim().to_string(),
+            _ => String::new(),
+        })
+        .collect()
+}
+
 /// The slug made from a promise's words (without the clash number).
 pub fn slug_from(text: &str) -> String {
     let words: Vec<String> = text
         .split(|c: char| c.is_whitespace() || c == '-' || c == '/' || c == ',')
-        .map(|w| w.to_lowercase().chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>())
+        .map(|w| ascii_letters(w).to_lowercase().chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>())
         .filter(|w| !w.is_empty())
         .collect();
     let is_number = |w: &str| {

@@ -61,7 +61,11 @@ pub fn over_sentence(a: &Agreement, j: &Judgement) -> String {
         format!("{}: {} promised {} and delivered {record} ({})", a.slug, a.by, per_words(&j.terms), percent(j.rate));
     match (&j.suggested, j.overpromised) {
         (Some(t), true) => s.push_str(&format!(" — promise {} and keep it.", per_words(t))),
-        (None, true) => s.push_str(" — nothing was delivered lately; talk about what could really be promised."),
+        (None, true) if j.delivered == 0 => {
+            s.push_str(" — nothing was delivered lately; talk about what could really be promised.")
+        }
+        // Delivered, but less than once a year: no quota fits (docs/design.md §4).
+        (None, true) => s.push_str(" — less than once a year; talk about what could really be promised."),
         _ => s.push_str(" — within what the record supports."),
     }
     s

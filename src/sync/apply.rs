@@ -72,7 +72,10 @@ pub(super) fn short(device: &str) -> &str {
 }
 
 /// Read the folder: every troth file not yet published, applied or refused
-/// here, decrypted; the unreadable and temporary ones named.
+/// here, decrypted; the unreadable and temporary ones named. With `rehash`
+/// (an explicit `troth sync`) every file's bytes are hashed again rather
+/// than known by name and size, so one changed in place after it was
+/// applied here is named too.
 pub(super) fn read_new(
     ledger: &Ledger,
     f: &Folder,
@@ -80,8 +83,9 @@ pub(super) fn read_new(
     known: &HashMap<String, FileRow>,
     listing: &[folder::Listed],
     report: &mut Report,
+    rehash: bool,
 ) -> Result<(Vec<Decoded>, Vec<NameMemo>)> {
-    let memo = store::names(ledger)?;
+    let memo = if rehash { HashMap::new() } else { store::names(ledger)? };
     let mut new_names = Vec::new();
     let mut out: Vec<Decoded> = Vec::new();
     let mut seen: HashSet<String> = HashSet::new();
@@ -238,7 +242,7 @@ pub fn apply(ledger: &mut Ledger, f: &Folder, now: Instant, full: bool) -> Resul
     }
     let id = ledger.identity()?;
     let known: HashMap<String, FileRow> = store::files(&*ledger)?.into_iter().map(|r| (r.hash.clone(), r)).collect();
-    let (pending, new_names) = read_new(ledger, f, &id.ledger, &known, &listing, &mut report)?;
+    let (pending, new_names) = read_new(ledger, f, &id.ledger, &known, &listing, &mut report, full)?;
     // What each hash is now: applied (or published) with its written time, or refused.
     let mut done: HashMap<String, i64> =
         known.values().filter(|r| r.state != "refused").map(|r| (r.hash.clone(), r.written)).collect();

@@ -149,8 +149,11 @@ pub fn verify(ledger: &Ledger, f: &Folder) -> Result<Verified> {
             ));
         }
     }
-    for (device, _) in store::devices_with_facts(ledger)? {
-        devices.insert(device);
+    // Facts "received from a device" are those of a device with files here:
+    // an `import` of an old ledger's export keeps that ledger's device, which
+    // never had files to take anything back from (this device publishes them).
+    for r in &known {
+        devices.insert(r.device.clone());
     }
     let empty = HashSet::new();
     for device in &devices {

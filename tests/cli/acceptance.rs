@@ -192,3 +192,91 @@ fn ids_as_printed_and_a_reversed_range() {
     env.fails(2, &["kept", "#99"]);
     env.fails(2, &["kept", "#"]);
 }
+
+/// `--json` is JSON on stdout and nothing else (docs/cli.md), whatever
+/// `--format` says — as `export --json` already was.
+#[test]
+fn json_wins_over_another_format() {
+    let env = couple();
+    env.ok(&["promise", "Date night", "--terms", "every fri 19:00", "--starts", "2026-11-01"]);
+    for format in ["markdown", "csv", "table", "html", "json"] {
+        let v = env.json(&["report", "--format", format]);
+        assert_eq!(v["week"], "2026-W47", "{format}");
+    }
+    assert_eq!(env.json(&["export", "--format", "csv"])["format"], "troth-export");
+}
+
+/// A slug made from words with accents keeps their letters: "Écouter
+/// ensemble" → `ecouter-ensemble`, not `couter-ensemble`.
+#[test]
+fn slugs_keep_accented_letters() {
+    let env = couple();
+    for (text, slug) in [
+        ("Écouter ensemble", "ecouter-ensemble"),
+        ("Café on Sundays", "cafe"),
+        ("Tschüß sagen", "tschuss-sagen"),
+        ("Ça va 🙂", "ca-va"),
+        ("🙂🙂", "promise"),
+    ] {
+        assert_eq!(env.json(&["promise", text])["slug"], slug, "{text}");
+    }
+}
+
+/// A refused setting says the range it must be in: 0 is refused for a gain
+/// (it would never move trust), so "between 0 and 1" would not be right.
+#[test]
+fn a_refused_setting_says_its_range() {
+    let env = couple();
+    let err = env.fails(2, &["config", "trust.gain", "0"]);
+    assert!(err.contains("above 0 and at most 1"), "{err}");
+    let err = env.fails(2, &["config", "trust.start", "1.5"]);
+    assert!(err.contains("from 0 to 1"), "{err}");
+    env.ok(&["config", "trust.start", "0"]);
+}
+
+/// `troth` alone is a usage error like any other: one `error:` line, then
+/// only `hint:` lines (the commands named in one), exit 2.
+#[test]
+fn troth_alone_is_one_error_line_and_hints() {
+    let env = TestEnv::berlin();
+    let err = env.fails(2, &[]);
+    assert!(err.contains("hint: the commands: init, promise, list"), "{err}");
+}
+
+/// Something delivered, but less than once a year: no quota fits, so no
+/// suggestion — and the words do not say that nothing was delivered.
+#[test]
+fn less_than_once_a_year_is_not_nothing() {
+    let env = couple();
+    env.ok(&["promise", "Trips", "--terms", "3/year", "--slug", "trips", "--starts", "2020-01-01"]);
+    env.ok(&["kept", "trips", "--at", "2021-05-01"]);
+    let o = env.json(&["overpromising"]);
+    assert_eq!(o["agreements"][0]["delivered"], 1);
+    assert_eq!(o["agreements"][0]["suggested_terms"], Value::Null);
+    let text = env.ok(&["overpromising"]);
+    assert!(!text.contains("nothing was delivered"), "{text}");
+    assert!(text.contains("less than once a year"), "{text}");
+}
+
+/// Retirement is final (docs/design.md §1): once it has taken effect, nothing
+/// but `void --agreement` applies — voiding one of its entries is refused too.
+#[test]
+fn a_retired_promise_takes_nothing_but_void_agreement() {
+    let env = couple();
+    env.ok(&["promise", "Call if late", "--slug", "call", "--starts", "2026-11-01"]);
+    env.ok(&["kept", "call", "--at", "2026-11-20"]);
+    env.ok(&["retire", "call"]);
+    for args in [
+        vec!["void", "1"],
+        vec!["pause", "call"],
+        vec!["resume", "call"],
+        vec!["retire", "call"],
+        vec!["amend", "call", "--terms", "1/week"],
+        vec!["kept", "call"],
+        vec!["broke", "call"],
+        vec!["excuse", "call"],
+    ] {
+        env.fails(2, &args);
+    }
+    env.ok(&["void", "--agreement", "call"]);
+}

@@ -146,6 +146,9 @@ fn after_join_the_first_device_sees_the_second() {
     sam.ok(&["init", "--me", "Sam", "--partner", "Alex"]);
     sam.extra.push(("TROTH_SYNC_CODE".into(), setup["code"].as_str().unwrap().into()));
     let joined = sam.json(&["sync", "join", folder.to_str().unwrap()]);
+    // Sam's first file holds no facts: nothing to say it was "received".
+    let out = alex.ok(&["sync"]);
+    assert!(out.contains("nothing new received") && !out.contains("received 0"), "{out}");
     let status = alex.json(&["sync", "status"]);
     let devices = status["devices"].as_array().unwrap();
     assert_eq!(devices.len(), 2, "{status}");
@@ -447,4 +450,46 @@ fn repair_slot_ahead_says_so_and_hints_a_missed_one() {
     env.ok(&["promise", "Walk", "--terms", "every sat 10:00", "--slug", "walk"]);
     let err = env.fails(2, &["repair", "walk", "--slot", "2026-11-01", "--understood", "u", "--apology", "a"]);
     assert!(err.contains("no slot of walk has a missed unit"), "{err}");
+}
+
+/// §9: a file that cannot be read is skipped and named. Sam's device had
+/// already applied Alex's file when someone changed a byte of it in the
+/// folder: `troth sync` names it (exit 1), as `verify` does.
+#[test]
+fn sync_names_a_file_changed_in_place_after_it_was_applied() {
+    let mut c = couple();
+    c.alex.set_now("2026-10-24T16:00:00+02:00");
+    let before: Vec<PathBuf> = std::fs::read_dir(&c.folder).unwrap().map(|e| e.unwrap().path()).collect();
+    c.alex.ok(&["kept", "date-night", "--at", "2026-10-23 21:00"]);
+    let file = std::fs::read_dir(&c.folder).unwrap().map(|e| e.unwrap().path()).find(|p| !before.contains(p)).unwrap();
+    c.sam.set_now("2026-10-24T10:05:00-04:00");
+    assert_eq!(c.sam.json(&["log"]).as_array().unwrap().len(), 1, "applied by the automatic pass");
+    let mut bytes = std::fs::read(&file).unwrap();
+    let n = bytes.len();
+    bytes[n - 5] ^= 0x01;
+    std::fs::write(&file, &bytes).unwrap();
+    let r = c.sam.run(&["sync", "--json"]);
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    let name = file.file_name().unwrap().to_str().unwrap();
+    assert!(v["refused"].as_array().unwrap().iter().any(|n| n["file"] == name), "{v}");
+    assert_eq!(c.sam.run(&["verify"]).code, 1);
+    assert_eq!(c.sam.json(&["log"]).as_array().unwrap().len(), 1, "what was applied stays");
+}
+
+/// A repair of a broken entry Sam disputes cannot be accepted until the
+/// dispute is settled; Sam's inbox says so instead of a bare `troth accept`.
+#[test]
+fn inbox_says_a_repair_of_a_disputed_entry_waits_for_the_dispute() {
+    let mut c = couple();
+    c.alex.set_now("2026-10-24T16:00:00+02:00");
+    let broken = c.alex.json(&["broke", "date-night", "--at", "2026-10-23 19:30"]);
+    c.sam.set_now("2026-10-24T10:05:00-04:00");
+    let id = id_of(&c.sam.json(&["log"]), &broken["uuid"]);
+    c.sam.ok(&["dispute", &id, "--note", "you came, just late"]);
+    c.alex.set_now("2026-10-24T16:10:00+02:00");
+    c.alex.ok(&["repair", &broken["id"].to_string(), "--understood", "I was late", "--apology", "Sorry"]);
+    c.sam.set_now("2026-10-24T10:15:00-04:00");
+    let text = c.sam.ok(&["inbox"]);
+    assert!(text.contains(&format!("once #{id} is settled (troth confirm {id}): troth accept")), "{text}");
 }

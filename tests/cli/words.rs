@@ -140,11 +140,11 @@ fn by_alone_means_to_the_other_and_near_names_are_refused() {
 #[test]
 fn the_shell_around_it() {
     let env = TestEnv::berlin();
-    // `troth` alone: help on stderr after one error line, exit 2.
+    // `troth` alone: one error line, the commands in a hint after it, exit 2.
     let r = env.run(&[]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.starts_with("error: "), "{}", r.stderr);
-    assert!(r.stderr.contains("Usage"), "{}", r.stderr);
+    assert!(r.stderr.contains("hint: the commands: "), "{}", r.stderr);
     assert!(r.stdout.is_empty());
     // A clap error: one error line, hints after it, the missing argument named in it.
     let err = env.fails(2, &["void"]);

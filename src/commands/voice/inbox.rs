@@ -263,7 +263,14 @@ fn write_repairs(out: &mut dyn Write, inbox: &Inbox, now: Instant) -> Result<boo
         writeln!(out, "Offered to you:")?;
         for (r, x) in &inbox.offered {
             write_repair(out, r, x, now)?;
-            writeln!(out, "             troth accept {}", r.id)?;
+            // A disputed broken entry counts for nothing: `accept` waits for
+            // the dispute to be settled (§10).
+            match r.entry_id.filter(|e| inbox.disputes.iter().any(|(d, _)| d.id == *e)) {
+                Some(e) => {
+                    writeln!(out, "             once #{e} is settled (troth confirm {e}): troth accept {}", r.id)?
+                }
+                None => writeln!(out, "             troth accept {}", r.id)?,
+            }
         }
     }
     if !inbox.waiting.is_empty() {
