@@ -10,7 +10,7 @@ use crate::domain::validate::validate_note;
 use crate::domain::{Agreement, Entry, Outcome};
 use crate::error::{Error, Result};
 use crate::ledger::{Ledger, new_uuid};
-use crate::render::json::{entry_json, write_json};
+use crate::render::json::write_json;
 use crate::render::words::unit_word;
 use crate::render::{self, paint, trust2, words};
 use std::io::Write;
@@ -38,18 +38,26 @@ pub(super) fn check_open(x: &Agreement, at: Instant, now: Instant) -> Result<()>
             words::due(e, x.zone, now)
         )));
     }
-    // Retirement closes the promise from the moment it takes effect: what
-    // happened before then may still be logged, late, like any entry
-    // (docs/design.md §1, §9).
-    if let Some(r) = x.plan.retired_from()
-        && at >= r
-    {
-        let e = Error::usage(format!(
-            "{} is retired from {}; it takes no entries after that",
-            x.slug,
-            words::start(r, x.zone, now)
-        ));
-        return Err(if r <= now { e.hint("`troth list --all` shows retired promises") } else { e });
+    // Retirement is final (docs/design.md §1): once it has taken effect the
+    // promise takes no entries at all, not even late ones from before it;
+    // before then, none dated at or after it. (Entries that arrive from the
+    // other device are judged by their `at`, §9 — that is sync, not this.)
+    if let Some(r) = x.plan.retired_from() {
+        if r <= now {
+            return Err(Error::usage(format!(
+                "{} was retired from {}; retirement is final, so it takes no more entries",
+                x.slug,
+                words::start(r, x.zone, now)
+            ))
+            .hint("`troth list --all` shows retired promises; `troth promise` makes a new one"));
+        }
+        if at >= r {
+            return Err(Error::usage(format!(
+                "{} is retired from {}; it takes no entries after that",
+                x.slug,
+                words::start(r, x.zone, now)
+            )));
+        }
     }
     Ok(())
 }
@@ -89,7 +97,7 @@ pub fn log_outcome(ctx: &Ctx, ledger: &mut Ledger, outcome: Outcome, a: LogArgs,
     if ctx.env.json {
         // Only JSON shows the stored row; the plain line needs its id alone.
         let entry = ledger.entry(id)?.ok_or_else(|| Error::failure("the entry could not be read back"))?;
-        return write_json(out, &entry_json(&entry, x, None));
+        return write_json(out, &super::written_entry_json(ctx, ledger, x, &entry)?);
     }
     let Some(before) = before else {
         writeln!(out, "{}  {} #{id}", outcome.name(), x.slug)?;

@@ -281,21 +281,30 @@ fn retired_promises_take_no_entries() {
     env.ok(&["promise", "Fix the sink properly", "--terms", "by 2026-12-10", "--slug", "sink"]);
 }
 
-/// Retired from Monday: Sunday's walk can still be logged on Tuesday (it
-/// happened while the promise stood), Tuesday's cannot.
+/// Retired from Monday: on the Thursday before, no slot from Monday on can
+/// be excused; from Monday on, retirement is final and the promise takes
+/// no entries at all — not even Sunday's walk logged late (DESIGN §1:
+/// anything but `void --agreement` on a retired promise is refused). The
+/// ledger is untouched by each refusal.
 #[test]
-fn what_happened_before_retirement_can_still_be_logged() {
+fn a_retired_promise_takes_no_more_entries() {
     let mut env = couple();
     env.set_now("2026-11-19T10:00:00+01:00");
     env.ok(&["promise", "Walk together", "--terms", "2/week", "--starts", "2026-11-16", "--slug", "walk"]);
     env.ok(&["retire", "walk"]);
+    let err = env.fails(2, &["excuse", "walk", "--at", "2026-11-24", "--note", "away"]);
+    assert!(err.starts_with("error: walk is retired from Mon 23 Nov; it takes no entries after that"), "{err}");
+    env.ok(&["kept", "walk", "--at", "2026-11-18 10:00"]);
     env.set_now("2026-11-24T10:00:00+01:00");
-    let e = env.json(&["kept", "walk", "--at", "2026-11-22 10:00"]);
-    assert_eq!((e["outcome"].as_str(), e["counts"].as_bool()), (Some("kept"), Some(true)), "{e}");
-    let err = env.fails(2, &["kept", "walk"]);
-    assert!(err.starts_with("error: walk is retired from Mon 23 Nov;"), "{err}");
-    // Kept 0.500 → 0.525, then the week's second unit missed: × 0.8 = 0.42.
-    assert_eq!(env.json(&["show", "walk"])["trust"], 0.42);
+    let before = env.ok(&["log", "--all", "--json"]);
+    for args in
+        [&["kept", "walk", "--at", "2026-11-22 10:00"][..], &["kept", "walk"], &["broke", "walk", "--at", "2026-11-21"]]
+    {
+        let err = env.fails(2, args);
+        assert!(err.starts_with("error: walk was retired from Mon 23 Nov; retirement is final"), "{args:?}: {err}");
+        assert_eq!(err.lines().filter(|l| l.starts_with("error:")).count(), 1, "{err}");
+    }
+    assert_eq!(env.ok(&["log", "--all", "--json"]), before, "refusals leave the ledger as it was");
 }
 
 #[test]
