@@ -9,7 +9,7 @@ use crate::domain::time::DateMeaning;
 use crate::domain::validate::validate_note;
 use crate::error::{Error, Result};
 use crate::ledger::{Ledger, new_uuid};
-use crate::render::json::{entry_json, write_json};
+use crate::render::json::write_json;
 use crate::render::{self, paint, words};
 use std::io::Write;
 
@@ -60,7 +60,7 @@ pub fn excuse(ctx: &Ctx, ledger: &mut Ledger, a: LogArgs, out: &mut dyn Write) -
     tx.commit()?;
     let entry = ledger.entry(id)?.ok_or_else(|| Error::failure("the entry could not be read back"))?;
     if ctx.env.json {
-        return write_json(out, &entry_json(&entry, x, None));
+        return write_json(out, &super::written_entry_json(ctx, ledger, x, &entry)?);
     }
     writeln!(
         out,

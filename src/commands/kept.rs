@@ -10,7 +10,7 @@ use crate::domain::validate::validate_note;
 use crate::domain::{Agreement, Entry, Outcome};
 use crate::error::{Error, Result};
 use crate::ledger::{Ledger, new_uuid};
-use crate::render::json::{entry_json, write_json};
+use crate::render::json::write_json;
 use crate::render::words::unit_word;
 use crate::render::{self, paint, trust2, words};
 use std::io::Write;
@@ -97,7 +97,7 @@ pub fn log_outcome(ctx: &Ctx, ledger: &mut Ledger, outcome: Outcome, a: LogArgs,
     if ctx.env.json {
         // Only JSON shows the stored row; the plain line needs its id alone.
         let entry = ledger.entry(id)?.ok_or_else(|| Error::failure("the entry could not be read back"))?;
-        return write_json(out, &entry_json(&entry, x, None));
+        return write_json(out, &super::written_entry_json(ctx, ledger, x, &entry)?);
     }
     let Some(before) = before else {
         writeln!(out, "{}  {} #{id}", outcome.name(), x.slug)?;

@@ -230,6 +230,27 @@ pub fn promise_json(ctx: &Ctx, ledger: &Ledger, x: &Agreement) -> Result<serde_j
     Ok(crate::render::json::agreement_json(x, (!x.is_void()).then_some(&analysis), &ctx.settings, ctx.now))
 }
 
+/// An entry as `log --json` shows it, for the commands that write one
+/// (`kept`, `broke`, `excuse`, `void`): `late` too, which only a kept entry of
+/// a deadline after its due time can be — the one case that reads the
+/// promise's (single-slot) history, so the hot path stays as it is.
+pub fn written_entry_json(
+    ctx: &Ctx,
+    ledger: &Ledger,
+    x: &Agreement,
+    e: &crate::domain::Entry,
+) -> Result<serde_json::Value> {
+    let mut v = crate::render::json::entry_json(e, x, None);
+    let deadline = matches!(x.plan.version_at(e.at).1.terms, crate::domain::terms::Terms::Deadline { .. });
+    let late = deadline
+        && e.void.is_none()
+        && crate::domain::trust::analyze(x, &ledger.facts_of(x.id)?, ctx.now, ctx.now).late.contains(&e.id);
+    if let Some(obj) = v.as_object_mut() {
+        obj.insert("late".into(), serde_json::json!(late));
+    }
+    Ok(v)
+}
+
 pub fn load(ledger: &Ledger) -> Result<(Vec<Agreement>, Vec<crate::domain::Fact>)> {
     Ok((ledger.agreements()?, ledger.facts(None)?))
 }

@@ -58,7 +58,7 @@ pub fn void(ctx: &Ctx, ledger: &mut Ledger, a: VoidArgs, out: &mut dyn Write) ->
     tx.commit()?;
     let entry = ledger.entry(id)?.expect("still there");
     if ctx.env.json {
-        return write_json(out, &crate::render::json::entry_json(&entry, x, None));
+        return write_json(out, &super::written_entry_json(ctx, ledger, x, &entry)?);
     }
     writeln!(
         out,

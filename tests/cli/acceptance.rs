@@ -280,3 +280,29 @@ fn a_retired_promise_takes_nothing_but_void_agreement() {
     }
     env.ok(&["void", "--agreement", "call"]);
 }
+
+/// `kept`/`broke`/`excuse`/`void --json` print the entry as `log --json` has
+/// it (docs/cli.md), `late` included: a deadline kept after its due time.
+#[test]
+fn a_written_entry_is_the_logged_entry() {
+    let env = couple();
+    env.ok(&["promise", "Call if late", "--slug", "call", "--starts", "2026-11-01"]);
+    env.ok(&["promise", "Fix the sink", "--terms", "by 2026-11-22", "--slug", "sink", "--starts", "2026-11-01"]);
+    env.ok(&["promise", "Date night", "--terms", "every fri 19:00", "--starts", "2026-11-01"]);
+    let written = vec![
+        env.json(&["kept", "call", "--at", "2026-11-20"]),
+        env.json(&["kept", "sink"]),
+        env.json(&["broke", "date-night", "--at", "2026-11-20 20:00"]),
+        env.json(&["excuse", "date-night"]),
+    ];
+    assert_eq!(written[1]["late"], true, "the sink was fixed after its deadline");
+    assert_eq!(written[0]["late"], false);
+    let log = env.json(&["log"]);
+    for w in &written {
+        let logged = log.as_array().unwrap().iter().find(|e| e["id"] == w["id"]).unwrap();
+        assert_eq!(w, logged);
+    }
+    let voided = env.json(&["void", "1"]);
+    let log = env.json(&["log", "--all"]);
+    assert_eq!(&voided, log.as_array().unwrap().iter().find(|e| e["id"] == 1).unwrap());
+}
