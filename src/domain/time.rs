@@ -6,8 +6,8 @@
 //! `now` and the zone are always arguments; only `main` reads the clock.
 
 use chrono::{
-    DateTime, Datelike, Days, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, SecondsFormat,
-    TimeZone, Utc,
+    DateTime, Datelike, Days, Duration, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset,
+    SecondsFormat, TimeZone, Utc,
 };
 use chrono_tz::Tz;
 
@@ -139,6 +139,8 @@ pub fn parse_when(input: &str, now: Instant, tz: Tz, meaning: DateMeaning) -> Re
     let s = input.trim();
     let lower = s.to_ascii_lowercase();
     let bad = || WhenError::Unreadable(input.into());
+    // A readable time outside the years troth keeps says so, with the range.
+    let out_of_range = || WhenError::OutOfRange(input.into());
     if s.is_empty() {
         return Err(WhenError::Empty);
     }
@@ -170,18 +172,18 @@ pub fn parse_when(input: &str, now: Instant, tz: Tz, meaning: DateMeaning) -> Re
                 let span = super::phrases::ago(&lower).unwrap_or_else(|| ago.trim().to_string());
                 let d = parse_duration(&span).map_err(|_| bad())?;
                 d.before(tz, now)
-            } else if let Some(t) = parse_rfc3339_loose(s) {
+            } else if let Some(typed) = parse_rfc3339_loose(s) {
                 // With an offset given, the year is read at that offset.
-                let typed = DateTime::parse_from_rfc3339(&s.replacen(' ', "T", 1)).map(|f| f.year());
-                if typed.is_ok_and(|y| check_year(y).is_err()) || !in_range(t) {
-                    return Err(WhenError::OutOfRange(input.into()));
+                let t = typed.with_timezone(&Utc);
+                if check_year(typed.year()).is_err() || !in_range(t) {
+                    return Err(out_of_range());
                 }
                 return Ok(t);
             } else if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-                check_year(d.year()).map_err(|_| bad())?;
+                check_year(d.year()).map_err(|_| out_of_range())?;
                 for_date(d)
             } else if let Some(naive) = parse_local_datetime(s) {
-                check_year(naive.year()).map_err(|_| bad())?;
+                check_year(naive.year()).map_err(|_| out_of_range())?;
                 resolve_local(tz, naive)
             } else if let Some(span) = super::phrases::ago(s) {
                 parse_duration(&span).map_err(|_| bad())?.before(tz, now)
@@ -192,7 +194,7 @@ pub fn parse_when(input: &str, now: Instant, tz: Tz, meaning: DateMeaning) -> Re
                     _ => super::phrases::Lean::Past,
                 };
                 match super::phrases::day_and_time(s, today, lean) {
-                    Some((d, _)) if check_year(d.year()).is_err() => return Err(bad()),
+                    Some((d, _)) if check_year(d.year()).is_err() => return Err(out_of_range()),
                     Some((d, Some(t))) => resolve_local(tz, d.and_time(t)),
                     Some((d, None)) => for_date(d),
                     None => return Err(bad()),
@@ -204,7 +206,7 @@ pub fn parse_when(input: &str, now: Instant, tz: Tz, meaning: DateMeaning) -> Re
     // end of 2999-12-31, 24:00, is that day).
     let year = |t: Instant| t.with_timezone(&tz).year();
     if !in_range(t) || (check_year(year(t)).is_err() && check_year(year(t - Duration::seconds(1))).is_err()) {
-        return Err(WhenError::OutOfRange(input.into()));
+        return Err(out_of_range());
     }
     Ok(t)
 }
@@ -213,10 +215,9 @@ fn check_year(y: i32) -> Result<(), ()> {
     if (MIN_YEAR..=MAX_YEAR).contains(&y) { Ok(()) } else { Err(()) }
 }
 
-fn parse_rfc3339_loose(s: &str) -> Option<Instant> {
-    let s = s.replacen(' ', "T", 1);
-    let t = DateTime::parse_from_rfc3339(&s).ok()?;
-    Some(t.with_timezone(&Utc))
+/// RFC 3339, also with a space for the `T`; at the offset it was typed in.
+fn parse_rfc3339_loose(s: &str) -> Option<DateTime<FixedOffset>> {
+    DateTime::parse_from_rfc3339(&s.replacen(' ', "T", 1)).ok()
 }
 
 /// `2026-11-20 19:30`, `2026-11-20T19:30`, with optional seconds.
