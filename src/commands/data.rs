@@ -43,15 +43,34 @@ pub fn export(ctx: &Ctx, ledger: &Ledger, a: ExportArgs, out: &mut dyn Write) ->
 
 // ---------- import ----------
 
+/// The largest file `import` reads: 35 times the export of ten years of 20
+/// promises (14 MB). Anything longer is not an export — and `/dev/zero` or a
+/// runaway pipe would otherwise be read until memory runs out.
+const MAX_IMPORT_BYTES: u64 = 512 << 20;
+
+fn read_capped(path: &std::path::Path) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let name = crate::domain::time::printable(&path.display().to_string());
+    let unreadable = |e: std::io::Error| Error::usage(format!("could not read {name}: {e}"));
+    let mut bytes = Vec::new();
+    std::fs::File::open(path).and_then(|f| f.take(MAX_IMPORT_BYTES + 1).read_to_end(&mut bytes)).map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_IMPORT_BYTES {
+        return Err(Error::usage(format!(
+            "{name} is larger than any troth export (more than {} MiB)",
+            MAX_IMPORT_BYTES >> 20
+        ))
+        .hint("nothing was imported; the file must come from `troth export --format json`"));
+    }
+    Ok(bytes)
+}
+
 /// Parse and check an export without touching any ledger (fuzzing, tests).
 pub fn check_import(text: &str) -> Result<()> {
     json::check_text(text)
 }
 
 pub fn import(ctx: &Ctx, ledger: &mut Ledger, a: ImportArgs, out: &mut dyn Write) -> Result<()> {
-    let bytes = std::fs::read(&a.file).map_err(|e| {
-        Error::usage(format!("could not read {}: {e}", crate::domain::time::printable(&a.file.display().to_string())))
-    })?;
+    let bytes = read_capped(&a.file)?;
     let doc = Document::parse(&bytes)?;
     let before = ledger.agreements()?;
     let done = json::apply(ledger, &doc, ctx.now)?;

@@ -57,7 +57,7 @@ pub fn run(env: &Env, command: Command, real_out: &mut dyn Write) -> Result<()> 
         Command::Completions(a) => return completions::completions(a, out),
         Command::Man => return man::man(out),
         Command::Demo(a) => return demo::run(env, a, out),
-        Command::Remind(a) if a.systemd => return remind::systemd(out),
+        Command::Remind(a) if a.systemd => return remind::systemd(env, a.all, out),
         Command::Init(_)
         | Command::Promise(_)
         | Command::Kept(_)

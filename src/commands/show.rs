@@ -151,7 +151,10 @@ fn write_show_json(out: &mut dyn Write, ctx: &Ctx, view: &View) -> Result<()> {
     let entry_list = entries.iter().map(|e| crate::render::json::entry_json(e, x, Some(analysis)));
     let repair_uuids = crate::render::json::entry_uuids(entries);
     let repairs = x.repairs.iter().map(|r| crate::render::json::repair_json(r, x, &repair_uuids));
-    let mut ser = serde_json::Serializer::pretty(&mut *out);
+    // The serializer writes a few bytes at a time (80,000 lines at ten
+    // years): into a buffer it can fill inline, not through `dyn Write`.
+    let mut buffered = std::io::BufWriter::with_capacity(16 * 1024, &mut *out);
+    let mut ser = serde_json::Serializer::pretty(&mut buffered);
     let mut map = ser.serialize_map(None)?;
     for (k, v) in head.as_object().expect("object") {
         map.serialize_entry(k, v)?;
@@ -163,6 +166,8 @@ fn write_show_json(out: &mut dyn Write, ctx: &Ctx, view: &View) -> Result<()> {
     map.serialize_entry("entries", &crate::render::json::Lazy::new(entry_list))?;
     map.serialize_entry("repairs", &crate::render::json::Lazy::new(repairs))?;
     map.end()?;
+    buffered.flush()?;
+    drop(buffered);
     writeln!(out)?;
     Ok(())
 }

@@ -177,3 +177,40 @@ fn completions_pass_bash_syntax_and_the_man_page_renders() {
         Err(e) => panic!("man must be installed for this test (apt-get install man-db): {e}"),
     }
 }
+
+/// A huge file is refused as fast as a small one: the newer-format check
+/// reads only the header fields, so 40 MB of tiny objects is named at its
+/// first bad entry within a memory limit a whole-file parse would blow
+/// (it took ~40× the file's size), and a file past any export's size — or
+/// `/dev/zero` — is refused without reading it all.
+#[test]
+fn huge_import_files_are_refused_without_exhausting_memory() {
+    let env = TestEnv::berlin();
+    env.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
+    let big = env.path("big.json");
+    let mut body = String::from(r#"{"format":"troth-export","version":1,"entries":["#);
+    body.push_str(&vec![r#"{"uuid":"x"}"#; 3_300_000].join(","));
+    body.push_str("]}");
+    std::fs::write(&big, body).unwrap();
+    let before = env.dump();
+    // 1 GB of address space: the binary and its threads need a few dozen MB.
+    let mut sh = std::process::Command::new("sh");
+    sh.arg("-c").arg(r#"ulimit -v 1000000 && exec "$TROTH" import "$BIG""#);
+    for (k, v) in env.command().get_envs() {
+        if let Some(v) = v {
+            sh.env(k, v);
+        }
+    }
+    let r = sh.env("BIG", &big).env("TROTH", assert_cmd::cargo::cargo_bin("troth")).output().unwrap();
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(2), "{stderr}");
+    assert!(stderr.starts_with("error: ") && stderr.contains("missing field `agreement`"), "{stderr}");
+    assert_eq!(before, env.dump());
+    // Past the largest export troth reads: refused by its size.
+    let sparse = env.path("sparse.json");
+    std::fs::File::create(&sparse).unwrap().set_len((512 << 20) + 1).unwrap();
+    let err = env.fails(2, &["import", sparse.to_str().unwrap()]);
+    assert!(err.contains("larger than any troth export"), "{err}");
+    let err = env.fails(2, &["import", "/dev/zero"]);
+    assert!(err.contains("larger than any troth export"), "{err}");
+}

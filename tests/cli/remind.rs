@@ -253,3 +253,69 @@ fn watch_wakes_for_a_reminder_and_for_a_new_promise() {
     let status = watcher.0.wait().unwrap();
     assert!(status.success(), "stops cleanly on SIGTERM: {status:?}");
 }
+
+/// One `ExecStart=` line split into words as systemd does: spaces between
+/// words, double quotes with `\\` escapes, `%%` and `$$` for `%` and `$`.
+fn exec_start_words(unit: &str) -> Vec<String> {
+    let lines: Vec<&str> = unit.lines().filter(|l| l.starts_with("ExecStart=")).collect();
+    assert_eq!(lines.len(), 1, "one ExecStart line:\n{unit}");
+    let line = lines[0].trim_start_matches("ExecStart=");
+    let (mut words, mut word, mut quoted, mut any) = (Vec::new(), String::new(), false, false);
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => (quoted, any) = (!quoted, true),
+            '\\' if quoted => word.push(chars.next().expect("an escaped character")),
+            '%' | '$' => {
+                assert_eq!(chars.next(), Some(c), "{c} is doubled in {line}");
+                word.push(c);
+            }
+            ' ' if !quoted => {
+                if any || !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                }
+                any = false;
+            }
+            c => word.push(c),
+        }
+    }
+    assert!(!quoted, "quotes balance in {line}");
+    words.push(word);
+    words
+}
+
+/// The unit `remind --systemd` prints runs `remind` for *this* ledger (and
+/// with `--all` when asked): run its ExecStart as the timer would — from `/`,
+/// without TROTH_DB — and the reminder on Sam's promise comes.
+#[test]
+fn the_systemd_unit_reminds_about_this_ledger() {
+    let bus = Bus::start();
+    let server = NotificationServer::start(&bus);
+    let mut env = TestEnv::new("Europe/Berlin", "2026-11-27T18:00:00+01:00");
+    env.db = env.path("my \"ledgers\" 100% $HOME").join("troth.db");
+    env.extra.push(("DBUS_SESSION_BUS_ADDRESS".into(), bus.address.clone()));
+    env.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
+    env.ok(&["promise", "Date night", "--terms", "every fri 19:00", "--by", "Sam", "--starts", "2026-11-01"]);
+    let unit = env.ok(&["remind", "--systemd", "--all"]);
+    let words = exec_start_words(&unit);
+    assert_eq!(words[1..3], ["--db".to_string(), env.db.display().to_string()], "{unit}");
+    assert_eq!(words.last().map(String::as_str), Some("--all"), "{unit}");
+    let status = std::process::Command::new(&words[0])
+        .args(&words[1..])
+        .env_clear()
+        .env("HOME", env.path("home"))
+        .env("XDG_DATA_HOME", env.path("data"))
+        .env("TZ", "Europe/Berlin")
+        .env("TROTH_NOW", "2026-11-27T18:00:00+01:00")
+        .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
+        .current_dir("/")
+        .output()
+        .unwrap();
+    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    assert_eq!(server.count(), 1, "the unit reminded about this ledger's promise");
+    assert_eq!(server.all()[0].summary, "Date night");
+    assert!(!env.path("data").join("troth").exists(), "and made no other ledger");
+    // Without --all the unit keeps to `me`'s promises, like `remind` itself.
+    let unit = env.ok(&["remind", "--systemd"]);
+    assert_eq!(exec_start_words(&unit).last().map(String::as_str), Some("remind"), "{unit}");
+}

@@ -32,8 +32,22 @@ const CLAIM_LEASE: Duration = Duration::minutes(10);
 /// `--watch` wakes at least this often, so a laptop back from suspend catches up.
 pub(super) const WATCH_MAX_SLEEP: std::time::Duration = std::time::Duration::from_secs(300);
 
-pub fn systemd(out: &mut dyn Write) -> Result<()> {
+/// A user service and timer that run `remind` for this ledger: the same
+/// `--db` (as an absolute path, since the timer runs elsewhere), and `--all`
+/// and `--as` when they were given — else the timer would remind about
+/// another ledger, or other promises, than the one the user set it up for.
+pub fn systemd(env: &crate::Env, all: bool, out: &mut dyn Write) -> Result<()> {
     let exe = std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_else(|_| "troth".into());
+    let db = std::path::absolute(&env.db).unwrap_or_else(|_| env.db.clone());
+    let mut command = vec![systemd_quote(&exe), "--db".into(), systemd_quote(&db.display().to_string())];
+    if let Some((name, _)) = &env.acting_as {
+        command.extend(["--as".into(), systemd_quote(name)]);
+    }
+    command.push("remind".into());
+    if all {
+        command.push("--all".into());
+    }
+    let command = command.join(" ");
     writeln!(
         out,
         "# ~/.config/systemd/user/troth-remind.service
@@ -42,7 +56,7 @@ Description=troth: desktop reminders for promises that fall due
 
 [Service]
 Type=oneshot
-ExecStart={exe} remind
+ExecStart={command}
 
 # ~/.config/systemd/user/troth-remind.timer
 [Unit]
@@ -60,6 +74,30 @@ WantedBy=timers.target
 #   systemctl --user daemon-reload && systemctl --user enable --now troth-remind.timer"
     )?;
     Ok(())
+}
+
+/// One word of an `ExecStart=` line: double-quoted when it needs to be, with
+/// systemd's own escapes for `\`, `"`, `%` (specifiers), `$` (variables)
+/// and control characters.
+fn systemd_quote(word: &str) -> String {
+    let plain = !word.is_empty() && word.chars().all(|c| c.is_ascii_alphanumeric() || "/._-+:,@=".contains(c));
+    if plain {
+        return word.to_string();
+    }
+    let mut q = String::from("\"");
+    for c in word.chars() {
+        match c {
+            '\\' => q.push_str("\\\\"),
+            '"' => q.push_str("\\\""),
+            '%' => q.push_str("%%"),
+            '$' => q.push_str("$$"),
+            // A newline would end the line (and start another directive).
+            c if c.is_control() => q.push_str(&format!("\\u{:04x}", c as u32)),
+            c => q.push(c),
+        }
+    }
+    q.push('"');
+    q
 }
 
 /// One reminder that is due to be sent.

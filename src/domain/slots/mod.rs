@@ -220,7 +220,13 @@ impl Plan {
                     s.end = s.end.min(n);
                 }
             }
-            out.extend(these);
+            // Moved, not copied, when it is the first: ten years of daily
+            // slots are half a megabyte.
+            if out.is_empty() {
+                out = these;
+            } else {
+                out.extend(these);
+            }
         }
         if let Some(r) = retired {
             out.retain(|s| s.start < r || matches!(s.terms, Terms::Deadline { .. }));

@@ -283,10 +283,20 @@ impl Document {
     pub fn parse(bytes: &[u8]) -> Result<Document> {
         let text = std::str::from_utf8(bytes).map_err(|e| bad("the file", format!("not UTF-8 text ({e})")))?;
         // A newer format is named as such even when its shape has changed.
-        if let Ok(v) = serde_json::from_str::<Value>(text)
-            && let Some(n) = v.get("version").and_then(Value::as_i64)
+        // Only the two header fields are kept; the rest is skipped without
+        // being built (a whole-file `Value` of a huge file takes ~40× its
+        // size in memory before the first error could be named).
+        #[derive(Deserialize)]
+        struct Header {
+            #[serde(default)]
+            format: Option<Value>,
+            #[serde(default)]
+            version: Option<Value>,
+        }
+        if let Ok(h) = serde_json::from_str::<Header>(text)
+            && let Some(n) = h.version.as_ref().and_then(Value::as_i64)
             && n > FORMAT_VERSION
-            && v.get("format").and_then(Value::as_str) == Some(FORMAT)
+            && h.format.as_ref().and_then(Value::as_str) == Some(FORMAT)
         {
             return Err(newer(n));
         }
