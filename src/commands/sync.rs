@@ -364,7 +364,7 @@ fn status(ctx: &Ctx, ledger: &mut Ledger, out: &mut dyn Write) -> Result<()> {
                 "folder": f.as_ref().map(|f| f.path.to_string_lossy().into_owned()),
                 "devices": devices.iter().map(|d| json!({
                     "device": d.device, "person": d.person, "files": d.files, "facts": d.facts,
-                    "last": d.last.map(|t| rfc3339(from_ts(t), zone)), "this": d.this,
+                    "last": d.last.map(|t| rfc3339(from_ts(t), zone)), "this": d.this, "refused": d.refused,
                 })).collect::<Vec<_>>(),
             }),
         );
@@ -387,6 +387,14 @@ fn status(ctx: &Ctx, ledger: &mut Ledger, out: &mut dyn Write) -> Result<()> {
             if d.facts == 1 { "" } else { "s" },
             d.last.map(|t| format!(", last {}", rfc3339(from_ts(t), zone))).unwrap_or_default()
         )?;
+        if d.refused > 0 {
+            writeln!(
+                out,
+                "         {} file{} of it refused here — `troth sync` says why",
+                d.refused,
+                if d.refused == 1 { "" } else { "s" }
+            )?;
+        }
     }
     Ok(())
 }

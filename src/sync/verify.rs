@@ -28,6 +28,8 @@ pub struct DeviceStatus {
     pub facts: i64,
     pub last: Option<i64>,
     pub this: bool,
+    /// Files of this device refused here (with every later one of its chain).
+    pub refused: i64,
 }
 
 pub fn devices(ledger: &Ledger, me: Option<&str>) -> Result<Vec<DeviceStatus>> {
@@ -42,9 +44,10 @@ pub fn devices(ledger: &Ledger, me: Option<&str>) -> Result<Vec<DeviceStatus>> {
             facts: 0,
             last: None,
             this: true,
+            refused: 0,
         },
     );
-    for f in store::files(ledger)?.into_iter().filter(|f| f.state != "refused") {
+    for f in store::files(ledger)? {
         let d = out.entry(f.device.clone()).or_insert(DeviceStatus {
             device: f.device.clone(),
             person: None,
@@ -52,7 +55,15 @@ pub fn devices(ledger: &Ledger, me: Option<&str>) -> Result<Vec<DeviceStatus>> {
             facts: 0,
             last: None,
             this: false,
+            refused: 0,
         });
+        if f.state == "refused" {
+            d.refused += 1;
+            if d.person.is_none() && !d.this {
+                d.person = f.person.clone();
+            }
+            continue;
+        }
         d.files += 1;
         d.facts += f.facts;
         if d.last.is_none_or(|l| f.written >= l) {

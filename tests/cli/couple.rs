@@ -97,7 +97,9 @@ fn a_device_whose_clock_was_set_back_is_told_and_its_partner_refuses_the_file() 
     assert_eq!(v["refused"].as_array().unwrap().len(), 1, "{v}");
     assert_eq!(c.sam.json(&["log"]).as_array().unwrap().len(), 1, "the kept before the clock change arrived");
     assert_eq!(c.sam.ok(&["config", "trust.gain"]).trim(), "0.05");
-    assert!(c.folder.is_dir());
+    let status = c.sam.json(&["sync", "status"]);
+    let alex = status["devices"].as_array().unwrap().iter().find(|d| d["person"] == "Alex").unwrap().clone();
+    assert_eq!(alex["refused"], 1, "sync status says what was refused: {status}");
 }
 
 /// §8: bad input changes nothing — on a ledger that syncs too. The file a
