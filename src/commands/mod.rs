@@ -146,6 +146,16 @@ pub fn run(env: &Env, command: Command, real_out: &mut dyn Write) -> Result<()> 
     Ok(())
 }
 
+/// `--by me` / `--by partner` on the summaries: the two people `init` named,
+/// as for `promise` and `--as` (docs/cli.md).
+fn role_word(settings: &Settings, by: Option<String>) -> Option<String> {
+    match by.as_deref().map(str::trim) {
+        Some("me") if settings.me.is_some() => Some(settings.default_by()),
+        Some("partner") if settings.partner.is_some() => Some(settings.default_to()),
+        _ => by,
+    }
+}
+
 fn dispatch(ctx: &Ctx, ledger: &mut Ledger, command: Command, out: &mut dyn Write) -> Result<()> {
     match command {
         Command::Init(a) => init::init(ctx, ledger, a, out),
@@ -162,9 +172,18 @@ fn dispatch(ctx: &Ctx, ledger: &mut Ledger, command: Command, out: &mut dyn Writ
         Command::Broke(a) => kept::log_outcome(ctx, ledger, crate::domain::Outcome::Broken, a, out),
         Command::Excuse(a) => excuse::excuse(ctx, ledger, a, out),
         Command::Log(a) => log::list(ctx, ledger, a, out),
-        Command::Report(a) => report::report(ctx, ledger, a, out),
-        Command::Trend(a) => trend::trend(ctx, ledger, a, out),
-        Command::Overpromising(a) => overpromising::overpromising(ctx, ledger, a, out),
+        Command::Report(mut a) => {
+            a.by = role_word(&ctx.settings, a.by);
+            report::report(ctx, ledger, a, out)
+        }
+        Command::Trend(mut a) => {
+            a.by = role_word(&ctx.settings, a.by);
+            trend::trend(ctx, ledger, a, out)
+        }
+        Command::Overpromising(mut a) => {
+            a.by = role_word(&ctx.settings, a.by);
+            overpromising::overpromising(ctx, ledger, a, out)
+        }
         Command::Due(a) => due::due(ctx, ledger, a, out),
         Command::Review => review::review(ctx, ledger, out),
         Command::Remind(a) => remind::run(ctx, ledger, a, out),

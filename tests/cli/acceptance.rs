@@ -306,3 +306,22 @@ fn a_written_entry_is_the_logged_entry() {
     let log = env.json(&["log", "--all"]);
     assert_eq!(&voided, log.as_array().unwrap().iter().find(|e| e["id"] == 1).unwrap());
 }
+
+/// The summaries read `--by me` and `--by partner` as the two names `init`
+/// set, as `promise --by me` and `--as me` do.
+#[test]
+fn summaries_by_the_role_words() {
+    let env = couple();
+    env.ok(&["promise", "Weekends", "--terms", "2/month", "--starts", "2026-10-01", "--slug", "w"]);
+    env.ok(&["promise", "Call", "--by", "Sam", "--slug", "call", "--starts", "2026-11-01"]);
+    env.ok(&["kept", "call", "--at", "2026-11-20"]);
+    assert_eq!(env.json(&["report", "--by", "me"]), env.json(&["report", "--by", "Alex"]));
+    assert_eq!(env.json(&["report", "--by", "partner"]), env.json(&["report", "--by", "Sam"]));
+    assert_eq!(env.json(&["trend", "--by", "me"])["subject"], "Alex");
+    assert_eq!(env.json(&["overpromising", "--by", "me"]), env.json(&["overpromising", "--by", "Alex"]));
+    let mut as_sam = env.command();
+    as_sam.args(["--as", "Sam", "trend", "--by", "me", "--json"]);
+    let out = as_sam.output().unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["subject"], "Sam");
+}
