@@ -22,6 +22,7 @@ mod hostile;
 mod html;
 mod numbers;
 mod people;
+mod ranges;
 mod readme;
 mod reliability;
 mod remind;
