@@ -27,6 +27,7 @@ mod readme;
 mod reliability;
 mod remind;
 mod report_model;
+mod retired;
 mod screens;
 mod slots;
 mod startup;
