@@ -95,10 +95,14 @@ pub fn import(ctx: &Ctx, ledger: &mut Ledger, a: ImportArgs, out: &mut dyn Write
                     "renamed": renamed.iter().map(|(a, b)| json!({"from": a, "to": b})).collect::<Vec<_>>()}),
         );
     }
+    let n = |count: usize, one: &str, many: &str| format!("{count} {}", if count == 1 { one } else { many });
     writeln!(
         out,
-        "imported  {} promises, {} entries, {} voids ({} facts already here, skipped)",
-        done.agreements, done.entries, done.voids, done.skipped
+        "imported  {}, {}, {} ({} already here, skipped)",
+        n(done.agreements, "promise", "promises"),
+        n(done.entries, "entry", "entries"),
+        n(done.voids, "void", "voids"),
+        n(done.skipped, "fact", "facts")
     )?;
     for (from, to) in renamed {
         writeln!(out, "          two promises are called \"{from}\": the one made later now shows as \"{to}\"")?;

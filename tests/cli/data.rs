@@ -214,3 +214,18 @@ fn huge_import_files_are_refused_without_exhausting_memory() {
     let err = env.fails(2, &["import", "/dev/zero"]);
     assert!(err.contains("larger than any troth export"), "{err}");
 }
+
+#[test]
+fn import_counts_in_words_that_agree_with_the_number() {
+    let a = TestEnv::berlin();
+    a.ok(&["promise", "Date night", "--terms", "every fri 19:00", "--slug", "date", "--starts", "2026-11-01"]);
+    a.ok(&["kept", "date", "--at", "2026-11-20 19:00"]);
+    let file = a.path("one.json");
+    a.ok(&["export", "-o", file.to_str().unwrap()]);
+    let b = TestEnv::berlin();
+    let out = b.ok(&["import", file.to_str().unwrap()]);
+    assert!(out.starts_with("imported  1 promise, 1 entry, 0 voids ("), "{out}");
+    let out = b.ok(&["import", file.to_str().unwrap()]);
+    assert!(out.starts_with("imported  0 promises, 0 entries, 0 voids ("), "{out}");
+    assert!(out.contains(" facts already here, skipped)"), "{out}");
+}

@@ -319,3 +319,57 @@ fn the_systemd_unit_reminds_about_this_ledger() {
     let unit = env.ok(&["remind", "--systemd"]);
     assert_eq!(exec_start_words(&unit).last().map(String::as_str), Some("remind"), "{unit}");
 }
+
+/// libfaketime, which moves the wall clock while the monotonic one runs on —
+/// what a suspended laptop sees on waking (CI installs the `faketime` package).
+fn libfaketime() -> std::path::PathBuf {
+    let dirs = ["/usr/lib/x86_64-linux-gnu/faketime", "/usr/lib/aarch64-linux-gnu/faketime", "/usr/lib/faketime"];
+    dirs.iter()
+        .map(|d| std::path::Path::new(d).join("libfaketime.so.1"))
+        .find(|p| p.exists())
+        .expect("libfaketime is needed for this test: apt-get install faketime")
+}
+
+/// A laptop suspended for six hours: the wall clock jumps, the monotonic
+/// clock does not. The watch, woken (by a write here, as by its 5-minute
+/// tick), must see the hours that passed and send the reminder now due.
+#[test]
+fn watch_catches_up_after_a_suspend() {
+    use std::time::{Duration, Instant};
+    // Friday 12:00: the reminder for 19:00 is due at 18:00, six hours on.
+    let s = setup("2026-11-27T12:00:00+01:00");
+    s.env.ok(&["promise", "Date night", "--terms", "every fri 19:00", "--starts", "2026-11-01"]);
+    let offset = s.env.path("faketime");
+    std::fs::write(&offset, "+0\n").unwrap();
+    struct Watcher(std::process::Child);
+    impl Drop for Watcher {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let _watcher = Watcher(
+        s.env
+            .command()
+            .args(["remind", "--watch"])
+            .env("LD_PRELOAD", libfaketime())
+            .env("FAKETIME_TIMESTAMP_FILE", &offset)
+            .env("FAKETIME_NO_CACHE", "1")
+            .env("FAKETIME_DONT_FAKE_MONOTONIC", "1")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(s.server.count(), 0, "nothing is due at 12:00");
+    // Suspend: six hours pass on the wall clock only. Then something wakes it.
+    std::fs::write(&offset, "+6h\n").unwrap();
+    s.env.ok(&["promise", "Call if I'm running late"]);
+    let t = Instant::now();
+    while s.server.count() < 1 && t.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(s.server.count(), 1, "the watch saw that it is 18:00 now");
+    assert_eq!(s.server.all()[0].body, "date-night — due today 19:00");
+}

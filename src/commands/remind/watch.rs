@@ -38,9 +38,12 @@ pub(super) fn watch(ctx: &Ctx, ledger: &mut Ledger, all: bool, out: &mut dyn Wri
     if let Some(f) = &synced {
         watch_sync_folder(&f.path, tx.clone());
     }
-    let started = std::time::Instant::now();
+    // The wall clock, not the monotonic one: a monotonic clock stops while
+    // the laptop is suspended, and the watch must see the hours that passed
+    // (docs/design.md §6). With TROTH_NOW the clock starts there and runs on.
+    let started = std::time::SystemTime::now();
     let clock_start = ctx.now;
-    let now = || clock_start + Duration::from_std(started.elapsed()).unwrap_or_default();
+    let now = || clock_start + Duration::from_std(started.elapsed().unwrap_or_default()).unwrap_or_default();
     // A server that stays away is retried with backoff (30 s, doubling, at
     // most WATCH_MAX_SLEEP), and said once per stretch of failures.
     let mut failures: u32 = 0;

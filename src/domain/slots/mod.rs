@@ -176,6 +176,14 @@ impl Plan {
     /// without walking the calendar from the first slot (what is due now
     /// does not depend on ten years ago).
     pub fn slots_between(&self, from: Instant, until: Instant) -> Vec<Slot> {
+        let mut out = Vec::new();
+        self.each_slot_between(from, until, &mut |s| out.push(s));
+        out
+    }
+
+    /// As `slots_between`, each slot handed to `f` as it is walked: ten years
+    /// of slots need not be held twice (docs/design.md §2 for the rules).
+    pub fn each_slot_between(&self, from: Instant, until: Instant, f: &mut dyn FnMut(Slot)) {
         let versions = self.versions_in_force();
         let statuses = self.statuses_in_force();
         let retired = statuses.iter().find(|s| s.status == Status::Retired).map(|s| s.effective);
@@ -187,11 +195,30 @@ impl Plan {
         if let Some(e) = self.ends {
             stop = stop.min(e);
         }
-        let mut out = Vec::new();
         for (i, v) in versions.iter().enumerate() {
             let next = versions.get(i + 1).map(|n| n.effective);
             let upper = next.map(|n| n.min(stop)).unwrap_or(stop);
-            let mut these = Vec::new();
+            let mut emit = |mut s: Slot| {
+                // Renegotiated terms replace the old ones where the new
+                // terms' first slot begins: an old-terms slot is promised
+                // only if it falls due before then, and its window ends there
+                // at the latest, so the two never overlap ("2/month" →
+                // "1/week" on 10 Nov: November keeps its two, December is not
+                // also promised under the old terms; docs/design.md §1).
+                if let Some(n) = next {
+                    if s.due > n {
+                        return;
+                    }
+                    s.end = s.end.min(n);
+                }
+                if retired.is_some_and(|r| s.start >= r && !matches!(s.terms, Terms::Deadline { .. })) {
+                    return;
+                }
+                if from > Instant::MIN_UTC && s.end <= from {
+                    return;
+                }
+                f(s);
+            };
             let offsets = walk::offsets_for(self.zone, v.effective.max(from), upper);
             let walk =
                 Walk { zone: self.zone, ends: self.ends, version: i, v, from, upper, active_at: &active_at, offsets };
@@ -202,39 +229,13 @@ impl Plan {
                     let start = v.effective;
                     let released = retired.is_some_and(|r| r < due);
                     if start < upper && due > start && active_at(start) && !released {
-                        these.push(Slot { start, end: due, due, units: 1, version: i, terms: v.terms });
+                        emit(Slot { start, end: due, due, units: 1, version: i, terms: v.terms });
                     }
                 }
-                Terms::Quota { count, period } => walk.quota(count, period, &mut these),
-                Terms::Schedule(s) => walk.schedule(&s, i == 0, &mut these),
-            }
-            // Renegotiated terms replace the old ones where the new terms'
-            // first slot begins: an old-terms slot is promised only if it
-            // falls due before then, and its window ends there at the
-            // latest, so the two never overlap ("2/month" → "1/week" on
-            // 10 Nov: November keeps its two, December is not also promised
-            // under the old terms; docs/design.md §1).
-            if let Some(n) = next {
-                these.retain(|s| s.due <= n);
-                for s in &mut these {
-                    s.end = s.end.min(n);
-                }
-            }
-            // Moved, not copied, when it is the first: ten years of daily
-            // slots are half a megabyte.
-            if out.is_empty() {
-                out = these;
-            } else {
-                out.extend(these);
+                Terms::Quota { count, period } => walk.quota(count, period, &mut emit),
+                Terms::Schedule(s) => walk.schedule(&s, i == 0, &mut emit),
             }
         }
-        if let Some(r) = retired {
-            out.retain(|s| s.start < r || matches!(s.terms, Terms::Deadline { .. }));
-        }
-        if from > Instant::MIN_UTC {
-            out.retain(|s| s.end > from);
-        }
-        out
     }
 
     /// The slot under way at `now`, if any (none while paused, before the

@@ -52,7 +52,7 @@ impl Walk<'_> {
     }
 
     /// A quota: one slot per whole period, `count` units each.
-    pub(super) fn quota(&self, count: u32, period: Period, out: &mut Vec<Slot>) {
+    pub(super) fn quota(&self, count: u32, period: Period, out: &mut dyn FnMut(Slot)) {
         let (v, from, upper, i) = (self.v, self.from, self.upper, self.version);
         let mut p = period_start(period, local_date(self.zone, v.effective));
         if self.day_start(p) < v.effective {
@@ -73,7 +73,7 @@ impl Walk<'_> {
             let next = next_period(period, p);
             let end = self.day_start(next);
             if (self.active_at)(start) {
-                out.push(Slot { start, end, due: end, units: count, version: i, terms: v.terms });
+                out(Slot { start, end, due: end, units: count, version: i, terms: v.terms });
             }
             p = next;
             start = end;
@@ -81,7 +81,7 @@ impl Walk<'_> {
     }
 
     /// A schedule: one slot per occurrence, running to the next one's day.
-    pub(super) fn schedule(&self, s: &Schedule, first: bool, out: &mut Vec<Slot>) {
+    pub(super) fn schedule(&self, s: &Schedule, first: bool, out: &mut dyn FnMut(Slot)) {
         let (v, from, upper, i) = (self.v, self.from, self.upper, self.version);
         let mut date = local_date(self.zone, v.effective);
         // Find the first occurrence: at or after `starts` for the
@@ -121,7 +121,7 @@ impl Walk<'_> {
                 if self.ends.is_some_and(|e| next_start >= e) { self.day_start(d + Days::new(1)) } else { next_start };
             if (self.active_at)(start) {
                 let due = self.occurrence_time(s, d);
-                out.push(Slot { start, end, due, units: 1, version: i, terms: v.terms });
+                out(Slot { start, end, due, units: 1, version: i, terms: v.terms });
             }
             date = next;
             d = date;

@@ -94,15 +94,16 @@ pub fn analyze(a: &Agreement, entries: &[Fact], now: Instant, horizon: Instant) 
 /// As `analyze`, for the slots that end after `from` only: enough for what
 /// is open or due, not for trust (earlier events are left out).
 pub fn analyze_window(a: &Agreement, entries: &[Fact], now: Instant, from: Instant, horizon: Instant) -> Analysis {
-    let slots = a.plan.slots_between(from, horizon.max(now));
+    // Each slot tallied as it is walked, not listed first and copied.
+    let mut slots: Vec<SlotTally> = Vec::new();
+    a.plan.each_slot_between(from, horizon.max(now), &mut |slot| slots.push(SlotTally::new(slot, now)));
     // Entries that count for nothing (after retirement, on a void promise)
     // are left out here, the one place every figure comes through.
     let retired = a.plan.retired_from();
     let mut sorted: Vec<&Fact> =
         entries.iter().filter(|e| crate::domain::converge::excluded(a, retired, e.at).is_none()).collect();
     sorted.sort_by_key(|e| e.order());
-    let mut out =
-        Analysis { slots: slots.into_iter().map(|slot| SlotTally::new(slot, now)).collect(), ..Analysis::default() };
+    let mut out = Analysis { slots, ..Analysis::default() };
     // Each fact with its slot, in fact order; then grouped by slot (a stable
     // sort: facts keep their order within a slot, and in time order the
     // groups are already in slot order, so this is one pass). One list, not
