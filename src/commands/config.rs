@@ -26,16 +26,20 @@ pub(super) fn settings_json(s: &crate::domain::Settings) -> Value {
     Value::Object(m)
 }
 
-/// `me` and `partner` are two people: a name for both is refused (exit 2).
+/// `me` and `partner` are two people: a name for both is refused (exit 2),
+/// also one that differs only in case — `--by sam` next to `Sam` is refused
+/// as a near name (docs/design.md §1), so "Sam & sam" could not be told apart.
 pub(super) fn two_people(me: Option<&str>, partner: Option<&str>) -> Result<()> {
     if let (Some(m), Some(p)) = (me, partner)
-        && m == p
+        && m.to_lowercase() == p.to_lowercase()
     {
-        return Err(crate::error::Error::usage(format!(
-            "{} cannot be both me and partner: a promise is between two people",
-            crate::domain::time::printable(m)
-        ))
-        .hint("give the other person's name with --partner (or --me)"));
+        use crate::domain::time::printable;
+        let what = if m == p {
+            format!("{} cannot be both me and partner: a promise is between two people", printable(m))
+        } else {
+            format!("\"{}\" and \"{}\" differ only in case: me and partner are two people", printable(m), printable(p))
+        };
+        return Err(crate::error::Error::usage(what).hint("give the other person's name with --partner (or --me)"));
     }
     Ok(())
 }

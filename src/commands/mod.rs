@@ -309,9 +309,8 @@ pub fn find_one(ledger: &Ledger, arg: &str, now: Instant) -> Result<Agreement> {
 pub fn find<'a>(agreements: &'a [Agreement], arg: &str, now: Instant) -> Result<&'a Agreement> {
     let arg = arg.trim();
     // `#3` as troth prints it is the id 3, as `void #7` is the entry 7.
-    let id = arg.strip_prefix('#').unwrap_or(arg);
-    let found = if !id.is_empty() && id.chars().all(|c| c.is_ascii_digit()) {
-        id.parse::<i64>().ok().and_then(|id| agreements.iter().find(|a| a.id == id))
+    let found = if let Some(id) = crate::domain::validate::id_form(arg) {
+        id.and_then(|id| agreements.iter().find(|a| a.id == id))
     } else {
         let mut same: Vec<&Agreement> = agreements.iter().filter(|a| a.slug == arg).collect();
         same.sort_by_key(|a| (a.is_live(now), !a.is_void(), a.created_at, &a.uuid));

@@ -34,6 +34,14 @@ pub fn validate_note(note: Option<&str>) -> Result<Option<String>> {
     Ok(if n.trim().is_empty() { None } else { Some(n.to_string()) })
 }
 
+/// How a promise argument reads: `Some` when it is an id — digits, or `#`
+/// and digits as troth prints it (a slug is never all digits) — holding the
+/// id, or None for digits too long to be one; None for a slug.
+pub fn id_form(arg: &str) -> Option<Option<i64>> {
+    let digits = arg.strip_prefix('#').unwrap_or(arg);
+    (!digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit())).then(|| digits.parse().ok())
+}
+
 pub fn validate_slug(s: &str) -> Result<String> {
     let ok = !s.is_empty()
         && s.len() <= 40

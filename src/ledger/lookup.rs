@@ -23,10 +23,10 @@ impl Ledger {
         if !rows.iter().all(|(_, slug)| seen.insert(slug.as_str())) {
             return Ok(None);
         }
-        // As `commands::find`: digits are an id, anything else a slug.
+        // As `commands::find`: an id (`3` or `#3`), anything else a slug.
         let arg = arg.trim();
-        let id = if !arg.is_empty() && arg.chars().all(|c| c.is_ascii_digit()) {
-            arg.parse::<i64>().ok()
+        let id = if let Some(id) = crate::domain::validate::id_form(arg) {
+            id
         } else {
             rows.iter().find(|(_, slug)| slug == arg).map(|(id, _)| *id)
         };
@@ -85,13 +85,13 @@ mod tests {
     #[test]
     fn a_promise_read_alone_is_the_one_found_among_all() {
         let (_dir, ledger) = ledger_with(&["walk", "walk-2", "gym", "read"]);
-        for arg in ["walk", "walk-2", " gym ", "read", "1", "2", "3", "4"] {
+        for arg in ["walk", "walk-2", " gym ", "read", "1", "2", "3", "4", "#2", " #4"] {
             let alone = ledger.named(arg).unwrap().map(|x| format!("{x:?}"));
             assert!(alone.is_some(), "{arg:?} is read alone");
             assert_eq!(alone, among_all(&ledger, arg), "{arg:?}");
         }
         // Not found alone: the caller looks among all and words the error.
-        for arg in ["walks", "5", "0", "", "99999999999999999999"] {
+        for arg in ["walks", "5", "0", "", "#", "#5", "99999999999999999999"] {
             assert!(ledger.named(arg).unwrap().is_none(), "{arg:?}");
             assert!(among_all(&ledger, arg).is_none(), "{arg:?}");
         }

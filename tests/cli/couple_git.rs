@@ -1,20 +1,7 @@
 //! The couple keeping two ledgers in step through git (docs/design.md §9):
 //! each partner's clone of one bare remote is their device's folder.
 
-use crate::support::TestEnv;
-
-fn git(dir: &std::path::Path, args: &[&str]) {
-    let out = std::process::Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.invalid")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-}
+use crate::support::{TestEnv, git_clones};
 
 /// Each partner cloned the (empty) remote first; Alex then set up and pushed.
 /// Sam's `sync join` in the older clone pulls first, as `troth sync` does,
@@ -22,28 +9,19 @@ fn git(dir: &std::path::Path, args: &[&str]) {
 #[test]
 fn join_in_a_git_clone_made_before_setup_pulls_first() {
     let dir = tempfile::tempdir().unwrap();
-    let remote = dir.path().join("remote.git");
-    git(dir.path(), &["init", "-q", "--bare", "-b", "main", remote.to_str().unwrap()]);
-    git(dir.path(), &["clone", "-q", remote.to_str().unwrap(), "a"]);
-    git(dir.path(), &["clone", "-q", remote.to_str().unwrap(), "b"]);
+    let (clone_a, clone_b) = git_clones(dir.path());
     let mut alex = TestEnv::new("Europe/Berlin", "2026-10-20T10:00:00+02:00");
     let mut sam = TestEnv::new("America/New_York", "2026-10-20T04:01:00-04:00");
-    for env in [&mut alex, &mut sam] {
-        for (k, v) in [("GIT_AUTHOR_NAME", "t"), ("GIT_AUTHOR_EMAIL", "t@example.invalid")] {
-            env.extra.push((k.into(), v.into()));
-        }
-        for (k, v) in [("GIT_COMMITTER_NAME", "t"), ("GIT_COMMITTER_EMAIL", "t@example.invalid")] {
-            env.extra.push((k.into(), v.into()));
-        }
-    }
+    alex.with_git_identity();
+    sam.with_git_identity();
     alex.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
     alex.ok(&["promise", "Date night every Friday", "--terms", "every fri 19:00", "--slug", "date-night"]);
-    let folder_a = dir.path().join("a").join("troth");
+    let folder_a = clone_a.join("troth");
     let code = alex.json(&["sync", "setup", folder_a.to_str().unwrap()])["code"].as_str().unwrap().to_string();
     sam.ok(&["init", "--me", "Sam", "--partner", "Alex"]);
     sam.extra.push(("TROTH_SYNC_CODE".into(), code));
     // Sam's clone does not have the folder yet.
-    let folder_b = dir.path().join("b").join("troth");
+    let folder_b = clone_b.join("troth");
     sam.ok(&["sync", "join", folder_b.to_str().unwrap()]);
     assert_eq!(sam.json(&["list"])[0]["slug"], "date-night");
     assert_eq!(sam.json(&["sync", "status"])["ledger"], alex.json(&["sync", "status"])["ledger"]);

@@ -21,6 +21,7 @@ mod history;
 mod hostile;
 mod html;
 mod numbers;
+mod people;
 mod readme;
 mod reliability;
 mod remind;

@@ -155,3 +155,36 @@ pub fn r4(x: f64) -> f64 {
 pub fn num(v: &Value) -> f64 {
     v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
 }
+
+/// Who commits in the tests' git folders (a cleared environment has no
+/// git identity, and git refuses to commit without one).
+const GIT_IDENT: [(&str, &str); 4] = [
+    ("GIT_AUTHOR_NAME", "t"),
+    ("GIT_AUTHOR_EMAIL", "t@example.invalid"),
+    ("GIT_COMMITTER_NAME", "t"),
+    ("GIT_COMMITTER_EMAIL", "t@example.invalid"),
+];
+
+impl TestEnv {
+    /// Let troth's own git commits (a sync folder in a clone) go through.
+    pub fn with_git_identity(&mut self) -> &mut Self {
+        self.extra.extend(GIT_IDENT.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        self
+    }
+}
+
+/// Run git in `dir`; it must succeed.
+pub fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git").args(args).current_dir(dir).envs(GIT_IDENT).output().expect("run git");
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// An empty bare remote in `dir` and two clones of it, `a` and `b`, both
+/// made before anything was pushed.
+pub fn git_clones(dir: &Path) -> (PathBuf, PathBuf) {
+    let remote = dir.join("remote.git");
+    git(dir, &["init", "-q", "--bare", "-b", "main", remote.to_str().unwrap()]);
+    git(dir, &["clone", "-q", remote.to_str().unwrap(), "a"]);
+    git(dir, &["clone", "-q", remote.to_str().unwrap(), "b"]);
+    (dir.join("a"), dir.join("b"))
+}

@@ -3,7 +3,7 @@
 //! tools really do to a folder — temporary files, conflict copies, garbage,
 //! a wrong key, files removed or replaced.
 
-use crate::support::TestEnv;
+use crate::support::{TestEnv, git, git_clones};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -339,39 +339,14 @@ fn a_junk_file_is_refused_by_name_and_sync_exits_1() {
     assert!(v["skipped"].as_array().unwrap().iter().any(|n| n["file"] == ".syncthing.zzz.troth.tmp"), "{v}");
 }
 
-fn git(dir: &Path, args: &[&str]) {
-    let out = std::process::Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.invalid")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-}
-
 #[test]
 fn two_clones_of_a_git_remote_keep_two_ledgers_in_step() {
     let dir = tempfile::tempdir().unwrap();
-    let remote = dir.path().join("remote.git");
-    git(dir.path(), &["init", "-q", "--bare", "-b", "main", remote.to_str().unwrap()]);
-    git(dir.path(), &["clone", "-q", remote.to_str().unwrap(), "a"]);
-    git(dir.path(), &["clone", "-q", remote.to_str().unwrap(), "b"]);
-    let (ca, cb) = (dir.path().join("a"), dir.path().join("b"));
-    let ident = [
-        ("GIT_AUTHOR_NAME", "t"),
-        ("GIT_AUTHOR_EMAIL", "t@example.invalid"),
-        ("GIT_COMMITTER_NAME", "t"),
-        ("GIT_COMMITTER_EMAIL", "t@example.invalid"),
-    ];
+    let (ca, cb) = git_clones(dir.path());
     let mut alex = TestEnv::berlin();
     let mut sam = TestEnv::berlin();
-    for (k, v) in ident {
-        alex.extra.push((k.into(), v.into()));
-        sam.extra.push((k.into(), v.into()));
-    }
+    alex.with_git_identity();
+    sam.with_git_identity();
     alex.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
     alex.ok(&["promise", "Date night every Friday", "--terms", "every fri 19:00", "--slug", "date-night"]);
     let code = alex.json(&["sync", "setup", ca.to_str().unwrap()])["code"].as_str().unwrap().to_string();

@@ -1,0 +1,44 @@
+//! Me and partner as two people (docs/design.md §1): names compare as typed,
+//! and one differing from the other only in case is a near name, refused.
+
+use crate::support::TestEnv;
+
+/// "Sam" and "sam" cannot be told apart (`--by sam` next to `Sam` is a near
+/// name), so init and config refuse them as the two people — one `error:`
+/// line, exit 2, the ledger as it was.
+#[test]
+fn me_and_a_partner_differing_only_in_case_are_refused() {
+    let fresh = TestEnv::berlin();
+    let err = fresh.fails(2, &["init", "--me", "Sam", "--partner", "sam"]);
+    assert!(err.starts_with("error: \"Sam\" and \"sam\" differ only in case"), "{err}");
+    assert_eq!(err.lines().filter(|l| l.starts_with("error:")).count(), 1, "{err}");
+    assert!(!fresh.db.exists(), "a refused init creates no ledger");
+
+    let env = TestEnv::berlin();
+    env.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
+    let before = env.dump();
+    env.fails(2, &["config", "partner", "ALEX"]);
+    env.fails(2, &["config", "me", "sam"]);
+    env.fails(2, &["init", "--partner", "alex"]);
+    assert_eq!(env.dump(), before, "refusals leave the ledger as it was");
+    // Two people whose names merely look alike are still two people.
+    env.ok(&["config", "partner", "Alexa"]);
+    assert_eq!(env.json(&["config"])["partner"], "Alexa");
+}
+
+/// A time outside the years 1970–2999 says so and names the range, however
+/// it is typed (a date, a local time, words, RFC 3339) — not "could not read
+/// the time", which would send a person looking for another format.
+#[test]
+fn a_time_outside_the_years_says_the_range_however_typed() {
+    let env = TestEnv::new("America/New_York", "2026-11-23T18:00:00-05:00");
+    env.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
+    let before = env.dump();
+    for when in ["3000-01-01", "3000-01-01 00:30", "1969-12-31 23:59", "3000-01-01T00:00:00-05:00"] {
+        let err = env.fails(2, &["promise", "Longer", "--ends", when]);
+        let first = err.lines().next().unwrap_or_default();
+        assert_eq!(first, format!("error: --ends: the time \"{when}\" is outside the years 1970–2999"), "{err}");
+        assert_eq!(err.lines().filter(|l| l.starts_with("error:")).count(), 1, "{err}");
+    }
+    assert_eq!(env.dump(), before, "refusals leave the ledger as it was");
+}
