@@ -229,3 +229,29 @@ fn import_counts_in_words_that_agree_with_the_number() {
     assert!(out.starts_with("imported  0 promises, 0 entries, 0 voids ("), "{out}");
     assert!(out.contains(" facts already here, skipped)"), "{out}");
 }
+
+/// `report --format csv` opens in a spreadsheet like the CSV export: a name
+/// that looks like a formula is written as text (`'` in front), while the
+/// numbers — a negative trust change too — stay numbers.
+#[test]
+fn report_csv_names_that_look_like_formulas_are_text() {
+    let mut env = TestEnv::berlin();
+    env.set_now("2026-11-01T10:00:00+01:00");
+    env.ok(&["init", "--me", "=cmd|' /C calc'!A0", "--partner", "@SUM(1+1)"]);
+    env.ok(&["promise", "Date night", "--terms", "every fri 19:00", "--slug", "date"]);
+    env.set_now("2026-11-23T18:00:00+01:00");
+    env.ok(&["kept", "date", "--at", "2026-11-20 19:00"]);
+    let out = env.ok(&["report", "--format", "csv"]);
+    let mut rows = csv::Reader::from_reader(out.as_bytes());
+    let header = rows.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let row = rows.records().map(|r| r.unwrap()).find(|r| &r[col("promise")] == "date").expect("a row for date");
+    assert_eq!(&row[col("by")], "'=cmd|' /C calc'!A0");
+    assert_eq!(&row[col("to")], "'@SUM(1+1)");
+    // 6 Nov missed (its slot closes 13 Nov 00:00, in week 46): 0.5 → 0.4;
+    // 13 Nov missed at 20 Nov 00:00: 0.32; kept 20 Nov: 0.354.
+    assert_eq!(&row[col("trust")], "0.3540");
+    let all = env.ok(&["report", "--format", "csv", "--week", "2026-W46"]);
+    let change = all.lines().find(|l| l.contains(",date,")).unwrap().split(',').nth(15).unwrap().to_string();
+    assert_eq!(change, "-0.1000", "a negative number is not guarded: {all}");
+}

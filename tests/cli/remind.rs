@@ -315,6 +315,12 @@ fn the_systemd_unit_reminds_about_this_ledger() {
     assert_eq!(server.count(), 1, "the unit reminded about this ledger's promise");
     assert_eq!(server.all()[0].summary, "Date night");
     assert!(!env.path("data").join("troth").exists(), "and made no other ledger");
+    // The timer runs it each minute, to the second: the reminder sent just
+    // before quiet hours begin (21:59) must not be found at 22:0x, inside them.
+    let timer = &unit[unit.find("[Timer]").expect("a timer")..];
+    assert!(timer.contains("\nOnCalendar=minutely\n"), "{timer}");
+    assert!(timer.contains("\nAccuracySec=1s\n"), "{timer}");
+    assert!(!timer.contains("OnUnitActiveSec"), "{timer}");
     // Without --all the unit keeps to `me`'s promises, like `remind` itself.
     let unit = env.ok(&["remind", "--systemd"]);
     assert_eq!(exec_start_words(&unit).last().map(String::as_str), Some("remind"), "{unit}");

@@ -32,7 +32,13 @@ const CLAIM_LEASE: Duration = Duration::minutes(10);
 /// `--watch` wakes at least this often, so a laptop back from suspend catches up.
 pub(super) const WATCH_MAX_SLEEP: std::time::Duration = std::time::Duration::from_secs(300);
 
-/// A user service and timer that run `remind` for this ledger: the same
+/// A user service and timer that run `remind` for this ledger. The timer
+/// fires on each minute: reminder times are whole minutes, and one sent
+/// "just before the quiet hours begin" (21:59) would, with a 5-minute timer,
+/// mostly be found already inside them and held until after it was due. A
+/// run with nothing to send reads the ledger and contacts no server.
+///
+/// The service runs `remind` on this ledger: the same
 /// `--db` (as an absolute path, since the timer runs elsewhere), and `--all`
 /// and `--as` when they were given — else the timer would remind about
 /// another ledger, or other promises, than the one the user set it up for.
@@ -60,11 +66,11 @@ ExecStart={command}
 
 # ~/.config/systemd/user/troth-remind.timer
 [Unit]
-Description=Run troth reminders every 5 minutes
+Description=Run troth reminders each minute
 
 [Timer]
-OnBootSec=1min
-OnUnitActiveSec=5min
+OnCalendar=minutely
+AccuracySec=1s
 Persistent=true
 
 [Install]

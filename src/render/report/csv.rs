@@ -4,6 +4,10 @@
 use crate::domain::time::rfc3339;
 use crate::domain::weekly::ReportModel;
 use crate::error::Result;
+// Names are typed by people (and may come from the partner's device): a
+// name such as `=cmd|…` must not run as a formula when the report is opened
+// in a spreadsheet, as in `export --format csv`. Numbers are left as numbers.
+use crate::interchange::csv::guard;
 use crate::render::json::round4;
 use crate::render::voice::talk_words;
 use std::io::Write;
@@ -43,8 +47,8 @@ pub fn write_csv(m: &ReportModel, out: &mut dyn Write) -> Result<()> {
         w.write_record([
             week.clone(),
             a.slug.clone(),
-            a.by.clone(),
-            a.to.clone(),
+            guard(&a.by),
+            guard(&a.to),
             r.promised.to_string(),
             r.kept.to_string(),
             r.broken.to_string(),
@@ -70,7 +74,7 @@ pub fn write_csv(m: &ReportModel, out: &mut dyn Write) -> Result<()> {
     }
     // "To talk about": one row each, the words in the last column.
     for t in &m.talk {
-        let mut rec = vec![week.clone(), t.agreement.slug.clone(), t.agreement.by.clone(), t.agreement.to.clone()];
+        let mut rec = vec![week.clone(), t.agreement.slug.clone(), guard(&t.agreement.by), guard(&t.agreement.to)];
         rec.extend(std::iter::repeat_n(String::new(), 13));
         rec.push(format!("{}: {}", t.kind, talk_words(t, m.now)));
         w.write_record(rec)?;
