@@ -19,6 +19,7 @@ pub fn amend(ctx: &Ctx, ledger: &mut Ledger, a: AmendArgs, out: &mut dyn Write) 
     let agreements = ledger.agreements()?;
     let x = find(&agreements, &a.agreement, ctx.now)?.clone();
     refuse_if_closed(&x, ctx.now)?;
+    refuse_if_ended(&x, ctx.now, "amend")?;
     let note = validate_note(a.note.as_deref())?;
     let parsed = parse_terms(&a.terms, x.zone, ctx.now)?;
     let (_, current) = x.plan.version_at(ctx.now);
@@ -114,6 +115,20 @@ pub fn amend(ctx: &Ctx, ledger: &mut Ledger, a: AmendArgs, out: &mut dyn Write) 
         writeln!(out, "         until then: {until_then} — the slot under way keeps the terms it was promised under")?;
     }
     Ok(())
+}
+
+/// Past its `ends` a promise has no slot left to change: amending, pausing
+/// or resuming it would change nothing (retiring it still tidies `list`).
+pub(super) fn refuse_if_ended(x: &Agreement, now: Instant, verb: &str) -> Result<()> {
+    match x.ends {
+        Some(end) if end <= now => Err(Error::usage(format!(
+            "{} ended {}; there is nothing left to {verb}",
+            x.slug,
+            crate::render::words::due(end, x.zone, now)
+        ))
+        .hint("make a new promise with `troth promise` if it is to go on")),
+        _ => Ok(()),
+    }
 }
 
 pub(super) fn refuse_if_closed(x: &Agreement, now: Instant) -> Result<()> {

@@ -17,6 +17,11 @@ pub fn set_status(ctx: &Ctx, ledger: &mut Ledger, a: &StatusArgs, status: Status
     let x = find(&agreements, &a.agreement, ctx.now)?.clone();
     let note = crate::domain::validate::validate_note(a.note.as_deref())?;
     refuse_if_closed(&x, ctx.now)?;
+    match status {
+        Status::Paused => super::amend::refuse_if_ended(&x, ctx.now, "pause")?,
+        Status::Active => super::amend::refuse_if_ended(&x, ctx.now, "resume")?,
+        Status::Retired => {}
+    }
     let intended = x.plan.statuses_in_force().last().map(|s| s.status).unwrap_or(Status::Active);
     if intended == Status::Retired {
         return Err(Error::usage(format!("{} is already being retired", x.slug)));

@@ -325,3 +325,19 @@ fn summaries_by_the_role_words() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["subject"], "Sam");
 }
+
+/// Past its `--ends` a promise takes no entries (docs/design.md §1), and
+/// there is nothing left to amend, pause or resume; retiring still works.
+#[test]
+fn an_ended_promise_has_nothing_left_to_change() {
+    let mut env = couple();
+    env.ok(&["promise", "Walk", "--terms", "1/week", "--starts", "2026-11-02", "--ends", "2026-11-25", "--slug", "w"]);
+    env.set_now("2026-11-28T10:00:00+01:00");
+    env.ok(&["kept", "w", "--at", "2026-11-25 20:00"]);
+    let err = env.fails(2, &["amend", "w", "--terms", "2/week", "--anyway"]);
+    assert!(err.contains("w ended Wed 25 Nov"), "{err}");
+    env.fails(2, &["pause", "w"]);
+    env.fails(2, &["kept", "w"]);
+    env.fails(2, &["excuse", "w"]);
+    env.ok(&["retire", "w"]);
+}
