@@ -341,3 +341,17 @@ fn an_ended_promise_has_nothing_left_to_change() {
     env.fails(2, &["excuse", "w"]);
     env.ok(&["retire", "w"]);
 }
+
+/// TZ as glibc also reads it, a tzfile path, names its IANA zone.
+#[test]
+fn tz_as_a_zoneinfo_path_names_its_zone() {
+    for (tz, zone) in [
+        ("/usr/share/zoneinfo/Asia/Kolkata", "Asia/Kolkata"),
+        (":/usr/share/zoneinfo/Pacific/Auckland", "Pacific/Auckland"),
+    ] {
+        let env = TestEnv::new(tz, "2026-11-23T18:00:00+01:00");
+        assert_eq!(env.json(&["init"])["zone"], zone);
+    }
+    let env = TestEnv::new("/usr/share/zoneinfo/Mars/Olympus", "2026-11-23T18:00:00+01:00");
+    env.fails(2, &["init"]);
+}
