@@ -355,3 +355,19 @@ fn tz_as_a_zoneinfo_path_names_its_zone() {
     let env = TestEnv::new("/usr/share/zoneinfo/Mars/Olympus", "2026-11-23T18:00:00+01:00");
     env.fails(2, &["init"]);
 }
+
+/// A deadline released by agreement before it was due is done, and was not
+/// missed: `list` says "done: excused", its trust is untouched.
+#[test]
+fn an_excused_deadline_is_not_missed() {
+    let mut env = couple();
+    env.set_now("2026-11-20T18:00:00+01:00");
+    env.ok(&["promise", "Fix the sink", "--terms", "by 2026-11-22", "--slug", "sink"]);
+    env.ok(&["excuse", "sink"]);
+    env.set_now("2026-11-24T10:00:00+01:00");
+    let text = env.ok(&["list"]);
+    assert!(text.contains("done: excused"), "{text}");
+    assert!(!text.contains("missed"), "{text}");
+    let v = &env.json(&["list"])[0];
+    assert_eq!((v["done"].clone(), num(&v["trust"]), v["rate"].clone()), (Value::Bool(true), 0.5, Value::Null));
+}
