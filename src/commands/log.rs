@@ -23,8 +23,14 @@ fn list_in(ctx: &Ctx, ledger: &Ledger, a: LogListArgs, out: &mut dyn Write) -> R
     let zone = only.map(|x| x.zone).unwrap_or(ctx.settings.zone);
     let since = a.since.as_deref().map(|s| when(s, ctx, zone, DateMeaning::Start, "--since")).transpose()?;
     let until = a.until.as_deref().map(|s| when(s, ctx, zone, DateMeaning::End, "--until")).transpose()?;
+    // A day alone ends at 24:00, which is the next day's first instant: an
+    // entry then belongs to the next day, so that end is not included. A
+    // time given to the minute is (`--since` and `--until` are inclusive).
+    let day_end = a.until.as_deref().is_some_and(|s| {
+        until.is_some_and(|u| when(s, ctx, zone, DateMeaning::Start, "--until").is_ok_and(|start| start != u))
+    });
     if let (Some(s), Some(u)) = (since, until)
-        && s > u
+        && (s > u || day_end && s == u)
     {
         return Err(crate::error::Error::usage(format!(
             "--since ({}) is after --until ({}): no time is in between",
@@ -39,7 +45,7 @@ fn list_in(ctx: &Ctx, ledger: &Ledger, a: LogListArgs, out: &mut dyn Write) -> R
         let show = (a.all || e.void.is_none())
             && (a.all || !x.is_void() || only.is_some())
             && since.is_none_or(|s| e.at >= s)
-            && until.is_none_or(|u| e.at <= u);
+            && until.is_none_or(|u| e.at < u || e.at == u && !day_end);
         show.then_some(x)
     };
     // counts/why need each promise's analysis (held entries, late excuses).

@@ -163,11 +163,13 @@ fn join(ctx: &Ctx, ledger: &mut Ledger, dir: &Path, out: &mut dyn Write) -> Resu
     if let Some(f) = sync::folder_of(ledger)? {
         return Err(already(&f));
     }
-    // A git clone made before the first device pushed lacks the folder.
+    // A git clone made before the first device pushed lacks the folder; a
+    // pull that brings it in brings its files too (not pulled again below).
+    let mut pulled = false;
     if !dir.is_dir()
         && let Some(parent) = dir.parent().filter(|p| folder::git_with_remote(p))
     {
-        let _ = folder::git_pull(parent);
+        pulled = folder::git_pull(parent).is_ok();
     }
     if !dir.is_dir() {
         return Err(Error::usage(format!("there is no folder {}", shown(dir)))
@@ -182,7 +184,8 @@ fn join(ctx: &Ctx, ledger: &mut Ledger, dir: &Path, out: &mut dyn Write) -> Resu
     let key = crypto::derive_key(&code);
     // A git clone made before the first device pushed has no files yet:
     // bring in what the remote has, as `troth sync` would.
-    if folder::git_with_remote(&dir)
+    if !pulled
+        && folder::git_with_remote(&dir)
         && let Err(e) = folder::git_pull(&dir)
     {
         eprintln!("warning: sync: {e} (joining with what the folder has)");

@@ -255,3 +255,21 @@ fn report_csv_names_that_look_like_formulas_are_text() {
     let change = all.lines().find(|l| l.contains(",date,")).unwrap().split(',').nth(15).unwrap().to_string();
     assert_eq!(change, "-0.1000", "a negative number is not guarded: {all}");
 }
+
+/// `import` reads the JSON export; given troth's own calendar or spreadsheet
+/// export instead, it says which file it was given, not a JSON syntax error.
+#[test]
+fn importing_the_calendar_or_spreadsheet_export_says_which_it_is() {
+    let a = rich();
+    let ics = a.path("troth.ics");
+    a.ok(&["export", "--format", "ics", "-o", ics.to_str().unwrap()]);
+    let csv = a.path("entries.csv");
+    a.ok(&["export", "--format", "csv", "-o", csv.to_str().unwrap()]);
+    let b = TestEnv::berlin();
+    b.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
+    let err = b.fails(2, &["import", ics.to_str().unwrap()]);
+    assert!(err.contains("iCalendar file (`export --format ics`)"), "{err}");
+    assert!(err.contains("hint: nothing was imported; the file must come from `troth export --format json`"), "{err}");
+    let err = b.fails(2, &["import", csv.to_str().unwrap()]);
+    assert!(err.contains("spreadsheet export (`export --format csv`)"), "{err}");
+}

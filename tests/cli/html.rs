@@ -328,3 +328,40 @@ fn a_week_with_nothing_due_is_not_called_standing() {
     let r = row(&html, "hostile");
     assert!(r.contains("1 kept") && r.contains("an ongoing promise"), "{r}");
 }
+
+/// The week Lord Howe Island springs forward by half an hour (Sun 4 Oct
+/// 2026, 02:00 → 02:30): a daily promise, worked out by hand, the same in
+/// JSON, CSV and on the page. Kept Mon–Thu, broken Fri, kept Sat 23:59,
+/// nothing Sun (a 23.5-hour day whose miss lands at the week's end, inside
+/// it): 0.5 → 0.525 → 0.54875 → 0.5713125 → 0.592746875 (kept ×4) → ×0.8
+/// = 0.4741975 (broken) → +0.05×(1−s) = 0.500487625 (kept) → ×0.8 =
+/// 0.4003901 (missed at Mon 5 Oct 00:00 +11:00). Change −0.0996; rate 5/7.
+#[test]
+fn a_half_hour_clock_change_week_by_hand_in_every_format() {
+    let mut env = TestEnv::new("Australia/Lord_Howe", "2026-09-27T12:00:00+10:30");
+    env.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
+    env.ok(&["promise", "Walk together", "--terms", "daily", "--slug", "walk"]);
+    env.set_now("2026-10-06T12:00:00+11:00");
+    for day in ["2026-09-28", "2026-09-29", "2026-09-30", "2026-10-01"] {
+        env.ok(&["kept", "walk", "--at", &format!("{day} 20:00")]);
+    }
+    env.ok(&["broke", "walk", "--at", "2026-10-02 20:00"]);
+    env.ok(&["kept", "walk", "--at", "2026-10-03 23:59"]);
+    let r = env.json(&["report", "--week", "2026-W40"]);
+    assert_eq!(r["start"], "2026-09-28T00:00:00+10:30");
+    assert_eq!(r["end"], "2026-10-05T00:00:00+11:00");
+    let a = &r["agreements"][0];
+    for (k, want) in [("promised", 7), ("kept", 5), ("broken", 1), ("excused", 0), ("missed", 1), ("extra", 0)] {
+        assert_eq!(a[k], want, "{k}: {a}");
+    }
+    assert_eq!(f4(&a["trust"]), "0.4004");
+    assert_eq!(f4(&a["trust_change"]), "-0.0996");
+    assert_eq!(f4(&a["rate"]), "0.7143");
+    assert_eq!(r["overall"]["trust"], a["trust"]);
+    let csv = env.ok(&["report", "--week", "2026-W40", "--format", "csv"]);
+    assert!(csv.contains("2026-W40,walk,Alex,Sam,7,5,1,0,1,0,0,,,,0.4004,-0.0996,0.7143,"), "{csv}");
+    let html = page(&env, &["--week", "2026-W40"]);
+    let row = row(&html, "walk");
+    assert!(row.contains("0.40"), "{row}");
+    assert!(html.contains("0.4004"), "the exact figure is on the page too");
+}

@@ -34,6 +34,7 @@ pub fn accept(ctx: &Ctx, ledger: &mut Ledger, a: AcceptArgs, out: &mut dyn Write
             x.slug
         )));
     }
+    super::not_retired(x, ctx.now)?;
     if let Some(acc) = r.accepted() {
         return Err(Error::usage(format!(
             "repair #{id} was already accepted by {} on {}; it is accepted once",

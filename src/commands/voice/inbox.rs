@@ -30,8 +30,9 @@ impl<'a> Inbox<'a> {
     /// Repairs not yet accepted: offered to me, or offered by me and waiting.
     /// One whose broken entry already has an accepted repair waits for
     /// nothing: `accept` would refuse it (§10: one per broken entry).
-    fn repairs(&mut self, agreements: &'a [Agreement], me: &str) {
-        for x in agreements.iter().filter(|x| !x.is_void()) {
+    /// A void or retired promise takes no more words (§1: retirement is final).
+    fn repairs(&mut self, agreements: &'a [Agreement], me: &str, now: Instant) {
+        for x in agreements.iter().filter(|x| x.is_live(now)) {
             let settled = |r: &Repair| {
                 r.entry_id.is_some_and(|e| x.repairs.iter().any(|o| o.entry_id == Some(e) && o.accepted().is_some()))
             };
@@ -71,7 +72,7 @@ pub fn gather<'a>(
     };
     let party = |x: &Agreement| x.by == me || x.to == me;
     for e in entries.iter().filter(|e| e.void.is_none()) {
-        let Some(x) = by_id.get(&e.agreement_id).copied().filter(|x| !x.is_void() && party(x)) else { continue };
+        let Some(x) = by_id.get(&e.agreement_id).copied().filter(|x| x.is_live(now) && party(x)) else { continue };
         let others = other_parties(&x.by, &x.to, &e.logged_by);
         let mine = latest_by(&e.verdicts, me);
         let late = analyses.get(&x.id).is_some_and(|an| an.late_excuses.contains(&e.id));
@@ -85,13 +86,13 @@ pub fn gather<'a>(
         }
     }
     inbox.to_confirm.sort_by_key(|(e, _)| (e.logged_at, e.id));
-    inbox.repairs(agreements, me);
+    inbox.repairs(agreements, me, now);
     // Possible duplicates (§9): the same outcome logged by two people for the
     // same slot (or the same day, outside slots), beyond what was promised.
     let recent: Vec<&Entry> = entries
         .iter()
         .filter(|e| e.void.is_none() && e.logged_at > since && e.outcome != Outcome::Excused)
-        .filter(|e| by_id.get(&e.agreement_id).is_some_and(|x| !x.is_void() && party(x)))
+        .filter(|e| by_id.get(&e.agreement_id).is_some_and(|x| x.is_live(now) && party(x)))
         .collect();
     for (i, a) in recent.iter().enumerate() {
         for b in &recent[i + 1..] {
@@ -138,7 +139,7 @@ fn order(e: &Entry) -> (Instant, Instant, &str) {
 fn pick(ctx: &Ctx, ledger: &Ledger, me: &str, agreements: &[Agreement]) -> Result<Picked> {
     let mut p = Picked::default();
     for (i, x) in agreements.iter().enumerate() {
-        if x.is_void() || (x.by != me && x.to != me) {
+        if !x.is_live(ctx.now) || (x.by != me && x.to != me) {
             continue;
         }
         let entries = ledger.entries(Some(x.id))?;
@@ -194,7 +195,7 @@ pub fn inbox(ctx: &Ctx, ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
         waiting: vec![],
         duplicates: p.duplicates.iter().map(|(a, b, i, _)| (a, b, &agreements[*i])).collect(),
     };
-    inbox.repairs(&agreements, &me);
+    inbox.repairs(&agreements, &me, ctx.now);
     let said = write_entries(out, &inbox, &me, ctx.now)?;
     let offered = write_repairs(out, &inbox, ctx.now)?;
     if !said && !offered {

@@ -65,6 +65,21 @@ fn load_entry(ledger: &Ledger, id: i64) -> Result<Entry> {
         .ok_or_else(|| Error::usage(format!("there is no entry #{id}")).hint("`troth log` shows each entry's id"))
 }
 
+/// Retirement is final (docs/design.md §1): once it has taken effect a
+/// promise's record takes no verdict, repair or acceptance either — only
+/// `void --agreement` still applies to it.
+fn not_retired(x: &Agreement, now: Instant) -> Result<()> {
+    match x.plan.retired_from().filter(|r| *r <= now) {
+        Some(r) => Err(Error::usage(format!(
+            "{} was retired from {}; retirement is final, so its record stays as it is",
+            x.slug,
+            crate::render::words::start(r, x.zone, now)
+        ))
+        .hint("`troth list --all` shows retired promises")),
+        None => Ok(()),
+    }
+}
+
 fn agreement_of(agreements: &[Agreement], id: i64) -> Result<&Agreement> {
     agreements.iter().find(|a| a.id == id).ok_or_else(|| Error::failure("the entry's promise could not be read"))
 }

@@ -180,6 +180,7 @@ fn may_repair(ctx: &Ctx, ledger: &Ledger, x: &Agreement, target: &Target, me: &s
     if x.is_void() {
         return Err(Error::usage(format!("{} was voided as entered by mistake; it takes no repairs", x.slug)));
     }
+    super::not_retired(x, ctx.now)?;
     if x.by != me {
         return Err(Error::usage(format!("only {}, who made the promise {}, can offer a repair for it", x.by, x.slug))
             .hint(format!("on a shared ledger, say who is offering: --as {}", x.by)));

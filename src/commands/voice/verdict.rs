@@ -39,6 +39,7 @@ pub fn verdict(
     if x.is_void() {
         return Err(Error::usage(format!("entry #{id} is on {}, which was voided as entered by mistake", x.slug)));
     }
+    super::not_retired(x, ctx.now)?;
     let me = ctx.settings.default_by();
     let others = other_parties(&x.by, &x.to, &e.logged_by);
     if !others.contains(&me.as_str()) {

@@ -282,6 +282,18 @@ impl Document {
     /// error naming the line and column.
     pub fn parse(bytes: &[u8]) -> Result<Document> {
         let text = std::str::from_utf8(bytes).map_err(|e| bad("the file", format!("not UTF-8 text ({e})")))?;
+        // troth's other two exports are one-way: say so, rather than name a
+        // JSON syntax error at line 1, column 1.
+        let head = text.trim_start_matches('\u{feff}').trim_start();
+        if head.starts_with("BEGIN:VCALENDAR") {
+            return Err(bad("the file", "it is an iCalendar file (`export --format ics`), which is for calendar apps"));
+        }
+        if head.starts_with(&crate::interchange::csv::HEADER.join(",")) {
+            return Err(bad(
+                "the file",
+                "it is the spreadsheet export (`export --format csv`), which holds entries only",
+            ));
+        }
         // A newer format is named as such even when its shape has changed.
         // Only the two header fields are kept; the rest is skipped without
         // being built (a whole-file `Value` of a huge file takes ~40× its
