@@ -371,3 +371,20 @@ fn an_excused_deadline_is_not_missed() {
     let v = &env.json(&["list"])[0];
     assert_eq!((v["done"].clone(), num(&v["trust"]), v["rate"].clone()), (Value::Bool(true), 0.5, Value::Null));
 }
+
+/// A fortnight quota may name its unit or say "times", as a month's may
+/// ("2 weekends a month"): "3 times every 2 weeks", "2 dinners every other week".
+#[test]
+fn fortnight_quotas_with_their_unit() {
+    let env = couple();
+    for (terms, canonical, unit) in [
+        ("3 times every 2 weeks", "3/fortnight", Value::Null),
+        ("2 dinners every 2 weeks", "2/fortnight", Value::from("dinners")),
+        ("2 dinners every other week", "2/fortnight", Value::from("dinners")),
+        ("2 every 2 weeks", "2/fortnight", Value::Null),
+    ] {
+        let p = env.json(&["promise", "Dinners", "--terms", terms, "--anyway"]);
+        assert_eq!((p["terms"].clone(), p["unit"].clone()), (Value::from(canonical), unit), "{terms}");
+    }
+    assert_eq!(env.json(&["promise", "Hike", "--terms", "every 2 weeks on sat"])["terms"], "every 2 weeks sat");
+}
