@@ -414,3 +414,27 @@ fn watch_started_before_the_ledger_exists_picks_it_up() {
     }
     assert_eq!(server.count(), 1, "the reminder of the new ledger's promise came");
 }
+
+/// `remind --dry-run --json` gives each slot's start with the offset of the
+/// promise's zone (docs/cli.md: times carry the offset of the zone they
+/// belong to), not the home zone's.
+#[test]
+fn dry_run_json_slot_start_is_in_the_promises_zone() {
+    // Home Berlin; date night in Kolkata, Fri 19:00 IST = 14:30 in Berlin,
+    // reminded an hour before: 13:30 in Berlin.
+    let s = setup("2026-11-27T13:30:00+01:00");
+    s.env.ok(&[
+        "promise",
+        "Date night",
+        "--terms",
+        "every fri 19:00",
+        "--zone",
+        "Asia/Kolkata",
+        "--starts",
+        "2026-11-01",
+    ]);
+    let v = s.env.json(&["remind", "--dry-run"]);
+    assert_eq!(v.as_array().map(Vec::len), Some(1), "{v}");
+    assert_eq!(v[0]["slot_start"], "2026-11-27T00:00:00+05:30", "{v}");
+    assert_eq!(v[0]["body"], "date-night — due today 19:00", "{v}");
+}
