@@ -48,9 +48,13 @@ impl Env {
     /// system's zone, else UTC.
     pub fn home_zone(&self) -> Result<chrono_tz::Tz> {
         match &self.tz {
-            Some(tz) if !tz.is_empty() => time::parse_zone(tz).map_err(|e| {
-                Error::usage(format!("TZ: {e}")).hint("set TZ to an IANA zone name, e.g. TZ=Europe/Berlin, or unset it")
-            }),
+            // glibc also reads TZ as a tzfile path (`/usr/share/zoneinfo/Europe/Berlin`,
+            // `:/usr/share/...`): the zone it names is the part after `zoneinfo/`.
+            Some(tz) if !tz.is_empty() => time::parse_zone(tz.rsplit_once("zoneinfo/").map_or(tz.as_str(), |(_, n)| n))
+                .map_err(|e| {
+                    Error::usage(format!("TZ: {e}"))
+                        .hint("set TZ to an IANA zone name, e.g. TZ=Europe/Berlin, or unset it")
+                }),
             _ => Ok(iana_time_zone::get_timezone().ok().and_then(|n| n.parse().ok()).unwrap_or(chrono_tz::UTC)),
         }
     }

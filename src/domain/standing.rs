@@ -23,6 +23,9 @@ pub fn done(a: &Agreement, analysis: Option<&Analysis>, now: Instant) -> Option<
         "kept"
     } else if !analysis.late.is_empty() {
         "kept late"
+    } else if slot.promised == 0 && slot.excused > 0 {
+        // Released by agreement before it was due: nothing was missed.
+        "excused"
     } else {
         "missed"
     })

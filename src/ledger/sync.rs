@@ -201,6 +201,33 @@ pub fn new_facts<'a>(src: impl Into<Src<'a>>, device: Option<&str>, since_marks:
     Ok(out)
 }
 
+/// The last row id of each fact table.
+pub fn last_ids<'a>(src: impl Into<Src<'a>>) -> Result<HashMap<String, i64>> {
+    ids_now(src.into().conn())
+}
+
+fn ids_now(c: &rusqlite::Connection) -> Result<HashMap<String, i64>> {
+    let mut last = HashMap::new();
+    for t in FACT_TABLES {
+        let id: i64 = c.query_row(&format!("SELECT coalesce(max(id), 0) FROM {t}"), [], |r| r.get(0))?;
+        last.insert(t.to_string(), id);
+    }
+    Ok(last)
+}
+
+/// Whether every fact row is behind the marks: this device has published
+/// all it made. The rows a file then adds can move the marks on with them,
+/// so they are never published back — a fact keeps the device that made
+/// it, and one from a device with no files (an old ledger's import, on the
+/// partner's device) would otherwise count as made here.
+pub fn caught_up<'a>(src: impl Into<Src<'a>>) -> Result<bool> {
+    let c = src.into().conn();
+    let mut stmt = c.prepare_cached("SELECT tbl, last_id FROM sync_marks")?;
+    let marks: HashMap<String, i64> =
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    Ok(ids_now(c)?.iter().all(|(t, id)| *id <= marks.get(t).copied().unwrap_or(0)))
+}
+
 /// The facts this device publishes (`?2`, its uuid; NULL: every fact): those
 /// it made, and those it brought in otherwise — an `import` of an old
 /// ledger's export keeps the old device's uuid — that is, every fact whose

@@ -205,6 +205,7 @@ pub(super) fn apply_file(ledger: &mut Ledger, d: &Decoded, now: Instant) -> Resu
     let result = (|| -> Result<usize> {
         let settings = check_settings(&d.env)?;
         let mut tx = ledger.write()?;
+        let caught_up = store::caught_up(&tx)?;
         tx.set_origin(Some(&d.env.device));
         let mut n = 0;
         for s in &settings {
@@ -214,6 +215,10 @@ pub(super) fn apply_file(ledger: &mut Ledger, d: &Decoded, now: Instant) -> Resu
         }
         let applied = json::apply_in(&mut tx, &d.env.facts, now)?;
         tx.set_origin(None);
+        // What came from a file is not this device's to publish.
+        if caught_up {
+            tx.set_marks(&store::last_ids(&tx)?)?;
+        }
         tx.record_file(&row("applied", None), ts(now))?;
         tx.commit()?;
         Ok(n + applied.new)

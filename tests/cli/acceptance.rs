@@ -341,3 +341,50 @@ fn an_ended_promise_has_nothing_left_to_change() {
     env.fails(2, &["excuse", "w"]);
     env.ok(&["retire", "w"]);
 }
+
+/// TZ as glibc also reads it, a tzfile path, names its IANA zone.
+#[test]
+fn tz_as_a_zoneinfo_path_names_its_zone() {
+    for (tz, zone) in [
+        ("/usr/share/zoneinfo/Asia/Kolkata", "Asia/Kolkata"),
+        (":/usr/share/zoneinfo/Pacific/Auckland", "Pacific/Auckland"),
+    ] {
+        let env = TestEnv::new(tz, "2026-11-23T18:00:00+01:00");
+        assert_eq!(env.json(&["init"])["zone"], zone);
+    }
+    let env = TestEnv::new("/usr/share/zoneinfo/Mars/Olympus", "2026-11-23T18:00:00+01:00");
+    env.fails(2, &["init"]);
+}
+
+/// A deadline released by agreement before it was due is done, and was not
+/// missed: `list` says "done: excused", its trust is untouched.
+#[test]
+fn an_excused_deadline_is_not_missed() {
+    let mut env = couple();
+    env.set_now("2026-11-20T18:00:00+01:00");
+    env.ok(&["promise", "Fix the sink", "--terms", "by 2026-11-22", "--slug", "sink"]);
+    env.ok(&["excuse", "sink"]);
+    env.set_now("2026-11-24T10:00:00+01:00");
+    let text = env.ok(&["list"]);
+    assert!(text.contains("done: excused"), "{text}");
+    assert!(!text.contains("missed"), "{text}");
+    let v = &env.json(&["list"])[0];
+    assert_eq!((v["done"].clone(), num(&v["trust"]), v["rate"].clone()), (Value::Bool(true), 0.5, Value::Null));
+}
+
+/// A fortnight quota may name its unit or say "times", as a month's may
+/// ("2 weekends a month"): "3 times every 2 weeks", "2 dinners every other week".
+#[test]
+fn fortnight_quotas_with_their_unit() {
+    let env = couple();
+    for (terms, canonical, unit) in [
+        ("3 times every 2 weeks", "3/fortnight", Value::Null),
+        ("2 dinners every 2 weeks", "2/fortnight", Value::from("dinners")),
+        ("2 dinners every other week", "2/fortnight", Value::from("dinners")),
+        ("2 every 2 weeks", "2/fortnight", Value::Null),
+    ] {
+        let p = env.json(&["promise", "Dinners", "--terms", terms, "--anyway"]);
+        assert_eq!((p["terms"].clone(), p["unit"].clone()), (Value::from(canonical), unit), "{terms}");
+    }
+    assert_eq!(env.json(&["promise", "Hike", "--terms", "every 2 weeks on sat"])["terms"], "every 2 weeks sat");
+}

@@ -7,7 +7,8 @@ use crate::support::TestEnv;
 /// Sam, Alex imports the old ledger's export. The imported promise and its
 /// entry reach Sam's device too (they kept the old ledger's device uuid, so
 /// they were never published), and `verify` on both is clean (it took them
-/// for facts taken back from a device).
+/// for facts taken back from a device). Sam does not send them back: they
+/// came from Alex's file (Sam's `sync` sent them on as made there).
 #[test]
 fn an_old_ledger_imported_after_pairing_reaches_the_partner() {
     let dir = tempfile::tempdir().unwrap();
@@ -34,6 +35,8 @@ fn an_old_ledger_imported_after_pairing_reaches_the_partner() {
     slugs.sort();
     assert_eq!(slugs, ["date-night", "walk"]);
     assert_eq!(sam.json(&["log"]).as_array().unwrap().len(), 1);
+    let v = sam.json(&["sync"]);
+    assert_eq!(v["published"], 0, "Sam made nothing: what came from Alex's files is not sent back: {v}");
     alex.set_now("2026-11-20T10:07:00+01:00");
     sam.set_now("2026-11-20T10:07:00+01:00");
     let a = crate::sync::without_ids(&alex.json(&["show", "walk"]));

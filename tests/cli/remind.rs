@@ -379,3 +379,62 @@ fn watch_catches_up_after_a_suspend() {
     assert_eq!(s.server.count(), 1, "the watch saw that it is 18:00 now");
     assert_eq!(s.server.all()[0].body, "date-night — due today 19:00");
 }
+
+/// `remind --watch` started before there is any ledger (a session's
+/// autostart, before the first promise) creates none, and picks the ledger
+/// up once it is made: the reminder of the first promise still comes.
+#[test]
+fn watch_started_before_the_ledger_exists_picks_it_up() {
+    use std::time::{Duration, Instant};
+    let bus = Bus::start();
+    let server = NotificationServer::start(&bus);
+    let mut env = TestEnv::new("Europe/Berlin", "2026-11-27T18:00:00+01:00");
+    env.extra.push(("DBUS_SESSION_BUS_ADDRESS".into(), bus.address.clone()));
+    struct Watcher(std::process::Child);
+    impl Drop for Watcher {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let _watcher = Watcher(
+        env.command()
+            .args(["remind", "--watch"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    std::thread::sleep(Duration::from_millis(1200));
+    assert!(!env.db.exists(), "the watch creates no ledger");
+    env.ok(&["promise", "Date night", "--terms", "every fri 19:00", "--starts", "2026-11-01"]);
+    let t = Instant::now();
+    while server.count() < 1 && t.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(server.count(), 1, "the reminder of the new ledger's promise came");
+}
+
+/// `remind --dry-run --json` gives each slot's start with the offset of the
+/// promise's zone (docs/cli.md: times carry the offset of the zone they
+/// belong to), not the home zone's.
+#[test]
+fn dry_run_json_slot_start_is_in_the_promises_zone() {
+    // Home Berlin; date night in Kolkata, Fri 19:00 IST = 14:30 in Berlin,
+    // reminded an hour before: 13:30 in Berlin.
+    let s = setup("2026-11-27T13:30:00+01:00");
+    s.env.ok(&[
+        "promise",
+        "Date night",
+        "--terms",
+        "every fri 19:00",
+        "--zone",
+        "Asia/Kolkata",
+        "--starts",
+        "2026-11-01",
+    ]);
+    let v = s.env.json(&["remind", "--dry-run"]);
+    assert_eq!(v.as_array().map(Vec::len), Some(1), "{v}");
+    assert_eq!(v[0]["slot_start"], "2026-11-27T00:00:00+05:30", "{v}");
+    assert_eq!(v[0]["body"], "date-night — due today 19:00", "{v}");
+}

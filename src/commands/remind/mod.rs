@@ -114,6 +114,8 @@ pub struct Pending {
     pub notify_at: Instant,
     pub note: Note,
     pub slug: String,
+    /// The promise's zone: its slot's times are shown in it.
+    pub zone: chrono_tz::Tz,
 }
 
 fn note_for(a: &Agreement, s: &SlotTally, now: Instant, private: bool) -> Note {
@@ -167,6 +169,7 @@ pub fn plan(ctx: &Ctx, ledger: &Ledger, all: bool) -> Result<(Vec<Pending>, Opti
                     notify_at: at,
                     note: note_for(a, s, ctx.now, ctx.settings.private),
                     slug: a.slug.clone(),
+                    zone: a.zone,
                 });
             } else {
                 next = Some(next.map_or(at, |n: Instant| n.min(at)));
@@ -239,7 +242,7 @@ pub fn run(ctx: &Ctx, ledger: &mut Ledger, a: RemindArgs, out: &mut dyn Write) -
         if ctx.env.json {
             let v: Vec<_> = due
                 .iter()
-                .map(|p| json!({"slug": shown_slug(ctx, p), "summary": p.note.summary, "body": p.note.body, "slot_start": crate::domain::time::rfc3339(p.slot_start, ctx.settings.zone)}))
+                .map(|p| json!({"slug": shown_slug(ctx, p), "summary": p.note.summary, "body": p.note.body, "slot_start": crate::domain::time::rfc3339(p.slot_start, p.zone)}))
                 .collect();
             return write_json(out, &serde_json::Value::Array(v));
         }

@@ -4,7 +4,7 @@
 use super::{WATCH_MAX_SLEEP, plan, send_due};
 use crate::commands::Ctx;
 use crate::error::{Error, Result};
-use crate::ledger::{Ledger, from_ts, ts};
+use crate::ledger::{Access, Ledger, from_ts, ts};
 use crate::notify::Desktop;
 use chrono::Duration;
 use std::io::Write;
@@ -30,6 +30,27 @@ pub(super) fn watch(ctx: &Ctx, ledger: &mut Ledger, all: bool, out: &mut dyn Wri
             let _ = stop_tx.send(Wake::Stop);
         }
     });
+    // The wall clock, not the monotonic one: a monotonic clock stops while
+    // the laptop is suspended, and the watch must see the hours that passed
+    // (docs/design.md §6). With TROTH_NOW the clock starts there and runs on.
+    let started = std::time::SystemTime::now();
+    let clock_start = ctx.now;
+    let now = || clock_start + Duration::from_std(started.elapsed().unwrap_or_default()).unwrap_or_default();
+    // Started before there is a ledger (a session's autostart before the
+    // first promise): wait for the file, then open it — the empty in-memory
+    // ledger read in its place would never see what is written there.
+    if ledger.path.is_none() {
+        loop {
+            match rx.recv_timeout(std::time::Duration::from_secs(1)) {
+                Ok(Wake::Stop) | Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
+                _ => {}
+            }
+            if ctx.env.db.exists() {
+                *ledger = Ledger::open(&ctx.env.db, Access::Write, from_ts(ts(now())), || ctx.env.home_zone())?;
+                break;
+            }
+        }
+    }
     if let Some(path) = ledger.path.clone() {
         watch_ledger(&path, tx.clone());
     }
@@ -38,12 +59,6 @@ pub(super) fn watch(ctx: &Ctx, ledger: &mut Ledger, all: bool, out: &mut dyn Wri
     if let Some(f) = &synced {
         watch_sync_folder(&f.path, tx.clone());
     }
-    // The wall clock, not the monotonic one: a monotonic clock stops while
-    // the laptop is suspended, and the watch must see the hours that passed
-    // (docs/design.md §6). With TROTH_NOW the clock starts there and runs on.
-    let started = std::time::SystemTime::now();
-    let clock_start = ctx.now;
-    let now = || clock_start + Duration::from_std(started.elapsed().unwrap_or_default()).unwrap_or_default();
     // A server that stays away is retried with backoff (30 s, doubling, at
     // most WATCH_MAX_SLEEP), and said once per stretch of failures.
     let mut failures: u32 = 0;

@@ -254,8 +254,8 @@ fn ordinal(w: &str) -> Option<u32> {
 }
 
 /// The words of terms with the shapes people type made plain: "7 pm" →
-/// "7pm", "2x" → "2 times", "2 every 2 weeks" / "2 every other week" →
-/// "2 a fortnight".
+/// "7pm", "2x" → "2 times", "2 every 2 weeks" / "2 every other week" /
+/// "2 dinners every 2 weeks" → "2 a fortnight" (with the unit kept).
 fn normalise(cleaned: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for w in phrases::words(cleaned) {
@@ -272,7 +272,10 @@ fn normalise(cleaned: &str) -> Vec<String> {
     while i + 3 < out.len() + 1 {
         let window: Vec<&str> = out[i..(i + 3).min(out.len())].iter().map(String::as_str).collect();
         let fortnight = matches!(window.as_slice(), ["every", "2" | "two" | "other", "weeks" | "week"]);
-        if fortnight && i > 0 && number_word(&out[i - 1]).is_some() {
+        // "2 every 2 weeks", and with the unit between: "3 times every 2 weeks",
+        // "2 dinners every other week".
+        let counted = |j: usize| number_word(&out[j]).is_some();
+        if fortnight && i > 0 && (counted(i - 1) || (i > 1 && counted(i - 2))) {
             out.splice(i..i + 3, ["a".to_string(), "fortnight".to_string()]);
         }
         i += 1;
