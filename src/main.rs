@@ -164,18 +164,19 @@ fn run(cli: cli::Cli) -> Result<()> {
     let width = terminal_size::terminal_size_of(std::io::stdout()).map(|(w, _)| w.0 as usize);
     troth::render::set_width(width);
     let stdout = anstream::stdout();
-    let lock = stdout.lock();
     // A terminal sees each line as it comes; a pipe or a file gets whole
     // blocks (`show --json` of ten years is 80,000 lines: one write each
-    // cost more than computing them). Prompts flush before they read.
-    if env.stdout_tty {
-        let mut out = lock;
-        commands::run(&env, cli.command, &mut out)?;
-        out.flush()?;
+    // cost more than computing them). Prompts flush before they read. Where
+    // styles are stripped, plain text skips the escape parser (render::plain).
+    let mut out: Box<dyn Write> = if env.stdout_tty {
+        Box::new(stdout.lock())
+    } else if stdout.current_choice() == anstream::ColorChoice::Never {
+        let plain = troth::render::plain::Plain::new(std::io::stdout().lock());
+        Box::new(std::io::BufWriter::with_capacity(64 * 1024, plain))
     } else {
-        let mut out = std::io::BufWriter::with_capacity(64 * 1024, lock);
-        commands::run(&env, cli.command, &mut out)?;
-        out.flush()?;
-    }
+        Box::new(std::io::BufWriter::with_capacity(64 * 1024, stdout.lock()))
+    };
+    commands::run(&env, cli.command, &mut out)?;
+    out.flush()?;
     Ok(())
 }

@@ -9,6 +9,7 @@ pub mod html;
 pub mod json;
 pub mod names;
 pub mod over;
+pub mod plain;
 pub mod report;
 pub mod stream_table;
 pub mod voice;

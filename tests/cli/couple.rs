@@ -398,7 +398,7 @@ fn two_repairs_of_one_entry_accepted_offline_count_once_everywhere() {
 #[test]
 fn a_setup_that_cannot_write_the_folder_leaves_the_ledger_as_it_was() {
     use std::os::unix::fs::PermissionsExt;
-    if !std::process::Command::new("id").arg("-u").output().map(|o| o.stdout.starts_with(b"0")).unwrap_or(false) {
+    if !crate::support::is_root() {
         eprintln!("skipped: needs root to switch users");
         return;
     }
@@ -410,20 +410,7 @@ fn a_setup_that_cannot_write_the_folder_leaves_the_ledger_as_it_was() {
     std::fs::create_dir(&theirs).unwrap();
     std::os::unix::fs::chown(&home, Some(65534), Some(65534)).unwrap();
     let db = home.join("troth").join("troth.db");
-    let bin = assert_cmd::cargo::cargo_bin("troth");
-    let run = |args: &[&str]| {
-        std::process::Command::new("setpriv")
-            .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
-            .arg(&bin)
-            .args(args)
-            .env_clear()
-            .env("HOME", &home)
-            .env("TROTH_DB", &db)
-            .env("TZ", "Europe/Berlin")
-            .env("TROTH_NOW", "2026-11-23T18:00:00+01:00")
-            .output()
-            .unwrap()
-    };
+    let run = |args: &[&str]| crate::support::as_nobody(&home, &db, args);
     assert!(run(&["init", "--me", "Alex", "--partner", "Sam"]).status.success());
     let before = crate::support::dump(&db);
     let out = run(&["sync", "setup", theirs.to_str().unwrap()]);

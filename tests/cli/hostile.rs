@@ -317,20 +317,7 @@ fn an_unprivileged_user_is_protected_from_a_planted_wal() {
     std::fs::create_dir(&home).unwrap();
     chown(&home, 65534);
     let db = home.join("troth").join("troth.db");
-    let bin = assert_cmd::cargo::cargo_bin("troth");
-    let run = |args: &[&str]| {
-        Command::new("setpriv")
-            .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
-            .arg(&bin)
-            .args(args)
-            .env_clear()
-            .env("HOME", &home)
-            .env("TROTH_DB", &db)
-            .env("TZ", "Europe/Berlin")
-            .env("TROTH_NOW", "2026-11-23T18:00:00+01:00")
-            .output()
-            .unwrap()
-    };
+    let run = |args: &[&str]| crate::support::as_nobody(&home, &db, args);
     let out = run(&["promise", "Walk together", "--slug", "walk"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let mode = std::fs::metadata(&db).unwrap().permissions().mode() & 0o777;

@@ -188,3 +188,24 @@ pub fn git_clones(dir: &Path) -> (PathBuf, PathBuf) {
     git(dir, &["clone", "-q", remote.to_str().unwrap(), "b"]);
     (dir.join("a"), dir.join("b"))
 }
+
+/// Whether the tests run as root, who alone can switch to another user.
+pub fn is_root() -> bool {
+    Command::new("id").arg("-u").output().map(|o| o.stdout.starts_with(b"0")).unwrap_or(false)
+}
+
+/// troth run as the unprivileged user `nobody` (65534), with HOME and the
+/// ledger given, in Berlin on Monday 23 November 2026 at 18:00.
+pub fn as_nobody(home: &Path, db: &Path, args: &[&str]) -> Output {
+    Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        .arg(assert_cmd::cargo::cargo_bin("troth"))
+        .args(args)
+        .env_clear()
+        .env("HOME", home)
+        .env("TROTH_DB", db)
+        .env("TZ", "Europe/Berlin")
+        .env("TROTH_NOW", "2026-11-23T18:00:00+01:00")
+        .output()
+        .expect("run setpriv")
+}
