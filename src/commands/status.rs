@@ -27,10 +27,17 @@ pub fn set_status(ctx: &Ctx, ledger: &mut Ledger, a: &StatusArgs, status: Status
         return Err(Error::usage(format!("{} is already being retired", x.slug)));
     }
     if intended == status {
-        let msg = match status {
-            Status::Paused => format!("{} is already paused", x.slug),
-            Status::Active => format!("{} is not paused", x.slug),
-            Status::Retired => unreachable!(),
+        // A change asked for but not yet in effect is said as such.
+        let from = match x.plan.statuses_in_force().last() {
+            Some(s) if s.effective > ctx.now => format!(" from {}", human_datetime(s.effective, x.zone, ctx.now)),
+            _ => String::new(),
+        };
+        let msg = match (status, from.is_empty()) {
+            (Status::Paused, true) => format!("{} is already paused", x.slug),
+            (Status::Paused, false) => format!("{} is already being paused{from}", x.slug),
+            (Status::Active, true) => format!("{} is not paused", x.slug),
+            (Status::Active, false) => format!("{} is already being resumed{from}", x.slug),
+            (Status::Retired, _) => unreachable!(),
         };
         return Err(Error::usage(msg));
     }

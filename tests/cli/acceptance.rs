@@ -412,3 +412,16 @@ fn review_asks_again_after_an_answer_it_cannot_read() {
         log.as_array().unwrap().iter().map(|e| (e["outcome"].as_str().unwrap(), e["at"].as_str().unwrap())).collect();
     assert_eq!(got, [("kept", "2026-11-06T19:00:00+01:00"), ("broken", "2026-11-20T19:00:00+01:00")]);
 }
+
+/// A pause asked for but not yet in effect is said as such when asked again.
+#[test]
+fn a_pending_pause_is_said_as_pending() {
+    let mut env = couple();
+    env.ok(&["promise", "Date night", "--terms", "every fri 19:00", "--starts", "2026-11-01"]);
+    env.ok(&["pause", "date-night"]);
+    let err = env.fails(2, &["pause", "date-night"]);
+    assert!(err.contains("date-night is already being paused from Fri 27 Nov"), "{err}");
+    env.set_now("2026-11-28T10:00:00+01:00");
+    let err = env.fails(2, &["pause", "date-night"]);
+    assert!(err.contains("date-night is already paused"), "{err}");
+}
