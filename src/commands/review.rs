@@ -66,25 +66,34 @@ pub fn review(ctx: &Ctx, ledger: &mut Ledger, out: &mut dyn Write) -> Result<()>
                 s.promised
             )?;
             out.flush()?;
-            let Some(line) = lines.next() else {
-                writeln!(out, "\n{logged} logged.")?;
-                return Ok(());
-            };
-            let answer = line?.trim().to_ascii_lowercase();
-            if !ctx.env.interactive {
-                // Piped answers are not echoed by a terminal: show each.
-                writeln!(out, "{}", crate::domain::time::printable(&answer))?;
-            }
-            let outcome = match answer.as_str() {
-                "k" | "kept" => Outcome::Kept,
-                "b" | "broken" | "broke" => Outcome::Broken,
-                "e" | "excused" | "excuse" => Outcome::Excused,
-                "q" | "quit" => {
-                    writeln!(out, "{logged} logged.")?;
+            // An answer it cannot read is asked again, not taken as a skip
+            // (a typo such as "kep" must not pass over a slot unnoticed).
+            let outcome = loop {
+                let Some(line) = lines.next() else {
+                    writeln!(out, "\n{logged} logged.")?;
                     return Ok(());
+                };
+                let answer = line?.trim().to_ascii_lowercase();
+                if !ctx.env.interactive {
+                    // Piped answers are not echoed by a terminal: show each.
+                    writeln!(out, "{}", crate::domain::time::printable(&answer))?;
                 }
-                _ => break,
+                match answer.as_str() {
+                    "k" | "kept" => break Some(Outcome::Kept),
+                    "b" | "broken" | "broke" => break Some(Outcome::Broken),
+                    "e" | "excused" | "excuse" => break Some(Outcome::Excused),
+                    "s" | "skip" | "" => break None,
+                    "q" | "quit" => {
+                        writeln!(out, "{logged} logged.")?;
+                        return Ok(());
+                    }
+                    _ => {
+                        write!(out, "  kept, broken, excused, skip or quit? [k/b/e/s/q] ")?;
+                        out.flush()?;
+                    }
+                }
             };
+            let Some(outcome) = outcome else { break };
             // Log it inside the slot: at its due time, or just before its end.
             let at = s.slot.due.min(s.slot.end - Duration::seconds(1)).min(ctx.now).max(a.starts);
             let tx = ledger.write()?;

@@ -388,3 +388,27 @@ fn fortnight_quotas_with_their_unit() {
     }
     assert_eq!(env.json(&["promise", "Hike", "--terms", "every 2 weeks on sat"])["terms"], "every 2 weeks sat");
 }
+
+/// An answer `review` cannot read is asked again rather than taken as a skip;
+/// an empty answer skips.
+#[test]
+fn review_asks_again_after_an_answer_it_cannot_read() {
+    use std::io::Write;
+    let env = couple();
+    env.ok(&["promise", "Date night", "--terms", "every fri 19:00", "--starts", "2026-11-01"]);
+    let mut child = env
+        .command()
+        .arg("review")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"kep\nk\n\nb\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("kept, broken, excused, skip or quit?"), "{text}");
+    let log = env.json(&["log"]);
+    let got: Vec<(&str, &str)> =
+        log.as_array().unwrap().iter().map(|e| (e["outcome"].as_str().unwrap(), e["at"].as_str().unwrap())).collect();
+    assert_eq!(got, [("kept", "2026-11-06T19:00:00+01:00"), ("broken", "2026-11-20T19:00:00+01:00")]);
+}
