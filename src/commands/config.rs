@@ -29,10 +29,12 @@ pub(super) fn settings_json(s: &crate::domain::Settings) -> Value {
 /// `me` and `partner` are two people: a name for both is refused (exit 2),
 /// also one that differs only in case — `--by sam` next to `Sam` is refused
 /// as a near name (docs/design.md §1), so "Sam & sam" could not be told apart.
-pub(super) fn two_people(me: Option<&str>, partner: Option<&str>) -> Result<()> {
-    if let (Some(m), Some(p)) = (me, partner)
-        && m.to_lowercase() == p.to_lowercase()
-    {
+/// The names are the ones in effect: one not set yet is its role word, so
+/// `init --me partner` alone names nobody twice either.
+pub(super) fn two_people(s: &crate::domain::Settings) -> Result<()> {
+    let (me, partner) = (s.default_by(), s.default_to());
+    let (m, p) = (me.as_str(), partner.as_str());
+    if m.to_lowercase() == p.to_lowercase() {
         use crate::domain::time::printable;
         let what = if m == p {
             format!("{} cannot be both me and partner: a promise is between two people", printable(m))
@@ -67,7 +69,7 @@ pub fn config(ctx: &Ctx, ledger: &mut Ledger, a: ConfigArgs, out: &mut dyn Write
             let mut s = ledger.settings()?;
             let value = value.trim().to_string();
             s.apply(&key, &value)?;
-            two_people(s.me.as_deref(), s.partner.as_deref())?;
+            two_people(&s)?;
             let stored = s.get(&key)?;
             let tx = ledger.write()?;
             tx.set_setting(&new_uuid(), &key, &stored, ctx.now)?;

@@ -14,11 +14,10 @@ pub fn init(ctx: &Ctx, ledger: &mut Ledger, a: InitArgs, out: &mut dyn Write) ->
     let me = a.me.as_deref().map(validate_name).transpose()?;
     let partner = a.partner.as_deref().map(validate_name).transpose()?;
     let zone = a.zone.as_deref().map(|z| time::parse_zone(z).map_err(Error::from)).transpose()?;
-    let now_set = ledger.settings()?;
-    super::config::two_people(
-        me.as_deref().or(now_set.me.as_deref()),
-        partner.as_deref().or(now_set.partner.as_deref()),
-    )?;
+    let mut named = ledger.settings()?;
+    named.me = me.clone().or(named.me);
+    named.partner = partner.clone().or(named.partner);
+    super::config::two_people(&named)?;
     let tx = ledger.write()?;
     for (key, value) in [("me", me.clone()), ("partner", partner.clone()), ("zone", zone.map(|z| z.name().to_string()))]
     {

@@ -25,3 +25,22 @@ fn me_and_a_partner_differing_only_in_case_are_refused() {
     env.ok(&["config", "partner", "Alexa"]);
     assert_eq!(env.json(&["config"])["partner"], "Alexa");
 }
+
+/// Until `init` names them the two are `me` and `partner` (docs/design.md
+/// §1): naming only one of them after the other's role word would make them
+/// one person ("partner & partner"), and is refused as well.
+#[test]
+fn naming_one_after_the_others_role_word_is_refused() {
+    let env = TestEnv::berlin();
+    let err = env.fails(2, &["init", "--me", "partner"]);
+    assert!(err.starts_with("error: partner cannot be both me and partner"), "{err}");
+    assert!(!env.db.exists(), "a refused init creates no ledger");
+    env.fails(2, &["init", "--partner", "Me"]);
+    assert!(!env.db.exists(), "a refused init creates no ledger");
+    env.ok(&["init", "--me", "Alex"]);
+    let before = env.dump();
+    env.fails(2, &["config", "partner", "alex"]);
+    assert_eq!(env.dump(), before, "the refusal leaves the ledger as it was");
+    env.ok(&["config", "partner", "Sam"]);
+    assert_eq!(env.json(&["config"])["partner"], "Sam");
+}
