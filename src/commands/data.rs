@@ -34,7 +34,7 @@ pub fn export(ctx: &Ctx, ledger: &Ledger, a: ExportArgs, out: &mut dyn Write) ->
             crate::interchange::ics::write(&ledger.agreements()?, range, ctx.now, &mut buf)?
         }
     }
-    match &a.output {
+    match a.output.as_deref().filter(|p| !super::is_stdout(p)) {
         Some(path) => crate::ledger::files::write_output(&ctx.env.db, path, &buf)?,
         None => out.write_all(&buf)?,
     }

@@ -296,6 +296,11 @@ pub fn check_person(agreements: &[Agreement], by: Option<&str>) -> Result<()> {
     Ok(())
 }
 
+/// `-o -` is standard output, as for most tools that write a file.
+fn is_stdout(path: &std::path::Path) -> bool {
+    path.as_os_str() == "-"
+}
+
 /// `find` for a command about one promise: that promise read on its own
 /// where the ledger can tell it apart (`Ledger::named`), else found among all.
 pub fn find_one(ledger: &Ledger, arg: &str, now: Instant) -> Result<Agreement> {

@@ -273,3 +273,26 @@ fn importing_the_calendar_or_spreadsheet_export_says_which_it_is() {
     let err = b.fails(2, &["import", csv.to_str().unwrap()]);
     assert!(err.contains("spreadsheet export (`export --format csv`)"), "{err}");
 }
+
+/// `-o -` is standard output (the usual convention), not a file named `-`:
+/// for every export format and the report, in the directory it runs in.
+#[test]
+fn output_dash_is_standard_output() {
+    let env = rich();
+    let cwd = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let out = env.command().current_dir(cwd.path()).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    for format in ["json", "csv", "ics"] {
+        let plain = run(&["export", "--format", format]);
+        assert!(!plain.is_empty(), "{format}");
+        assert_eq!(run(&["export", "--format", format, "-o", "-"]), plain, "{format}");
+    }
+    let report = run(&["report", "--format", "markdown"]);
+    assert!(report.contains('|'), "{report}");
+    assert_eq!(run(&["report", "--format", "markdown", "-o", "-"]), report);
+    assert!(run(&["report", "--format", "html", "-o", "-"]).contains("<html"));
+    assert!(!cwd.path().join("-").exists(), "no file named '-' was written");
+}
