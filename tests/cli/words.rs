@@ -90,7 +90,7 @@ fn week_53_and_the_year_end_are_shown_in_their_own_year() {
         assert!(due.contains("Sun 3 Jan 2027"), "{tz}: {due}");
         assert!(due.contains("3 of 3 times left, the week ends Sun 3 Jan 2027"), "{tz}: {due}");
         let report = env.ok(&["report", "--week", "2026-W53"]);
-        assert!(report.contains("Week 53 · 28 Dec–3 Jan 2027"), "{tz}: {report}");
+        assert!(report.contains("Week 53 · 28 Dec 2026–3 Jan 2027"), "{tz}: {report}");
     }
 }
 

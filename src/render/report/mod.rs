@@ -16,6 +16,7 @@ pub use text::write_text;
 
 use crate::domain::weekly::{PersonModel, ReportModel};
 use crate::render::{change, count, trust2, words};
+use chrono::Datelike;
 
 /// The columns of the weekly table, in text and Markdown alike.
 const HEADERS: [&str; 8] = ["promise", "by", "promised", "kept", "broken", "excused", "missed", "trust"];
@@ -23,7 +24,9 @@ const HEADERS: [&str; 8] = ["promise", "by", "promised", "kept", "broken", "excu
 /// "Week 47 · 16 Nov–22 Nov 2026 · Alex & Sam".
 fn title(m: &ReportModel) -> String {
     let last_day = m.week.monday + chrono::Days::new(6);
-    let span = format!("{}–{}", m.week.monday.format("%-d %b"), last_day.format("%-d %b %Y"));
+    // A week across New Year says both years: "28 Dec 2026–3 Jan 2027".
+    let first = if m.week.monday.year() == last_day.year() { "%-d %b" } else { "%-d %b %Y" };
+    let span = format!("{}–{}", m.week.monday.format(first), last_day.format("%-d %b %Y"));
     let names: Vec<&str> = m.people.iter().map(|p| p.name.as_str()).collect();
     let week_no = m.week.label.split("-W").nth(1).unwrap_or("").trim_start_matches('0');
     format!(
