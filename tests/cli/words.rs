@@ -438,3 +438,20 @@ fn the_trend_across_a_year_end_names_each_weeks_year() {
     let out = env.ok(&["trend", "--weeks", "4"]);
     assert!(out.starts_with("overall trust, weeks 6–9:"), "{out}");
 }
+
+/// The markdown report is pasted to the partner: names and notes are text,
+/// never markup — a `*`, `_`, `|` or `<script>` someone typed is escaped, and
+/// a note's line break does not end its list item.
+#[test]
+fn markdown_report_shows_names_and_notes_as_text() {
+    let mut env = TestEnv::new("Europe/Berlin", "2026-11-16T09:00:00+01:00");
+    env.ok(&["init", "--me", "A|*x*_y", "--partner", "Sam"]);
+    env.ok(&["promise", "Walk", "--terms", "daily", "--slug", "walk", "--starts", "2026-11-16"]);
+    env.set_now("2026-11-18T20:00:00+01:00");
+    env.ok(&["kept", "walk", "--note", "<script>alert(1)</script> **so** [x](y)\nnext line"]);
+    let md = env.ok(&["report", "--week", "this", "--format", "markdown"]);
+    assert!(md.contains("A\\|\\*x\\*\\_y"), "{md}");
+    assert!(!md.contains("<script>"), "{md}");
+    assert!(md.contains("\\<script\\>alert(1)\\</script\\> \\*\\*so\\*\\* \\[x\\](y) next line"), "{md}");
+    assert!(!md.contains("A|*x*"), "{md}");
+}

@@ -12,16 +12,35 @@ use crate::render::words::trust_legend;
 use crate::render::{change, percent, trust2};
 use std::io::Write;
 
+/// People's words as Markdown text, never as markup: every character
+/// Markdown (or the HTML it allows) would act on is backslash-escaped, and
+/// a line break is a space, so a name or note stays on its line and in its
+/// table cell.
+fn md(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 pub fn write_markdown(m: &ReportModel, out: &mut dyn Write) -> Result<()> {
     let (rows, notes) = table(m);
-    writeln!(out, "## {}\n", title(m))?;
+    writeln!(out, "## {}\n", title(m, md))?;
     if rows.is_empty() {
         writeln!(out, "Nothing was due and nothing was logged this week.\n")?;
     } else {
         writeln!(out, "| {} |", HEADERS.join(" | "))?;
         writeln!(out, "|{}", "---|".repeat(HEADERS.len()))?;
         for r in &rows {
-            let cells: Vec<String> = r.iter().map(|c| c.replace('|', "\\|")).collect();
+            let cells: Vec<String> = r.iter().map(|c| md(c)).collect();
             writeln!(out, "| {} |", cells.join(" | "))?;
         }
         writeln!(out)?;
@@ -39,7 +58,7 @@ pub fn write_markdown(m: &ReportModel, out: &mut dyn Write) -> Result<()> {
         writeln!(
             out,
             "- **{}**: trust {} {} · follow-through {}{averages}",
-            p.name,
+            md(&p.name),
             trust2(t.trust),
             change(t.trust_change),
             percent(t.rate)
@@ -56,7 +75,7 @@ pub fn write_markdown(m: &ReportModel, out: &mut dyn Write) -> Result<()> {
     if !m.entries.is_empty() {
         writeln!(out, "### What happened\n")?;
         for (e, a) in &m.entries {
-            let note = e.note.as_deref().map(|n| format!(" — {}", n.replace('\n', " "))).unwrap_or_default();
+            let note = e.note.as_deref().map(|n| format!(" — {}", md(n))).unwrap_or_default();
             writeln!(out, "- {} · {} · {}{note}", human_datetime(e.at, a.zone, m.now), a.slug, e.outcome.name())?;
         }
         writeln!(out)?;

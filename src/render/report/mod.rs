@@ -21,13 +21,14 @@ use chrono::Datelike;
 /// The columns of the weekly table, in text and Markdown alike.
 const HEADERS: [&str; 8] = ["promise", "by", "promised", "kept", "broken", "excused", "missed", "trust"];
 
-/// "Week 47 · 16 Nov–22 Nov 2026 · Alex & Sam".
-fn title(m: &ReportModel) -> String {
+/// "Week 47 · 16 Nov–22 Nov 2026 · Alex & Sam", each name written by `name`
+/// (Markdown escapes them; the names are people's words, the rest ours).
+fn title(m: &ReportModel, name: fn(&str) -> String) -> String {
     let last_day = m.week.monday + chrono::Days::new(6);
     // A week across New Year says both years: "28 Dec 2026–3 Jan 2027".
     let first = if m.week.monday.year() == last_day.year() { "%-d %b" } else { "%-d %b %Y" };
     let span = format!("{}–{}", m.week.monday.format(first), last_day.format("%-d %b %Y"));
-    let names: Vec<&str> = m.people.iter().map(|p| p.name.as_str()).collect();
+    let names: Vec<String> = m.people.iter().map(|p| name(&p.name)).collect();
     let week_no = m.week.label.split("-W").nth(1).unwrap_or("").trim_start_matches('0');
     format!(
         "Week {week_no} · {span}{}",

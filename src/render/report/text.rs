@@ -14,7 +14,7 @@ use std::io::Write;
 
 pub fn write_text(m: &ReportModel, out: &mut dyn Write) -> Result<()> {
     let (rows, notes) = table(m);
-    writeln!(out, "{}\n", paint(render::BOLD, &title(m)))?;
+    writeln!(out, "{}\n", paint(render::BOLD, &title(m, str::to_string)))?;
     if rows.is_empty() {
         writeln!(out, "  Nothing was due and nothing was logged this week.")?;
     } else {
