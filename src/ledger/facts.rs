@@ -41,10 +41,10 @@ impl Ledger {
         // out here, not by a lookup in SQLite for each of ten years of rows.
         let mut voided: Vec<i64> = self
             .conn
-            .prepare_cached("SELECT entry_id FROM voids WHERE entry_id IS NOT NULL LIMIT 65")?
-            .query_map([], |r| r.get(0))?
+            .prepare_cached("SELECT entry_id FROM voids WHERE entry_id IS NOT NULL LIMIT ?1")?
+            .query_map([super::FEW + 1], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
-        let few = voided.len() <= 64;
+        let few = voided.len() as i64 <= super::FEW;
         voided.sort_unstable();
         let mut stmt = self.conn.prepare_cached(if few { PROMISE_FACTS_ALL } else { PROMISE_FACTS })?;
         let mut facts: Vec<Fact> = Vec::new();

@@ -43,6 +43,11 @@ const LATEST_FIRST: &str = "CASE WHEN key IN ('trust.start', 'trust.gain', 'trus
 /// `PRAGMA application_id` of a troth ledger: "trot".
 pub const APPLICATION_ID: i64 = 0x7472_6f74;
 
+/// How many voids or verdicts a ledger may hold for a promise's reads to
+/// look them up one by one rather than have SQLite probe ten years of rows
+/// (ledger::facts, ledger::voice): a couple writes a handful of each.
+pub(crate) const FEW: i64 = 64;
+
 pub struct Ledger {
     conn: Connection,
     /// None for an in-memory stand-in (a read-only command with no ledger yet).

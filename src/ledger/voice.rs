@@ -54,8 +54,8 @@ fn verdicts_on(conn: &Connection, agreement: i64, since: i64) -> Result<HashMap<
     // than reading its facts. With many, only the entries read (`at` from
     // `since`): `list` resuming from its cache reads days of a promise.
     let few: bool = conn
-        .prepare_cached("SELECT count(*) <= 64 FROM (SELECT 1 FROM verdicts LIMIT 65)")?
-        .query_row([], |r| r.get(0))?;
+        .prepare_cached("SELECT count(*) <= ?1 FROM (SELECT 1 FROM verdicts LIMIT ?1 + 1)")?
+        .query_row([super::FEW], |r| r.get(0))?;
     let mut stmt = conn.prepare_cached(&if few {
         "SELECT v.id, v.uuid, v.entry_id, v.verdict, v.by_name, v.note, v.at, v.device FROM verdicts v
          CROSS JOIN entries e ON e.id = v.entry_id WHERE e.agreement_id = ?1 AND e.at >= ?2 ORDER BY v.id"

@@ -103,7 +103,6 @@ fn easing_a_promise_that_delivered_nothing_goes_ahead() {
 /// a script (or a test) can pipe them; `--json` lists what it would ask.
 #[test]
 fn review_takes_piped_answers() {
-    use std::io::Write;
     let env = couple();
     env.ok(&["promise", "Date night", "--terms", "every fri 19:00", "--starts", "2026-11-01"]);
     let asked = env.json(&["review"]);
@@ -115,17 +114,9 @@ fn review_takes_piped_answers() {
     // No input at all: nothing logged, no error.
     let out = env.ok(&["review"]);
     assert!(out.contains("0 logged"), "{out}");
-    let mut child = env
-        .command()
-        .arg("review")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(b"kept\nskip\nb\n").unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let text = String::from_utf8_lossy(&out.stdout);
+    let out = env.piped(&["review"], b"kept\nskip\nb\n");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let text = out.stdout;
     assert!(text.contains("3 slots are past due"), "{text}");
     assert!(text.contains("2 logged"), "{text}");
     let log = env.json(&["log"]);
@@ -393,19 +384,9 @@ fn fortnight_quotas_with_their_unit() {
 /// an empty answer skips.
 #[test]
 fn review_asks_again_after_an_answer_it_cannot_read() {
-    use std::io::Write;
     let env = couple();
     env.ok(&["promise", "Date night", "--terms", "every fri 19:00", "--starts", "2026-11-01"]);
-    let mut child = env
-        .command()
-        .arg("review")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(b"kep\nk\n\nb\n").unwrap();
-    let out = child.wait_with_output().unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = env.piped(&["review"], b"kep\nk\n\nb\n").stdout;
     assert!(text.contains("kept, broken, excused, skip or quit?"), "{text}");
     let log = env.json(&["log"]);
     let got: Vec<(&str, &str)> =
