@@ -162,7 +162,7 @@ impl Instance {
         );
         self.rest("PUT", &format!("/rest/config/devices/{}", peer.id), Some(&device)).expect("add device");
         let folder = format!(
-            r#"{{"id":"troth","label":"troth","path":"{}","type":"sendreceive","rescanIntervalS":5,"fsWatcherEnabled":true,"fsWatcherDelayS":1,"devices":[{{"deviceID":"{}"}},{{"deviceID":"{}"}}]}}"#,
+            r#"{{"id":"troth","label":"troth","path":"{}","type":"sendreceive","rescanIntervalS":5,"fsWatcherEnabled":true,"fsWatcherDelayS":1,"minDiskFree":{{"value":0,"unit":"%"}},"devices":[{{"deviceID":"{}"}},{{"deviceID":"{}"}}]}}"#,
             self.folder.display(),
             self.id,
             peer.id
