@@ -498,3 +498,22 @@ fn the_calendar_reads_back_as_the_slots_in_lord_howe_and_auckland() {
     // Auckland's gap (27 Sep, 02:00 → 03:00): 02:30 is 03:30 NZDT.
     assert!(got.iter().any(|o| o.2 == "2026-09-27T03:30:00" && o.3 == "2026-09-26T14:30:00Z"));
 }
+
+#[test]
+fn quiet_hours_that_end_in_the_fall_back_overlap() {
+    // Berlin, Sun 25 Oct 2026, quiet 01:00–02:30. "every sun 04:00" with a
+    // 2h lead is due to remind at 04:00 +01:00 − 2h = 02:00 +01:00 (01:00Z):
+    // the wall clock's second pass through 02:00, inside the quiet hours.
+    // They end when the wall clock next reads 02:30: 02:30 +01:00 (01:30Z),
+    // before the 04:00 due time, so that is when it is sent.
+    let mut env = TestEnv::new("Europe/Berlin", "2026-10-20T12:00:00+02:00");
+    env.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
+    env.ok(&["config", "remind.quiet", "01:00-02:30"]);
+    let out = env.ok(&["promise", "Early run", "--slug", "run", "--terms", "every sun 04:00", "--remind", "2h"]);
+    assert!(out.contains("first reminder Sunday 02:30 +01:00, after the quiet hours"), "{out}");
+    env.set_now("2026-10-25T02:29:00+01:00");
+    let out = env.ok(&["remind", "--dry-run"]);
+    assert!(out.contains("the next reminder is due Sun 25 Oct 02:30 +01:00"), "{out}");
+    env.set_now("2026-10-25T02:30:00+01:00");
+    assert!(env.ok(&["remind", "--dry-run"]).contains("would remind  Early run"));
+}
