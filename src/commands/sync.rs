@@ -468,6 +468,33 @@ pub fn auto_apply(ledger: &mut Ledger, f: &Folder, now: crate::domain::time::Ins
     }
 }
 
+/// For a command that makes facts in one transaction: publish them inside
+/// it, just before it commits, so that the file and the marks saying it is
+/// out cost the command one transaction, not two (docs/design.md §9). A
+/// failure is one warning line (unless `warned` says one was printed) and
+/// takes nothing from the command: its facts commit, unpublished, and go out
+/// with the next command. `warned` is set when this hook warned.
+pub fn publish_on_commit(
+    ledger: &Ledger,
+    f: &Folder,
+    now: crate::domain::time::Instant,
+    warned: std::rc::Rc<std::cell::Cell<bool>>,
+) -> Result<crate::ledger::PreCommit> {
+    let id = ledger.identity()?;
+    let person = ledger.settings()?.me;
+    let f = f.clone();
+    Ok(std::rc::Rc::new(move |tx: &crate::ledger::Tx<'_>| {
+        match tx.within_savepoint(|tx| sync::publish_in(tx, &f, now, false, &id, person.clone())) {
+            Ok((_, behind)) => warn_clock_behind(behind),
+            Err(e) => {
+                if !warned.replace(true) {
+                    eprintln!("{}", sync::warn(&e));
+                }
+            }
+        }
+    }))
+}
+
 /// After a writing command: publish what it made. A failure is a warning
 /// line unless the apply before the command already printed one (the folder
 /// moved away fails both the same way; the facts go out next time either way,
