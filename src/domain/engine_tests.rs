@@ -4,8 +4,7 @@
 //! comments from docs/design.md §2–§5, never read back from the code.
 
 use super::report::{self, Book, Week};
-use super::slots::{Plan, Version};
-use super::terms::{self, Period, Terms};
+use super::terms::{Period, Terms};
 use super::time::{Instant, parse_rfc3339, rfc3339};
 use super::trust::{self, EventKind};
 use super::{Agreement, Fact, Outcome, TrustParams};
@@ -18,33 +17,9 @@ fn t(s: &str) -> Instant {
     parse_rfc3339(s).unwrap_or_else(|| panic!("not RFC 3339: {s}"))
 }
 
-/// An agreement with one terms version in force from `starts`.
+/// An agreement of Alex's with one terms version in force from `starts`.
 fn agreement(id: i64, terms_text: &str, zone: Tz, starts: &str) -> Agreement {
-    let starts = t(starts);
-    let today = super::time::local_date(zone, starts);
-    let parsed = terms::parse(terms_text, today).expect("terms");
-    Agreement {
-        id,
-        uuid: format!("00000000-0000-4000-8000-{id:012}"),
-        slug: format!("a{id}"),
-        text: terms_text.into(),
-        by: "Alex".into(),
-        to: "Sam".into(),
-        zone,
-        starts,
-        ends: None,
-        remind: None,
-        remind_text: None,
-        created_at: starts,
-        void: None,
-        plan: Plan {
-            zone,
-            ends: None,
-            versions: vec![Version { id, terms: parsed.terms, unit: parsed.unit, effective: starts, created: starts }],
-            statuses: vec![],
-        },
-        repairs: vec![],
-    }
+    super::test_support::agreement(id, terms_text, "Alex", zone, t(starts))
 }
 
 fn fact(id: i64, agreement: i64, outcome: Outcome, at: &str) -> Fact {

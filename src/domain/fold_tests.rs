@@ -5,9 +5,7 @@
 
 use super::fold::Keep;
 use super::report::{self, Book, Item, Week};
-use super::slots::{Plan, Version};
-use super::terms;
-use super::time::{Instant, local_date};
+use super::time::Instant;
 use super::voice::VerdictKind;
 use super::{Agreement, Fact, Outcome, TrustParams};
 use chrono::Duration;
@@ -23,30 +21,7 @@ fn start() -> Instant {
 }
 
 fn agreement(id: i64, kind: usize, by: &str) -> Agreement {
-    let starts = start() + Duration::days(id * 3);
-    let parsed = terms::parse(TERMS[kind], local_date(Berlin, starts)).expect("terms");
-    Agreement {
-        id,
-        uuid: format!("00000000-0000-4000-8000-{id:012}"),
-        slug: format!("a{id}"),
-        text: TERMS[kind].into(),
-        by: by.into(),
-        to: "Sam".into(),
-        zone: Berlin,
-        starts,
-        ends: None,
-        remind: None,
-        remind_text: None,
-        created_at: starts,
-        void: None,
-        plan: Plan {
-            zone: Berlin,
-            ends: None,
-            versions: vec![Version { id, terms: parsed.terms, unit: parsed.unit, effective: starts, created: starts }],
-            statuses: vec![],
-        },
-        repairs: vec![],
-    }
+    super::test_support::agreement(id, TERMS[kind], by, Berlin, start() + Duration::days(id * 3))
 }
 
 /// (agreement index, outcome, hours after the start, logged hours later, verdict)

@@ -29,3 +29,5 @@ pub use settings::{Settings, TrustParams};
 mod engine_tests;
 #[cfg(test)]
 mod fold_tests;
+#[cfg(test)]
+mod test_support;

@@ -373,29 +373,10 @@ fn man_page_is_lint_clean() {
 
 #[test]
 fn review_asks_about_past_due_slots_on_a_terminal() {
-    use std::io::Write;
     let env = couple();
     env.ok(&["promise", "Date night", "--terms", "every fri 19:00", "--starts", "2026-11-01"]);
     // Fridays 6, 13 and 20 November are past due and unlogged.
-    let base = env.command();
-    let bin = base.get_program().to_string_lossy().into_owned();
-    let mut script = std::process::Command::new("script");
-    script.env_clear().envs(base.get_envs().filter_map(|(k, v)| v.map(|v| (k, v))));
-    let mut child = script
-        .args(["-qec", &format!("{bin} review"), "/dev/null"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("script(1) from util-linux gives review a terminal");
-    let mut stdin = child.stdin.take().unwrap();
-    for answer in ["k", "b", "s"] {
-        std::thread::sleep(std::time::Duration::from_millis(300));
-        writeln!(stdin, "{answer}").unwrap();
-    }
-    std::thread::sleep(std::time::Duration::from_millis(300));
-    drop(stdin);
-    let out = child.wait_with_output().unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = env.on_terminal(&["review"], &["k", "b", "s"]);
     assert!(text.contains("kept, broken, excused, or skip?"), "{text}");
     let log = env.json(&["log"]);
     let got: Vec<(&str, &str)> =

@@ -6,17 +6,72 @@ use crate::support::TestEnv;
 struct Setup {
     env: TestEnv,
     server: NotificationServer,
-    _bus: Bus,
+    bus: Bus,
 }
 
-/// Berlin, Friday 27 November 2026 at `time`, Alex & Sam, a private bus.
-fn setup(now: &str) -> Setup {
+/// Berlin at `now` (Friday 27 November 2026 in most tests), a private bus
+/// with a notification server on it, and no ledger yet.
+fn on_a_bus(now: &str) -> Setup {
     let bus = Bus::start();
     let server = NotificationServer::start(&bus);
     let mut env = TestEnv::new("Europe/Berlin", now);
     env.extra.push(("DBUS_SESSION_BUS_ADDRESS".into(), bus.address.clone()));
-    env.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
-    Setup { env, server, _bus: bus }
+    Setup { env, server, bus }
+}
+
+/// As `on_a_bus`, with a ledger for Alex & Sam.
+fn setup(now: &str) -> Setup {
+    let s = on_a_bus(now);
+    s.env.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
+    s
+}
+
+/// The promise most tests remind about: date night every Friday 19:00 from
+/// Sunday 1 November 2026 (slug `date-night`).
+fn promise_date_night(env: &TestEnv) {
+    env.ok(&["promise", "Date night", "--terms", "every fri 19:00", "--starts", "2026-11-01"]);
+}
+
+/// `remind --watch` running in the background with `cmd`'s environment; it
+/// is stopped however the test ends (a failed assertion must not leave it
+/// running, holding the test harness's output open).
+struct Watcher(std::process::Child);
+
+impl Watcher {
+    fn start(cmd: &mut std::process::Command) -> Watcher {
+        let child = cmd
+            .args(["remind", "--watch"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        Watcher(child)
+    }
+}
+
+impl Drop for Watcher {
+    fn drop(&mut self) {
+        if self.0.try_wait().ok().flatten().is_none() {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
+/// Berlin at `now`, with a session bus address where there is no bus.
+fn without_a_bus(now: &str) -> TestEnv {
+    let mut env = TestEnv::new("Europe/Berlin", now);
+    env.extra.push(("DBUS_SESSION_BUS_ADDRESS".into(), "unix:path=/nonexistent/troth-test-bus".into()));
+    env
+}
+
+/// How many notifications `server` holds once it has `n`, or after `secs`.
+fn wait_for(server: &NotificationServer, n: usize, secs: u64) -> usize {
+    let t = std::time::Instant::now();
+    while server.count() < n && t.elapsed() < std::time::Duration::from_secs(secs) {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    server.count()
 }
 
 fn results(env: &TestEnv) -> Vec<String> {
@@ -138,7 +193,7 @@ fn only_my_promises_unless_all() {
 fn private_reminders_hide_the_words() {
     let s = setup("2026-11-27T18:00:00+01:00");
     s.env.ok(&["config", "remind.private", "true"]);
-    s.env.ok(&["promise", "Date night", "--terms", "every fri 19:00", "--starts", "2026-11-01"]);
+    promise_date_night(&s.env);
     s.env.ok(&["remind"]);
     let got = s.server.all();
     assert_eq!(got[0].summary, "A promise is due");
@@ -148,7 +203,7 @@ fn private_reminders_hide_the_words() {
 #[test]
 fn dry_run_records_nothing() {
     let s = setup("2026-11-27T18:00:00+01:00");
-    s.env.ok(&["promise", "Date night", "--terms", "every fri 19:00", "--starts", "2026-11-01"]);
+    promise_date_night(&s.env);
     let before = s.env.dump();
     let out = s.env.ok(&["remind", "--dry-run"]);
     assert!(out.contains("would remind  Date night — date-night — due today 19:00"), "{out}");
@@ -161,7 +216,7 @@ fn dry_run_records_nothing() {
 #[test]
 fn a_failed_send_is_recorded_and_retried() {
     let s = setup("2026-11-27T18:00:00+01:00");
-    s.env.ok(&["promise", "Date night", "--terms", "every fri 19:00", "--starts", "2026-11-01"]);
+    promise_date_night(&s.env);
     s.server.fail_next.store(1, std::sync::atomic::Ordering::SeqCst);
     let r = s.env.run(&["remind"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
@@ -178,24 +233,22 @@ fn no_notification_server_exits_1_and_records_nothing_sent() {
     let bus = Bus::start();
     let mut env = TestEnv::new("Europe/Berlin", "2026-11-27T18:00:00+01:00");
     env.extra.push(("DBUS_SESSION_BUS_ADDRESS".into(), bus.address.clone()));
-    env.ok(&["promise", "Date night", "--terms", "every fri 19:00", "--starts", "2026-11-01"]);
+    promise_date_night(&env);
     let r = env.run(&["remind"]);
     assert_eq!(r.code, 1);
     assert_eq!(r.stderr.lines().next().map(|l| l.starts_with("error: ")), Some(true), "{}", r.stderr);
     assert!(!results(&env).contains(&"sent".to_string()));
     // No bus at all.
-    let mut env2 = TestEnv::new("Europe/Berlin", "2026-11-27T18:00:00+01:00");
-    env2.extra.push(("DBUS_SESSION_BUS_ADDRESS".into(), "unix:path=/nonexistent/troth-test-bus".into()));
-    env2.ok(&["promise", "Date night", "--terms", "every fri 19:00", "--starts", "2026-11-01"]);
+    let env2 = without_a_bus("2026-11-27T18:00:00+01:00");
+    promise_date_night(&env2);
     assert_eq!(env2.run(&["remind"]).code, 1);
     assert!(!results(&env2).contains(&"sent".to_string()));
 }
 
 #[test]
 fn nothing_to_send_contacts_no_server() {
-    let mut env = TestEnv::new("Europe/Berlin", "2026-11-27T12:00:00+01:00");
-    env.extra.push(("DBUS_SESSION_BUS_ADDRESS".into(), "unix:path=/nonexistent/troth-test-bus".into()));
-    env.ok(&["promise", "Date night", "--terms", "every fri 19:00", "--starts", "2026-11-01"]);
+    let env = without_a_bus("2026-11-27T12:00:00+01:00");
+    promise_date_night(&env);
     env.ok(&["remind"]);
 }
 
@@ -214,41 +267,14 @@ fn concurrent_runs_send_each_reminder_once() {
 
 #[test]
 fn watch_wakes_for_a_reminder_and_for_a_new_promise() {
-    use std::time::{Duration, Instant};
     // 17:59:57: the reminder for 19:00 is due in 3 seconds.
     let s = setup("2026-11-27T17:59:57+01:00");
-    s.env.ok(&["promise", "Date night", "--terms", "every fri 19:00", "--starts", "2026-11-01"]);
-    /// Stops the watcher however the test ends: a failed assertion must not
-    /// leave it running (holding the test harness's output open).
-    struct Watcher(std::process::Child);
-    impl Drop for Watcher {
-        fn drop(&mut self) {
-            if self.0.try_wait().ok().flatten().is_none() {
-                let _ = self.0.kill();
-                let _ = self.0.wait();
-            }
-        }
-    }
-    let mut watcher = Watcher(
-        s.env
-            .command()
-            .args(["remind", "--watch"])
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let wait_for = |n: usize, secs: u64| {
-        let t = Instant::now();
-        while s.server.count() < n && t.elapsed() < Duration::from_secs(secs) {
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        s.server.count()
-    };
-    assert_eq!(wait_for(1, 15), 1, "woke for the reminder");
+    promise_date_night(&s.env);
+    let mut watcher = Watcher::start(&mut s.env.command());
+    assert_eq!(wait_for(&s.server, 1, 15), 1, "woke for the reminder");
     // A promise added while it sleeps, already due: picked up promptly.
     s.env.ok(&["promise", "Fix the sink", "--terms", "by 2026-11-28 12:00"]);
-    assert_eq!(wait_for(2, 15), 2, "picked up the new promise");
+    assert_eq!(wait_for(&s.server, 2, 15), 2, "picked up the new promise");
     let _ = std::process::Command::new("kill").args(["-TERM", &watcher.0.id().to_string()]).status();
     let status = watcher.0.wait().unwrap();
     assert!(status.success(), "stops cleanly on SIGTERM: {status:?}");
@@ -289,11 +315,8 @@ fn exec_start_words(unit: &str) -> Vec<String> {
 /// without TROTH_DB — and the reminder on Sam's promise comes.
 #[test]
 fn the_systemd_unit_reminds_about_this_ledger() {
-    let bus = Bus::start();
-    let server = NotificationServer::start(&bus);
-    let mut env = TestEnv::new("Europe/Berlin", "2026-11-27T18:00:00+01:00");
+    let Setup { mut env, server, bus } = on_a_bus("2026-11-27T18:00:00+01:00");
     env.db = env.path("my \"ledgers\" 100% $HOME").join("troth.db");
-    env.extra.push(("DBUS_SESSION_BUS_ADDRESS".into(), bus.address.clone()));
     env.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
     env.ok(&["promise", "Date night", "--terms", "every fri 19:00", "--by", "Sam", "--starts", "2026-11-01"]);
     let unit = env.ok(&["remind", "--systemd", "--all"]);
@@ -341,42 +364,25 @@ fn libfaketime() -> std::path::PathBuf {
 /// tick), must see the hours that passed and send the reminder now due.
 #[test]
 fn watch_catches_up_after_a_suspend() {
-    use std::time::{Duration, Instant};
     // Friday 12:00: the reminder for 19:00 is due at 18:00, six hours on.
     let s = setup("2026-11-27T12:00:00+01:00");
-    s.env.ok(&["promise", "Date night", "--terms", "every fri 19:00", "--starts", "2026-11-01"]);
+    promise_date_night(&s.env);
     let offset = s.env.path("faketime");
     std::fs::write(&offset, "+0\n").unwrap();
-    struct Watcher(std::process::Child);
-    impl Drop for Watcher {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
-    let _watcher = Watcher(
+    let _watcher = Watcher::start(
         s.env
             .command()
-            .args(["remind", "--watch"])
             .env("LD_PRELOAD", libfaketime())
             .env("FAKETIME_TIMESTAMP_FILE", &offset)
             .env("FAKETIME_NO_CACHE", "1")
-            .env("FAKETIME_DONT_FAKE_MONOTONIC", "1")
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap(),
+            .env("FAKETIME_DONT_FAKE_MONOTONIC", "1"),
     );
-    std::thread::sleep(Duration::from_millis(1500));
+    std::thread::sleep(std::time::Duration::from_millis(1500));
     assert_eq!(s.server.count(), 0, "nothing is due at 12:00");
     // Suspend: six hours pass on the wall clock only. Then something wakes it.
     std::fs::write(&offset, "+6h\n").unwrap();
     s.env.ok(&["promise", "Call if I'm running late"]);
-    let t = Instant::now();
-    while s.server.count() < 1 && t.elapsed() < Duration::from_secs(10) {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    assert_eq!(s.server.count(), 1, "the watch saw that it is 18:00 now");
+    assert_eq!(wait_for(&s.server, 1, 10), 1, "the watch saw that it is 18:00 now");
     assert_eq!(s.server.all()[0].body, "date-night — due today 19:00");
 }
 
@@ -385,34 +391,12 @@ fn watch_catches_up_after_a_suspend() {
 /// up once it is made: the reminder of the first promise still comes.
 #[test]
 fn watch_started_before_the_ledger_exists_picks_it_up() {
-    use std::time::{Duration, Instant};
-    let bus = Bus::start();
-    let server = NotificationServer::start(&bus);
-    let mut env = TestEnv::new("Europe/Berlin", "2026-11-27T18:00:00+01:00");
-    env.extra.push(("DBUS_SESSION_BUS_ADDRESS".into(), bus.address.clone()));
-    struct Watcher(std::process::Child);
-    impl Drop for Watcher {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
-    let _watcher = Watcher(
-        env.command()
-            .args(["remind", "--watch"])
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    std::thread::sleep(Duration::from_millis(1200));
-    assert!(!env.db.exists(), "the watch creates no ledger");
-    env.ok(&["promise", "Date night", "--terms", "every fri 19:00", "--starts", "2026-11-01"]);
-    let t = Instant::now();
-    while server.count() < 1 && t.elapsed() < Duration::from_secs(10) {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    assert_eq!(server.count(), 1, "the reminder of the new ledger's promise came");
+    let s = on_a_bus("2026-11-27T18:00:00+01:00");
+    let _watcher = Watcher::start(&mut s.env.command());
+    std::thread::sleep(std::time::Duration::from_millis(1200));
+    assert!(!s.env.db.exists(), "the watch creates no ledger");
+    promise_date_night(&s.env);
+    assert_eq!(wait_for(&s.server, 1, 10), 1, "the reminder of the new ledger's promise came");
 }
 
 /// `remind --dry-run --json` gives each slot's start with the offset of the

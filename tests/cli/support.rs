@@ -21,6 +21,16 @@ pub struct Run {
     pub stderr: String,
 }
 
+impl From<Output> for Run {
+    fn from(out: Output) -> Run {
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+}
+
 impl TestEnv {
     pub fn new(tz: &str, now: &str) -> TestEnv {
         let dir = tempfile::Builder::new().prefix("troth-test").tempdir_in(env_tmp()).expect("temp dir");
@@ -57,12 +67,7 @@ impl TestEnv {
     }
 
     pub fn run(&self, args: &[&str]) -> Run {
-        let out: Output = self.command().args(args).output().expect("run troth");
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        Run::from(self.command().args(args).output().expect("run troth"))
     }
 
     /// Run with `input` on a pipe for standard input (not a terminal).
@@ -78,12 +83,13 @@ impl TestEnv {
             .spawn()
             .expect("run troth");
         child.stdin.take().unwrap().write_all(input).unwrap();
-        let out = child.wait_with_output().expect("run troth");
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        Run::from(child.wait_with_output().expect("run troth"))
+    }
+
+    /// Run with a real terminal for standard input, typing `answers` a line
+    /// at a time; returns what the terminal showed.
+    pub fn on_terminal(&self, args: &[&str], answers: &[&str]) -> String {
+        on_terminal(&self.command(), args, answers)
     }
 
     /// Run and expect success; returns stdout.
@@ -125,6 +131,39 @@ impl TestEnv {
     pub fn path(&self, rel: &str) -> PathBuf {
         self.dir.path().join(rel)
     }
+}
+
+/// Run `base` (troth with its environment) with `args` on a real terminal
+/// (script(1) from util-linux), typing each of `answers` as a line after a
+/// pause that lets troth ask first; returns what the terminal showed.
+pub fn on_terminal(base: &Command, args: &[&str], answers: &[&str]) -> String {
+    use std::io::Write;
+    use std::process::Stdio;
+    let pause = || std::thread::sleep(std::time::Duration::from_millis(300));
+    let line = std::iter::once(base.get_program().to_string_lossy().into_owned())
+        .chain(args.iter().map(|a| a.to_string()))
+        .map(|word| {
+            assert!(!word.contains('\''), "a word script(1)'s shell can take in single quotes: {word}");
+            format!("'{word}'")
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut child = Command::new("script")
+        .env_clear()
+        .envs(base.get_envs().filter_map(|(k, v)| v.map(|v| (k, v))))
+        .args(["-qec", &line, "/dev/null"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("script(1) from util-linux gives troth a terminal");
+    let mut stdin = child.stdin.take().unwrap();
+    for answer in answers {
+        pause();
+        writeln!(stdin, "{answer}").unwrap();
+    }
+    pause();
+    drop(stdin);
+    String::from_utf8_lossy(&child.wait_with_output().unwrap().stdout).into_owned()
 }
 
 pub fn dump(db: &Path) -> String {

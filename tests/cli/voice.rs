@@ -8,17 +8,12 @@
 //! slots of 6 and 13 November are closed. Trust: start 0.5, gain 0.05, loss
 //! 0.20.
 
-use crate::support::{Run, TestEnv, r4};
+use crate::support::{Run, TestEnv, on_terminal, r4};
 use serde_json::Value;
 
 /// Run as `who` (TROTH_ME) at `now`.
 fn run(env: &TestEnv, now: &str, who: &str, args: &[&str]) -> Run {
-    let out = env.command().env("TROTH_NOW", now).env("TROTH_ME", who).args(args).output().expect("run troth");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    Run::from(env.command().env("TROTH_NOW", now).env("TROTH_ME", who).args(args).output().expect("run troth"))
 }
 
 fn ok(env: &TestEnv, now: &str, who: &str, args: &[&str]) -> String {
@@ -222,28 +217,9 @@ fn a_disputed_excuse_does_not_count_and_the_unit_is_missed() {
     assert_eq!(entry(&s, 1)["why"], "disputed");
 }
 
-/// Answer `troth review` through a real terminal (script(1) from util-linux).
-fn review_as(env: &TestEnv, now: &str, who: &str, answers: &[&str]) -> String {
-    use std::io::Write;
-    let base = env.command();
-    let bin = base.get_program().to_string_lossy().into_owned();
-    let mut script = std::process::Command::new("script");
-    script.env_clear().envs(base.get_envs().filter_map(|(k, v)| v.map(|v| (k, v))));
-    script.env("TROTH_NOW", now).env("TROTH_ME", who);
-    let mut child = script
-        .args(["-qec", &format!("{bin} review"), "/dev/null"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("script(1)");
-    let mut stdin = child.stdin.take().unwrap();
-    for a in answers {
-        std::thread::sleep(std::time::Duration::from_millis(300));
-        writeln!(stdin, "{a}").unwrap();
-    }
-    std::thread::sleep(std::time::Duration::from_millis(300));
-    drop(stdin);
-    String::from_utf8_lossy(&child.wait_with_output().unwrap().stdout).into_owned()
+/// Run as `who` at `now` on a real terminal, typing `answers`; what it showed.
+fn on_terminal_as(env: &TestEnv, now: &str, who: &str, args: &[&str], answers: &[&str]) -> String {
+    on_terminal(env.command().env("TROTH_NOW", now).env("TROTH_ME", who), args, answers)
 }
 
 #[test]
@@ -251,7 +227,7 @@ fn a_late_excuse_counts_only_once_the_other_confirms_it() {
     let env = date_night();
     // Nothing logged for 6 and 13 Nov. On the 14th Alex reviews: 6 Nov excused (they had agreed, but no one wrote
     // it down), then stops.
-    let text = review_as(&env, SAT14, "Alex", &["e", "q"]);
+    let text = on_terminal_as(&env, SAT14, "Alex", &["review"], &["e", "q"]);
     assert!(text.contains("kept, broken, excused, or skip?"), "{text}");
     assert!(text.contains("a late excuse: it counts once Sam confirms it"), "{text}");
     let log = json(&env, SAT14, "Alex", &["log"]);
@@ -519,33 +495,20 @@ fn the_weekly_report_has_things_to_talk_about() {
 
 #[test]
 fn repair_asks_each_question_on_a_terminal() {
-    use std::io::Write;
     let env = date_night();
     ok(&env, "2026-11-13T22:00:00+01:00", "Alex", &["broke", "date-night"]);
-    let base = env.command();
-    let bin = base.get_program().to_string_lossy().into_owned();
-    let mut script = std::process::Command::new("script");
-    script.env_clear().envs(base.get_envs().filter_map(|(k, v)| v.map(|v| (k, v))));
-    script.env("TROTH_NOW", SAT14).env("TROTH_ME", "Alex");
-    let mut child = script
-        .args(["-qec", &format!("{bin} repair 1"), "/dev/null"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("script(1)");
-    let mut stdin = child.stdin.take().unwrap();
-    for answer in [
-        "I promised date night and stayed late at work without calling.",
-        "Forgotten, and like work matters more.",
-        "I'm sorry I left you waiting, but the deadline was real.",
-        "",
-    ] {
-        std::thread::sleep(std::time::Duration::from_millis(300));
-        writeln!(stdin, "{answer}").unwrap();
-    }
-    std::thread::sleep(std::time::Duration::from_millis(300));
-    drop(stdin);
-    let text = String::from_utf8_lossy(&child.wait_with_output().unwrap().stdout).into_owned();
+    let text = on_terminal_as(
+        &env,
+        SAT14,
+        "Alex",
+        &["repair", "1"],
+        &[
+            "I promised date night and stayed late at work without calling.",
+            "Forgotten, and like work matters more.",
+            "I'm sorry I left you waiting, but the deadline was real.",
+            "",
+        ],
+    );
     assert!(text.contains("What happened, in your words?") && text.contains("understanding comes first"), "{text}");
     assert!(text.contains("How did it feel for Sam?"), "{text}");
     assert!(text.contains("own the impact; leave out the explanations"), "{text}");
