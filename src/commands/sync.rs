@@ -78,6 +78,15 @@ fn setup(ctx: &Ctx, ledger: &mut Ledger, dir: &Path, out: &mut dyn Write) -> Res
         return Err(Error::usage(format!("{} is a file, not a folder", shown(dir))));
     }
     let dir = absolute(dir)?;
+    // The folder itself may be new; a missing parent is a typo or a sync
+    // tool's folder not there yet, and a folder made there would never
+    // reach the partner.
+    if !dir.exists()
+        && let Some(parent) = dir.parent().filter(|p| !p.is_dir())
+    {
+        return Err(Error::usage(format!("there is no folder {}", shown(parent)))
+            .hint("name a folder inside the one your sync tool shares, e.g. troth sync setup ~/Sync/troth"));
+    }
     match files_in(&dir) {
         (true, _) => {
             return Err(Error::usage(format!("{} already holds a troth ledger's files", shown(&dir)))

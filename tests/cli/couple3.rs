@@ -131,3 +131,22 @@ fn sigkill_of_a_synced_kept_at_any_moment_leaves_both_devices_equal() {
     p.alex.ok(&["verify"]);
     p.sam.ok(&["verify"]);
 }
+
+/// `sync setup` makes the folder it is given, not a trail of missing ones
+/// above it: `~/Synk/troth` (a typo) or a sync tool's folder that is not
+/// there yet would make a folder no sync tool shares, and nothing would ever
+/// reach the partner.
+#[test]
+fn setup_under_a_folder_that_does_not_exist_is_refused_and_makes_nothing() {
+    let env = TestEnv::berlin();
+    env.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
+    let missing = env.path("Synk");
+    let err = env.fails(2, &["sync", "setup", missing.join("deep").join("troth").to_str().unwrap()]);
+    assert!(err.contains("there is no folder") && err.contains("Synk/deep"), "{err}");
+    assert!(!missing.exists(), "nothing was made");
+    assert_eq!(env.json(&["sync", "status"])["folder"], Value::Null);
+    // The folder itself may be new.
+    std::fs::create_dir(&missing).unwrap();
+    env.ok(&["sync", "setup", missing.join("troth").to_str().unwrap()]);
+    assert!(missing.join("troth").is_dir());
+}
