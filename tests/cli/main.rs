@@ -12,6 +12,7 @@ mod commands;
 mod completion;
 mod converge;
 mod couple;
+mod couple3;
 mod couple_data;
 mod couple_git;
 mod crashes;
