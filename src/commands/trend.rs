@@ -67,7 +67,7 @@ pub fn trend(ctx: &Ctx, ledger: &Ledger, a: TrendArgs, out: &mut dyn Write) -> R
             vec![
                 w.label.clone(),
                 format!("{}–{}", w.monday.format("%-d %b"), (w.monday + chrono::Days::new(6)).format("%-d %b")),
-                g.map(|g| format!("{:.4}", g.trust)).unwrap_or_else(|| "—".into()),
+                g.map(|g| render::trust4(g.trust)).unwrap_or_else(|| "—".into()),
                 percent(g.and_then(|g| g.rate)),
             ]
         })

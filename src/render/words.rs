@@ -181,7 +181,8 @@ pub fn first_day(start: Instant, tz: Tz) -> NaiveDate {
 /// The one line that says what a trust figure is, for a first-time reader.
 pub fn trust_legend(start: f64) -> String {
     format!(
-        "trust starts at {start:.2} for each promise, rises in small steps with each one kept and falls in bigger steps with each one broken or missed; a person's trust is the average over their promises"
+        "trust starts at {} for each promise, rises in small steps with each one kept and falls in bigger steps with each one broken or missed; a person's trust is the average over their promises",
+        super::trust2(start)
     )
 }
 

@@ -517,3 +517,32 @@ fn quiet_hours_that_end_in_the_fall_back_overlap() {
     env.set_now("2026-10-25T02:30:00+01:00");
     assert!(env.ok(&["remind", "--dry-run"]).contains("would remind  Early run"));
 }
+
+#[test]
+fn an_exact_half_is_rounded_up_on_every_screen() {
+    // trust.gain 0.25: one kept from 0.5 is 0.5 + 0.25 × 0.5 = 0.625
+    // exactly; trust.loss 0.25: two broken is 0.5 × 0.75² = 0.28125
+    // exactly. Rounded as a person rounds (and as JSON's 4 places and the
+    // percentages are): 0.63 and 0.2813 — not the "0.62" / "0.2812" of
+    // rounding an exact half to even.
+    let mut env = TestEnv::new("UTC", "2026-01-01T09:00:00+00:00");
+    env.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
+    env.ok(&["config", "trust.gain", "0.25"]);
+    env.ok(&["config", "trust.loss", "0.25"]);
+    env.ok(&["promise", "Call if late", "--slug", "up"]);
+    env.ok(&["promise", "Tell me first", "--slug", "down"]);
+    env.set_now("2026-01-08T09:00:00+00:00");
+    env.ok(&["kept", "up", "--at", "2026-01-02 10:00"]);
+    env.ok(&["broke", "down", "--at", "2026-01-02 10:00"]);
+    env.ok(&["broke", "down", "--at", "2026-01-03 10:00"]);
+    let list = env.json(&["list"]);
+    assert_eq!(num(&by_slug(&list, "up")["trust"]), 0.625);
+    assert_eq!(num(&by_slug(&list, "down")["trust"]), 0.2813);
+    let text = env.ok(&["list"]);
+    assert!(text.lines().any(|l| l.contains(" up ") && l.contains("0.63")), "{text}");
+    assert!(env.ok(&["show", "up"]).contains("0.50 → 0.63"));
+    let trend = env.ok(&["trend", "down", "--weeks", "2"]);
+    assert!(trend.contains("0.2813"), "{trend}");
+    // Overall: (0.625 + 0.28125) / 2 = 0.453125 → 0.4531.
+    assert!(env.ok(&["trend", "--weeks", "1"]).contains("0.4531"));
+}
