@@ -544,5 +544,8 @@ fn an_exact_half_is_rounded_up_on_every_screen() {
     let trend = env.ok(&["trend", "down", "--weeks", "2"]);
     assert!(trend.contains("0.2813"), "{trend}");
     // Overall: (0.625 + 0.28125) / 2 = 0.453125 → 0.4531.
-    assert!(env.ok(&["trend", "--weeks", "1"]).contains("0.4531"));
+    let one = env.ok(&["trend", "--weeks", "1"]);
+    assert!(one.contains("0.4531"), "{one}");
+    // One week is named as one: "week 2", not "weeks 2–2".
+    assert!(one.starts_with("overall trust, week 2:"), "{one}");
 }
