@@ -208,3 +208,33 @@ fn a_small_synthetic_ledger_is_counted_in_good_english() {
     let out = env.ok(&["demo", "--db", db.to_str().unwrap(), "--agreements", "1", "--years", "1"]);
     assert!(out.contains("— 1 promise, 1 year, "), "{out}");
 }
+
+#[test]
+fn troth_now_beyond_the_years_says_so() {
+    let env = TestEnv::berlin();
+    let out = env.command().env("TROTH_NOW", "3000-06-01T00:00:00+00:00").arg("list").output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.starts_with("error: TROTH_NOW is outside the years 1970–2999"), "{err}");
+}
+
+#[test]
+fn an_empty_zone_says_what_would_be_right() {
+    let env = TestEnv::berlin();
+    for args in [vec!["init", "--zone", ""], vec!["promise", "Walk", "--zone", " "]] {
+        let err = env.fails(2, &args);
+        assert!(err.contains("empty time zone; use an IANA zone name such as Europe/Berlin"), "{err}");
+    }
+}
+
+/// Help that could not be written is lost output: exit 1, not 0.
+#[test]
+fn help_to_a_full_disk_is_a_failure() {
+    let env = TestEnv::berlin();
+    for args in [vec!["--help"], vec!["list", "--help"], vec!["--version"]] {
+        let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+        let out = env.command().args(&args).stdout(full).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: "), "{args:?}");
+    }
+}
