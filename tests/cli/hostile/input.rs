@@ -238,3 +238,17 @@ fn help_to_a_full_disk_is_a_failure() {
         assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: "), "{args:?}");
     }
 }
+
+/// Output that cannot be written fails (exit 1) saying what would work, for
+/// each command that writes a file; the ledger is as it was.
+#[test]
+fn output_to_a_missing_folder_says_what_would_work() {
+    let env = TestEnv::berlin();
+    env.ok(&["promise", "Walk together", "--slug", "walk"]);
+    let gone = env.path("gone/out.json");
+    let gone = gone.to_str().unwrap();
+    for args in [vec!["export", "-o", gone], vec!["report", "-o", gone], vec!["trend", "--svg", gone]] {
+        let err = env.fails(1, &args);
+        assert!(err.contains("hint: its folder does not exist"), "{args:?}: {err}");
+    }
+}
