@@ -107,9 +107,16 @@ fn check_owner_and_mode(path: &Path, what: &str, follow: bool) -> Result<()> {
         return Err(Error::failure(format!(
             "{what} {} can be written by other users (mode {:o}); troth keeps intimate records and will not use it",
             shown(path),
-            mode & 0o777
+            mode & 0o1777
         ))
-        .hint(format!("make it private to you: {fix} '{}'", shown(path))));
+        .hint(if meta.is_dir() && mode & 0o1000 != 0 {
+            // A sticky folder open to all (/tmp) is shared by design: never chmod it.
+            "a folder shared by everyone is no place for it: keep the ledger in a folder of your own, \
+             e.g. ~/.local/share/troth"
+                .to_string()
+        } else {
+            format!("make it private to you: {fix} '{}'", shown(path))
+        }));
     }
     Ok(())
 }
