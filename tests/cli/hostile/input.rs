@@ -269,3 +269,13 @@ fn a_ledger_in_a_folder_like_tmp_is_refused_without_chmod_advice() {
     assert!(!err.contains("chmod"), "{err}");
     assert!(!env.db.exists());
 }
+
+#[test]
+fn the_markdown_report_shows_reordering_marks_in_notes_escaped() {
+    let env = TestEnv::berlin();
+    env.ok(&["promise", "Call if late", "--slug", "call"]);
+    env.ok(&["kept", "call", "--note", "on time \u{202e} really"]);
+    let md = env.ok(&["report", "--week", "this", "--format", "markdown"]);
+    assert!(md.contains("on time \\u{202e} really"), "{md}");
+    assert!(!md.contains('\u{202e}'), "{md:?}");
+}
