@@ -147,6 +147,10 @@ pub fn parse_when(input: &str, now: Instant, tz: Tz, meaning: DateMeaning) -> Re
     let today = local_date(tz, now);
     let for_date = |d: NaiveDate| -> Instant {
         match meaning {
+            // Today's date before noon means now: `kept --at 2026-11-27` at
+            // 09:00 logs what happened this morning instead of refusing 12:00
+            // as a future time (docs/cli.md).
+            DateMeaning::Noon if d == today => resolve_local(tz, d.and_hms_opt(12, 0, 0).expect("noon")).min(now),
             DateMeaning::Noon => resolve_local(tz, d.and_hms_opt(12, 0, 0).expect("noon")),
             DateMeaning::Start => day_start(tz, d),
             DateMeaning::End => day_end(tz, d),
