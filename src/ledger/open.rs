@@ -109,8 +109,8 @@ fn check_owner_and_mode(path: &Path, what: &str, follow: bool) -> Result<()> {
             shown(path),
             mode & 0o1777
         ))
-        .hint(if meta.is_dir() && mode & 0o1000 != 0 {
-            // A sticky folder open to all (/tmp) is shared by design: never chmod it.
+        .hint(if meta.is_dir() && mode & 0o1000 != 0 && shared_by_all(path) {
+            // /tmp and its kind are shared by design: never advise chmod there.
             "a folder shared by everyone is no place for it: keep the ledger in a folder of your own, \
              e.g. ~/.local/share/troth"
                 .to_string()
@@ -348,6 +348,14 @@ fn file_uri(path: &Path) -> String {
         }
     }
     uri
+}
+
+/// The system's folders for everyone's temporary files.
+fn shared_by_all(folder: &Path) -> bool {
+    let Ok(folder) = folder.canonicalize() else { return false };
+    [PathBuf::from("/tmp"), PathBuf::from("/var/tmp"), PathBuf::from("/dev/shm"), std::env::temp_dir()]
+        .iter()
+        .any(|p| p.canonicalize().is_ok_and(|p| p == folder))
 }
 
 /// A complete copy of the database on `conn` at `dest`, or nothing: copied
