@@ -277,7 +277,7 @@ pub(super) fn open(
         let mut conn = Connection::open_in_memory()?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         migrate::run(&mut conn)?;
-        let mut ledger = Ledger { conn, path: None, create: None, now };
+        let mut ledger = Ledger { conn, path: None, create: None, now, pre_commit: None };
         ledger.ensure_home_zone(zone, now)?;
         if access == Access::Write {
             ledger.path = Some(path.to_path_buf());
@@ -306,7 +306,7 @@ pub(super) fn open(
     if header.version < LATEST_VERSION {
         migrate::run(&mut conn)?;
     }
-    Ok(Ledger { conn, path: Some(path.to_path_buf()), create: None, now })
+    Ok(Ledger { conn, path: Some(path.to_path_buf()), create: None, now, pre_commit: None })
 }
 
 /// A private file that did not exist, for troth's temporary copies.
@@ -486,5 +486,5 @@ pub(super) fn peek(path: &Path, now: Instant) -> Result<Ledger> {
     if version != LATEST_VERSION {
         return Err(Error::failure("another schema version"));
     }
-    Ok(Ledger { conn, path: Some(path.to_path_buf()), create: None, now })
+    Ok(Ledger { conn, path: Some(path.to_path_buf()), create: None, now, pre_commit: None })
 }
