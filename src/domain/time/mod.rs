@@ -84,7 +84,7 @@ fn in_range(t: Instant) -> bool {
 /// Why a zone name was refused; `Display` is the `error:` line.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ZoneError {
-    #[error("an empty time zone")]
+    #[error("an empty time zone; use an IANA zone name such as Europe/Berlin")]
     Empty,
     #[error("\"{}\" looks like a POSIX TZ rule; troth needs an IANA zone name such as Europe/Berlin", printable(.0))]
     Posix(String),
