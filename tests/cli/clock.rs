@@ -549,3 +549,29 @@ fn an_exact_half_is_rounded_up_on_every_screen() {
     // One week is named as one: "week 2", not "weeks 2–2".
     assert!(one.starts_with("overall trust, week 2:"), "{one}");
 }
+
+#[test]
+fn kept_at_a_time_the_clocks_skip_or_repeat_says_how_it_was_read() {
+    // New York: Sun 8 Mar 2026 02:00 → 03:00 (02:30 is read with the offset
+    // before the gap, -05:00: 07:30Z = 03:30 EDT); Sun 1 Nov 02:00 → 01:00
+    // (01:30 happens twice: the first is 01:30 -04:00, the second 06:30Z).
+    let mut env = TestEnv::new("America/New_York", "2026-03-01T12:00:00-05:00");
+    env.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
+    env.ok(&["promise", "Call if late", "--slug", "late"]);
+    env.set_now("2026-11-02T12:00:00-05:00");
+    let out = env.ok(&["kept", "late", "--at", "2026-03-08 02:30"]);
+    assert!(
+        out.contains("note: Sun 8 Mar 02:30 does not exist in America/New_York (the clocks go forward); read as 03:30"),
+        "{out}"
+    );
+    let out = env.ok(&["kept", "late", "--at", "2026-11-01 01:30"]);
+    assert!(out.contains("read as the first, 01:30 -04:00"), "{out}");
+    assert!(out.contains("for the second, give its offset: 2026-11-01T01:30:00-05:00"), "{out}");
+    // With the offset, or as JSON, nothing more is said: the time is exact.
+    assert!(!env.ok(&["kept", "late", "--at", "2026-11-01T01:30:00-05:00"]).contains("note:"));
+    let json = env.json(&["kept", "late", "--at", "2026-03-08 02:30"]);
+    assert_eq!(json["at"], "2026-03-08T03:30:00-04:00");
+    // The log tells the two 01:30s apart.
+    let log = env.ok(&["log", "late"]);
+    assert!(log.contains("Sun 1 Nov 01:30 -04:00") && log.contains("Sun 1 Nov 01:30 -05:00"), "{log}");
+}
