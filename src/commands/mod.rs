@@ -212,7 +212,7 @@ fn dispatch(ctx: &Ctx, ledger: &mut Ledger, command: Command, out: &mut dyn Writ
 /// Every live agreement analysed from its own facts (read from its index),
 /// one at a time, each reduced by `f` before the next is read: the peak is
 /// one promise's history, not ten years of all of them. Facts before `from`
-/// are not read (as `Book::window`).
+/// are not read (as `Book::window`). All are read from one snapshot.
 pub fn each_item<'a, T>(
     ctx: &Ctx,
     ledger: &Ledger,
@@ -220,12 +220,16 @@ pub fn each_item<'a, T>(
     (from, horizon): (Instant, Instant),
     mut f: impl FnMut(crate::domain::report::Item<'a>) -> T,
 ) -> Result<Vec<T>> {
-    let mut out = Vec::new();
-    for a in agreements.iter().filter(|a| !a.is_void()) {
-        let facts = ledger.facts_of_since(a.id, from)?;
-        out.push(f(crate::domain::report::Item::new(a, facts, ctx.now, from, horizon)));
-    }
-    Ok(out)
+    // One snapshot: what `few` says of the ledger holds for every promise read.
+    ledger.snapshot(|| {
+        let few = ledger.few()?;
+        let mut out = Vec::new();
+        for a in agreements.iter().filter(|a| !a.is_void()) {
+            let facts = ledger.facts_of_since_given(a.id, from, &few)?;
+            out.push(f(crate::domain::report::Item::new(a, facts, ctx.now, from, horizon)));
+        }
+        Ok(out)
+    })
 }
 
 /// The book of `each_item`, each item cut down to what `keep` says the

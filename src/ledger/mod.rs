@@ -18,6 +18,7 @@ pub mod sync;
 pub mod voice;
 mod write;
 
+pub use facts::Few;
 pub use marks::{Mark, Touched};
 pub use migrate::LATEST_VERSION;
 pub use open::DEMO_APPLICATION_ID;
