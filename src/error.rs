@@ -12,6 +12,9 @@ pub enum Kind {
     Failure,
     /// stdout was closed early (`troth log | head -1`): not an error.
     BrokenPipe,
+    /// Another troth created the ledger while this one was building it, and
+    /// nothing was written: the command can simply run again (exit 1 if not).
+    Raced,
 }
 
 #[derive(Debug)]
@@ -34,6 +37,11 @@ impl Error {
         Error { kind: Kind::Failure, message: message.into(), hints: Vec::new() }
     }
 
+    /// Lost the race to create the ledger; nothing was written (exit 1).
+    pub fn raced(message: impl Into<String>) -> Self {
+        Error { kind: Kind::Raced, message: message.into(), hints: Vec::new() }
+    }
+
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hints.push(hint.into());
         self
@@ -42,7 +50,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self.kind {
             Kind::Usage => 2,
-            Kind::Failure | Kind::BrokenPipe => 1,
+            Kind::Failure | Kind::BrokenPipe | Kind::Raced => 1,
         }
     }
 }

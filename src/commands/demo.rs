@@ -78,7 +78,15 @@ pub fn run(env: &Env, a: &DemoArgs, out: &mut dyn Write) -> Result<()> {
                     &serde_json::json!({"db": path.display().to_string(), "agreements": n, "years": y, "entries": count}),
                 );
             }
-            writeln!(out, "synthetic ledger: {} — {n} promises, {y} years, {count} entries", path.display())?;
+            let many = |k: u64, one: &str, more: &str| format!("{k} {}", if k == 1 { one } else { more });
+            writeln!(
+                out,
+                "synthetic ledger: {} — {}, {}, {}",
+                crate::domain::time::scrub(&path.display().to_string()),
+                many(n as u64, "promise", "promises"),
+                many(y as u64, "year", "years"),
+                many(count as u64, "entry", "entries")
+            )?;
             Ok(())
         }
         _ => {
@@ -99,7 +107,8 @@ fn show_story(env: &Env, path: &Path, ledger: &mut Ledger, out: &mut dyn Write) 
             out,
         );
     }
-    writeln!(out, "A demo ledger for Alex & Sam, in {} — your own ledger is untouched.\n", path.display())?;
+    let db = crate::domain::time::scrub(&path.display().to_string());
+    writeln!(out, "A demo ledger for Alex & Sam, in {db} — your own ledger is untouched.\n")?;
     super::report::report(
         &ctx,
         ledger,
@@ -110,7 +119,6 @@ fn show_story(env: &Env, path: &Path, ledger: &mut Ledger, out: &mut dyn Write) 
     super::trend::trend(&ctx, ledger, TrendArgs { agreement: None, by: None, weeks: 12, svg: None }, out)?;
     writeln!(out)?;
     super::overpromising::overpromising(&ctx, ledger, OverpromisingArgs { by: None, slots: None }, out)?;
-    let db = path.display();
     writeln!(out, "\nLook closer:  troth --db {db} show weekends     (how its trust was reached, step by step)")?;
     writeln!(out, "              troth --db {db} report --format markdown")?;
     writeln!(out, "Start your own: troth init --me YOU --partner THEM")?;

@@ -32,7 +32,8 @@ pub fn init(ctx: &Ctx, ledger: &mut Ledger, a: InitArgs, out: &mut dyn Write) ->
     if ctx.env.json {
         return write_json(out, &settings_json(&settings));
     }
-    let path = ledger.path.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
+    // A path is the user's bytes: shown, never obeyed by the terminal.
+    let path = ledger.path.as_ref().map(|p| crate::domain::time::scrub(&p.display().to_string())).unwrap_or_default();
     writeln!(
         out,
         "ledger ready  {path}\n              {} & {} · home zone {}",

@@ -20,6 +20,11 @@ use crate::render::{self, paint, percent, words};
 use std::io::Write;
 
 pub(super) fn parse_terms(input: &str, zone: chrono_tz::Tz, now: Instant) -> Result<terms::Parsed> {
+    // `--terms ""` is a script's empty variable, not a choice: saying nothing
+    // must not make (or amend to) a standing rule unnoticed.
+    if input.trim().is_empty() {
+        return Err(Error::usage("--terms is empty: say what is promised").hint(terms::TERMS_HINT));
+    }
     terms::parse(input, local_date(zone, now)).map_err(|e| Error::usage(e.to_string()).hint(terms::TERMS_HINT))
 }
 

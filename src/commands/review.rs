@@ -115,7 +115,12 @@ enum Answer {
 fn answer(ctx: &Ctx, lines: &mut impl Iterator<Item = std::io::Result<String>>, out: &mut dyn Write) -> Result<Answer> {
     loop {
         let Some(line) = lines.next() else { return Ok(Answer::EndOfInput) };
-        let answer = line?.trim().to_ascii_lowercase();
+        let answer = match line {
+            Ok(l) => l.trim().to_ascii_lowercase(),
+            // Bytes that are not text are no answer: asked again.
+            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => "\u{fffd}".to_string(),
+            Err(e) => return Err(e.into()),
+        };
         if !ctx.env.interactive {
             // Piped answers are not echoed by a terminal: show each.
             writeln!(out, "{}", crate::domain::time::printable(&answer))?;

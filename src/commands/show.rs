@@ -225,7 +225,9 @@ fn show_text(ctx: &Ctx, view: &View, all: bool, out: &mut dyn Write) -> Result<(
     let View { x, entries, analysis, score, steps, notes, status_notes } = view;
     let (x, analysis) = (*x, *analysis);
     let (_, version) = x.plan.version_at(ctx.now);
-    writeln!(out, "#{} {} — \"{}\"", x.id, paint(render::BOLD, &x.slug), x.text)?;
+    // Text from an import or the partner's device is shown, never obeyed (a
+    // bidi override would turn the rest of the line around).
+    writeln!(out, "#{} {} — \"{}\"", x.id, paint(render::BOLD, &x.slug), crate::domain::time::scrub(&x.text))?;
     let status = match (x.is_void(), crate::domain::standing::done(x, Some(analysis), ctx.now)) {
         (true, _) => "void".to_string(),
         (false, Some(how)) if x.plan.status_at(ctx.now) == crate::domain::slots::Status::Active => {

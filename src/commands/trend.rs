@@ -74,7 +74,7 @@ pub fn trend(ctx: &Ctx, ledger: &Ledger, a: TrendArgs, out: &mut dyn Write) -> R
         .collect();
     writeln!(out, "\n{}", render::table(&["week", "days", "trust", "follow-through"], &rows))?;
     if let Some(path) = &a.svg {
-        writeln!(out, "chart written to {}", path.display())?;
+        writeln!(out, "chart written to {}", crate::domain::time::scrub(&path.display().to_string()))?;
     }
     Ok(())
 }

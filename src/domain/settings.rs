@@ -128,7 +128,9 @@ fn unknown_key(key: &str) -> Error {
 pub fn validate_name(value: &str) -> Result<String> {
     let n = value.trim();
     let count = n.chars().count();
-    if count == 0 || count > 60 || n.chars().any(|c| c.is_control()) {
+    // A name stands in every table: no control character, and none of the
+    // invisible ones that would turn the rest of a line around.
+    if count == 0 || count > 60 || n.chars().any(|c| c.is_control() || crate::domain::time::unsafe_char(c)) {
         return Err(Error::usage(format!("\"{}\" is not a name troth can use", crate::domain::time::printable(value)))
             .hint("a name is 1–60 characters, without control characters"));
     }

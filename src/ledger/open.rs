@@ -322,6 +322,27 @@ fn sync_folder(path: &Path) {
     }
 }
 
+/// `path` as an SQLite URI naming exactly that file. `VACUUM INTO` takes a
+/// file name as text: a relative `file:x.db` would be read as a URI (another
+/// file), and a name that is not UTF-8 would lose its bytes — the copy would
+/// land elsewhere, world-readable, and the ledger be left empty. Every byte
+/// the URI reader could take for syntax, or that is not ASCII, is
+/// percent-encoded; an absolute path gets an empty authority (`file:///…`).
+fn file_uri(path: &Path) -> String {
+    #[cfg(unix)]
+    let bytes = std::os::unix::ffi::OsStrExt::as_bytes(path.as_os_str()).to_vec();
+    #[cfg(not(unix))]
+    let bytes = path.to_string_lossy().into_owned().into_bytes();
+    let mut uri = String::from(if path.is_absolute() { "file://" } else { "file:" });
+    for b in &bytes {
+        match b {
+            b'?' | b'#' | b'%' | 0..=0x20 | 0x7f.. => uri.push_str(&format!("%{b:02X}")),
+            _ => uri.push(*b as char),
+        }
+    }
+    uri
+}
+
 /// A complete copy of the database on `conn` at `dest`, or nothing: copied
 /// to a temporary file, fsynced, then moved into place (`link` when `dest`
 /// must not exist yet, `rename` when it replaces an older copy).
@@ -330,7 +351,7 @@ fn copy_to(conn: &Connection, dest: &Path, wal: bool, replace: bool) -> Result<b
     let fail = |e: &dyn std::fmt::Display| Error::failure(format!("could not write {}: {e}", shown(dest)));
     let result = (|| -> Result<bool> {
         drop(create_new_private(&tmp).map_err(|e| fail(&e))?);
-        conn.execute("VACUUM INTO ?1", [tmp.to_string_lossy()]).map_err(|e| fail(&e))?;
+        conn.execute("VACUUM INTO ?1", [file_uri(&tmp)]).map_err(|e| fail(&e))?;
         if wal {
             let c = Connection::open(&tmp).map_err(|e| fail(&e))?;
             c.pragma_update(None, "journal_mode", "WAL").map_err(|e| fail(&e))?;
@@ -407,7 +428,7 @@ impl Ledger {
         // An empty file at the path (`touch`) is replaced; anything else is not.
         let replace = matches!(inspect(&path)?, Found::Empty);
         if !copy_to(&self.conn, &path, true, replace)? {
-            return Err(Error::failure(format!(
+            return Err(Error::raced(format!(
                 "another troth created the ledger {} at the same moment; nothing was written here",
                 shown(&path)
             ))

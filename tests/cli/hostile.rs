@@ -6,6 +6,8 @@
 //! `error:` line (+ `hint:` lines), nothing on stdout, no panic, and that the
 //! files at the ledger's path are byte for byte as they were.
 
+mod input;
+
 use crate::support::TestEnv;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::PermissionsExt;

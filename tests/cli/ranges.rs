@@ -43,3 +43,19 @@ fn log_until_a_day_ends_before_the_next_day_begins() {
     assert!(err.starts_with("error: --since (Tue 17 Nov) is after --until (Mon 16 Nov)"), "{err}");
     assert_eq!(err.lines().filter(|l| l.starts_with("error:")).count(), 1, "{err}");
 }
+
+/// `kept --at` today's date before noon logs the morning's keeping at the
+/// moment it is logged (12:00 would be a future time, and was refused); after
+/// noon, and for any other day, a date alone is 12:00 that day.
+#[test]
+fn kept_at_todays_date_in_the_morning_is_now_not_a_future_noon() {
+    let env = TestEnv::new("America/New_York", "2026-11-27T09:10:00-05:00");
+    env.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
+    env.ok(&["promise", "Walk", "--terms", "1/day", "--slug", "walk", "--starts", "2026-11-20"]);
+    let morning = env.json(&["kept", "walk", "--at", "2026-11-27"]);
+    assert_eq!(morning["at"], "2026-11-27T09:10:00-05:00", "{morning}");
+    let before = env.json(&["kept", "walk", "--at", "2026-11-26"]);
+    assert_eq!(before["at"], "2026-11-26T12:00:00-05:00", "{before}");
+    let err = env.fails(2, &["kept", "walk", "--at", "2026-11-28"]);
+    assert!(err.starts_with("error: "), "a later day is still the future: {err}");
+}

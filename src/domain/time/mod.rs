@@ -147,6 +147,10 @@ pub fn parse_when(input: &str, now: Instant, tz: Tz, meaning: DateMeaning) -> Re
     let today = local_date(tz, now);
     let for_date = |d: NaiveDate| -> Instant {
         match meaning {
+            // Today's date before noon means now: `kept --at 2026-11-27` at
+            // 09:00 logs what happened this morning instead of refusing 12:00
+            // as a future time (docs/cli.md).
+            DateMeaning::Noon if d == today => resolve_local(tz, d.and_hms_opt(12, 0, 0).expect("noon")).min(now),
             DateMeaning::Noon => resolve_local(tz, d.and_hms_opt(12, 0, 0).expect("noon")),
             DateMeaning::Start => day_start(tz, d),
             DateMeaning::End => day_end(tz, d),
@@ -345,21 +349,30 @@ impl std::fmt::Display for Span {
 /// reorder text are shown escaped, so an escape sequence cannot reach the
 /// terminal. The one helper every printed string goes through.
 pub fn scrub(s: &str) -> String {
-    let unsafe_char = |c: char| {
-        (c.is_control() && c != '\n' && c != '\t')
-            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-    };
     if !s.chars().any(unsafe_char) {
         return s.to_string();
     }
     s.chars().map(|c| if unsafe_char(c) { c.escape_unicode().to_string() } else { c.to_string() }).collect()
 }
 
-/// Show user input safely in a message: control characters escaped, long
-/// input shortened.
+/// Control characters (but newline and tab) and the invisible characters
+/// that reorder text.
+pub fn unsafe_char(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Show user input safely in a message: control characters escaped once
+/// (`\u{1b}`, not `\\u{1b}`), long input shortened.
 pub fn printable(s: &str) -> String {
-    let short: String = s.chars().take(60).collect();
-    let mut out: String = scrub(&short).chars().flat_map(|c| c.escape_debug()).collect();
+    let mut out = String::new();
+    for c in s.chars().take(60) {
+        if unsafe_char(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.extend(c.escape_debug());
+        }
+    }
     if s.chars().count() > 60 {
         out.push('…');
     }

@@ -60,6 +60,17 @@ fn when_forms() {
     assert!(p("0000-01-01", DateMeaning::Noon).is_err());
     assert!(p("9999-01-01", DateMeaning::Noon).is_err());
     assert!(p("fortnight", DateMeaning::Noon).is_err());
+    // Today's date: noon once noon has passed, now before it (never a future time).
+    assert_eq!(p("2026-11-23", DateMeaning::Noon).unwrap(), "2026-11-23T12:00:00+01:00");
+    let morning = parse_rfc3339("2026-11-23T09:15:00+01:00").unwrap();
+    assert_eq!(
+        rfc3339(parse_when("2026-11-23", morning, z, DateMeaning::Noon).unwrap(), z),
+        "2026-11-23T09:15:00+01:00"
+    );
+    assert_eq!(
+        rfc3339(parse_when("2026-11-24", morning, z, DateMeaning::Noon).unwrap(), z),
+        "2026-11-24T12:00:00+01:00"
+    );
 }
 
 #[test]

@@ -282,6 +282,8 @@ impl Document {
     /// error naming the line and column.
     pub fn parse(bytes: &[u8]) -> Result<Document> {
         let text = std::str::from_utf8(bytes).map_err(|e| bad("the file", format!("not UTF-8 text ({e})")))?;
+        // An export opened and saved in an editor may gain a byte-order mark.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         // troth's other two exports are one-way: say so, rather than name a
         // JSON syntax error at line 1, column 1.
         let head = text.trim_start_matches('\u{feff}').trim_start();
@@ -312,7 +314,13 @@ impl Document {
         {
             return Err(newer(n));
         }
-        serde_json::from_str(text).map_err(|e| bad(&format!("line {}, column {}", e.line(), e.column()), e))
+        serde_json::from_str(text).map_err(|e| {
+            // serde_json ends its message with the place, which `bad` already names first.
+            let place = format!("line {}, column {}", e.line(), e.column());
+            let said = e.to_string();
+            let said = said.strip_suffix(&format!(" at line {} column {}", e.line(), e.column())).unwrap_or(&said);
+            bad(&place, said)
+        })
     }
 
     /// The whole ledger, in a stable order.

@@ -1,0 +1,210 @@
+//! What a careless script or a hostile file gives troth, found in the
+//! acceptance pass: empty values that meant "nothing", ledger paths SQLite
+//! would read as something else, many first commands at once, bytes that are
+//! not text, and characters that would act on a terminal.
+
+use crate::support::TestEnv;
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> =
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn empty_terms_are_refused_not_taken_as_standing() {
+    let env = TestEnv::berlin();
+    env.ok(&["promise", "Weekends", "--terms", "2/month", "--slug", "weekends", "--starts", "2026-11-01"]);
+    for args in [
+        vec!["promise", "Walk", "--terms", ""],
+        vec!["promise", "Walk", "--terms", "   "],
+        vec!["amend", "weekends", "--terms", ""],
+        vec!["amend", "weekends", "--terms", " \t "],
+    ] {
+        let err = env.fails(2, &args);
+        assert!(err.contains("--terms is empty"), "{args:?}: {err}");
+        assert!(err.contains("hint: try \"every fri 19:00\""), "{err}");
+    }
+    // Left out, it is still the standing default.
+    assert_eq!(env.json(&["promise", "Call if late"])["terms"], "standing");
+}
+
+/// A relative `file:…` name is a URI to SQLite: the ledger must still be the
+/// file of that name, holding what was written, and nothing else appears.
+#[test]
+fn a_ledger_named_file_colon_is_that_file() {
+    let env = TestEnv::berlin();
+    let dir = env.path("here");
+    std::fs::create_dir(&dir).unwrap();
+    let run = |args: &[&str]| {
+        let out = env.command().current_dir(&dir).env("TROTH_DB", "file:g.db").args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    run(&["promise", "Walk together", "--slug", "walk"]);
+    run(&["kept", "walk"]);
+    let list: serde_json::Value = serde_json::from_str(&run(&["list", "--json"])).unwrap();
+    assert_eq!(list[0]["slug"], "walk", "{list}");
+    assert_eq!(names_in(&dir), ["file:g.db"]);
+}
+
+/// A ledger path that is not UTF-8 keeps its bytes: the new ledger is that
+/// file, with the promise in it, and no copy is left beside it.
+#[test]
+fn a_ledger_path_that_is_not_text_holds_its_promises() {
+    let env = TestEnv::berlin();
+    let dir = env.path("bytes");
+    std::fs::create_dir(&dir).unwrap();
+    let db = dir.join(OsStr::from_bytes(b"\xffz.db"));
+    let run = |args: &[&str]| {
+        let out = env.command().env("TROTH_DB", &db).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    run(&["promise", "Walk together", "--slug", "walk"]);
+    assert!(run(&["list"]).contains("walk"));
+    let files: Vec<Vec<u8>> =
+        std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().as_bytes().to_vec()).collect();
+    assert_eq!(files, [b"\xffz.db".to_vec()]);
+}
+
+fn at_once(env: &TestEnv, n: usize, args: impl Fn(usize) -> Vec<String>) {
+    let children: Vec<_> = (0..n)
+        .map(|i| {
+            env.command()
+                .args(args(i))
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for c in children {
+        let out = c.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+}
+
+/// Twenty first commands at once, before any ledger exists: one makes it,
+/// the others find it made and write into it — none is lost or refused.
+#[test]
+fn twenty_first_commands_at_once_all_land() {
+    let env = TestEnv::berlin();
+    at_once(&env, 20, |i| vec!["promise".into(), format!("Promise {i}"), "--slug".into(), format!("p{i}")]);
+    assert_eq!(env.json(&["list"]).as_array().unwrap().len(), 20);
+    at_once(&env, 20, |i| vec!["kept".into(), "p0".into(), "--note".into(), format!("n{i}")]);
+    assert_eq!(env.json(&["log"]).as_array().unwrap().len(), 20);
+}
+
+#[test]
+fn troth_me_that_is_not_text_is_an_error() {
+    let env = TestEnv::berlin();
+    env.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
+    env.ok(&["promise", "Walk together", "--slug", "walk"]);
+    let before = env.dump();
+    let out = env.command().env("TROTH_ME", OsStr::from_bytes(b"Sam\xff")).args(["kept", "walk"]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.starts_with("error: TROTH_ME is not valid text"), "{err}");
+    assert_eq!(before, env.dump());
+}
+
+/// With colour forced on, styles pass to the terminal: a path with an escape
+/// sequence in it must still be shown, not obeyed.
+#[test]
+fn paths_printed_to_a_colour_terminal_are_scrubbed() {
+    let env = TestEnv::berlin();
+    let dir = env.path("esc");
+    std::fs::create_dir(&dir).unwrap();
+    let db = dir.join("\u{1b}]0;PWNED\u{7}x.db");
+    let run = |args: &[&str]| {
+        let out = env
+            .command()
+            .env_remove("NO_COLOR")
+            .env("CLICOLOR_FORCE", "1")
+            .env("TROTH_DB", &db)
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let svg = dir.join("\u{1b}]0;PWNED\u{7}.svg");
+    let demo = dir.join("d\u{1b}]0;PWNED\u{7}.db");
+    for out in [
+        run(&["init", "--me", "Alex", "--partner", "Sam"]),
+        run(&["trend", "--svg", svg.to_str().unwrap()]),
+        run(&["demo", "--db", demo.to_str().unwrap(), "--agreements", "1", "--years", "1"]),
+    ] {
+        assert!(!out.contains(']') || !out.contains('\u{7}'), "{out:?}");
+        assert!(!out.contains("\u{1b}]0"), "{out:?}");
+    }
+}
+
+#[test]
+fn names_that_would_reorder_a_line_are_refused() {
+    let env = TestEnv::berlin();
+    let err = env.fails(2, &["promise", "Walk", "--by", "\u{202e}Bob", "--to", "Carl"]);
+    assert!(err.contains("\"\\u{202e}Bob\" is not a name"), "{err}");
+    env.fails(2, &["init", "--me", "Alex\u{2066}", "--partner", "Sam"]);
+}
+
+#[test]
+fn show_prints_a_promise_s_words_without_reordering_marks() {
+    let env = TestEnv::berlin();
+    env.ok(&["promise", "Walk \u{202e} together", "--slug", "walk"]);
+    let out = env.ok(&["show", "walk"]);
+    assert!(!out.contains('\u{202e}'), "{out:?}");
+    assert!(out.contains("Walk \\u{202e} together"), "{out}");
+}
+
+#[test]
+fn control_characters_in_messages_are_escaped_once() {
+    let env = TestEnv::berlin();
+    env.ok(&["promise", "Walk together", "--slug", "walk"]);
+    let err = env.fails(2, &["kept", "a\u{1b}b"]);
+    assert!(err.contains("there is no promise \"a\\u{1b}b\""), "{err}");
+    let err = env.fails(2, &["init", "--me", "Al\u{7}ex"]);
+    assert!(err.contains("\"Al\\u{7}ex\" is not a name"), "{err}");
+}
+
+/// An export saved by an editor that adds a byte-order mark still imports.
+#[test]
+fn an_export_with_a_byte_order_mark_imports() {
+    let env = TestEnv::berlin();
+    env.ok(&["promise", "Walk together", "--slug", "walk"]);
+    let mut bytes = "\u{feff}".as_bytes().to_vec();
+    bytes.extend(env.ok(&["export"]).as_bytes());
+    let file = env.path("export.json");
+    std::fs::write(&file, bytes).unwrap();
+    let other = TestEnv::berlin();
+    other.ok(&["import", file.to_str().unwrap()]);
+    assert_eq!(other.json(&["list"])[0]["slug"], "walk");
+    // A syntax error names its place once.
+    std::fs::write(&file, "{\"format\": ").unwrap();
+    let err = other.fails(2, &["import", file.to_str().unwrap()]);
+    assert_eq!(err.matches("column").count(), 1, "{err}");
+}
+
+#[test]
+fn a_review_answer_that_is_not_text_is_asked_again() {
+    let env = TestEnv::berlin();
+    env.ok(&["promise", "Date night", "--terms", "every fri 19:00", "--starts", "2026-11-01"]);
+    let r = env.piped(&["review"], b"\xff\xfe\nkept\nq\n");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("kept, broken, excused, skip or quit?"), "{}", r.stdout);
+    assert!(r.stdout.contains("1 logged."), "{}", r.stdout);
+    assert_eq!(env.json(&["log"]).as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn a_small_synthetic_ledger_is_counted_in_good_english() {
+    let env = TestEnv::berlin();
+    let db = env.path("d.db");
+    let out = env.ok(&["demo", "--db", db.to_str().unwrap(), "--agreements", "1", "--years", "1"]);
+    assert!(out.contains("— 1 promise, 1 year, "), "{out}");
+}
