@@ -93,7 +93,17 @@ pub fn run(env: &Env, command: Command, real_out: &mut dyn Write) -> Result<()> 
     // and that command's output only once it has.
     let new = ledger.is_new();
     let mut held: Vec<u8> = Vec::new();
+    // A command that makes its facts in one transaction publishes them in it.
+    let warned = std::rc::Rc::new(std::cell::Cell::new(warned));
+    if access == Access::Write
+        && publishes_in_its_transaction(&command)
+        && let Some(f) = &synced
+    {
+        let hook = sync::publish_on_commit(&ledger, f, env.now, warned.clone())?;
+        ledger.set_pre_commit(Some(hook));
+    }
     dispatch(&ctx, &mut ledger, command, if new { &mut held } else { &mut *real_out })?;
+    ledger.set_pre_commit(None);
     if new {
         ledger.persist()?;
         real_out.write_all(&held)?;
@@ -101,7 +111,7 @@ pub fn run(env: &Env, command: Command, real_out: &mut dyn Write) -> Result<()> 
     if access == Access::Write
         && let Some(f) = &synced
     {
-        sync::auto_publish(&mut ledger, f, env.now, warned);
+        sync::auto_publish(&mut ledger, f, env.now, warned.get());
     }
     Ok(())
 }
@@ -140,6 +150,13 @@ fn access(command: &Command, exists: bool) -> Access {
         Command::Config(a) if a.value.is_some() => Access::Write,
         _ => Access::Read,
     }
+}
+
+/// Commands that make their facts in one transaction (docs/design.md §9:
+/// the file goes out inside it). `init` and `config` may rename `me`, whom a
+/// file names; `review` commits once per answer and publishes once at the end.
+fn publishes_in_its_transaction(command: &Command) -> bool {
+    !matches!(command, Command::Init(_) | Command::Config(_) | Command::Review | Command::Remind(_) | Command::Sync(_))
 }
 
 /// `--by me` / `--by partner` on the summaries: the two people `init` named,

@@ -78,6 +78,15 @@ fn setup(ctx: &Ctx, ledger: &mut Ledger, dir: &Path, out: &mut dyn Write) -> Res
         return Err(Error::usage(format!("{} is a file, not a folder", shown(dir))));
     }
     let dir = absolute(dir)?;
+    // The folder itself may be new; a missing parent is a typo or a sync
+    // tool's folder not there yet, and a folder made there would never
+    // reach the partner.
+    if !dir.exists()
+        && let Some(parent) = dir.parent().filter(|p| !p.is_dir())
+    {
+        return Err(Error::usage(format!("there is no folder {}", shown(parent)))
+            .hint("name a folder inside the one your sync tool shares, e.g. troth sync setup ~/Sync/troth"));
+    }
     match files_in(&dir) {
         (true, _) => {
             return Err(Error::usage(format!("{} already holds a troth ledger's files", shown(&dir)))
@@ -466,6 +475,33 @@ pub fn auto_apply(ledger: &mut Ledger, f: &Folder, now: crate::domain::time::Ins
             true
         }
     }
+}
+
+/// For a command that makes facts in one transaction: publish them inside
+/// it, just before it commits, so that the file and the marks saying it is
+/// out cost the command one transaction, not two (docs/design.md §9). A
+/// failure is one warning line (unless `warned` says one was printed) and
+/// takes nothing from the command: its facts commit, unpublished, and go out
+/// with the next command. `warned` is set when this hook warned.
+pub fn publish_on_commit(
+    ledger: &Ledger,
+    f: &Folder,
+    now: crate::domain::time::Instant,
+    warned: std::rc::Rc<std::cell::Cell<bool>>,
+) -> Result<crate::ledger::PreCommit> {
+    let id = ledger.identity()?;
+    let person = ledger.settings()?.me;
+    let f = f.clone();
+    Ok(std::rc::Rc::new(move |tx: &crate::ledger::Tx<'_>| {
+        match tx.within_savepoint(|tx| sync::publish_in(tx, &f, now, false, &id, person.clone())) {
+            Ok((_, behind)) => warn_clock_behind(behind),
+            Err(e) => {
+                if !warned.replace(true) {
+                    eprintln!("{}", sync::warn(&e));
+                }
+            }
+        }
+    }))
 }
 
 /// After a writing command: publish what it made. A failure is a warning

@@ -59,7 +59,16 @@ pub struct Ledger {
     now: Instant,
     /// A new ledger, in memory until `persist` writes it here.
     create: Option<PathBuf>,
+    /// Run by every `Tx::commit` before it commits (see `set_pre_commit`).
+    pre_commit: Option<PreCommit>,
 }
+
+/// Work done inside a transaction just before it commits: a synced command
+/// publishes its new facts to the folder there, so that they and the marks
+/// saying they are out land in the command's one transaction
+/// (docs/design.md §9). It handles its own failures (a warning) and leaves
+/// the transaction as it found it when it fails.
+pub type PreCommit = std::rc::Rc<dyn Fn(&Tx<'_>)>;
 
 /// Who this ledger is (docs/design.md §9): the couple's ledger and this copy of it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -129,7 +138,14 @@ impl Ledger {
     /// An IMMEDIATE transaction: concurrent writers queue on the busy timeout
     /// instead of failing halfway. A command's writes land together or not at all.
     pub fn write(&mut self) -> Result<Tx<'_>> {
-        Ok(Tx::new(self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?))
+        let hook = self.pre_commit.clone();
+        Ok(Tx::new(self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?, hook))
+    }
+
+    /// Run `hook` in every transaction of this ledger just before it
+    /// commits, until set again (None: nothing).
+    pub fn set_pre_commit(&mut self, hook: Option<PreCommit>) {
+        self.pre_commit = hook;
     }
 
     /// This ledger's uuid (shared by every device that syncs it) and this

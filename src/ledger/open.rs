@@ -107,9 +107,16 @@ fn check_owner_and_mode(path: &Path, what: &str, follow: bool) -> Result<()> {
         return Err(Error::failure(format!(
             "{what} {} can be written by other users (mode {:o}); troth keeps intimate records and will not use it",
             shown(path),
-            mode & 0o777
+            mode & 0o1777
         ))
-        .hint(format!("make it private to you: {fix} '{}'", shown(path))));
+        .hint(if meta.is_dir() && mode & 0o1000 != 0 && shared_by_all(path) {
+            // /tmp and its kind are shared by design: never advise chmod there.
+            "a folder shared by everyone is no place for it: keep the ledger in a folder of your own, \
+             e.g. ~/.local/share/troth"
+                .to_string()
+        } else {
+            format!("make it private to you: {fix} '{}'", shown(path))
+        }));
     }
     Ok(())
 }
@@ -270,7 +277,7 @@ pub(super) fn open(
         let mut conn = Connection::open_in_memory()?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         migrate::run(&mut conn)?;
-        let mut ledger = Ledger { conn, path: None, create: None, now };
+        let mut ledger = Ledger { conn, path: None, create: None, now, pre_commit: None };
         ledger.ensure_home_zone(zone, now)?;
         if access == Access::Write {
             ledger.path = Some(path.to_path_buf());
@@ -299,7 +306,7 @@ pub(super) fn open(
     if header.version < LATEST_VERSION {
         migrate::run(&mut conn)?;
     }
-    Ok(Ledger { conn, path: Some(path.to_path_buf()), create: None, now })
+    Ok(Ledger { conn, path: Some(path.to_path_buf()), create: None, now, pre_commit: None })
 }
 
 /// A private file that did not exist, for troth's temporary copies.
@@ -341,6 +348,14 @@ fn file_uri(path: &Path) -> String {
         }
     }
     uri
+}
+
+/// The system's folders for everyone's temporary files.
+fn shared_by_all(folder: &Path) -> bool {
+    let Ok(folder) = folder.canonicalize() else { return false };
+    [PathBuf::from("/tmp"), PathBuf::from("/var/tmp"), PathBuf::from("/dev/shm"), std::env::temp_dir()]
+        .iter()
+        .any(|p| p.canonicalize().is_ok_and(|p| p == folder))
 }
 
 /// A complete copy of the database on `conn` at `dest`, or nothing: copied
@@ -471,5 +486,5 @@ pub(super) fn peek(path: &Path, now: Instant) -> Result<Ledger> {
     if version != LATEST_VERSION {
         return Err(Error::failure("another schema version"));
     }
-    Ok(Ledger { conn, path: Some(path.to_path_buf()), create: None, now })
+    Ok(Ledger { conn, path: Some(path.to_path_buf()), create: None, now, pre_commit: None })
 }

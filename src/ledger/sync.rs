@@ -130,6 +130,24 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// Run `f` inside a savepoint: on success its writes join the
+    /// transaction; on failure they are undone and the rest of the
+    /// transaction stands (a publish that fails must not take the command's
+    /// own facts with it).
+    pub fn within_savepoint<T>(&self, f: impl FnOnce(&Self) -> Result<T>) -> Result<T> {
+        self.raw().execute_batch("SAVEPOINT troth_publish")?;
+        match f(self) {
+            Ok(v) => {
+                self.raw().execute_batch("RELEASE troth_publish")?;
+                Ok(v)
+            }
+            Err(e) => {
+                self.raw().execute_batch("ROLLBACK TO troth_publish; RELEASE troth_publish")?;
+                Err(e)
+            }
+        }
+    }
+
     /// A shared setting from another device, unless its uuid is here.
     pub fn add_setting_fact(&self, s: &SettingRow) -> Result<bool> {
         let here: bool =

@@ -19,6 +19,8 @@ pub struct Tx<'c> {
     /// None is this device (every command); another device's uuid for facts
     /// that came from it (a sync folder, an import).
     pub(super) origin: Option<String>,
+    /// Run just before the commit (`Ledger::set_pre_commit`).
+    pre_commit: Option<super::PreCommit>,
 }
 
 /// The device column's value: the origin given, else this ledger's device.
@@ -45,8 +47,8 @@ pub struct NewAgreement<'a> {
 }
 
 impl<'c> Tx<'c> {
-    pub(super) fn new(tx: Transaction<'c>) -> Tx<'c> {
-        Tx { tx, origin: None }
+    pub(super) fn new(tx: Transaction<'c>, pre_commit: Option<super::PreCommit>) -> Tx<'c> {
+        Tx { tx, origin: None, pre_commit }
     }
 
     /// Record `device` (None: this device) as the maker of the facts
@@ -64,7 +66,10 @@ impl<'c> Tx<'c> {
         Ok(())
     }
 
-    pub fn commit(self) -> Result<()> {
+    pub fn commit(mut self) -> Result<()> {
+        if let Some(hook) = self.pre_commit.take() {
+            hook(&self);
+        }
         Ok(self.tx.commit()?)
     }
 

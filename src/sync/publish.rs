@@ -11,7 +11,7 @@ use crate::interchange::json::{
 };
 use crate::ledger::door::{self, VoidRow};
 use crate::ledger::sync::{self as store, FileRow, NewFacts};
-use crate::ledger::{Ledger, ts};
+use crate::ledger::{Identity, Ledger, Tx, ts};
 use std::collections::HashMap;
 
 /// Build the batch that carries `new`: every touched agreement with its
@@ -112,10 +112,34 @@ pub fn publish(ledger: &mut Ledger, f: &Folder, now: Instant, all: bool) -> Resu
 /// every later one (docs/design.md §9), so the caller says so.
 pub fn publish_noting_clock(ledger: &mut Ledger, f: &Folder, now: Instant, all: bool) -> Result<(usize, Option<i64>)> {
     let id = ledger.identity()?;
+    // Nothing made here since the last file (a synced command published in
+    // its own transaction, or wrote nothing): no transaction, no fsync.
+    if !all && store::caught_up(&*ledger)? && head(&store::files(&*ledger)?, &id.device).is_some() {
+        return Ok((0, None));
+    }
     let person = ledger.settings()?.me;
     let tx = ledger.write()?;
-    let new = store::new_facts(&tx, if all { None } else { Some(&id.device) }, !all)?;
-    let files = store::files(&tx)?;
+    let done = publish_in(&tx, f, now, all, &id, person)?;
+    tx.commit()?;
+    Ok(done)
+}
+
+/// Publish inside `tx`, the transaction that made the facts (or one of its
+/// own): the file goes into the folder — written, synced, renamed, the
+/// folder synced — before `tx` commits the marks that say it is out. A
+/// crash before the commit leaves a file whose facts this ledger lacks; the
+/// next command applies it from the folder like any other device's file,
+/// so nothing is lost and nothing is published twice (docs/design.md §9).
+pub fn publish_in(
+    tx: &Tx<'_>,
+    f: &Folder,
+    now: Instant,
+    all: bool,
+    id: &Identity,
+    person: Option<String>,
+) -> Result<(usize, Option<i64>)> {
+    let new = store::new_facts(tx, if all { None } else { Some(&id.device) }, !all)?;
+    let files = store::files(tx)?;
     let head = head(&files, &id.device);
     // `sync setup` and `sync join` always start this device's chain, even
     // on a ledger with nothing in it yet: the partner's `join` reads the
@@ -123,11 +147,10 @@ pub fn publish_noting_clock(ledger: &mut Ledger, f: &Folder, now: Instant, all: 
     // that (and by whom) it was joined.
     if new.is_empty() && head.is_some() {
         tx.set_marks(&new.last)?;
-        tx.commit()?;
         return Ok((0, None));
     }
     let behind = head.as_ref().map(|h| h.written).filter(|w| ts(now) < w - super::SKEW_SECS);
-    let doc = batch(&tx, &new, now)?;
+    let doc = batch(tx, &new, now)?;
     let env = Envelope {
         ledger: id.ledger.clone(),
         device: id.device.clone(),
@@ -149,7 +172,7 @@ pub fn publish_noting_clock(ledger: &mut Ledger, f: &Folder, now: Instant, all: 
     // Whether the folder held nothing unapplied before this file went in.
     let before = folder::list(&f.path).ok();
     let settled = match &before {
-        Some(l) => store::listing(&tx)?.is_some_and(|d| d == folder::digest(l)),
+        Some(l) => store::listing(tx)?.is_some_and(|d| d == folder::digest(l)),
         None => false,
     };
     folder::write_once(&f.path, &name, &bytes).map_err(|e| folder_error(&f.path, "write to", e))?;
@@ -168,7 +191,7 @@ pub fn publish_noting_clock(ledger: &mut Ledger, f: &Folder, now: Instant, all: 
         &FileRow {
             hash: hash.clone(),
             name: name.clone(),
-            device: id.device,
+            device: id.device.clone(),
             person,
             seq: env.seq,
             prev: env.prev,
@@ -181,7 +204,6 @@ pub fn publish_noting_clock(ledger: &mut Ledger, f: &Folder, now: Instant, all: 
     )?;
     tx.remember_names(&[(name, bytes.len() as i64, hash)])?;
     tx.set_marks(&new.last)?;
-    tx.commit()?;
     Ok((new.count, behind))
 }
 

@@ -1,0 +1,152 @@
+//! Two devices as a couple uses them, third pass: what `kept` costs the disk
+//! with a sync folder, and what a crash between the folder file and the
+//! ledger's commit leaves behind (docs/design.md §9).
+
+use crate::support::TestEnv;
+use crate::sync::{Pair, pair_with, without_ids};
+use serde_json::Value;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// fsync and fdatasync calls of one troth run, counted by strace (CI
+/// installs it; it is Debian's `strace`).
+fn syncs(env: &TestEnv, args: &[&str]) -> usize {
+    let log = env.path("strace.log");
+    let mut c = Command::new("strace");
+    c.args(["-f", "-qq", "-e", "trace=fsync,fdatasync", "-o"]).arg(&log);
+    let troth = env.command();
+    c.arg(troth.get_program()).args(args).env_clear();
+    for (k, v) in troth.get_envs() {
+        if let Some(v) = v {
+            c.env(k, v);
+        }
+    }
+    let out = c.output().expect("strace runs (apt-get install strace)");
+    assert!(out.status.success(), "troth {args:?} under strace: {}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(&log).unwrap();
+    text.lines().filter(|l| l.contains("fsync(") || l.contains("fdatasync(")).count()
+}
+
+/// `kept` on a synced ledger writes its entry, the folder file and the marks
+/// saying the file is out in one transaction: it costs the disk the file's
+/// two syncs (the file, then its folder) more than `kept` without a folder —
+/// not a second ledger transaction besides.
+#[test]
+fn kept_with_a_sync_folder_costs_two_syncs_more_than_without() {
+    let plain = TestEnv::berlin();
+    plain.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
+    plain.ok(&["promise", "Date night every Friday", "--terms", "every fri 19:00", "--slug", "date-night"]);
+    plain.ok(&["kept", "date-night"]);
+    let p = pair_with(None);
+    p.alex.ok(&["kept", "date-night"]);
+    // Steady state: the second `kept` of each, the folder already read.
+    let without = syncs(&plain, &["kept", "date-night", "--note", "again"]);
+    let with = syncs(&p.alex, &["kept", "date-night", "--note", "again"]);
+    assert!(without >= 1, "kept without a folder syncs its commit: {without}");
+    assert_eq!(with, without + 2, "kept with a folder: {with} syncs, without: {without}");
+    // And it went out: Sam has both.
+    assert_eq!(p.sam.json(&["log", "date-night"]).as_array().unwrap().len(), 2);
+    p.alex.ok(&["verify"]);
+}
+
+fn copy_ledger(from: &std::path::Path, to: &std::path::Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let (f, t) = (format!("{}{suffix}", from.display()), format!("{}{suffix}", to.display()));
+        let _ = std::fs::remove_file(&t);
+        if std::path::Path::new(&f).exists() {
+            std::fs::copy(&f, &t).unwrap();
+        }
+    }
+}
+
+/// The entries of both devices, without local ids, for comparing.
+fn both_logs(p: &Pair) -> (Value, Value) {
+    (without_ids(&p.alex.json(&["log", "--all"])), without_ids(&p.sam.json(&["log", "--all"])))
+}
+
+/// The file reached the folder but the ledger's commit did not happen (the
+/// power went): the next command finds the entry in the folder and takes it
+/// back, the partner counts it once, the chain goes on, and both devices
+/// print the same.
+#[test]
+fn a_crash_after_the_file_and_before_the_commit_loses_nothing_and_counts_once() {
+    let p = pair_with(None);
+    let before = p.alex.path("before.db");
+    copy_ledger(&p.alex.db, &before);
+    let kept = p.alex.json(&["kept", "date-night", "--note", "pasta"]);
+    // The ledger as it was before the commit; the folder as it is after the file.
+    copy_ledger(&before, &p.alex.db);
+    let log = p.alex.json(&["log"]);
+    assert_eq!(log.as_array().unwrap().len(), 1, "the entry comes back from the folder: {log}");
+    assert_eq!(log[0]["uuid"], kept["uuid"]);
+    p.alex.ok(&["kept", "date-night", "--note", "after"]);
+    let (alex, sam) = both_logs(&p);
+    assert_eq!(alex, sam);
+    assert_eq!(sam.as_array().unwrap().len(), 2, "{sam}");
+    assert_eq!(p.sam.json(&["sync"])["refused"], Value::Array(vec![]));
+    p.alex.ok(&["verify"]);
+    p.sam.ok(&["verify"]);
+    assert_eq!(without_ids(&p.alex.json(&["show", "date-night"])), without_ids(&p.sam.json(&["show", "date-night"])));
+}
+
+fn seed() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64
+}
+
+/// SIGKILL a synced `kept` at any moment, again and again: every entry is
+/// on both devices or on neither, never twice, and every chain is intact.
+#[test]
+fn sigkill_of_a_synced_kept_at_any_moment_leaves_both_devices_equal() {
+    let p = pair_with(None);
+    let t = Instant::now();
+    p.alex.ok(&["kept", "date-night"]);
+    let full = t.elapsed().as_millis() as u64 + 5;
+    let mut x = seed();
+    eprintln!("seed {x}");
+    let mut entries = 1;
+    for i in 0..12 {
+        x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let ms = (x >> 33) % full;
+        let note = format!("try {i}");
+        let mut child = p
+            .alex
+            .command()
+            .args(["kept", "date-night", "--note", &note])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        let log = p.alex.json(&["log", "--all"]);
+        let n = log.as_array().unwrap().len();
+        assert!(n == entries || n == entries + 1, "after kill {i} at {ms} ms: {n} entries, had {entries}");
+        entries = n;
+        let sync = p.sam.json(&["sync"]);
+        assert_eq!(sync["refused"], Value::Array(vec![]), "{sync}");
+        let (alex, sam) = both_logs(&p);
+        assert_eq!(alex, sam, "after kill {i} at {ms} ms");
+    }
+    p.alex.ok(&["verify"]);
+    p.sam.ok(&["verify"]);
+}
+
+/// `sync setup` makes the folder it is given, not a trail of missing ones
+/// above it: `~/Synk/troth` (a typo) or a sync tool's folder that is not
+/// there yet would make a folder no sync tool shares, and nothing would ever
+/// reach the partner.
+#[test]
+fn setup_under_a_folder_that_does_not_exist_is_refused_and_makes_nothing() {
+    let env = TestEnv::berlin();
+    env.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
+    let missing = env.path("Synk");
+    let err = env.fails(2, &["sync", "setup", missing.join("deep").join("troth").to_str().unwrap()]);
+    assert!(err.contains("there is no folder") && err.contains("Synk/deep"), "{err}");
+    assert!(!missing.exists(), "nothing was made");
+    assert_eq!(env.json(&["sync", "status"])["folder"], Value::Null);
+    // The folder itself may be new.
+    std::fs::create_dir(&missing).unwrap();
+    env.ok(&["sync", "setup", missing.join("troth").to_str().unwrap()]);
+    assert!(missing.join("troth").is_dir());
+}
