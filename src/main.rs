@@ -52,7 +52,13 @@ fn main() {
 fn exit_usage(e: clap::Error) -> ! {
     use clap::error::ErrorKind;
     if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
-        let _ = e.print();
+        // `--help > /dev/full` is a failure like any other output that was lost.
+        if let Err(err) = e.print().and_then(|()| std::io::stdout().flush())
+            && err.kind() != std::io::ErrorKind::BrokenPipe
+        {
+            let _ = writeln!(std::io::stderr(), "error: could not write the help: {err}");
+            std::process::exit(1);
+        }
         std::process::exit(0);
     }
     let mut err = anstream::stderr().lock();
@@ -139,7 +145,12 @@ fn run(cli: cli::Cli) -> Result<()> {
     let tz = text_var("TZ")?;
     let now = match text_var("TROTH_NOW")?.ok_or(std::env::VarError::NotPresent) {
         Ok(s) if !s.is_empty() => time::parse_rfc3339(&s).ok_or_else(|| {
-            Error::usage(format!("TROTH_NOW is not an RFC 3339 time: \"{}\"", time::printable(&s)))
+            // A well-formed time in the year 3000 is out of range, not unreadable.
+            let what = match chrono::DateTime::parse_from_rfc3339(s.trim()) {
+                Ok(_) => "is outside the years 1970–2999",
+                Err(_) => "is not an RFC 3339 time",
+            };
+            Error::usage(format!("TROTH_NOW {what}: \"{}\"", time::printable(&s)))
                 .hint("for example TROTH_NOW=2026-11-23T18:00:00+01:00")
         })?,
         _ => chrono::Utc::now(),

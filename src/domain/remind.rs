@@ -7,7 +7,7 @@ use crate::domain::terms::{Period, Terms};
 use crate::domain::time::Span;
 use crate::domain::time::{Instant, local, resolve_local};
 use crate::domain::trust::SlotTally;
-use chrono::{Duration, NaiveTime};
+use chrono::{Duration, LocalResult, NaiveTime, TimeZone};
 use chrono_tz::Tz;
 
 /// The reminder lead in force: the agreement's own, else docs/design.md §6's default.
@@ -44,7 +44,17 @@ pub fn out_of_quiet(t: Instant, home: Tz, quiet: Option<(NaiveTime, NaiveTime)>)
     if end <= l {
         end += Duration::days(1);
     }
-    resolve_local(home, end)
+    // The end is the next time the wall clock reads it. On the fall-back
+    // night it reads it twice: from 02:00 +01:00 (the second pass) quiet
+    // hours until 02:30 end at 02:30 +01:00, not at the first 02:30, an hour
+    // before the reminder was even due.
+    match home.from_local_datetime(&end) {
+        LocalResult::Ambiguous(a, b) => {
+            let (first, second) = (a.to_utc().min(b.to_utc()), a.to_utc().max(b.to_utc()));
+            if first >= t { first } else { second }
+        }
+        _ => resolve_local(home, end).max(t),
+    }
 }
 
 /// When a slot's reminder is due: lead before its due time (a quota's end),
@@ -89,5 +99,21 @@ mod tests {
         assert_eq!(crate::domain::time::rfc3339(out_of_quiet(t, z, Some(q)), z), "2026-11-24T08:00:00+01:00");
         let t = crate::domain::time::parse_rfc3339("2026-11-24T03:00:00+01:00").unwrap();
         assert_eq!(crate::domain::time::rfc3339(out_of_quiet(t, z, Some(q)), z), "2026-11-24T08:00:00+01:00");
+    }
+
+    #[test]
+    fn quiet_hours_ending_in_the_fall_back_overlap_end_after_the_reminder() {
+        // Berlin, Sun 25 Oct 2026: 03:00 +02:00 falls back to 02:00 +01:00,
+        // so the wall clock reads 02:00–03:00 twice. Quiet 01:00–02:30.
+        let z: Tz = "Europe/Berlin".parse().unwrap();
+        let q = (NaiveTime::from_hms_opt(1, 0, 0).unwrap(), NaiveTime::from_hms_opt(2, 30, 0).unwrap());
+        let at = |s: &str| crate::domain::time::parse_rfc3339(s).unwrap();
+        let show = |t| crate::domain::time::rfc3339(t, z);
+        // 02:00 +01:00 (01:00Z, the second pass) is quiet; the quiet hours
+        // end at the next 02:30 on the wall: 02:30 +01:00 (01:30Z) — not the
+        // first 02:30 +02:00 (00:30Z), which is half an hour earlier still.
+        assert_eq!(show(out_of_quiet(at("2026-10-25T02:00:00+01:00"), z, Some(q))), "2026-10-25T02:30:00+01:00");
+        // 01:30 +02:00 (23:30Z, the first pass) ends at the first 02:30.
+        assert_eq!(show(out_of_quiet(at("2026-10-25T01:30:00+02:00"), z, Some(q))), "2026-10-25T02:30:00+02:00");
     }
 }

@@ -144,7 +144,16 @@ pub fn guard_output_path(ledger: &Path, out: &Path) -> Result<()> {
 pub fn write_output(ledger: &Path, out: &Path, bytes: &[u8]) -> Result<()> {
     guard_output_path(ledger, out)?;
     let shown = crate::domain::time::printable(&out.display().to_string());
-    let fail = |e: std::io::Error| Error::failure(format!("could not write {shown}: {e}"));
+    let fail = |e: std::io::Error| {
+        let hint = match e.kind() {
+            std::io::ErrorKind::NotFound => "its folder does not exist: create it, or give a file in another folder",
+            std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
+                "choose a file in a folder you can write to, e.g. your home folder"
+            }
+            _ => "nothing else was changed; free some space or choose another file",
+        };
+        Error::failure(format!("could not write {shown}: {e}")).hint(hint)
+    };
     if let Ok(meta) = std::fs::metadata(out) {
         if meta.is_dir() {
             return Err(

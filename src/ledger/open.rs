@@ -107,9 +107,16 @@ fn check_owner_and_mode(path: &Path, what: &str, follow: bool) -> Result<()> {
         return Err(Error::failure(format!(
             "{what} {} can be written by other users (mode {:o}); troth keeps intimate records and will not use it",
             shown(path),
-            mode & 0o777
+            mode & 0o1777
         ))
-        .hint(format!("make it private to you: {fix} '{}'", shown(path))));
+        .hint(if meta.is_dir() && mode & 0o1000 != 0 && shared_by_all(path) {
+            // /tmp and its kind are shared by design: never advise chmod there.
+            "a folder shared by everyone is no place for it: keep the ledger in a folder of your own, \
+             e.g. ~/.local/share/troth"
+                .to_string()
+        } else {
+            format!("make it private to you: {fix} '{}'", shown(path))
+        }));
     }
     Ok(())
 }
@@ -341,6 +348,14 @@ fn file_uri(path: &Path) -> String {
         }
     }
     uri
+}
+
+/// The system's folders for everyone's temporary files.
+fn shared_by_all(folder: &Path) -> bool {
+    let Ok(folder) = folder.canonicalize() else { return false };
+    [PathBuf::from("/tmp"), PathBuf::from("/var/tmp"), PathBuf::from("/dev/shm"), std::env::temp_dir()]
+        .iter()
+        .any(|p| p.canonicalize().is_ok_and(|p| p == folder))
 }
 
 /// A complete copy of the database on `conn` at `dest`, or nothing: copied

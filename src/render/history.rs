@@ -163,10 +163,12 @@ fn step_rows(src: &Source, rows: &mut Vec<(Instant, u8, Row)>) {
                 w
             }
         };
-        // A miss lands at its slot's end: the last day of the slot.
+        // A miss lands at its slot's end: the last day of the slot. An entry
+        // is a moment, with its time even at midnight: "Fri 3 Apr" alone
+        // would read as the end of that day, like a miss.
         let when = match ev.kind {
             EventKind::Missed => words::due(ev.at, x.zone, now),
-            _ => words::start(ev.at, x.zone, now),
+            _ => words::moment(ev.at, x.zone, now),
         };
         let mut r = row(ev.at, when, what);
         r.trust = format!("{} → {}", trust2(*before), trust2(*after));
@@ -204,7 +206,7 @@ fn entry_rows(src: &Source, rows: &mut Vec<(Instant, u8, Row)>) {
                 (e.at, format!("{}{note}{why}", e.outcome.name()))
             };
             if at <= now {
-                rows.push((at, 2, row(at, words::start(at, x.zone, now), what)));
+                rows.push((at, 2, row(at, words::moment(at, x.zone, now), what)));
             }
         }
         if let Some(v) = &e.void {

@@ -10,7 +10,7 @@
 use crate::domain::terms::Period;
 use crate::domain::terms::Terms;
 use crate::domain::time::{Instant, day_end, local_date, week_monday};
-use chrono::{Datelike, NaiveDate, NaiveTime, Timelike};
+use chrono::{Datelike, NaiveDate, NaiveTime};
 use chrono_tz::Tz;
 
 /// The day an instant that *ends* something belongs to: 24:00 is the day
@@ -57,10 +57,9 @@ pub fn due(t: Instant, tz: Tz, now: Instant) -> String {
     if is_day_end(t, tz) { date(end_date(t, tz), tz, now) } else { start(t, tz, now) }
 }
 
-/// "19:00".
+/// "19:00"; in the fall-back overlap with its offset ("02:30 +01:00").
 pub fn hm(t: Instant, tz: Tz) -> String {
-    let l = t.with_timezone(&tz);
-    format!("{:02}:{:02}", l.hour(), l.minute())
+    crate::domain::time::clock(t, tz)
 }
 
 /// A day relative to today: "today", "tomorrow", "yesterday", a weekday

@@ -55,9 +55,9 @@ fn ledger() -> TestEnv {
 }
 
 /// (agreement uuid, component, wall clock in the promise's zone, UTC instant).
-type Occurrence = (String, &'static str, String, String);
+pub(crate) type Occurrence = (String, &'static str, String, String);
 
-fn utc(t: DateTime<Utc>) -> String {
+pub(crate) fn utc(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
@@ -110,7 +110,7 @@ fn instant(value: &str, tzid: Option<&str>) -> DateTime<Utc> {
 }
 
 /// What a client reads: every occurrence the file describes.
-fn calendar_occurrences(text: &str, zones: &BTreeMap<String, chrono_tz::Tz>) -> Vec<Occurrence> {
+pub(crate) fn calendar_occurrences(text: &str, zones: &BTreeMap<String, chrono_tz::Tz>) -> Vec<Occurrence> {
     let cal: Calendar = text.parse().expect("the icalendar crate parses the export");
     let mut out = Vec::new();
     let wall = |uuid: &str, t: DateTime<Utc>| t.with_timezone(&zones[uuid]).format("%Y-%m-%dT%H:%M:%S").to_string();

@@ -6,6 +6,7 @@ mod acceptance;
 mod bus;
 mod cache_prop;
 mod calendar;
+mod clock;
 mod clocks;
 mod commands;
 mod completion;

@@ -84,7 +84,7 @@ fn in_range(t: Instant) -> bool {
 /// Why a zone name was refused; `Display` is the `error:` line.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ZoneError {
-    #[error("an empty time zone")]
+    #[error("an empty time zone; use an IANA zone name such as Europe/Berlin")]
     Empty,
     #[error("\"{}\" looks like a POSIX TZ rule; troth needs an IANA zone name such as Europe/Berlin", printable(.0))]
     Posix(String),
@@ -393,7 +393,19 @@ pub fn human_date(t: Instant, tz: Tz, now: Instant) -> String {
 pub fn human_datetime(t: Instant, tz: Tz, now: Instant) -> String {
     let l = t.with_timezone(&tz);
     let date = human_date(t, tz, now);
-    if l.time() == NaiveTime::MIN { date } else { format!("{date} {}", l.format("%H:%M")) }
+    if l.time() == NaiveTime::MIN { date } else { format!("{date} {}", clock(t, tz)) }
+}
+
+/// "19:00" — and "02:30 +02:00" where that wall-clock time happens twice
+/// (the fall-back overlap), so the two 02:30s of one night are told apart
+/// (docs/design.md §7: times are shown with the offset of their zone).
+pub fn clock(t: Instant, tz: Tz) -> String {
+    let l = t.with_timezone(&tz);
+    let hm = l.format("%H:%M").to_string();
+    match tz.from_local_datetime(&l.naive_local()) {
+        LocalResult::Ambiguous(..) => format!("{hm} {}", l.format("%:z")),
+        _ => hm,
+    }
 }
 
 #[cfg(test)]

@@ -25,6 +25,8 @@ fn md(text: &str) -> String {
                 out.push(c);
             }
             '\n' | '\r' => out.push(' '),
+            // Invisible marks that would reorder the line are shown, not obeyed.
+            c if crate::domain::time::unsafe_char(c) => out.extend(c.escape_unicode()),
             _ => out.push(c),
         }
     }

@@ -208,3 +208,70 @@ fn a_small_synthetic_ledger_is_counted_in_good_english() {
     let out = env.ok(&["demo", "--db", db.to_str().unwrap(), "--agreements", "1", "--years", "1"]);
     assert!(out.contains("— 1 promise, 1 year, "), "{out}");
 }
+
+#[test]
+fn troth_now_beyond_the_years_says_so() {
+    let env = TestEnv::berlin();
+    let out = env.command().env("TROTH_NOW", "3000-06-01T00:00:00+00:00").arg("list").output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.starts_with("error: TROTH_NOW is outside the years 1970–2999"), "{err}");
+}
+
+#[test]
+fn an_empty_zone_says_what_would_be_right() {
+    let env = TestEnv::berlin();
+    for args in [vec!["init", "--zone", ""], vec!["promise", "Walk", "--zone", " "]] {
+        let err = env.fails(2, &args);
+        assert!(err.contains("empty time zone; use an IANA zone name such as Europe/Berlin"), "{err}");
+    }
+}
+
+/// Help that could not be written is lost output: exit 1, not 0.
+#[test]
+fn help_to_a_full_disk_is_a_failure() {
+    let env = TestEnv::berlin();
+    for args in [vec!["--help"], vec!["list", "--help"], vec!["--version"]] {
+        let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+        let out = env.command().args(&args).stdout(full).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: "), "{args:?}");
+    }
+}
+
+/// Output that cannot be written fails (exit 1) saying what would work, for
+/// each command that writes a file; the ledger is as it was.
+#[test]
+fn output_to_a_missing_folder_says_what_would_work() {
+    let env = TestEnv::berlin();
+    env.ok(&["promise", "Walk together", "--slug", "walk"]);
+    let gone = env.path("gone/out.json");
+    let gone = gone.to_str().unwrap();
+    for args in [vec!["export", "-o", gone], vec!["report", "-o", gone], vec!["trend", "--svg", gone]] {
+        let err = env.fails(1, &args);
+        assert!(err.contains("hint: its folder does not exist"), "{args:?}: {err}");
+    }
+}
+
+/// /tmp is open to all on purpose: the advice is a folder of one's own,
+/// never to chmod it (as root the folder's mode is what refuses it; as
+/// anyone else, its owner).
+#[test]
+fn a_ledger_in_tmp_is_refused_without_chmod_advice() {
+    let mut env = TestEnv::berlin();
+    env.db = std::path::PathBuf::from(format!("/tmp/troth-hostile-{}.db", std::process::id()));
+    let err = env.fails(1, &["promise", "Walk together"]);
+    assert!(err.contains("keep the ledger in a folder of your own"), "{err}");
+    assert!(!err.contains("chmod"), "{err}");
+    assert!(!env.db.exists());
+}
+
+#[test]
+fn the_markdown_report_shows_reordering_marks_in_notes_escaped() {
+    let env = TestEnv::berlin();
+    env.ok(&["promise", "Call if late", "--slug", "call"]);
+    env.ok(&["kept", "call", "--note", "on time \u{202e} really"]);
+    let md = env.ok(&["report", "--week", "this", "--format", "markdown"]);
+    assert!(md.contains("on time \\u{202e} really"), "{md}");
+    assert!(!md.contains('\u{202e}'), "{md:?}");
+}
