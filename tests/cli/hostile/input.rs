@@ -275,3 +275,20 @@ fn the_markdown_report_shows_reordering_marks_in_notes_escaped() {
     assert!(md.contains("on time \\u{202e} really"), "{md}");
     assert!(!md.contains('\u{202e}'), "{md:?}");
 }
+
+/// remind's modes that cannot go together are refused, not half-obeyed
+/// (`--dry-run --watch` printed once and quit; `--systemd` ignored the rest).
+#[test]
+fn remind_modes_that_contradict_are_refused() {
+    let env = TestEnv::berlin();
+    env.ok(&["promise", "Date night", "--terms", "every fri 19:00", "--starts", "2026-11-01"]);
+    for args in [
+        vec!["remind", "--dry-run", "--watch"],
+        vec!["remind", "--systemd", "--dry-run"],
+        vec!["remind", "--systemd", "--watch"],
+    ] {
+        let err = env.fails(2, &args);
+        assert!(err.contains("cannot be used with"), "{args:?}: {err}");
+    }
+    assert!(env.ok(&["remind", "--systemd", "--all"]).contains("remind --all"));
+}
