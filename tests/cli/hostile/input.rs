@@ -292,3 +292,21 @@ fn remind_modes_that_contradict_are_refused() {
     }
     assert!(env.ok(&["remind", "--systemd", "--all"]).contains("remind --all"));
 }
+
+/// A 10,000-character argument gets an error of a line, whoever refuses it.
+#[test]
+fn a_huge_argument_gets_a_short_error() {
+    let env = TestEnv::berlin();
+    env.ok(&["promise", "Walk together", "--slug", "walk"]);
+    env.ok(&["kept", "walk"]);
+    let huge = "x".repeat(10_000);
+    let flag = format!("--{huge}");
+    let sub = format!("lsit{huge}");
+    for args in [vec![sub.as_str()], vec!["list", flag.as_str()], vec!["completions", huge.as_str()]] {
+        let err = env.fails(2, &args);
+        assert!(err.len() < 600, "{} bytes: {}", err.len(), &err[..200]);
+        assert!(err.contains("xxxxxxxx…"), "{err}");
+    }
+    let err = env.fails(2, &["void", "1", "--reason", &huge]);
+    assert!(err.starts_with("error: --reason: "), "{err}");
+}
