@@ -263,9 +263,60 @@ fn join(ctx: &Ctx, ledger: &mut Ledger, dir: &Path, out: &mut dyn Write) -> Resu
         if report.published > 0 {
             writeln!(out, "Your own {} fact(s) from before were merged in and sent.", report.published)?;
         }
+        if let Some(line) = who_here(ctx, ledger)? {
+            writeln!(out, "{line}")?;
+        }
         report_lines(ctx, &report, out)?;
     }
     finish(&report)
+}
+
+/// After a join: a word when this device does not say who uses it, or names
+/// someone the joined promises do not (docs/design.md §9: `me` is the person
+/// using this device, and is local). Otherwise what is logged here reads
+/// "logged by me" on both screens, and nothing waits in `inbox`.
+fn who_here(ctx: &Ctx, ledger: &Ledger) -> Result<Option<String>> {
+    let mut names: Vec<String> = Vec::new();
+    for a in ledger.agreements()?.iter().filter(|a| !a.is_void()) {
+        for n in [&a.by, &a.to] {
+            if !names.contains(n) {
+                names.push(n.clone());
+            }
+        }
+    }
+    if names.is_empty() || ctx.settings.me.as_ref().is_some_and(|m| names.contains(m)) {
+        return Ok(None);
+    }
+    // The people whose devices wrote the folder are probably not this one.
+    let others: Vec<String> = sync::devices(ledger, ctx.settings.me.as_deref())?
+        .into_iter()
+        .filter(|d| !d.this)
+        .filter_map(|d| d.person)
+        .collect();
+    let guess: Vec<&String> = names.iter().filter(|n| !others.contains(n)).collect();
+    let shown_names = names.iter().map(|n| printable(n)).collect::<Vec<_>>().join(" and ");
+    let init = match (guess.as_slice(), others.first()) {
+        ([me], Some(partner)) => format!(
+            "if you are {}: troth init --me {} --partner {}",
+            printable(me),
+            quoted(&printable(me)),
+            quoted(&printable(partner))
+        ),
+        _ => "say who you are: troth init --me NAME --partner NAME".to_string(),
+    };
+    Ok(Some(match &ctx.settings.me {
+        None => format!("Who uses this computer? The promises here are between {shown_names}; {init}"),
+        Some(m) => format!("You are {} here, but the promises are between {shown_names}; {init}", printable(m)),
+    }))
+}
+
+/// A name as the shell takes it.
+fn quoted(name: &str) -> String {
+    if name.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_') {
+        name.to_string()
+    } else {
+        format!("'{}'", name.replace('\'', "'\\''"))
+    }
 }
 
 fn named_json(n: &sync::Named) -> Value {

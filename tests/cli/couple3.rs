@@ -150,3 +150,36 @@ fn setup_under_a_folder_that_does_not_exist_is_refused_and_makes_nothing() {
     env.ok(&["sync", "setup", missing.join("troth").to_str().unwrap()]);
     assert!(missing.join("troth").is_dir());
 }
+
+/// `sync join` on a new ledger that does not say who uses it (DESIGN §9: a
+/// new ledger may join): the join says so and how, naming the person the
+/// folder's other device is not — else everything logged here reads
+/// "logged by me" on both screens and nothing waits in `inbox`. Once named,
+/// nothing more is said.
+#[test]
+fn a_join_that_does_not_know_who_uses_this_computer_says_how_to_tell_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("shared");
+    let alex = TestEnv::berlin();
+    alex.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
+    alex.ok(&["promise", "Date night every Friday", "--terms", "every fri 19:00", "--slug", "date-night"]);
+    let code = alex.json(&["sync", "setup", folder.to_str().unwrap()])["code"].as_str().unwrap().to_string();
+    let mut sam = TestEnv::berlin();
+    sam.extra.push(("TROTH_SYNC_CODE".into(), code.clone()));
+    let out = sam.ok(&["sync", "join", folder.to_str().unwrap()]);
+    assert!(out.contains("troth init --me Sam --partner Alex"), "{out}");
+    sam.ok(&["init", "--me", "Sam", "--partner", "Alex"]);
+    assert_eq!(sam.json(&["inbox"])["to_confirm"], Value::Array(vec![]));
+    // Named as neither of the two: said too.
+    let join_as = |me: &str| {
+        let mut env = TestEnv::berlin();
+        env.extra.push(("TROTH_SYNC_CODE".into(), code.clone()));
+        env.ok(&["init", "--me", me, "--partner", "Alex"]);
+        env.ok(&["sync", "join", folder.to_str().unwrap()])
+    };
+    let out = join_as("Samantha");
+    assert!(out.contains("You are Samantha here") && out.contains("troth init --me Sam --partner Alex"), "{out}");
+    // The usual way: named first, nothing more.
+    let out = join_as("Sam");
+    assert!(out.starts_with("Joined") && out.lines().count() == 1, "{out}");
+}
