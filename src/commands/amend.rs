@@ -4,8 +4,8 @@ use super::promise::{overpromised_record, parse_terms, when};
 use super::{Book, Ctx, find};
 use crate::cli::AmendArgs;
 use crate::domain::Agreement;
-use crate::domain::slots;
-use crate::domain::terms::Terms;
+use crate::domain::slots::{self, Version};
+use crate::domain::terms::{self, Terms};
 use crate::domain::time::{self, DateMeaning, Instant, human_datetime, rfc3339};
 use crate::domain::trust;
 use crate::domain::validate::validate_note;
@@ -23,59 +23,14 @@ pub fn amend(ctx: &Ctx, ledger: &mut Ledger, a: AmendArgs, out: &mut dyn Write) 
     let note = validate_note(a.note.as_deref())?;
     let parsed = parse_terms(&a.terms, x.zone, ctx.now)?;
     let (_, current) = x.plan.version_at(ctx.now);
-    // A deadline may be moved until it is due; after that it was kept or
-    // missed, and that stays on the record (docs/design.md §1).
-    if let Some(due) = slots::due_of_deadline(&current.terms, x.zone)
-        && due <= ctx.now
-    {
-        return Err(Error::usage(format!(
-            "{} was due {}; a deadline can be amended only until it is due",
-            x.slug,
-            crate::render::words::due(due, x.zone, ctx.now)
-        ))
-        .hint("make a new promise with `troth promise … --terms \"by DATE\"` for the new date"));
-    }
+    refuse_if_due(&x, &current.terms, ctx.now)?;
     let latest = x.plan.versions_in_force().last().cloned().expect("a version");
     if latest.terms == parsed.terms && latest.unit == parsed.unit {
         return Err(Error::usage(format!("{} already has the terms {}", x.slug, parsed.terms)));
     }
     let from = a.from.as_deref().map(|f| when(f, ctx, x.zone, DateMeaning::Start, "--from")).transpose()?;
-    let effective = match (current.terms, parsed.terms, from) {
-        // A deadline may be moved until it is due: the new due time replaces the old one.
-        (Terms::Deadline { .. }, Terms::Deadline { .. }, None)
-            if slots::due_of_deadline(&current.terms, x.zone).is_some_and(|d| ctx.now < d) =>
-        {
-            current.effective
-        }
-        _ => {
-            // A promise not yet started takes no slots before its `starts`.
-            let base = x.plan.next_boundary(ctx.now).max(x.starts);
-            let base = match from {
-                Some(f) if f < base => {
-                    return Err(Error::usage(format!(
-                        "--from {} is before the new terms could start",
-                        time::human_datetime(f, x.zone, ctx.now)
-                    ))
-                    .hint(format!(
-                        "the slot under way keeps the terms it was promised under; the earliest is {}",
-                        rfc3339(base, x.zone)
-                    )));
-                }
-                Some(f) => f,
-                None => base,
-            };
-            slots::first_start(&parsed.terms, x.zone, base)
-        }
-    };
-    if let Some(due) = slots::due_of_deadline(&parsed.terms, x.zone)
-        && (due <= effective.max(x.starts) || due <= ctx.now)
-    {
-        return Err(Error::usage(format!(
-            "the new deadline {} has already passed",
-            crate::render::words::due(due, x.zone, ctx.now)
-        ))
-        .hint("choose a due time that is still ahead"));
-    }
+    let effective = effective(ctx, &x, &current, &parsed.terms, from)?;
+    refuse_a_passed_deadline(&x, &parsed.terms, effective, ctx.now)?;
     if !a.anyway {
         let more = parsed.terms.load() > current.terms.load();
         refuse_overpromise(ctx, ledger, &agreements, &x, &parsed.terms, more)?;
@@ -95,6 +50,79 @@ pub fn amend(ctx: &Ctx, ledger: &mut Ledger, a: AmendArgs, out: &mut dyn Write) 
     if ctx.env.json {
         return write_json(out, &super::promise_json(ctx, ledger, &updated)?);
     }
+    write_amended(ctx, &x, &updated, &parsed, effective, out)
+}
+
+/// A deadline may be moved until it is due; after that it was kept or
+/// missed, and that stays on the record (docs/design.md §1).
+fn refuse_if_due(x: &Agreement, current: &Terms, now: Instant) -> Result<()> {
+    match slots::due_of_deadline(current, x.zone) {
+        Some(due) if due <= now => Err(Error::usage(format!(
+            "{} was due {}; a deadline can be amended only until it is due",
+            x.slug,
+            crate::render::words::due(due, x.zone, now)
+        ))
+        .hint("make a new promise with `troth promise … --terms \"by DATE\"` for the new date")),
+        _ => Ok(()),
+    }
+}
+
+/// When the new terms take effect: the next slot boundary (or `--from`, not
+/// before it), never before the promise starts; a deadline not yet due is
+/// moved in place.
+fn effective(ctx: &Ctx, x: &Agreement, current: &Version, terms: &Terms, from: Option<Instant>) -> Result<Instant> {
+    match (current.terms, terms, from) {
+        // A deadline may be moved until it is due: the new due time replaces the old one.
+        (Terms::Deadline { .. }, Terms::Deadline { .. }, None)
+            if slots::due_of_deadline(&current.terms, x.zone).is_some_and(|d| ctx.now < d) =>
+        {
+            Ok(current.effective)
+        }
+        _ => {
+            // A promise not yet started takes no slots before its `starts`.
+            let base = x.plan.next_boundary(ctx.now).max(x.starts);
+            let base = match from {
+                Some(f) if f < base => {
+                    return Err(Error::usage(format!(
+                        "--from {} is before the new terms could start",
+                        time::human_datetime(f, x.zone, ctx.now)
+                    ))
+                    .hint(format!(
+                        "the slot under way keeps the terms it was promised under; the earliest is {}",
+                        rfc3339(base, x.zone)
+                    )));
+                }
+                Some(f) => f,
+                None => base,
+            };
+            Ok(slots::first_start(terms, x.zone, base))
+        }
+    }
+}
+
+/// New deadline terms must still be ahead, of now and of when they take effect.
+fn refuse_a_passed_deadline(x: &Agreement, terms: &Terms, effective: Instant, now: Instant) -> Result<()> {
+    match slots::due_of_deadline(terms, x.zone) {
+        Some(due) if due <= effective.max(x.starts) || due <= now => Err(Error::usage(format!(
+            "the new deadline {} has already passed",
+            crate::render::words::due(due, x.zone, now)
+        ))
+        .hint("choose a due time that is still ahead")),
+        _ => Ok(()),
+    }
+}
+
+/// What `amend` says of `x`: the new terms and when they begin, and until
+/// then the terms in force just before, as the `updated` promise has them (an
+/// earlier change still pending is replaced by this one: docs/design.md §9).
+fn write_amended(
+    ctx: &Ctx,
+    x: &Agreement,
+    updated: &Agreement,
+    parsed: &terms::Parsed,
+    effective: Instant,
+    out: &mut dyn Write,
+) -> Result<()> {
     let when = if effective <= ctx.now {
         "now".to_string()
     } else {
@@ -107,9 +135,6 @@ pub fn amend(ctx: &Ctx, ledger: &mut Ledger, a: AmendArgs, out: &mut dyn Write) 
         x.slug,
         crate::render::words::terms_both(&parsed.terms, parsed.unit.as_deref()),
     )?;
-    // Until then: the terms in force just before the new ones begin, as the
-    // updated promise has them (an earlier change still pending is replaced
-    // by this one: docs/design.md §9).
     let until_then = updated.plan.version_at(effective - chrono::Duration::seconds(1)).1.terms;
     if effective > ctx.now && until_then != Terms::Standing {
         writeln!(out, "         until then: {until_then} — the slot under way keeps the terms it was promised under")?;

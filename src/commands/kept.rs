@@ -4,7 +4,7 @@ use super::promise::when;
 use super::{Ctx, find_one};
 use crate::cli::LogArgs;
 use crate::domain::terms::Terms;
-use crate::domain::time::{DateMeaning, Instant, rfc3339};
+use crate::domain::time::{self, DateMeaning, Instant, rfc3339};
 use crate::domain::trust::{self, Analysis};
 use crate::domain::validate::validate_note;
 use crate::domain::{Agreement, Entry, Outcome};
@@ -99,8 +99,14 @@ pub fn log_outcome(ctx: &Ctx, ledger: &mut Ledger, outcome: Outcome, a: LogArgs,
         let entry = ledger.entry(id)?.ok_or_else(|| Error::failure("the entry could not be read back"))?;
         return write_json(out, &super::written_entry_json(ctx, ledger, x, &entry)?);
     }
+    // A typed time the clocks skip or repeat: say how it was read.
+    let odd = a.at.as_deref().and_then(|s| time::odd_wall_clock(s, ctx.now, x.zone));
+    let odd = odd.map(|o| format!("note: {}", words::odd_wall_clock(o, at, x.zone, ctx.now)));
     let Some(before) = before else {
         writeln!(out, "{}  {} #{id}", outcome.name(), x.slug)?;
+        if let Some(n) = odd {
+            writeln!(out, "{n}")?;
+        }
         return Ok(());
     };
     let (_, after) = analyse_one(ledger, x, ctx.now, ctx.now)?;
@@ -137,6 +143,9 @@ pub fn log_outcome(ctx: &Ctx, ledger: &mut Ledger, outcome: Outcome, a: LogArgs,
     }
     line.push_str(&format!(" · trust {} → {}", trust2(t0), trust2(t1)));
     writeln!(out, "{line}")?;
+    if let Some(n) = odd {
+        writeln!(out, "{}", paint(render::DIM, &n))?;
+    }
     if outcome == Outcome::Broken {
         writeln!(
             out,

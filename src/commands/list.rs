@@ -148,9 +148,10 @@ fn resume_all(
 ) -> Result<Fold> {
     let mut fold = Fold { dirty: loaded.stale, ..Fold::default() };
     let saved = &loaded.checkpoints;
+    let few = ledger.few()?;
     for a in live {
         let from = saved.get(&a.id).map_or(Instant::MIN_UTC, |c| c.at);
-        let facts = ledger.facts_of_since(a.id, from)?;
+        let facts = ledger.facts_of_since_given(a.id, from, &few)?;
         match saved.get(&a.id) {
             Some(c) => {
                 let window = checkpoint::window(a, &facts, c.at, now);

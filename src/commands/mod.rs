@@ -53,55 +53,15 @@ pub struct Ctx<'a> {
 
 pub fn run(env: &Env, command: Command, real_out: &mut dyn Write) -> Result<()> {
     let out = &mut *real_out;
-    let access = match &command {
+    // The commands that need no ledger.
+    match &command {
         Command::Completions(a) => return completions::completions(a, out),
         Command::Man => return man::man(out),
         Command::Demo(a) => return demo::run(env, a, out),
         Command::Remind(a) if a.systemd => return remind::systemd(env, a.all, out),
-        Command::Init(_)
-        | Command::Promise(_)
-        | Command::Kept(_)
-        | Command::Broke(_)
-        | Command::Excuse(_)
-        | Command::Void(_)
-        | Command::Amend(_)
-        | Command::Pause(_)
-        | Command::Resume(_)
-        | Command::Retire(_)
-        | Command::Review
-        | Command::Import(_)
-        | Command::Confirm(_)
-        | Command::Dispute(_)
-        | Command::Repair(_)
-        | Command::Accept(_) => Access::Write,
-        // `sync status` only reads: before any ledger exists it creates none.
-        Command::Sync(a) if matches!(a.action, Some(crate::cli::SyncAction::Status)) => Access::Read,
-        Command::Sync(_) => Access::Write,
-        // With no ledger there is nothing to remind of, and nothing to create.
-        Command::Remind(a) if !a.dry_run && env.db.exists() => Access::Write,
-        Command::Config(a) if a.value.is_some() => Access::Write,
-        _ => Access::Read,
-    };
-    // A command about an existing promise or entry cannot succeed on a ledger
-    // that does not exist yet: read it (creating nothing), so that a typo
-    // before `init` (`troth kept foo`) leaves no ledger behind.
-    let access = match &command {
-        Command::Kept(_)
-        | Command::Broke(_)
-        | Command::Excuse(_)
-        | Command::Void(_)
-        | Command::Amend(_)
-        | Command::Pause(_)
-        | Command::Resume(_)
-        | Command::Retire(_)
-        | Command::Review
-        | Command::Remind(_)
-            if !env.db.exists() =>
-        {
-            Access::Read
-        }
-        _ => access,
-    };
+        _ => {}
+    }
+    let access = access(&command, env.db.exists());
     if access == Access::Write {
         refuse_read_only(&env.db)?;
     }
@@ -157,6 +117,42 @@ pub fn run(env: &Env, command: Command, real_out: &mut dyn Write) -> Result<()> 
         sync::auto_publish(&mut ledger, f, env.now, warned.get());
     }
     Ok(())
+}
+
+/// How `command` uses the ledger. A command about an existing promise or
+/// entry cannot succeed on a ledger that does not exist yet: it reads it
+/// (creating nothing), so that a typo before `init` (`troth kept foo`) leaves
+/// no ledger behind.
+fn access(command: &Command, exists: bool) -> Access {
+    match command {
+        Command::Init(_)
+        | Command::Promise(_)
+        | Command::Import(_)
+        | Command::Confirm(_)
+        | Command::Dispute(_)
+        | Command::Repair(_)
+        | Command::Accept(_) => Access::Write,
+        Command::Kept(_)
+        | Command::Broke(_)
+        | Command::Excuse(_)
+        | Command::Void(_)
+        | Command::Amend(_)
+        | Command::Pause(_)
+        | Command::Resume(_)
+        | Command::Retire(_)
+        | Command::Review
+            if exists =>
+        {
+            Access::Write
+        }
+        // `sync status` only reads: before any ledger exists it creates none.
+        Command::Sync(a) if matches!(a.action, Some(crate::cli::SyncAction::Status)) => Access::Read,
+        Command::Sync(_) => Access::Write,
+        // With no ledger there is nothing to remind of, and nothing to create.
+        Command::Remind(a) if !a.dry_run && exists => Access::Write,
+        Command::Config(a) if a.value.is_some() => Access::Write,
+        _ => Access::Read,
+    }
 }
 
 /// Commands that make their facts in one transaction (docs/design.md §9:
@@ -255,7 +251,7 @@ fn dispatch(ctx: &Ctx, ledger: &mut Ledger, command: Command, out: &mut dyn Writ
 /// Every live agreement analysed from its own facts (read from its index),
 /// one at a time, each reduced by `f` before the next is read: the peak is
 /// one promise's history, not ten years of all of them. Facts before `from`
-/// are not read (as `Book::window`).
+/// are not read (as `Book::window`). All are read from one snapshot.
 pub fn each_item<'a, T>(
     ctx: &Ctx,
     ledger: &Ledger,
@@ -263,12 +259,16 @@ pub fn each_item<'a, T>(
     (from, horizon): (Instant, Instant),
     mut f: impl FnMut(crate::domain::report::Item<'a>) -> T,
 ) -> Result<Vec<T>> {
-    let mut out = Vec::new();
-    for a in agreements.iter().filter(|a| !a.is_void()) {
-        let facts = ledger.facts_of_since(a.id, from)?;
-        out.push(f(crate::domain::report::Item::new(a, facts, ctx.now, from, horizon)));
-    }
-    Ok(out)
+    // One snapshot: what `few` says of the ledger holds for every promise read.
+    ledger.snapshot(|| {
+        let few = ledger.few()?;
+        let mut out = Vec::new();
+        for a in agreements.iter().filter(|a| !a.is_void()) {
+            let facts = ledger.facts_of_since_given(a.id, from, &few)?;
+            out.push(f(crate::domain::report::Item::new(a, facts, ctx.now, from, horizon)));
+        }
+        Ok(out)
+    })
 }
 
 /// The book of `each_item`, each item cut down to what `keep` says the

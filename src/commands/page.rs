@@ -36,23 +36,7 @@ pub fn report_html(ctx: &Ctx, ledger: &Ledger, a: &ReportArgs, week: &Week, out:
         weeks.push(prev);
     }
     weeks.reverse();
-    // Each week's numbers are the JSON report's, parsed back: one model,
-    // so the page and `report --json` cannot disagree.
-    let mut parts = Vec::new();
-    for w in &weeks {
-        let mut buf = Vec::new();
-        let args = ReportArgs {
-            week: Some(w.label.clone()),
-            by: a.by.clone(),
-            format: Some(ReportFormat::Json),
-            output: None,
-            weeks: 1,
-        };
-        super::report::report(ctx, ledger, args, &mut buf)?;
-        let model: Model = serde_json::from_slice(&buf)
-            .map_err(|e| Error::failure(format!("could not read the report model back: {e}")))?;
-        parts.push(WeekPart { model, title: week_title(w) });
-    }
+    let parts = week_parts(ctx, ledger, a, &weeks)?;
 
     let agreements = ledger.agreements()?;
     check_person(&agreements, a.by.as_deref())?;
@@ -75,18 +59,7 @@ pub fn report_html(ctx: &Ctx, ledger: &Ledger, a: &ReportArgs, week: &Week, out:
     let subject = a.by.clone().unwrap_or_else(|| "overall".into());
     let chart = chart(ctx, &items, format!("{subject} trust"), &points);
 
-    let mut texts: Vec<(String, String)> = Vec::new();
-    for i in &items {
-        let ag = i.agreement;
-        if let Some(t) = texts.iter_mut().find(|(s, _)| *s == ag.slug) {
-            // A slug is unique among live promises: the live one speaks.
-            if ag.is_live(ctx.now) {
-                t.1 = ag.text.clone();
-            }
-        } else {
-            texts.push((ag.slug.clone(), ag.text.clone()));
-        }
-    }
+    let texts = texts(&items, ctx.now);
     let standing = items
         .iter()
         .filter(|i| {
@@ -96,19 +69,7 @@ pub fn report_html(ctx: &Ctx, ledger: &Ledger, a: &ReportArgs, week: &Week, out:
         .collect();
     let last = parts.last().expect("one week");
     let names: Vec<&str> = last.model.people.iter().map(|p| p.name.as_str()).collect();
-    let title = if parts.len() == 1 {
-        last.title.clone()
-    } else {
-        let first = &weeks[0];
-        let last_day = week.monday + chrono::Days::new(6);
-        format!(
-            "Weeks {}–{} · {} – {}",
-            first.label.split("-W").nth(1).unwrap_or("").trim_start_matches('0'),
-            week.label.split("-W").nth(1).unwrap_or("").trim_start_matches('0'),
-            first.monday.format("%-d %b %Y"),
-            last_day.format("%-d %b %Y")
-        )
-    };
+    let title = if parts.len() == 1 { last.title.clone() } else { weeks_title(&weeks) };
     let made = ctx.now.with_timezone(&home).format("%a %-d %b %Y %H:%M").to_string();
     let p = Page {
         title,
@@ -124,6 +85,59 @@ pub fn report_html(ctx: &Ctx, ledger: &Ledger, a: &ReportArgs, week: &Week, out:
     };
     out.write_all(page(&p).as_bytes())?;
     Ok(())
+}
+
+/// Each week's part of the page. Its numbers are the JSON report's, parsed
+/// back: one model, so the page and `report --json` cannot disagree.
+fn week_parts(ctx: &Ctx, ledger: &Ledger, a: &ReportArgs, weeks: &[Week]) -> Result<Vec<WeekPart>> {
+    let mut parts = Vec::new();
+    for w in weeks {
+        let mut buf = Vec::new();
+        let args = ReportArgs {
+            week: Some(w.label.clone()),
+            by: a.by.clone(),
+            format: Some(ReportFormat::Json),
+            output: None,
+            weeks: 1,
+        };
+        super::report::report(ctx, ledger, args, &mut buf)?;
+        let model: Model = serde_json::from_slice(&buf)
+            .map_err(|e| Error::failure(format!("could not read the report model back: {e}")))?;
+        parts.push(WeekPart { model, title: week_title(w) });
+    }
+    Ok(parts)
+}
+
+/// "Weeks 46–48 · 9 Nov 2026 – 29 Nov 2026": the title of a page of several
+/// weeks, the first to the last.
+fn weeks_title(weeks: &[Week]) -> String {
+    let (first, last) = (&weeks[0], weeks.last().expect("one week"));
+    let last_day = last.monday + chrono::Days::new(6);
+    format!(
+        "Weeks {}–{} · {} – {}",
+        first.label.split("-W").nth(1).unwrap_or("").trim_start_matches('0'),
+        last.label.split("-W").nth(1).unwrap_or("").trim_start_matches('0'),
+        first.monday.format("%-d %b %Y"),
+        last_day.format("%-d %b %Y")
+    )
+}
+
+/// Each promise's words by slug, in the order of `items`. A slug is unique
+/// among live promises: where a retired or void one shares it, the live one
+/// speaks.
+fn texts(items: &[&Item], now: Instant) -> Vec<(String, String)> {
+    let mut texts: Vec<(String, String)> = Vec::new();
+    for i in items {
+        let ag = i.agreement;
+        if let Some(t) = texts.iter_mut().find(|(s, _)| *s == ag.slug) {
+            if ag.is_live(now) {
+                t.1 = ag.text.clone();
+            }
+        } else {
+            texts.push((ag.slug.clone(), ag.text.clone()));
+        }
+    }
+    texts
 }
 
 /// The trend chart over `points` (from `report::trend`), with the pauses and

@@ -60,14 +60,16 @@ pub fn trend(ctx: &Ctx, ledger: &Ledger, a: TrendArgs, out: &mut dyn Write) -> R
     let v0 = values.iter().flatten().next().copied().unwrap_or(p.start);
     let v1 = values.last().copied().flatten().unwrap_or(p.start);
     let label = if subject == "overall" { "overall trust".to_string() } else { format!("{subject} trust") };
-    writeln!(out, "{label}, weeks {first}–{last}:  {}  {} → {}", sparkline(&values), trust2(v0), trust2(v1))?;
+    // One week is "week 47", not "weeks 47–47".
+    let span = if first == last { format!("week {first}") } else { format!("weeks {first}–{last}") };
+    writeln!(out, "{label}, {span}:  {}  {} → {}", sparkline(&values), trust2(v0), trust2(v1))?;
     let rows: Vec<Vec<String>> = points
         .iter()
         .map(|(w, g)| {
             vec![
                 w.label.clone(),
                 format!("{}–{}", w.monday.format("%-d %b"), (w.monday + chrono::Days::new(6)).format("%-d %b")),
-                g.map(|g| format!("{:.4}", g.trust)).unwrap_or_else(|| "—".into()),
+                g.map(|g| render::trust4(g.trust)).unwrap_or_else(|| "—".into()),
                 percent(g.and_then(|g| g.rate)),
             ]
         })

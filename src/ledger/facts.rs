@@ -37,25 +37,36 @@ impl Ledger {
 
     /// As `facts_of`, those with `at` at or after `since` only.
     pub fn facts_of_since(&self, agreement: i64, since: Instant) -> Result<Vec<Fact>> {
-        // Voided entries are few: with a handful in the ledger they are left
-        // out here, not by a lookup in SQLite for each of ten years of rows.
+        self.facts_of_since_given(agreement, since, &self.few()?)
+    }
+
+    /// What every promise's read needs to know of the whole ledger, read
+    /// once by a command that reads its promises one by one (in a snapshot,
+    /// so that it stays true): see `Few`.
+    pub fn few(&self) -> Result<Few> {
         let mut voided: Vec<i64> = self
             .conn
             .prepare_cached("SELECT entry_id FROM voids WHERE entry_id IS NOT NULL LIMIT ?1")?
             .query_map([super::FEW + 1], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
-        let few = voided.len() as i64 <= super::FEW;
         voided.sort_unstable();
-        let mut stmt = self.conn.prepare_cached(if few { PROMISE_FACTS_ALL } else { PROMISE_FACTS })?;
+        let voided = (voided.len() as i64 <= super::FEW).then_some(voided);
+        Ok(Few { voided, verdicts: voice::few_verdicts(&self.conn)? })
+    }
+
+    /// As `facts_of_since`, with `few` read before (`Ledger::few`).
+    pub fn facts_of_since_given(&self, agreement: i64, since: Instant, few: &Few) -> Result<Vec<Fact>> {
+        let mut stmt =
+            self.conn.prepare_cached(if few.voided.is_some() { PROMISE_FACTS_ALL } else { PROMISE_FACTS })?;
         let mut facts: Vec<Fact> = Vec::new();
         let mut rows = stmt.query(params![agreement, ts(since)])?;
         while let Some(r) = rows.next()? {
             let f = promise_fact_row(r, agreement)?;
-            if !few || voided.binary_search(&f.id).is_err() {
+            if few.voided.as_ref().is_none_or(|v| v.binary_search(&f.id).is_err()) {
                 facts.push(f);
             }
         }
-        voice::attach_to_facts_of(&self.conn, agreement, ts(since), &mut facts)?;
+        voice::attach_to_facts_of(&self.conn, agreement, ts(since), few.verdicts, &mut facts)?;
         Ok(facts)
     }
 
@@ -71,6 +82,18 @@ impl Ledger {
         voice::attach_to_facts(&self.conn, &mut facts)?;
         Ok(facts)
     }
+}
+
+/// Whether the ledger's voids and verdicts are few (`ledger::FEW`): a couple
+/// writes a handful of each. With few, a promise's read leaves the void
+/// entries out itself and looks each verdict's entry up by rowid, rather than
+/// have SQLite probe ten years of the promise's rows for them. Read once per
+/// command (`Ledger::few`), not once per promise.
+pub struct Few {
+    /// The void entries, sorted, when they are few.
+    voided: Option<Vec<i64>>,
+    /// Whether the verdicts are few.
+    verdicts: bool,
 }
 
 /// One promise's non-void facts from `at` on, in the engine's order: read
@@ -132,7 +155,79 @@ fn fact_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Fact> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::voice::VerdictKind;
+    use crate::ledger::voice::NewVerdict;
+    use crate::ledger::{Access, NewAgreement, new_uuid};
     use rusqlite::Connection;
+
+    /// A ledger on disk with one daily promise and `n` entries, every third
+    /// voided (their ids returned) and every other given a verdict.
+    fn ledger_with(n: i64) -> (tempfile::TempDir, Ledger, i64, Vec<i64>) {
+        const T0: i64 = 1_700_000_000;
+        let dir = tempfile::tempdir().unwrap();
+        let mut ledger =
+            Ledger::open(&dir.path().join("t.db"), Access::Write, from_ts(T0), || Ok(chrono_tz::UTC)).unwrap();
+        ledger.persist().unwrap();
+        let tx = ledger.write().unwrap();
+        let t = |i: i64| from_ts(T0 + i * 86_400);
+        let id = tx
+            .add_agreement(&NewAgreement {
+                uuid: new_uuid(),
+                slug: "walk",
+                text: "Walk together",
+                by: "me",
+                to: "partner",
+                zone: chrono_tz::Europe::Berlin,
+                starts: t(0),
+                ends: None,
+                remind: None,
+                created_at: t(0),
+            })
+            .unwrap();
+        tx.add_version(&new_uuid(), id, "1/day", None, t(0), None, t(0)).unwrap();
+        let mut voided = Vec::new();
+        for i in 0..n {
+            let outcome = if i % 5 == 0 { Outcome::Broken } else { Outcome::Kept };
+            let e = tx.add_entry(&new_uuid(), id, outcome, t(i), None, "me", t(i)).unwrap();
+            if i % 3 == 0 {
+                tx.void_entry(&new_uuid(), e, None, t(i)).unwrap();
+                voided.push(e);
+            }
+            if i % 2 == 0 {
+                let (kind, note) =
+                    if i % 4 == 0 { (VerdictKind::Confirmed, None) } else { (VerdictKind::Disputed, Some("not so")) };
+                let v = NewVerdict { uuid: &new_uuid(), entry: e, kind, by: "partner", note, at: t(i) };
+                tx.add_verdict(&v).unwrap();
+            }
+        }
+        tx.commit().unwrap();
+        (dir, ledger, id, voided)
+    }
+
+    /// Both ways of reading a promise's facts — void entries and verdicts
+    /// looked up one by one, or left to SQLite — give the same facts as the
+    /// whole ledger's read, and `few` picks the first while the voids and
+    /// verdicts are few.
+    #[test]
+    fn few_or_many_voids_and_verdicts_read_the_same_facts() {
+        for n in [30, 3 * super::super::FEW + 3] {
+            let (_dir, ledger, id, voided) = ledger_with(n);
+            let few = ledger.few().unwrap();
+            // 30 entries: 10 voided, 15 verdicts; 195: 65 and 98, more than FEW.
+            let is_few = n == 30;
+            assert_eq!(few.voided.as_ref(), is_few.then_some(&voided), "n = {n}");
+            assert_eq!(few.verdicts, is_few, "n = {n}");
+            let mut whole = ledger.facts(None).unwrap();
+            whole.sort_by_key(|f| (f.at, f.logged_at, f.uuid));
+            assert_eq!(whole.len(), n as usize - voided.len(), "n = {n}");
+            assert!(whole.iter().any(|f| f.verdict.is_some()), "n = {n}");
+            let since = Instant::MIN_UTC;
+            for few in [Few { voided: Some(voided.clone()), verdicts: true }, Few { voided: None, verdicts: false }] {
+                assert_eq!(ledger.facts_of_since_given(id, since, &few).unwrap(), whole, "n = {n}");
+            }
+            assert_eq!(ledger.facts_of_since(id, since).unwrap(), whole, "n = {n}");
+        }
+    }
 
     #[test]
     fn one_promises_facts_come_from_its_covering_index_in_order() {

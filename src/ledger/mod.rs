@@ -18,6 +18,7 @@ pub mod sync;
 pub mod voice;
 mod write;
 
+pub use facts::Few;
 pub use marks::{Mark, Touched};
 pub use migrate::LATEST_VERSION;
 pub use open::DEMO_APPLICATION_ID;
@@ -31,6 +32,7 @@ use crate::error::{Error, Result};
 use chrono::{DateTime, NaiveDate};
 use chrono_tz::Tz;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// The rows of one setting, newest first: a shared key (docs/design.md §9,
@@ -253,7 +255,23 @@ impl Ledger {
     }
 }
 
+/// Every agreement (or only the one with id `only`) with its plan — terms
+/// versions and status changes — and its repairs.
 fn load_agreements(conn: &Connection, only: Option<i64>) -> Result<Vec<Agreement>> {
+    let mut out = agreement_rows(conn, only)?;
+    let index: HashMap<i64, usize> = out.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
+    attach_versions(conn, only, &mut out, &index)?;
+    attach_statuses(conn, only, &mut out, &index)?;
+    for a in &mut out {
+        order_versions(a);
+    }
+    out.retain(|a| !a.plan.versions.is_empty());
+    voice::attach_to_agreements(conn, &mut out, only)?;
+    Ok(out)
+}
+
+/// The agreements' own rows, each with its first void, plans still empty.
+fn agreement_rows(conn: &Connection, only: Option<i64>) -> Result<Vec<Agreement>> {
     let filter = if only.is_some() { "WHERE a.id = ?1" } else { "WHERE ?1 IS NULL" };
     let mut stmt = conn.prepare(&format!(
         "SELECT a.id, a.uuid, a.slug, a.text, a.by_name, a.to_name, a.zone, a.starts, a.ends, a.remind, a.created_at,
@@ -262,32 +280,39 @@ fn load_agreements(conn: &Connection, only: Option<i64>) -> Result<Vec<Agreement
              WHERE x.agreement_id = a.id ORDER BY x.voided_at, x.uuid LIMIT 1) {filter}
          ORDER BY a.created_at, a.uuid"
     ))?;
-    let mut out: Vec<Agreement> = stmt
-        .query_map([only], |r| {
-            let zone: String = r.get(6)?;
-            let zone: Tz = zone.parse().map_err(|_| bad_row("zone"))?;
-            let remind: Option<String> = r.get(9)?;
-            let voided_at: Option<i64> = r.get(12)?;
-            Ok(Agreement {
-                id: r.get(0)?,
-                uuid: r.get(1)?,
-                slug: r.get(2)?,
-                text: r.get(3)?,
-                by: r.get(4)?,
-                to: r.get(5)?,
-                zone,
-                starts: from_ts(r.get(7)?),
-                ends: r.get::<_, Option<i64>>(8)?.map(from_ts),
-                remind: remind.as_deref().and_then(|s| crate::domain::time::parse_duration(s).ok()),
-                remind_text: remind,
-                created_at: from_ts(r.get(10)?),
-                void: voided_at.map(|at| Void { reason: r.get(11).ok().flatten(), at: from_ts(at) }),
-                plan: Plan { zone, ends: r.get::<_, Option<i64>>(8)?.map(from_ts), versions: vec![], statuses: vec![] },
-                repairs: vec![],
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    let index: std::collections::HashMap<i64, usize> = out.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
+    let rows = stmt.query_map([only], |r| {
+        let zone: String = r.get(6)?;
+        let zone: Tz = zone.parse().map_err(|_| bad_row("zone"))?;
+        let remind: Option<String> = r.get(9)?;
+        let voided_at: Option<i64> = r.get(12)?;
+        Ok(Agreement {
+            id: r.get(0)?,
+            uuid: r.get(1)?,
+            slug: r.get(2)?,
+            text: r.get(3)?,
+            by: r.get(4)?,
+            to: r.get(5)?,
+            zone,
+            starts: from_ts(r.get(7)?),
+            ends: r.get::<_, Option<i64>>(8)?.map(from_ts),
+            remind: remind.as_deref().and_then(|s| crate::domain::time::parse_duration(s).ok()),
+            remind_text: remind,
+            created_at: from_ts(r.get(10)?),
+            void: voided_at.map(|at| Void { reason: r.get(11).ok().flatten(), at: from_ts(at) }),
+            plan: Plan { zone, ends: r.get::<_, Option<i64>>(8)?.map(from_ts), versions: vec![], statuses: vec![] },
+            repairs: vec![],
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Each agreement's terms versions (`index`: position in `agreements` by id).
+fn attach_versions(
+    conn: &Connection,
+    only: Option<i64>,
+    agreements: &mut [Agreement],
+    index: &HashMap<i64, usize>,
+) -> Result<()> {
     let mut stmt = conn.prepare(
         "SELECT id, agreement_id, terms, unit, effective, created_at FROM terms_versions
          WHERE ?1 IS NULL OR agreement_id = ?1 ORDER BY created_at, uuid",
@@ -307,11 +332,10 @@ fn load_agreements(conn: &Connection, only: Option<i64>) -> Result<Vec<Agreement
         let Some(&i) = index.get(&agreement_id) else {
             continue;
         };
-        let a = &mut out[i];
         let today = NaiveDate::from_ymd_opt(2000, 1, 1).expect("date");
         let parsed = terms::parse(&text, today)
             .map_err(|e| Error::failure(format!("the ledger holds terms troth cannot read ({e})")))?;
-        a.plan.versions.push(Version {
+        agreements[i].plan.versions.push(Version {
             id,
             terms: parsed.terms,
             unit,
@@ -319,6 +343,16 @@ fn load_agreements(conn: &Connection, only: Option<i64>) -> Result<Vec<Agreement
             created: from_ts(created),
         });
     }
+    Ok(())
+}
+
+/// Each agreement's status changes (`index`: position in `agreements` by id).
+fn attach_statuses(
+    conn: &Connection,
+    only: Option<i64>,
+    agreements: &mut [Agreement],
+    index: &HashMap<i64, usize>,
+) -> Result<()> {
     let mut stmt = conn.prepare(
         "SELECT id, agreement_id, status, effective, created_at FROM status_changes
          WHERE ?1 IS NULL OR agreement_id = ?1 ORDER BY created_at, uuid",
@@ -332,26 +366,25 @@ fn load_agreements(conn: &Connection, only: Option<i64>) -> Result<Vec<Agreement
             continue;
         };
         let status = Status::parse(&status).ok_or_else(|| Error::failure("the ledger holds an unknown status"))?;
-        out[i].plan.statuses.push(StatusChange {
+        agreements[i].plan.statuses.push(StatusChange {
             id,
             status,
             effective: from_ts(effective),
             created: from_ts(created),
         });
     }
-    // An amend cannot come before its promise: the terms the promise was made
-    // with come first, and an amend whose clock said earlier counts as made
-    // with the promise. The sort is stable, so ties stay in uuid order.
-    for a in &mut out {
-        let (created, starts) = (a.created_at, a.starts);
-        a.plan.versions.sort_by_key(|v| {
-            let initial = v.created == created && v.effective == starts;
-            (v.created.max(created), !initial)
-        });
-    }
-    out.retain(|a| !a.plan.versions.is_empty());
-    voice::attach_to_agreements(conn, &mut out, only)?;
-    Ok(out)
+    Ok(())
+}
+
+/// An amend cannot come before its promise: the terms the promise was made
+/// with come first, and an amend whose clock said earlier counts as made
+/// with the promise. The sort is stable, so ties stay in uuid order.
+fn order_versions(a: &mut Agreement) {
+    let (created, starts) = (a.created_at, a.starts);
+    a.plan.versions.sort_by_key(|v| {
+        let initial = v.created == created && v.effective == starts;
+        (v.created.max(created), !initial)
+    });
 }
 
 /// An entry voided on two devices has two voids; it is void from the

@@ -46,16 +46,21 @@ pub fn verdicts_of_entry(conn: &Connection, entry: i64) -> Result<Vec<Verdict>> 
     Ok(stmt.query_map([entry], verdict_row)?.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Whether the ledger holds few verdicts (`ledger::FEW`; most entries never
+/// get one): read once per command (`ledger::Few`).
+pub fn few_verdicts(conn: &Connection) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT count(*) <= ?1 FROM (SELECT 1 FROM verdicts LIMIT ?1 + 1)")?
+        .query_row([super::FEW], |r| r.get(0))?)
+}
+
 /// The verdicts on one promise's entries, by entry id.
-fn verdicts_on(conn: &Connection, agreement: i64, since: i64) -> Result<HashMap<i64, Vec<Verdict>>> {
+fn verdicts_on(conn: &Connection, agreement: i64, since: i64, few: bool) -> Result<HashMap<i64, Vec<Verdict>>> {
     // Verdicts are few: with a handful in the whole ledger, look each one's
     // entry up by rowid — a summary asks this of every promise, and listing
     // ten years of a promise's entry ids to probe an empty table cost more
     // than reading its facts. With many, only the entries read (`at` from
     // `since`): `list` resuming from its cache reads days of a promise.
-    let few: bool = conn
-        .prepare_cached("SELECT count(*) <= ?1 FROM (SELECT 1 FROM verdicts LIMIT ?1 + 1)")?
-        .query_row([super::FEW], |r| r.get(0))?;
     let mut stmt = conn.prepare_cached(&if few {
         "SELECT v.id, v.uuid, v.entry_id, v.verdict, v.by_name, v.note, v.at, v.device FROM verdicts v
          CROSS JOIN entries e ON e.id = v.entry_id WHERE e.agreement_id = ?1 AND e.at >= ?2 ORDER BY v.id"
@@ -73,9 +78,10 @@ fn verdicts_on(conn: &Connection, agreement: i64, since: i64) -> Result<HashMap<
     Ok(out)
 }
 
-/// As `attach_to_facts`, reading only the verdicts on one promise's entries.
-pub fn attach_to_facts_of(conn: &Connection, agreement: i64, since: i64, facts: &mut [Fact]) -> Result<()> {
-    let all = verdicts_on(conn, agreement, since)?;
+/// As `attach_to_facts`, reading only the verdicts on one promise's entries
+/// (`few`: whether the ledger's verdicts are few, `few_verdicts`).
+pub fn attach_to_facts_of(conn: &Connection, agreement: i64, since: i64, few: bool, facts: &mut [Fact]) -> Result<()> {
+    let all = verdicts_on(conn, agreement, since, few)?;
     for f in facts {
         if let Some(vs) = all.get(&f.id) {
             f.verdict = deciding(vs).map(|v| v.kind);
@@ -86,7 +92,7 @@ pub fn attach_to_facts_of(conn: &Connection, agreement: i64, since: i64, facts: 
 
 /// As `attach_to_entries`, reading only the verdicts on one promise's entries.
 pub fn attach_to_entries_of(conn: &Connection, agreement: i64, entries: &mut [Entry]) -> Result<()> {
-    let mut all = verdicts_on(conn, agreement, i64::MIN)?;
+    let mut all = verdicts_on(conn, agreement, i64::MIN, few_verdicts(conn)?)?;
     for e in entries {
         if let Some(vs) = all.remove(&e.id) {
             e.verdicts = vs;

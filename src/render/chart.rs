@@ -103,14 +103,14 @@ impl Chart {
         let known: Vec<(&Point, f64)> = self.points.iter().filter_map(|p| p.trust.map(|t| (p, t))).collect();
         let mut s = match (known.first(), known.last()) {
             (Some((p0, v0)), Some((p1, v1))) => format!(
-                "{}, {} weeks from {} to {}: {:.2} at the end of week {}, {:.2} at the end of week {}{}.",
+                "{}, {} weeks from {} to {}: {} at the end of week {}, {} at the end of week {}{}.",
                 self.title,
                 self.points.len(),
                 self.points.first().map(|p| p.label.as_str()).unwrap_or(""),
                 self.points.last().map(|p| p.label.as_str()).unwrap_or(""),
-                v0,
+                super::trust2(*v0),
                 short_week(&p0.label),
-                v1,
+                super::trust2(*v1),
                 short_week(&p1.label),
                 if p1.so_far { " (so far)" } else { "" },
             ),
@@ -181,7 +181,7 @@ impl Chart {
                 @for p in &self.points {
                     @if let Some(v) = p.trust {
                         circle class=(if p.so_far { "c-now" } else { "c-dot" }) cx=(r1(self.x(p.end))) cy=(r1(Self::y(v))) r="4.5" {
-                            title { (p.label) " (" (p.days) "): " (format!("{v:.2}")) @if p.so_far { " so far" } }
+                            title { (p.label) " (" (p.days) "): " (super::trust2(v)) @if p.so_far { " so far" } }
                         }
                     }
                 }

@@ -66,9 +66,16 @@ pub fn paint(style: Style, s: &str) -> String {
     format!("{style}{}{style:#}", crate::domain::time::scrub(s))
 }
 
-/// Trust to two places, as the screens show it.
+/// Trust to two places, as the screens show it: rounded half away from
+/// zero like every other figure (0.625 → "0.63"); `{:.2}` alone rounds an
+/// exact half to even ("0.62"), which no one checking by hand expects.
 pub fn trust2(x: f64) -> String {
-    format!("{x:.2}")
+    format!("{:.2}", (x * 100.0).round() / 100.0)
+}
+
+/// Trust to four places, as JSON carries it (`json::round4`).
+pub fn trust4(x: f64) -> String {
+    format!("{:.4}", json::round4(x))
 }
 
 pub fn percent(x: Option<f64>) -> String {

@@ -9,7 +9,7 @@
 
 use crate::domain::terms::Period;
 use crate::domain::terms::Terms;
-use crate::domain::time::{Instant, day_end, local_date, week_monday};
+use crate::domain::time::{Instant, OddWallClock, day_end, local_date, rfc3339, week_monday};
 use chrono::{Datelike, NaiveDate, NaiveTime};
 use chrono_tz::Tz;
 
@@ -60,6 +60,27 @@ pub fn due(t: Instant, tz: Tz, now: Instant) -> String {
 /// "19:00"; in the fall-back overlap with its offset ("02:30 +01:00").
 pub fn hm(t: Instant, tz: Tz) -> String {
     crate::domain::time::clock(t, tz)
+}
+
+/// How a typed local time that the clocks skip or repeat was read (§2's
+/// RFC 5545 rule), so no one is surprised by the time in the log.
+pub fn odd_wall_clock(odd: OddWallClock, at: Instant, tz: Tz, now: Instant) -> String {
+    let typed = |n: chrono::NaiveDateTime| format!("{} {}", date(n.date(), tz, now), n.format("%H:%M"));
+    match odd {
+        OddWallClock::Skipped(n) => format!(
+            "{} does not exist in {} (the clocks go forward); read as {}, as calendars do",
+            typed(n),
+            tz.name(),
+            hm(at, tz)
+        ),
+        OddWallClock::Repeated(n, second) => format!(
+            "{} happens twice in {} (the clocks go back); read as the first, {} — for the second, give its offset: {}",
+            typed(n),
+            tz.name(),
+            hm(at, tz),
+            rfc3339(second, tz)
+        ),
+    }
 }
 
 /// A day relative to today: "today", "tomorrow", "yesterday", a weekday
@@ -181,7 +202,8 @@ pub fn first_day(start: Instant, tz: Tz) -> NaiveDate {
 /// The one line that says what a trust figure is, for a first-time reader.
 pub fn trust_legend(start: f64) -> String {
     format!(
-        "trust starts at {start:.2} for each promise, rises in small steps with each one kept and falls in bigger steps with each one broken or missed; a person's trust is the average over their promises"
+        "trust starts at {} for each promise, rises in small steps with each one kept and falls in bigger steps with each one broken or missed; a person's trust is the average over their promises",
+        super::trust2(start)
     )
 }
 

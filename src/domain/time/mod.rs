@@ -234,6 +234,35 @@ pub fn parse_local_datetime(s: &str) -> Option<NaiveDateTime> {
     None
 }
 
+/// A wall-clock time that a clock change skips or repeats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OddWallClock {
+    /// In the spring-forward gap: read with the offset before it (§2).
+    Skipped(NaiveDateTime),
+    /// In the fall-back overlap: read as the first; the second is given.
+    Repeated(NaiveDateTime, Instant),
+}
+
+/// Whether a `WHEN` typed without an offset ("2026-03-29 02:30", "sunday
+/// 2:30am") names a local time that `tz` skips or repeats — so the person
+/// can be told how it was read. None for an offset, a date alone, "now",
+/// "3d ago" and every ordinary time.
+pub fn odd_wall_clock(input: &str, now: Instant, tz: Tz) -> Option<OddWallClock> {
+    let s = input.trim();
+    if parse_rfc3339_loose(s).is_some() || s.to_ascii_lowercase().ends_with("ago") {
+        return None;
+    }
+    let naive = parse_local_datetime(s).or_else(|| {
+        let (d, t) = super::phrases::day_and_time(s, local_date(tz, now), super::phrases::Lean::Past)?;
+        Some(d.and_time(t?))
+    })?;
+    match tz.from_local_datetime(&naive) {
+        LocalResult::None => Some(OddWallClock::Skipped(naive)),
+        LocalResult::Ambiguous(a, b) => Some(OddWallClock::Repeated(naive, a.to_utc().max(b.to_utc()))),
+        LocalResult::Single(_) => None,
+    }
+}
+
 /// `now` moved by whole calendar days in `tz` (a day across a clock change is
 /// 23 or 25 hours).
 pub fn shift_days(tz: Tz, t: Instant, days: i64) -> Instant {

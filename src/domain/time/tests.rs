@@ -136,3 +136,31 @@ fn posix_tz_is_refused_with_a_hint() {
     assert_eq!(parse_zone(" "), Err(ZoneError::Empty));
     assert_eq!(parse_zone(":Europe/Berlin").unwrap(), tz("Europe/Berlin"));
 }
+
+#[test]
+fn a_typed_time_the_clocks_skip_or_repeat_is_recognised() {
+    let berlin = tz("Europe/Berlin");
+    let now = parse_rfc3339("2026-10-26T12:00:00+01:00").unwrap();
+    let naive = |s: &str| parse_local_datetime(s).unwrap();
+    // Sun 29 Mar 2026 02:30 is skipped; Sun 25 Oct 02:30 happens twice, the
+    // second at 02:30 +01:00 = 01:30Z.
+    assert_eq!(odd_wall_clock("2026-03-29 02:30", now, berlin), Some(OddWallClock::Skipped(naive("2026-03-29 02:30"))));
+    let second = parse_rfc3339("2026-10-25T02:30:00+01:00").unwrap();
+    assert_eq!(
+        odd_wall_clock("2026-10-25 02:30", now, berlin),
+        Some(OddWallClock::Repeated(naive("2026-10-25 02:30"), second))
+    );
+    assert_eq!(
+        odd_wall_clock("sunday 2:30am", now, berlin),
+        Some(OddWallClock::Repeated(naive("2026-10-25 02:30"), second))
+    );
+    // An offset says which; a date alone is noon; relative times are instants.
+    for plain in ["2026-10-25T02:30:00+01:00", "2026-10-25", "2026-10-25 03:30", "now", "today", "2h ago", "yesterday"]
+    {
+        assert_eq!(odd_wall_clock(plain, now, berlin), None, "{plain}");
+    }
+    // Lord Howe's half-hour gap: 02:15 on Sun 4 Oct 2026.
+    let lh = tz("Australia/Lord_Howe");
+    assert!(matches!(odd_wall_clock("2026-10-04 02:15", now, lh), Some(OddWallClock::Skipped(_))));
+    assert_eq!(odd_wall_clock("2026-10-04 02:30", now, lh), None);
+}

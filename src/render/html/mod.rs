@@ -46,7 +46,7 @@ fn user(s: &str) -> Markup {
 }
 
 fn trust2(x: f64) -> String {
-    format!("{x:.2}")
+    super::trust2(x)
 }
 
 fn percent(x: Option<f64>) -> String {
@@ -77,8 +77,17 @@ pub fn when(rfc: &str) -> String {
     }
 }
 
+/// An RFC 3339 time something happened at: always with its time — an entry
+/// at 00:00 is the start of that day, not the end of the one before.
+pub fn moment(rfc: &str) -> String {
+    match chrono::DateTime::parse_from_rfc3339(rfc) {
+        Ok(t) => t.format("%a %-d %b %H:%M").to_string(),
+        Err(_) => clean(rfc),
+    }
+}
+
 fn exact(x: f64) -> String {
-    format!("{x:.4}")
+    super::trust4(x)
 }
 
 fn trust_fig(label: &str, f: &TrustFig, main: bool) -> Markup {
@@ -327,6 +336,13 @@ mod tests {
     fn end_of_day_is_that_day() {
         assert_eq!(when("2026-11-30T00:00:00+01:00"), "Sun 29 Nov");
         assert_eq!(when("2026-11-27T19:00:00+01:00"), "Fri 27 Nov 19:00");
+    }
+
+    #[test]
+    fn an_entry_at_midnight_is_on_its_own_day() {
+        // Logged at 00:00 on Friday: the start of Friday, not "Thu 26 Nov".
+        assert_eq!(moment("2026-11-27T00:00:00+01:00"), "Fri 27 Nov 00:00");
+        assert_eq!(moment("2026-11-27T19:30:00+01:00"), "Fri 27 Nov 19:30");
     }
 
     #[test]

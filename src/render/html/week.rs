@@ -2,7 +2,7 @@
 //! and what to talk about.
 
 use super::{
-    Page, WeekPart, change_words, exact, heading, outcome_words, percent, progress, trust_fig, trust2, user, when,
+    Page, WeekPart, change_words, exact, heading, moment, outcome_words, percent, progress, trust_fig, trust2, user,
 };
 use maud::{Markup, html};
 use serde_json::Value;
@@ -62,7 +62,7 @@ pub(super) fn week_part(page: &Page, w: &WeekPart, k: usize, multi: bool) -> Mar
                 ul class="entries" {
                     @for e in &m.entries {
                         li id={ "entry-" (e.id) } {
-                            span class="when" { (when(&e.at)) }
+                            span class="when" { (moment(&e.at)) }
                             " · " span class="slug" { (user(&e.agreement)) }
                             " · " strong { (outcome_words(&e.outcome)) }
                             @if e.late == Some(true) { " (late)" }
@@ -108,7 +108,7 @@ fn talk_item(t: &Value) -> Markup {
     html! {
         strong { (lead) } " · " span class="slug" { (user(slug)) }
         @if let Some(e) = entry {
-            " · " (s(e, "outcome").unwrap_or("")) " " (s(e, "at").map(when).unwrap_or_default())
+            " · " (s(e, "outcome").unwrap_or("")) " " (s(e, "at").map(moment).unwrap_or_default())
             @if let Some(n) = s(e, "note") { p class="note" { "Note: " (user(n)) } }
             @if let Some(v) = e.get("verdict").filter(|v| !v.is_null()) {
                 p class="note" {
