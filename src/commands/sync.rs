@@ -379,6 +379,8 @@ fn sync_now(ctx: &Ctx, ledger: &mut Ledger, out: &mut dyn Write) -> Result<()> {
         eprintln!("warning: sync: {e} (applying what the folder has)");
     }
     let mut report = sync::apply(ledger, &f, ctx.now, true)?;
+    // A file of this device gone from the folder: its facts go out again.
+    let resent = sync::republish_lost(ledger, &f, ctx.now)?;
     let (published, behind) = sync::publish_noting_clock(ledger, &f, ctx.now, false)?;
     report.published = published;
     warn_clock_behind(behind);
@@ -388,9 +390,20 @@ fn sync_now(ctx: &Ctx, ledger: &mut Ledger, out: &mut dyn Write) -> Result<()> {
             false
         });
     if ctx.env.json {
-        write_json(out, &report_json(&report))?;
+        let mut v = report_json(&report);
+        v["resent"] = match resent {
+            Some((file, facts)) => json!({"file": file, "facts": facts}),
+            None => Value::Null,
+        };
+        write_json(out, &v)?;
     } else {
         let mut parts = vec![format!("sent {} fact{}", report.published, if report.published == 1 { "" } else { "s" })];
+        if let Some((file, facts)) = resent {
+            parts.push(format!(
+                "sent again all {facts} fact{} made here: this device's file {file} is gone from the folder",
+                if facts == 1 { "" } else { "s" }
+            ));
+        }
         // In git, what earlier commands put in the folder goes out now.
         if pushed {
             parts.push("pushed to the git remote".into());

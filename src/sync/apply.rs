@@ -378,7 +378,7 @@ pub(super) fn forks(files: &[FileRow]) -> Vec<Named> {
             device: Some(device.clone()),
             file: v.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(", "),
             why: format!(
-                "the chain of device {} forks after file {} (restored from an older backup?); both branches were applied",
+                "the chain of device {} forks after file {} (restored from an older backup, or a file gone from the folder and sent again); both branches were applied",
                 short(&device),
                 v[0].seq - 1
             ),

@@ -21,7 +21,7 @@ mod publish;
 mod verify;
 
 pub use apply::apply;
-pub use publish::{publish, publish_in, publish_noting_clock};
+pub use publish::{publish, publish_in, publish_noting_clock, republish_lost};
 pub use verify::{DeviceStatus, Problem, Verified, devices, verify, warn};
 
 use crate::error::{Error, Result};

@@ -12,7 +12,7 @@ use crate::interchange::json::{
 use crate::ledger::door::{self, VoidRow};
 use crate::ledger::sync::{self as store, FileRow, NewFacts};
 use crate::ledger::{Identity, Ledger, Tx, ts};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Build the batch that carries `new`: every touched agreement with its
 /// terms, statuses and voids; every touched entry with its voids.
@@ -150,13 +150,30 @@ pub fn publish_in(
         return Ok((0, None));
     }
     let behind = head.as_ref().map(|h| h.written).filter(|w| ts(now) < w - super::SKEW_SECS);
-    let doc = batch(tx, &new, now)?;
+    let next = head.as_ref().map_or((1, None), |h| (h.seq + 1, Some(h.hash.clone())));
+    write_file(tx, f, now, id, person, &new, next)?;
+    Ok((new.count, behind))
+}
+
+/// Seal `new` into one file numbered `seq` after the file `prev` names
+/// (None: the start of a chain), write it into the folder, and record it
+/// with the marks in `tx`.
+fn write_file(
+    tx: &Tx<'_>,
+    f: &Folder,
+    now: Instant,
+    id: &Identity,
+    person: Option<String>,
+    new: &NewFacts,
+    (seq, prev): (i64, Option<String>),
+) -> Result<()> {
+    let doc = batch(tx, new, now)?;
     let env = Envelope {
         ledger: id.ledger.clone(),
         device: id.device.clone(),
         person: person.clone(),
-        seq: head.as_ref().map_or(1, |h| h.seq + 1),
-        prev: head.as_ref().map(|h| h.hash.clone()),
+        seq,
+        prev,
         written: ts(now),
         settings: new
             .settings
@@ -204,7 +221,47 @@ pub fn publish_in(
     )?;
     tx.remember_names(&[(name, bytes.len() as i64, hash)])?;
     tx.set_marks(&new.last)?;
-    Ok((new.count, behind))
+    Ok(())
+}
+
+/// This device's own files that are gone from the folder — removed, or
+/// replaced by other bytes — leave its partner waiting for them, and for
+/// every file after them, for good. So `troth sync` sends again, after the
+/// last of its files still there, every fact this device made: the partner
+/// skips what it has and applies the rest (docs/design.md §9: nothing is
+/// lost; `verify` still names the file that went). Returns the seq of the
+/// first file missing and the facts sent again, when one was.
+pub fn republish_lost(ledger: &mut Ledger, f: &Folder, now: Instant) -> Result<Option<(i64, usize)>> {
+    let id = ledger.identity()?;
+    let listing = folder::list(&f.path).map_err(|e| folder_error(&f.path, "read", e))?;
+    let memo = store::names(&*ledger)?;
+    let present: HashSet<&str> = listing
+        .iter()
+        .filter_map(|l| memo.get(&l.name).filter(|(size, _)| *size == l.size).map(|(_, h)| h.as_str()))
+        .collect();
+    let files = store::files(&*ledger)?;
+    let Some(top) = head(&files, &id.device) else { return Ok(None) };
+    // This device's chain, oldest first, from its latest file back.
+    let mine: HashMap<&str, &FileRow> =
+        files.iter().filter(|r| r.device == id.device && r.state != "refused").map(|r| (r.hash.as_str(), r)).collect();
+    let mut chain: Vec<&FileRow> = Vec::new();
+    let mut at = mine.get(top.hash.as_str()).copied();
+    while let Some(r) = at {
+        chain.push(r);
+        at = r.prev.as_deref().and_then(|p| mine.get(p).copied());
+    }
+    chain.reverse();
+    let Some(gone) = chain.iter().position(|r| !present.contains(r.hash.as_str())) else { return Ok(None) };
+    let seq = chain[gone].seq;
+    let base = gone.checked_sub(1).map(|i| chain[i].hash.clone());
+    let person = ledger.settings()?.me;
+    let tx = ledger.write()?;
+    let new = store::new_facts(&tx, Some(&id.device), false)?;
+    // A new branch after the last file still there, numbered after them all
+    // so that it is this device's chain from now on.
+    write_file(&tx, f, now, &id, person, &new, (top.seq + 1, base))?;
+    tx.commit()?;
+    Ok(Some((seq, new.count)))
 }
 
 // ---------- applying ----------

@@ -183,3 +183,60 @@ fn a_join_that_does_not_know_who_uses_this_computer_says_how_to_tell_it() {
     let out = join_as("Sam");
     assert!(out.starts_with("Joined") && out.lines().count() == 1, "{out}");
 }
+
+/// The names of the folder's troth files.
+fn names(dir: &std::path::Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".troth"))
+        .collect();
+    v.sort();
+    v
+}
+
+/// One of Alex's files goes from the folder before Sam's device read it —
+/// removed by hand, or replaced by other bytes. Sam's device waits for it,
+/// and for every later file of Alex's, for good. Alex's next `troth sync`
+/// sends everything Alex's device made again, after the last of its files
+/// still there: Sam counts each entry once, both print the same, and
+/// `verify` still names what went (docs/design.md §9: nothing quietly taken
+/// back, nothing lost).
+#[test]
+fn a_file_gone_from_the_folder_is_sent_again_and_the_partner_catches_up() {
+    for replaced in [false, true] {
+        let p = pair_with(None);
+        let before = names(&p.folder);
+        p.alex.ok(&["kept", "date-night", "--note", "one"]);
+        let gone: Vec<String> = names(&p.folder).into_iter().filter(|n| !before.contains(n)).collect();
+        assert_eq!(gone.len(), 1);
+        p.alex.ok(&["kept", "date-night", "--note", "two"]);
+        let path = p.folder.join(&gone[0]);
+        if replaced {
+            let mut bytes = std::fs::read(&path).unwrap();
+            let mid = bytes.len() / 2;
+            bytes[mid] ^= 1;
+            std::fs::write(&path, bytes).unwrap();
+        } else {
+            std::fs::remove_file(&path).unwrap();
+        }
+        assert_eq!(p.sam.json(&["log"]).as_array().unwrap().len(), 0, "Sam waits for the file that went");
+        // (Replaced, the file no longer opens: Alex's sync names it, exit 1.)
+        let sync = |env: &TestEnv| -> Value { serde_json::from_str(&env.run(&["sync", "--json"]).stdout).unwrap() };
+        let first = sync(&p.alex);
+        assert_eq!(first["resent"]["file"], 2, "{first}");
+        assert_eq!(sync(&p.alex)["resent"], Value::Null, "sent again once");
+        let sam = sync(&p.sam);
+        let (alex, sam_log) = both_logs(&p);
+        assert_eq!(alex, sam_log, "{sam}");
+        assert_eq!(sam_log.as_array().unwrap().len(), 2);
+        // The chain goes on from the new branch.
+        p.alex.ok(&["kept", "date-night", "--note", "three"]);
+        let (alex, sam_log) = both_logs(&p);
+        assert_eq!(alex, sam_log);
+        assert_eq!(sam_log.as_array().unwrap().len(), 3);
+        // What went is still named.
+        assert_eq!(p.alex.run(&["verify"]).code, 1);
+        assert_eq!(p.sam.run(&["verify"]).code, 1);
+    }
+}
