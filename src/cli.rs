@@ -349,7 +349,7 @@ pub struct DueArgs {
 #[derive(Debug, Args)]
 pub struct RemindArgs {
     /// Print what would be sent; record nothing
-    #[arg(long)]
+    #[arg(long, conflicts_with = "watch")]
     pub dry_run: bool,
     /// Keep running, sending each reminder when its time comes
     #[arg(long)]
@@ -358,7 +358,7 @@ pub struct RemindArgs {
     #[arg(long)]
     pub all: bool,
     /// Print a systemd user service and timer that run `troth remind`
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["dry_run", "watch"])]
     pub systemd: bool,
 }
 

@@ -94,11 +94,25 @@ fn exit_usage(e: clap::Error) -> ! {
         }
     }
     let message = message.join(" ");
-    let _ = writeln!(err, "error: {}", time::scrub(if message.is_empty() { "bad arguments" } else { &message }));
+    let message = if message.is_empty() { "bad arguments" } else { &message };
+    let _ = writeln!(err, "error: {}", time::scrub(&shorten_words(message)));
     for h in hints {
-        let _ = writeln!(err, "hint: {}", time::scrub(&h));
+        let _ = writeln!(err, "hint: {}", time::scrub(&shorten_words(&h)));
     }
     std::process::exit(2);
+}
+
+/// Clap quotes what was typed whole: a 10,000-character argument would be
+/// a 10,000-character error. Each word longer than 80 characters is cut to
+/// its first 60, as troth's own messages quote input.
+fn shorten_words(line: &str) -> String {
+    line.split(' ')
+        .map(|w| match w.char_indices().nth(80) {
+            Some(_) => format!("{}…", w.chars().take(60).collect::<String>()),
+            None => w.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Where a completion request looks (the shell is mid-line, so nothing is

@@ -62,6 +62,9 @@ pub fn run(env: &Env, command: Command, real_out: &mut dyn Write) -> Result<()> 
         _ => {}
     }
     let access = access(&command, env.db.exists());
+    if access == Access::Write {
+        refuse_read_only(&env.db)?;
+    }
     let init_zone = match &command {
         Command::Init(a) => a.zone.clone(),
         _ => None,
@@ -179,6 +182,29 @@ fn waits_or_runs_on(command: &Command, env: &Env) -> bool {
 /// file names; `review` commits once per answer and publishes once at the end.
 fn publishes_in_its_transaction(command: &Command) -> bool {
     !matches!(command, Command::Init(_) | Command::Config(_) | Command::Review | Command::Remind(_) | Command::Sync(_))
+}
+
+/// A ledger its owner made read-only (`chmod 400`, an archived copy) is not
+/// written to — not even by root, who could — and nothing is made beside it.
+/// Its `-wal`/`-shm`, which SQLite creates with the ledger's own mode when
+/// a read-only ledger is read, are named too: after `chmod 600` on the
+/// ledger alone, they would still refuse every write.
+fn refuse_read_only(db: &std::path::Path) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let read_only: Vec<String> = ["", "-wal", "-shm"]
+        .iter()
+        .map(|s| crate::ledger::files::with_suffix(db, s))
+        .filter(|p| std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o200 == 0))
+        .map(|p| format!("'{}'", crate::domain::time::scrub(&p.display().to_string())))
+        .collect();
+    if read_only.is_empty() {
+        return Ok(());
+    }
+    Err(Error::failure(format!(
+        "the ledger is read-only: {} may not be written, so troth will not change it",
+        read_only.join(", ")
+    ))
+    .hint(format!("nothing was changed; to write to it again: chmod u+w {}", read_only.join(" "))))
 }
 
 /// `--by me` / `--by partner` on the summaries: the two people `init` named,

@@ -12,7 +12,9 @@ use crate::render::{self, paint};
 use std::io::Write;
 
 pub fn void(ctx: &Ctx, ledger: &mut Ledger, a: VoidArgs, out: &mut dyn Write) -> Result<()> {
-    let reason = validate_note(a.reason.as_deref())?;
+    // The reason is a note by another name: say which flag it was.
+    let reason = validate_note(a.reason.as_deref())
+        .map_err(|e| crate::error::Error { message: format!("--reason: {}", e.message), ..e })?;
     if let Some(arg) = &a.agreement {
         let x = &find_one(ledger, arg, ctx.now)?;
         if x.is_void() {

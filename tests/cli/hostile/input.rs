@@ -275,3 +275,73 @@ fn the_markdown_report_shows_reordering_marks_in_notes_escaped() {
     assert!(md.contains("on time \\u{202e} really"), "{md}");
     assert!(!md.contains('\u{202e}'), "{md:?}");
 }
+
+/// remind's modes that cannot go together are refused, not half-obeyed
+/// (`--dry-run --watch` printed once and quit; `--systemd` ignored the rest).
+#[test]
+fn remind_modes_that_contradict_are_refused() {
+    let env = TestEnv::berlin();
+    env.ok(&["promise", "Date night", "--terms", "every fri 19:00", "--starts", "2026-11-01"]);
+    for args in [
+        vec!["remind", "--dry-run", "--watch"],
+        vec!["remind", "--systemd", "--dry-run"],
+        vec!["remind", "--systemd", "--watch"],
+    ] {
+        let err = env.fails(2, &args);
+        assert!(err.contains("cannot be used with"), "{args:?}: {err}");
+    }
+    assert!(env.ok(&["remind", "--systemd", "--all"]).contains("remind --all"));
+}
+
+/// A 10,000-character argument gets an error of a line, whoever refuses it.
+#[test]
+fn a_huge_argument_gets_a_short_error() {
+    let env = TestEnv::berlin();
+    env.ok(&["promise", "Walk together", "--slug", "walk"]);
+    env.ok(&["kept", "walk"]);
+    let huge = "x".repeat(10_000);
+    let flag = format!("--{huge}");
+    let sub = format!("lsit{huge}");
+    for args in [vec![sub.as_str()], vec!["list", flag.as_str()], vec!["completions", huge.as_str()]] {
+        let err = env.fails(2, &args);
+        assert!(err.len() < 600, "{} bytes: {}", err.len(), &err[..200]);
+        assert!(err.contains("xxxxxxxx…"), "{err}");
+    }
+    let err = env.fails(2, &["void", "1", "--reason", &huge]);
+    assert!(err.starts_with("error: --reason: "), "{err}");
+}
+
+/// A ledger made read-only is not written — not even by root — and nothing
+/// appears beside it; reading still works. A journal left read-only by SQLite
+/// (it copies the ledger's mode) is named, so `chmod` on the ledger alone is
+/// not a dead end.
+#[test]
+fn a_read_only_ledger_is_not_written_even_by_root() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = TestEnv::berlin();
+    env.ok(&["promise", "Walk together", "--slug", "walk", "--starts", "2026-11-01"]);
+    let mode = |p: &Path, m: u32| std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap();
+    mode(&env.db, 0o400);
+    let bytes = std::fs::read(&env.db).unwrap();
+    assert_eq!(env.run(&["kept", "walk"]).code, 1);
+    assert_eq!(names_in(env.db.parent().unwrap()), ["troth.db"], "nothing made beside it");
+    for args in [vec!["kept", "walk"], vec!["config", "me", "Alex"], vec!["promise", "Another"]] {
+        let err = env.fails(1, &args);
+        assert!(err.contains("the ledger is read-only"), "{args:?}: {err}");
+        assert!(err.contains("hint: nothing was changed; to write to it again: chmod u+w"), "{err}");
+    }
+    assert_eq!(bytes, std::fs::read(&env.db).unwrap());
+    assert!(env.ok(&["list"]).contains("walk"));
+    // The ledger writable again, a journal file still read-only.
+    mode(&env.db, 0o600);
+    let shm = env.db.with_file_name("troth.db-shm");
+    let _ = std::fs::remove_file(&shm);
+    std::fs::write(&shm, b"").unwrap();
+    mode(&shm, 0o400);
+    // (Run directly: the test's own read of the ledger would remove the journal.)
+    let r = env.run(&["kept", "walk"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("troth.db-shm'") && !r.stderr.contains("troth.db',"), "{}", r.stderr);
+    std::fs::remove_file(&shm).unwrap();
+    env.ok(&["kept", "walk"]);
+}
