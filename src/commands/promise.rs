@@ -40,6 +40,47 @@ pub fn promise(ctx: &Ctx, ledger: &mut Ledger, a: PromiseArgs, out: &mut dyn Wri
         None => ctx.settings.zone,
     };
     let (by, to) = super::parties(&ctx.settings, a.by.as_deref(), a.to.as_deref())?;
+    let (starts, ends) = span(ctx, &a, zone)?;
+    let parsed = parse_terms(a.terms.as_deref().unwrap_or("standing"), zone, ctx.now)?;
+    refuse_a_deadline_before_the_start(ctx, &parsed.terms, zone, starts)?;
+    let remind = a
+        .remind
+        .as_deref()
+        .map(|r| {
+            crate::interchange::json::normal_remind(r)
+                .map_err(|e| Error::usage(format!("--remind: {e}")).hint(time::DURATION_HINT))
+        })
+        .transpose()?;
+    let agreements = ledger.agreements()?;
+    let slug = choose_slug(a.slug.as_deref(), &text, &agreements, ctx.now)?;
+    if !a.anyway && parsed.terms != Terms::Standing {
+        refuse_if_overpromising(ctx, ledger, &agreements, &by)?;
+    }
+    let new = NewAgreement {
+        uuid: new_uuid(),
+        slug: &slug,
+        text: &text,
+        by: &by,
+        to: &to,
+        zone,
+        starts,
+        ends,
+        remind,
+        created_at: ctx.now,
+    };
+    let tx = ledger.write()?;
+    let id = tx.add_agreement(&new)?;
+    tx.add_version(&new_uuid(), id, &parsed.terms.to_string(), parsed.unit.as_deref(), starts, None, ctx.now)?;
+    tx.commit()?;
+    let created = ledger.agreement(id)?.ok_or_else(|| Error::failure("the new promise could not be read back"))?;
+    if ctx.env.json {
+        return write_json(out, &super::promise_json(ctx, ledger, &created)?);
+    }
+    write_promised(ctx, id, &new, &created, &parsed, out)
+}
+
+/// `--starts` (now if not given) and `--ends`, which must come after it.
+fn span(ctx: &Ctx, a: &PromiseArgs, zone: chrono_tz::Tz) -> Result<(Instant, Option<Instant>)> {
     let starts = match &a.starts {
         Some(s) => when(s, ctx, zone, DateMeaning::Start, "--starts")?,
         None => ctx.now,
@@ -54,55 +95,44 @@ pub fn promise(ctx: &Ctx, ledger: &mut Ledger, a: PromiseArgs, out: &mut dyn Wri
             crate::render::words::moment(starts, zone, ctx.now)
         )));
     }
-    let parsed = parse_terms(a.terms.as_deref().unwrap_or("standing"), zone, ctx.now)?;
-    if let Some(due) = slots::due_of_deadline(&parsed.terms, zone)
-        && due <= starts
-    {
-        return Err(Error::usage(format!(
+    Ok((starts, ends))
+}
+
+fn refuse_a_deadline_before_the_start(ctx: &Ctx, terms: &Terms, zone: chrono_tz::Tz, starts: Instant) -> Result<()> {
+    match slots::due_of_deadline(terms, zone) {
+        Some(due) if due <= starts => Err(Error::usage(format!(
             "the deadline {} is not after the promise starts ({})",
             crate::render::words::due(due, zone, ctx.now),
             crate::render::words::moment(starts, zone, ctx.now)
         ))
-        .hint("choose a later date, or --starts earlier if it was promised before"));
+        .hint("choose a later date, or --starts earlier if it was promised before")),
+        _ => Ok(()),
     }
-    let remind = a
-        .remind
-        .as_deref()
-        .map(|r| {
-            crate::interchange::json::normal_remind(r)
-                .map_err(|e| Error::usage(format!("--remind: {e}")).hint(time::DURATION_HINT))
-        })
-        .transpose()?;
-    let agreements = ledger.agreements()?;
-    let slug = choose_slug(a.slug.as_deref(), &text, &agreements, ctx.now)?;
-    if !a.anyway && parsed.terms != Terms::Standing {
-        let facts = ledger.facts(None)?;
-        let book = Book::new(&agreements, facts, ctx.now, ctx.now);
-        if let Some(record) = overpromised_record(ctx, &book, &by) {
-            return Err(Error::usage(format!("{record}; a new promise adds to that"))
-                .hint("keep the promises already made first, renegotiate one with `troth amend`, or add --anyway"));
-        }
+}
+
+/// A new promise (not a standing rule) by someone already over-promising is
+/// refused without --anyway (docs/design.md §4).
+fn refuse_if_overpromising(ctx: &Ctx, ledger: &Ledger, agreements: &[Agreement], by: &str) -> Result<()> {
+    let facts = ledger.facts(None)?;
+    let book = Book::new(agreements, facts, ctx.now, ctx.now);
+    match overpromised_record(ctx, &book, by) {
+        Some(record) => Err(Error::usage(format!("{record}; a new promise adds to that"))
+            .hint("keep the promises already made first, renegotiate one with `troth amend`, or add --anyway")),
+        None => Ok(()),
     }
-    let tx = ledger.write()?;
-    let uuid = new_uuid();
-    let id = tx.add_agreement(&NewAgreement {
-        uuid,
-        slug: &slug,
-        text: &text,
-        by: &by,
-        to: &to,
-        zone,
-        starts,
-        ends,
-        remind,
-        created_at: ctx.now,
-    })?;
-    tx.add_version(&new_uuid(), id, &parsed.terms.to_string(), parsed.unit.as_deref(), starts, None, ctx.now)?;
-    tx.commit()?;
-    let created = ledger.agreement(id)?.ok_or_else(|| Error::failure("the new promise could not be read back"))?;
-    if ctx.env.json {
-        return write_json(out, &super::promise_json(ctx, ledger, &created)?);
-    }
+}
+
+/// What `promise` says of the promise `new` it made (`id`, read back as
+/// `created`): its terms, when it is first due, and its first reminder.
+fn write_promised(
+    ctx: &Ctx,
+    id: i64,
+    new: &NewAgreement<'_>,
+    created: &Agreement,
+    parsed: &terms::Parsed,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let (zone, starts) = (new.zone, new.starts);
     let first = created.plan.slots(ctx.now + chrono::Duration::days(400)).into_iter().next();
     let from = match (&parsed.terms, first) {
         (Terms::Standing, _) => format!("from {}", words::start(starts, zone, ctx.now)),
@@ -115,11 +145,14 @@ pub fn promise(ctx: &Ctx, ledger: &mut Ledger, a: PromiseArgs, out: &mut dyn Wri
     };
     writeln!(
         out,
-        "{}  #{id} {slug} — {by} to {to}, {}, {from}",
+        "{}  #{id} {} — {} to {}, {}, {from}",
         paint(render::CALM, "promised"),
+        new.slug,
+        new.by,
+        new.to,
         terms_both(&parsed.terms, parsed.unit.as_deref()),
     )?;
-    writeln!(out, "          {}", first_reminder(ctx, &created))?;
+    writeln!(out, "          {}", first_reminder(ctx, created))?;
     Ok(())
 }
 

@@ -28,6 +28,21 @@ fn verdict_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Verdict> {
 
 const VERDICT_SELECT: &str = "SELECT id, uuid, entry_id, verdict, by_name, note, at, device FROM verdicts";
 
+const ACCEPTANCE_SELECT: &str = "SELECT id, uuid, repair_id, by_name, note, at, device FROM acceptances";
+
+/// A row of `ACCEPTANCE_SELECT`.
+fn acceptance_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Acceptance> {
+    Ok(Acceptance {
+        id: r.get(0)?,
+        uuid: r.get(1)?,
+        repair_id: r.get(2)?,
+        by: r.get(3)?,
+        note: r.get(4)?,
+        at: from_ts(r.get(5)?),
+        device: r.get(6)?,
+    })
+}
+
 /// Every verdict, by entry id. Verdicts are few (most entries never get
 /// one), so reading them all is cheaper than a join on the engine's hot path.
 pub fn verdicts(conn: &Connection) -> Result<HashMap<i64, Vec<Verdict>>> {
@@ -154,19 +169,8 @@ pub fn repairs(conn: &Connection, agreement: Option<i64>) -> Result<Vec<Repair>>
         return Ok(out);
     }
     let index: HashMap<i64, usize> = out.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
-    let mut stmt =
-        conn.prepare_cached("SELECT id, uuid, repair_id, by_name, note, at, device FROM acceptances ORDER BY id")?;
-    let rows = stmt.query_map([], |r| {
-        Ok(Acceptance {
-            id: r.get(0)?,
-            uuid: r.get(1)?,
-            repair_id: r.get(2)?,
-            by: r.get(3)?,
-            note: r.get(4)?,
-            at: from_ts(r.get(5)?),
-            device: r.get(6)?,
-        })
-    })?;
+    let mut stmt = conn.prepare_cached(&format!("{ACCEPTANCE_SELECT} ORDER BY id"))?;
+    let rows = stmt.query_map([], acceptance_row)?;
     for a in rows {
         let a = a?;
         if let Some(&i) = index.get(&a.repair_id) {
@@ -303,17 +307,7 @@ pub fn repair_by_uuid(tx: &Tx<'_>, uuid: &str) -> Result<Option<Repair>> {
 pub fn acceptance_by_uuid(tx: &Tx<'_>, uuid: &str) -> Result<Option<Acceptance>> {
     Ok(tx
         .raw()
-        .prepare_cached("SELECT id, uuid, repair_id, by_name, note, at, device FROM acceptances WHERE uuid = ?1")?
-        .query_row([uuid], |r| {
-            Ok(Acceptance {
-                id: r.get(0)?,
-                uuid: r.get(1)?,
-                repair_id: r.get(2)?,
-                by: r.get(3)?,
-                note: r.get(4)?,
-                at: from_ts(r.get(5)?),
-                device: r.get(6)?,
-            })
-        })
+        .prepare_cached(&format!("{ACCEPTANCE_SELECT} WHERE uuid = ?1"))?
+        .query_row([uuid], acceptance_row)
         .optional()?)
 }

@@ -575,3 +575,44 @@ fn kept_at_a_time_the_clocks_skip_or_repeat_says_how_it_was_read() {
     let log = env.ok(&["log", "late"]);
     assert!(log.contains("Sun 1 Nov 01:30 -04:00") && log.contains("Sun 1 Nov 01:30 -05:00"), "{log}");
 }
+
+#[test]
+fn lord_howe_week_of_the_half_hour_gap_report() {
+    // Week 40 of 2026 in Lord Howe: Mon 28 Sep 00:00 +10:30 to Mon 5 Oct
+    // 00:00 +11:00 — 167½ hours, the clocks going 02:00 → 02:30 on Sunday.
+    let mut env = TestEnv::new("Australia/Lord_Howe", "2026-09-28T09:00:00+10:30");
+    env.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
+    env.ok(&["promise", "Walk", "--terms", "daily", "--slug", "walk", "--starts", "2026-09-28"]);
+    env.ok(&["promise", "Swim", "--terms", "every sun 02:15", "--slug", "swim", "--starts", "2026-09-28"]);
+    env.ok(&["promise", "Dinners", "--terms", "2/week", "--slug", "wk", "--starts", "2026-09-28"]);
+    env.set_now("2026-10-05T08:00:00+11:00");
+    for d in ["09-28", "09-29", "09-30", "10-01", "10-02", "10-03", "10-04"] {
+        env.ok(&["kept", "walk", "--at", &format!("2026-{d} 20:00")]);
+    }
+    env.ok(&["kept", "swim", "--at", "2026-10-04 02:50"]);
+    env.ok(&["kept", "wk", "--at", "2026-10-04 23:45"]);
+    let r = env.json(&["report"]);
+    assert_eq!(
+        (s(&r["week"]), s(&r["start"]), s(&r["end"])),
+        ("2026-W40", "2026-09-28T00:00:00+10:30", "2026-10-05T00:00:00+11:00")
+    );
+    // walk: seven kept, 1 − 0.5 × 0.95⁷ = 0.65083; swim 0.525; wk one kept
+    // then one missed at the week's end: 0.525 × 0.8 = 0.42.
+    let walk = 1.0 - 0.5 * 0.95f64.powi(7);
+    assert_eq!(num(&by_slug(&r["agreements"], "walk")["trust"]), r4(walk));
+    let wk = by_slug(&r["agreements"], "wk");
+    assert_eq!((wk["promised"].as_u64(), wk["kept"].as_u64(), wk["missed"].as_u64()), (Some(2), Some(1), Some(1)));
+    assert_eq!(num(&wk["trust"]), r4(trust("km")));
+    // Alex: (0.65083 + 0.525 + 0.42) / 3 = 0.53194; 9 of 10 kept.
+    let alex = (walk + 0.525 + trust("km")) / 3.0;
+    assert_eq!(num(&r["overall"]["trust"]), r4(alex));
+    assert_eq!(num(&r["overall"]["trust_change"]), r4(alex - 0.5));
+    assert_eq!(num(&r["overall"]["rate"]), 0.9);
+    // What falls due in the next 7 days names every promise, not just the
+    // first six days of the daily walk.
+    let text = env.ok(&["report"]);
+    let coming = text.lines().find(|l| l.contains("Coming up:")).unwrap();
+    assert!(coming.contains("walk 1 of 1 time left, the day ends tonight (then 6 more)"), "{coming}");
+    assert!(coming.contains("swim due Sunday 02:15"), "{coming}");
+    assert!(coming.contains("wk 2 of 2 times left, the week ends Sun 11 Oct"), "{coming}");
+}
