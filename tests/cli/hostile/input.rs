@@ -345,3 +345,29 @@ fn a_read_only_ledger_is_not_written_even_by_root() {
     std::fs::remove_file(&shm).unwrap();
     env.ok(&["kept", "walk"]);
 }
+
+/// Retirement is final: terms agreed for a time after it never apply, so
+/// they are not shown as a change ahead (list, show, JSON).
+#[test]
+fn an_amend_overtaken_by_retirement_is_not_ahead() {
+    let env = TestEnv::berlin();
+    env.ok(&["promise", "Weekends", "--terms", "2/month", "--slug", "weekends", "--starts", "2026-11-01"]);
+    env.ok(&["amend", "weekends", "--terms", "3/month"]);
+    env.ok(&["retire", "weekends"]);
+    let a = &env.json(&["list"])[0];
+    assert_eq!(
+        a["pending"],
+        serde_json::json!({"terms": null, "status": "retired", "from": "2026-12-01T00:00:00+01:00"})
+    );
+    assert!(env.ok(&["show", "weekends"]).contains("never in effect: retired first"));
+    // A deadline retired now, with new terms agreed for next week.
+    env.ok(&["promise", "Tax", "--terms", "by 2026-11-25", "--slug", "tax"]);
+    env.ok(&["amend", "tax", "--terms", "2/week"]);
+    env.ok(&["retire", "tax"]);
+    let all = env.json(&["list", "--all"]);
+    let tax = all.as_array().unwrap().iter().find(|a| a["slug"] == "tax").unwrap();
+    assert_eq!(tax["status"], "retired");
+    assert_eq!(tax["pending"], serde_json::Value::Null, "{tax}");
+    let show = env.ok(&["show", "tax"]);
+    assert!(!show.contains("change ahead") && !show.contains("will become"), "{show}");
+}
