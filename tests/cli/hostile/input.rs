@@ -251,6 +251,11 @@ fn output_to_a_missing_folder_says_what_would_work() {
         let err = env.fails(1, &args);
         assert!(err.contains("hint: its folder does not exist"), "{args:?}: {err}");
     }
+    let err = env.fails(1, &["export", "-o", "/dev/full"]);
+    assert!(err.contains("hint: the disk is full"), "{err}");
+    let long = env.path(&"n".repeat(300));
+    let err = env.fails(1, &["export", "-o", long.to_str().unwrap()]);
+    assert!(err.contains("hint: choose another file name"), "{err}");
 }
 
 /// /tmp is open to all on purpose: the advice is a folder of one's own,
