@@ -376,3 +376,18 @@ fn an_amend_overtaken_by_retirement_is_not_ahead() {
     let show = env.ok(&["show", "tax"]);
     assert!(!show.contains("change ahead") && !show.contains("will become"), "{show}");
 }
+
+/// `import -` reads standard input, as `export -o -` writes standard output.
+#[test]
+fn import_dash_reads_standard_input() {
+    let env = TestEnv::berlin();
+    env.ok(&["promise", "Walk together", "--slug", "walk"]);
+    let export = env.ok(&["export", "-o", "-"]);
+    let other = TestEnv::berlin();
+    let r = other.piped(&["import", "-"], export.as_bytes());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(other.json(&["list"])[0]["slug"], "walk");
+    let r = other.piped(&["import", "-"], b"");
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.starts_with("error: the import file is not a valid troth export"), "{}", r.stderr);
+}
