@@ -519,6 +519,14 @@ pub fn verify(ctx: &Ctx, ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
+/// Whether the folder's listing differs from the one last settled here:
+/// there may be something to apply (an unreadable folder counts as changed;
+/// the apply names it).
+pub fn folder_changed(ledger: &Ledger, f: &Folder) -> bool {
+    let Ok(listing) = folder::list(&f.path) else { return true };
+    crate::ledger::sync::listing(ledger).ok().flatten().as_deref() != Some(folder::digest(&listing).as_str())
+}
+
 /// Before a command: apply what is new in the folder. One warning line when
 /// that fails or some file could not be applied; the command goes on.
 /// Returns whether it warned, so that the publish after the command does not

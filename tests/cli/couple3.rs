@@ -240,3 +240,21 @@ fn a_file_gone_from_the_folder_is_sent_again_and_the_partner_catches_up() {
         assert_eq!(p.sam.run(&["verify"]).code, 1);
     }
 }
+
+/// §8 on a synced ledger: a refused command leaves the ledger as it was even
+/// when the partner's new file was waiting in the folder — what it would
+/// have applied is applied by the next command instead — and the refusal
+/// may name what that file brought.
+#[test]
+fn a_refused_command_with_the_partners_file_waiting_leaves_the_ledger_as_it_was() {
+    let p = pair_with(None);
+    let kept = p.alex.json(&["kept", "date-night", "--note", "pasta"]);
+    // Sam's device has not read Alex's file yet.
+    p.sam.fails(2, &["confirm", "99"]);
+    p.sam.fails(2, &["kept", "date-nite"]);
+    p.sam.fails(2, &["dispute", "1", "--note", ""]);
+    // Entry 1 on Sam's device is the one Alex just logged.
+    let log = p.sam.json(&["log"]);
+    assert_eq!(log[0]["uuid"], kept["uuid"], "{log}");
+    p.sam.ok(&["confirm", "1"]);
+}
