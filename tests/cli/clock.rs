@@ -497,6 +497,12 @@ fn the_calendar_reads_back_as_the_slots_in_lord_howe_and_auckland() {
     assert!(got.iter().any(|o| o.2 == "2026-04-05T01:45:00" && o.3 == "2026-04-04T14:45:00Z"));
     // Auckland's gap (27 Sep, 02:00 → 03:00): 02:30 is 03:30 NZDT.
     assert!(got.iter().any(|o| o.2 == "2026-09-27T03:30:00" && o.3 == "2026-09-26T14:30:00Z"));
+    // A to-do's summary counts in words: "2 weekends this month"; a daily
+    // quota's "1 time today", not "1 times".
+    assert!(text.contains("SUMMARY:weekends (weekends): 2 weekends this month"));
+    env.ok(&["promise", "Stretch", "--slug", "stretch", "--terms", "daily", "--starts", "2027-01-03"]);
+    let text = env.ok(&["export", "--format", "ics", "--from", "2027-01-03", "--until", "2027-01-03"]);
+    assert!(text.contains("SUMMARY:Stretch (stretch): 1 time today"), "{text}");
 }
 
 #[test]
