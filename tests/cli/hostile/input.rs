@@ -391,3 +391,16 @@ fn import_dash_reads_standard_input() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.starts_with("error: the import file is not a valid troth export"), "{}", r.stderr);
 }
+
+/// Refusals that used to stop at what was wrong now say what would be right.
+#[test]
+fn refusals_name_the_next_step() {
+    let env = TestEnv::berlin();
+    env.ok(&["promise", "Walk together", "--slug", "walk"]);
+    env.ok(&["void", "--agreement", "walk"]);
+    let err = env.fails(2, &["kept", "walk"]);
+    assert!(err.contains("hint: make it again with `troth promise`"), "{err}");
+    let missing = env.path("nowhere.json");
+    let err = env.fails(2, &["import", missing.to_str().unwrap()]);
+    assert!(err.contains("hint: give the file `troth export` wrote"), "{err}");
+}
