@@ -404,3 +404,21 @@ fn refusals_name_the_next_step() {
     let err = env.fails(2, &["import", missing.to_str().unwrap()]);
     assert!(err.contains("hint: give the file `troth export` wrote"), "{err}");
 }
+
+/// `TZ=:/etc/localtime` (glibc's "the system zone, without a stat each
+/// time", common in containers) names the zone its link points to.
+#[test]
+fn tz_naming_the_localtime_link_is_its_zone() {
+    let Some(zone) = std::fs::canonicalize("/etc/localtime")
+        .ok()
+        .and_then(|p| p.to_str().and_then(|p| p.rsplit_once("zoneinfo/").map(|(_, z)| z.to_string())))
+    else {
+        return; // no link into zoneinfo on this machine: nothing to name
+    };
+    for tz in ["/etc/localtime", ":/etc/localtime"] {
+        let mut env = TestEnv::berlin();
+        env.tz = tz.into();
+        let out = env.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
+        assert!(out.contains(&format!("home zone {zone}")), "{tz}: {out}");
+    }
+}
