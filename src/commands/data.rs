@@ -51,7 +51,10 @@ const MAX_IMPORT_BYTES: u64 = 512 << 20;
 fn read_capped(path: &std::path::Path) -> Result<Vec<u8>> {
     use std::io::Read;
     let name = crate::domain::time::printable(&path.display().to_string());
-    let unreadable = |e: std::io::Error| Error::usage(format!("could not read {name}: {e}"));
+    let unreadable = |e: std::io::Error| {
+        Error::usage(format!("could not read {name}: {e}"))
+            .hint("give the file `troth export` wrote (`-` reads standard input); nothing was imported")
+    };
     let mut bytes = Vec::new();
     // `-` is standard input, as `export -o -` is standard output:
     // `troth export | troth --db other.db import -`.
