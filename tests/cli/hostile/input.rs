@@ -251,6 +251,11 @@ fn output_to_a_missing_folder_says_what_would_work() {
         let err = env.fails(1, &args);
         assert!(err.contains("hint: its folder does not exist"), "{args:?}: {err}");
     }
+    let err = env.fails(1, &["export", "-o", "/dev/full"]);
+    assert!(err.contains("hint: the disk is full"), "{err}");
+    let long = env.path(&"n".repeat(300));
+    let err = env.fails(1, &["export", "-o", long.to_str().unwrap()]);
+    assert!(err.contains("hint: choose another file name"), "{err}");
 }
 
 /// /tmp is open to all on purpose: the advice is a folder of one's own,
@@ -370,4 +375,50 @@ fn an_amend_overtaken_by_retirement_is_not_ahead() {
     assert_eq!(tax["pending"], serde_json::Value::Null, "{tax}");
     let show = env.ok(&["show", "tax"]);
     assert!(!show.contains("change ahead") && !show.contains("will become"), "{show}");
+}
+
+/// `import -` reads standard input, as `export -o -` writes standard output.
+#[test]
+fn import_dash_reads_standard_input() {
+    let env = TestEnv::berlin();
+    env.ok(&["promise", "Walk together", "--slug", "walk"]);
+    let export = env.ok(&["export", "-o", "-"]);
+    let other = TestEnv::berlin();
+    let r = other.piped(&["import", "-"], export.as_bytes());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(other.json(&["list"])[0]["slug"], "walk");
+    let r = other.piped(&["import", "-"], b"");
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.starts_with("error: the import file is not a valid troth export"), "{}", r.stderr);
+}
+
+/// Refusals that used to stop at what was wrong now say what would be right.
+#[test]
+fn refusals_name_the_next_step() {
+    let env = TestEnv::berlin();
+    env.ok(&["promise", "Walk together", "--slug", "walk"]);
+    env.ok(&["void", "--agreement", "walk"]);
+    let err = env.fails(2, &["kept", "walk"]);
+    assert!(err.contains("hint: make it again with `troth promise`"), "{err}");
+    let missing = env.path("nowhere.json");
+    let err = env.fails(2, &["import", missing.to_str().unwrap()]);
+    assert!(err.contains("hint: give the file `troth export` wrote"), "{err}");
+}
+
+/// `TZ=:/etc/localtime` (glibc's "the system zone, without a stat each
+/// time", common in containers) names the zone its link points to.
+#[test]
+fn tz_naming_the_localtime_link_is_its_zone() {
+    let Some(zone) = std::fs::canonicalize("/etc/localtime")
+        .ok()
+        .and_then(|p| p.to_str().and_then(|p| p.rsplit_once("zoneinfo/").map(|(_, z)| z.to_string())))
+    else {
+        return; // no link into zoneinfo on this machine: nothing to name
+    };
+    for tz in ["/etc/localtime", ":/etc/localtime"] {
+        let mut env = TestEnv::berlin();
+        env.tz = tz.into();
+        let out = env.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
+        assert!(out.contains(&format!("home zone {zone}")), "{tz}: {out}");
+    }
 }
