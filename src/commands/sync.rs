@@ -205,7 +205,7 @@ fn join(ctx: &Ctx, ledger: &mut Ledger, dir: &Path, out: &mut dyn Write) -> Resu
     let mut ledger_uuid = None;
     for l in listing.iter().filter(|l| folder::kind(&l.name) == folder::Kind::File) {
         any = true;
-        let Ok(bytes) = std::fs::read(dir.join(&l.name)) else { continue };
+        let Ok(bytes) = folder::read(&dir, l) else { continue };
         if let Ok(plain) = crypto::open(&key, &bytes)
             && let Ok(env) = serde_json::from_slice::<sync::Envelope>(&plain)
         {

@@ -258,3 +258,24 @@ fn a_refused_command_with_the_partners_file_waiting_leaves_the_ledger_as_it_was(
     assert_eq!(log[0]["uuid"], kept["uuid"], "{log}");
     p.sam.ok(&["confirm", "1"]);
 }
+
+/// A hostile folder: a file far larger than any troth file (here sparse,
+/// 300 MB) is named as unreadable without being read into memory; the rest
+/// applies, and `verify` names it too.
+#[test]
+fn a_huge_file_in_the_folder_is_named_not_read() {
+    let p = pair_with(None);
+    let huge = std::fs::File::create(p.folder.join("0123456789abcdef0123456789abcdef.troth")).unwrap();
+    huge.set_len(300 * 1024 * 1024).unwrap();
+    drop(huge);
+    p.alex.ok(&["kept", "date-night", "--note", "pasta"]);
+    let r = p.sam.run(&["sync", "--json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    let why = v["refused"][0]["why"].as_str().unwrap_or_default().to_string();
+    assert!(why.contains("larger than any troth file"), "{v}");
+    assert_eq!(p.sam.json(&["log"]).as_array().unwrap().len(), 1);
+    let r = p.sam.run(&["verify"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("larger than any troth file"), "{}", r.stdout);
+}
