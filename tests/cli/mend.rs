@@ -1,0 +1,99 @@
+//! Review fixes: a synced command that applies the partner's file inside
+//! one transaction (docs/design.md §9) does not hold the ledger's write lock
+//! while it waits on a pipe or on standard input.
+
+use crate::sync::pair_with;
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+/// Whether, within ten seconds, another writer could take the ledger's write
+/// lock at once and found the partner's `entries` applied (count > `before`).
+fn partner_applied_and_lock_free(db: &std::path::Path, before: i64) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        let conn = rusqlite::Connection::open(db).unwrap();
+        conn.busy_timeout(Duration::ZERO).unwrap();
+        if conn.execute_batch("BEGIN IMMEDIATE").is_ok() {
+            let n: i64 = conn.query_row("SELECT count(*) FROM entries", [], |r| r.get(0)).unwrap();
+            conn.execute_batch("ROLLBACK").unwrap();
+            if n > before {
+                return true;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    false
+}
+
+fn entries(db: &std::path::Path) -> i64 {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.query_row("SELECT count(*) FROM entries", [], |r| r.get(0)).unwrap()
+}
+
+fn finish(mut child: Child) -> std::process::Output {
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+/// `import -` waits for its standard input (a person typing, a slow
+/// producer): the partner's waiting file is applied and the write lock let
+/// go meanwhile, or every other troth (`remind --watch`, a `kept` in
+/// another terminal) would wait on it and give up as "busy".
+#[test]
+fn import_from_standard_input_does_not_hold_the_write_lock_while_it_waits() {
+    let p = pair_with(None);
+    p.alex.ok(&["kept", "date-night", "--note", "pasta"]);
+    let before = entries(&p.sam.db);
+    let child: Child = p
+        .sam
+        .command()
+        .args(["import", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let free = partner_applied_and_lock_free(&p.sam.db, before);
+    let out = finish(child);
+    assert!(free, "the write lock was held while import waited for standard input");
+    // Nothing on standard input is no export: refused, as before.
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// Output to a pipe nobody reads yet (`troth log --all | less`, the reader
+/// not scrolling) does not hold the write lock either: what the command
+/// prints waits, the ledger does not.
+#[test]
+fn output_to_a_slow_pipe_does_not_hold_the_write_lock() {
+    let p = pair_with(None);
+    // Enough history on Sam's device that the log is larger than a pipe
+    // holds (64 KiB); then Alex's file waits in the folder.
+    let demo = p.sam.path("demo.db");
+    let demo = demo.to_str().unwrap();
+    p.sam.ok(&["demo", "--db", demo, "--agreements", "3", "--years", "1", "--seed", "1"]);
+    let export = p.sam.ok(&["--db", demo, "export", "--format", "json"]);
+    assert_eq!(p.sam.piped(&["import", "-"], export.as_bytes()).code, 0);
+    p.alex.ok(&["kept", "date-night", "--note", "pasta"]);
+    let before = entries(&p.sam.db);
+    let mut child = p
+        .sam
+        .command()
+        .args(["log", "--all", "--json"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let free = partner_applied_and_lock_free(&p.sam.db, before);
+    let mut shown = String::new();
+    std::io::Read::read_to_string(child.stdout.as_mut().unwrap(), &mut shown).unwrap();
+    let out = finish(child);
+    assert!(free, "the write lock was held while the output waited for its reader");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let log: serde_json::Value = serde_json::from_str(&shown).unwrap();
+    assert!(
+        shown.len() > 1 << 16 && log.as_array().is_some_and(|l| l.len() > 500),
+        "{} bytes: {log:.200}",
+        shown.len()
+    );
+}
