@@ -97,3 +97,33 @@ fn output_to_a_slow_pipe_does_not_hold_the_write_lock() {
         shown.len()
     );
 }
+
+/// An excuse brings "2 weekends a month" down to one unit: the words say
+/// "1 of 1 weekend", not "1 of 1 weekends"; a noun English does not make
+/// plural with an s stays as typed.
+#[test]
+fn one_unit_of_a_named_quota_is_named_in_the_singular() {
+    let env = crate::support::TestEnv::berlin();
+    env.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
+    let promise = |slug: &str, terms: &str| {
+        env.ok(&["promise", "Time together", "--terms", terms, "--slug", slug, "--starts", "2026-11-01", "--anyway"])
+    };
+    promise("weekends", "2 weekends a month");
+    promise("lunches", "2 long lunches a month");
+    promise("parties", "2 parties a month");
+    for slug in ["weekends", "lunches", "parties"] {
+        env.ok(&["excuse", slug]);
+    }
+    let show = env.ok(&["show", "weekends"]);
+    assert!(show.contains("this month: 0 of 1 weekend kept, 1 excused"), "{show}");
+    let kept = env.ok(&["kept", "weekends", "-v"]);
+    assert!(kept.contains("· 1 of 1 weekend this month"), "{kept}");
+    let kept = env.ok(&["kept", "lunches", "-v"]);
+    assert!(kept.contains("· 1 of 1 long lunch this month"), "{kept}");
+    let kept = env.ok(&["kept", "parties", "-v"]);
+    assert!(kept.contains("· 1 of 1 parties this month"), "{kept}");
+    // Two units are named as typed.
+    promise("walks", "2 walks a month");
+    let kept = env.ok(&["kept", "walks", "-v"]);
+    assert!(kept.contains("· 1 of 2 walks this month"), "{kept}");
+}
