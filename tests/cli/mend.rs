@@ -127,3 +127,25 @@ fn one_unit_of_a_named_quota_is_named_in_the_singular() {
     let kept = env.ok(&["kept", "walks", "-v"]);
     assert!(kept.contains("· 1 of 2 walks this month"), "{kept}");
 }
+
+/// `excuse --at` a local time the clocks skip or repeat says how it was
+/// read, as `kept` and `broke` do (New York: 8 Mar 2026 02:00 → 03:00,
+/// 1 Nov 02:00 → 01:00); with an offset, or as JSON, nothing more is said.
+#[test]
+fn excuse_at_a_time_the_clocks_skip_or_repeat_says_how_it_was_read() {
+    let mut env = crate::support::TestEnv::new("America/New_York", "2026-03-02T09:00:00-05:00");
+    env.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
+    env.ok(&["promise", "Walk together", "--terms", "3 walks a week", "--slug", "walks", "--starts", "2026-03-02"]);
+    let out = env.ok(&["excuse", "walks", "--at", "2026-03-08 02:30"]);
+    assert!(
+        out.contains("note: Sun 8 Mar 02:30 does not exist in America/New_York (the clocks go forward); read as 03:30"),
+        "{out}"
+    );
+    env.set_now("2026-10-26T09:00:00-04:00");
+    let out = env.ok(&["excuse", "walks", "--at", "2026-11-01 01:30"]);
+    assert!(out.contains("read as the first, 01:30 -04:00"), "{out}");
+    assert!(out.contains("for the second, give its offset: 2026-11-01T01:30:00-05:00"), "{out}");
+    assert!(!env.ok(&["excuse", "walks", "--at", "2026-11-01T01:30:00-05:00"]).contains("note:"));
+    let json = env.json(&["excuse", "walks", "--at", "2026-11-01 01:30"]);
+    assert_eq!(json["at"], "2026-11-01T01:30:00-04:00");
+}
