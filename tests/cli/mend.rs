@@ -149,3 +149,23 @@ fn excuse_at_a_time_the_clocks_skip_or_repeat_says_how_it_was_read() {
     let json = env.json(&["excuse", "walks", "--at", "2026-11-01 01:30"]);
     assert_eq!(json["at"], "2026-11-01T01:30:00-04:00");
 }
+
+/// In a zone whose day starts at 01:00 (America/Santiago, 6 Sep 2026:
+/// 00:00 → 01:00) the end of Saturday is Sunday 01:00; the HTML page shows
+/// it as Saturday, as the terminal does, not as "Sun 6 Sep 01:00".
+#[test]
+fn the_page_shows_a_day_end_at_a_skipped_midnight_as_that_day() {
+    let env = crate::support::TestEnv::new("America/Santiago", "2026-09-03T12:00:00-04:00");
+    env.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
+    env.ok(&["promise", "Swim together", "--terms", "every sat", "--slug", "swim", "--starts", "2026-08-31"]);
+    let json = env.json(&["report"]);
+    assert!(json.to_string().contains("2026-09-06T01:00:00-03:00"), "the day-end instant: {json}");
+    assert!(env.ok(&["due"]).contains("due Saturday"));
+    let page = env.ok(&["report", "--format", "html"]);
+    assert!(page.contains("remaining, due Sat 5 Sep)"), "Coming up: {page}");
+    assert!(!page.contains("Sun 6 Sep 01:00"), "{page}");
+    // The week under way: its open slot's progress.
+    let page = env.ok(&["report", "--format", "html", "--week", "2026-W36"]);
+    assert!(page.contains("so far · due Sat 5 Sep"), "{page}");
+    assert!(!page.contains("Sun 6 Sep 01:00"), "{page}");
+}
