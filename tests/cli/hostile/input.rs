@@ -435,3 +435,14 @@ fn tz_naming_the_localtime_link_is_its_zone() {
         assert!(out.contains(&format!("home zone {zone}")), "{tz}: {out}");
     }
 }
+
+/// A slug that begins with `-` would read as an option (`troth kept -walk`).
+#[test]
+fn a_new_slug_cannot_begin_with_a_dash() {
+    let env = TestEnv::berlin();
+    for slug in ["--slug=-walk", "--slug=-", "--slug=---"] {
+        let err = env.fails(2, &["promise", "Walk together", slug]);
+        assert!(err.contains("it would read as an option"), "{slug}: {err}");
+    }
+    assert_eq!(env.json(&["promise", "Walk together", "--slug", "walk-"])["slug"], "walk-");
+}
