@@ -49,8 +49,8 @@ pub fn pending(a: &Agreement, now: Instant) -> Option<(Option<Terms>, Option<Sta
         (None, None) => None,
         (Some(v), None) => Some((Some(v.terms), None, v.effective)),
         (None, Some(s)) => Some((None, Some(s.status), s.effective)),
-        // Terms due to start as it retires never apply: the retirement is what is ahead.
-        (Some(v), Some(s)) if s.status == Status::Retired && s.effective <= v.effective => {
+        // Terms agreed for after a retirement never apply: the retirement is what is ahead.
+        (Some(v), Some(s)) if s.status == Status::Retired && s.effective < v.effective => {
             Some((None, Some(s.status), s.effective))
         }
         (Some(v), Some(s)) if v.effective == s.effective => Some((Some(v.terms), Some(s.status), v.effective)),

@@ -359,12 +359,25 @@ fn an_amend_overtaken_by_retirement_is_not_ahead() {
     env.ok(&["promise", "Weekends", "--terms", "2/month", "--slug", "weekends", "--starts", "2026-11-01"]);
     env.ok(&["amend", "weekends", "--terms", "3/month"]);
     env.ok(&["retire", "weekends"]);
+    // Both agreed for the same boundary: both are the change ahead, in the
+    // list's words too (it used to name the terms alone).
     let a = &env.json(&["list"])[0];
     assert_eq!(
         a["pending"],
-        serde_json::json!({"terms": null, "status": "retired", "from": "2026-12-01T00:00:00+01:00"})
+        serde_json::json!({"terms": "3/month", "status": "retired", "from": "2026-12-01T00:00:00+01:00"})
     );
+    assert!(env.ok(&["list"]).contains("active (3/month, retired from Tue 1 Dec)"));
     assert!(env.ok(&["show", "weekends"]).contains("never in effect: retired first"));
+    // Terms agreed for after a retirement that comes first are not ahead.
+    env.ok(&["promise", "Swim", "--terms", "1/week", "--slug", "swim", "--starts", "2026-11-01"]);
+    env.ok(&["amend", "swim", "--terms", "every sat", "--from", "2026-12-14"]);
+    env.ok(&["retire", "swim"]);
+    let all = env.json(&["list"]);
+    let swim = all.as_array().unwrap().iter().find(|a| a["slug"] == "swim").unwrap();
+    assert_eq!(
+        swim["pending"],
+        serde_json::json!({"terms": null, "status": "retired", "from": "2026-11-30T00:00:00+01:00"})
+    );
     // A deadline retired now, with new terms agreed for next week.
     env.ok(&["promise", "Tax", "--terms", "by 2026-11-25", "--slug", "tax"]);
     env.ok(&["amend", "tax", "--terms", "2/week"]);
