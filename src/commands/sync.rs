@@ -594,7 +594,8 @@ fn warn_clock_behind(behind: Option<i64>) {
     if let Some(w) = behind {
         eprintln!(
             "warning: sync: this device's clock is more than 10 minutes behind its previous sync file (written {}); \
-             the other device will refuse what it wrote now — set the clock right",
+             the other device will refuse this file and every later one from here — if the clock is right now, \
+             it was ahead when that file was written",
             rfc3339(from_ts(w), chrono_tz::UTC)
         );
     }
