@@ -482,4 +482,12 @@ fn trend_svg_dash_is_standard_output() {
     assert!(svg.trim_end().ends_with("</svg>"), "{svg}");
     assert!(names_in(&dir).is_empty());
     env.fails(2, &["trend", "--svg", "-", "--json"]);
+    // And a ledger is never `-`.
+    for args in [vec!["--db", "-", "list"], vec!["promise", "Walk", "--db", "-"]] {
+        let out = env.command().current_dir(&dir).args(&args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.starts_with("error: --db -: a ledger is a file"), "{err}");
+    }
+    assert!(names_in(&dir).is_empty());
 }
