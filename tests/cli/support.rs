@@ -217,12 +217,16 @@ pub fn num(v: &Value) -> f64 {
 }
 
 /// Who commits in the tests' git folders (a cleared environment has no
-/// git identity, and git refuses to commit without one).
-const GIT_IDENT: [(&str, &str); 4] = [
+/// git identity, and git refuses to commit without one), and no git
+/// configuration but the repository's own: the machine's /etc/gitconfig (or
+/// a person's ~/.gitconfig, say with commit.gpgsign) is not the test's.
+const GIT_IDENT: [(&str, &str); 6] = [
     ("GIT_AUTHOR_NAME", "t"),
     ("GIT_AUTHOR_EMAIL", "t@example.invalid"),
     ("GIT_COMMITTER_NAME", "t"),
     ("GIT_COMMITTER_EMAIL", "t@example.invalid"),
+    ("GIT_CONFIG_NOSYSTEM", "1"),
+    ("GIT_CONFIG_GLOBAL", "/dev/null"),
 ];
 
 impl TestEnv {
@@ -233,9 +237,19 @@ impl TestEnv {
     }
 }
 
-/// Run git in `dir`; it must succeed.
+/// Run git in `dir`; it must succeed. Its environment is cleared (a
+/// GIT_DIR, GIT_WORK_TREE or HOME of whoever runs the tests is not the
+/// test's) but for PATH, which git needs to find its own helpers.
 pub fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git").args(args).current_dir(dir).envs(GIT_IDENT).output().expect("run git");
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", dir)
+        .envs(GIT_IDENT)
+        .output()
+        .expect("git must be installed for the git sync tests (apt-get install git)");
     assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
