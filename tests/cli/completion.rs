@@ -146,15 +146,8 @@ fn completion_never_creates_or_changes_a_ledger_and_is_quiet_on_errors() {
     assert_eq!(std::fs::read(&junk).unwrap(), b"not a database at all");
 }
 
-/// Whether `shell` is here to test. Elsewhere a missing one is said and
-/// skipped; under CI (`CI` set, as .ci/run sets it) it is a failure, since
-/// CI installs both.
 fn installed(shell: &str) -> bool {
-    if Command::new(shell).arg("-c").arg("exit 0").output().is_ok_and(|o| o.status.success()) {
-        return true;
-    }
-    assert!(std::env::var_os("CI").is_none(), "{shell} is not installed, and CI must test it: apt-get install {shell}");
-    false
+    Command::new(shell).arg("-c").arg("exit 0").output().is_ok_and(|o| o.status.success())
 }
 
 /// A real zsh (through a pseudo-terminal, as a person presses Tab) and a
@@ -222,7 +215,7 @@ zpty -d z"#
             assert!(out.contains("date-night") && out.contains("Date night every Friday"), "zsh{setup}: {out}");
         }
     } else {
-        eprintln!("zsh is not installed here: the real-zsh check did not run");
+        crate::support::skip("zsh is not installed here (apt-get install zsh): the real-zsh check did not run");
     }
     if installed("fish") {
         let fish = env.path("troth.fish");
@@ -234,6 +227,6 @@ zpty -d z"#
         assert!(out.contains("weekends\tTwo weekends a month, at least"), "fish: {out}");
         assert!(out.contains("Alex\n") && out.contains("Kim\n"), "fish: {out}");
     } else {
-        eprintln!("fish is not installed here: the real-fish check did not run");
+        crate::support::skip("fish is not installed here (apt-get install fish): the real-fish check did not run");
     }
 }

@@ -399,7 +399,7 @@ fn two_repairs_of_one_entry_accepted_offline_count_once_everywhere() {
 fn a_setup_that_cannot_write_the_folder_leaves_the_ledger_as_it_was() {
     use std::os::unix::fs::PermissionsExt;
     if !crate::support::is_root() {
-        eprintln!("skipped: needs root to switch users");
+        crate::support::skip("switching users needs root");
         return;
     }
     let base = tempfile::Builder::new().prefix("troth-couple").tempdir().unwrap();
