@@ -153,7 +153,9 @@ impl NotificationServer {
                 drop(conn);
             })
         });
-        ready_rx.recv_timeout(std::time::Duration::from_secs(60)).expect("the notification server did not take its name on the bus in 60 s");
+        ready_rx
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("the notification server did not take its name on the bus in 60 s");
         NotificationServer { received, fail_next, stop, thread: Some(thread) }
     }
 

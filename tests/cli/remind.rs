@@ -42,12 +42,7 @@ impl Watcher {
     fn start(cmd: &mut std::process::Command) -> Watcher {
         let log = tempfile::Builder::new().prefix("troth-watch").suffix(".log").tempfile().unwrap();
         let (file, path) = log.keep().unwrap();
-        let child = cmd
-            .args(["remind", "--watch"])
-            .stdout(file.try_clone().unwrap())
-            .stderr(file)
-            .spawn()
-            .unwrap();
+        let child = cmd.args(["remind", "--watch"]).stdout(file.try_clone().unwrap()).stderr(file).spawn().unwrap();
         Watcher(child, path)
     }
 
@@ -67,9 +62,11 @@ impl Watcher {
     fn wait_until_watching(&mut self) {
         let fds = std::path::PathBuf::from(format!("/proc/{}/fd", self.0.id()));
         let watching = || {
-            std::fs::read_dir(&fds).into_iter().flatten().flatten().any(|fd| {
-                std::fs::read_link(fd.path()).is_ok_and(|l| l.to_string_lossy().contains("inotify"))
-            })
+            std::fs::read_dir(&fds)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .any(|fd| std::fs::read_link(fd.path()).is_ok_and(|l| l.to_string_lossy().contains("inotify")))
         };
         let t = std::time::Instant::now();
         while !watching() {

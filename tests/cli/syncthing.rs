@@ -75,7 +75,10 @@ impl Instance {
     /// before Syncthing binds it: an instance that stops (or never answers)
     /// is started again on new ports, three times at most.
     fn start(home: &Path) -> Instance {
-        Command::new("curl").arg("--version").output().expect("curl must be installed for this test (apt-get install curl)");
+        Command::new("curl")
+            .arg("--version")
+            .output()
+            .expect("curl must be installed for this test (apt-get install curl)");
         let ok = syncthing(home)
             .args(["generate", "--home"])
             .arg(home)
