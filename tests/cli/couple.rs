@@ -406,8 +406,11 @@ fn a_setup_that_cannot_write_the_folder_leaves_the_ledger_as_it_was() {
     std::fs::set_permissions(base.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     let home = base.path().join("home");
     let theirs = base.path().join("theirs");
-    std::fs::create_dir(&home).unwrap();
+    // Modes set, not left to the caller's umask: under umask 000 `theirs`
+    // would be open to all, nobody included.
+    crate::support::private_dir(&home);
     std::fs::create_dir(&theirs).unwrap();
+    std::fs::set_permissions(&theirs, std::fs::Permissions::from_mode(0o755)).unwrap();
     std::os::unix::fs::chown(&home, Some(65534), Some(65534)).unwrap();
     let db = home.join("troth").join("troth.db");
     let run = |args: &[&str]| crate::support::as_nobody(&home, &db, args);

@@ -34,10 +34,13 @@ impl From<Output> for Run {
 impl TestEnv {
     pub fn new(tz: &str, now: &str) -> TestEnv {
         let dir = tempfile::Builder::new().prefix("troth-test").tempdir_in(env_tmp()).expect("temp dir");
+        // Private whatever the caller's umask (under umask 000 a new folder
+        // is open to all, and troth rightly refuses a ledger there).
+        std::fs::set_permissions(dir.path(), std::os::unix::fs::PermissionsExt::from_mode(0o700)).expect("chmod");
         let db = dir.path().join("ledger").join("troth.db");
         // A person has a home folder (the list cache lives under it; troth
         // never creates a missing one).
-        std::fs::create_dir(dir.path().join("home")).expect("home");
+        private_dir(&dir.path().join("home"));
         TestEnv { dir, db, tz: tz.into(), now: now.into(), extra: Vec::new() }
     }
 
@@ -200,6 +203,13 @@ pub fn dump(db: &Path) -> String {
         }
     }
     out
+}
+
+/// Make the folder `path` (and any missing parents), private to the user
+/// whatever the caller's umask: the folders a person keeps a ledger in are.
+pub fn private_dir(path: &Path) {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(path).expect("create a private folder");
 }
 
 /// Tests run on a real disk where possible (TMPDIR may be tmpfs).
