@@ -146,8 +146,17 @@ fn completion_never_creates_or_changes_a_ledger_and_is_quiet_on_errors() {
     assert_eq!(std::fs::read(&junk).unwrap(), b"not a database at all");
 }
 
-fn installed(shell: &str) -> bool {
-    Command::new(shell).arg("-c").arg("exit 0").output().is_ok_and(|o| o.status.success())
+/// (Asked in `env`'s home: fish makes its config and data folders at once,
+/// and the caller's XDG dirs are not the test's.)
+fn installed(shell: &str, env: &TestEnv) -> bool {
+    Command::new(shell)
+        .arg("-c")
+        .arg("exit 0")
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", env.path("home"))
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 /// A real zsh (through a pseudo-terminal, as a person presses Tab) and a
@@ -185,7 +194,7 @@ fn real_zsh_and_fish_complete_slugs() {
             .unwrap();
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
-    if installed("zsh") {
+    if installed("zsh", &env) {
         // Saved on $fpath (zsh runs the file as the function) and sourced.
         for setup in ["", "; source \"$TROTH_ZSH\""] {
             // Tab is pressed once the shell has run its setup (it prints
@@ -217,7 +226,7 @@ zpty -d z"#
     } else {
         crate::support::skip("zsh is not installed here (apt-get install zsh): the real-zsh check did not run");
     }
-    if installed("fish") {
+    if installed("fish", &env) {
         let fish = env.path("troth.fish");
         std::fs::write(&fish, env.ok(&["completions", "fish"])).unwrap();
         let out = run(
