@@ -411,7 +411,7 @@ pub struct ExportArgs {
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// A file written by `troth export --format json`
+    /// A file written by `troth export --format json` (`-`: standard input)
     pub file: PathBuf,
 }
 

@@ -50,11 +50,19 @@ impl Env {
         match &self.tz {
             // glibc also reads TZ as a tzfile path (`/usr/share/zoneinfo/Europe/Berlin`,
             // `:/usr/share/...`): the zone it names is the part after `zoneinfo/`.
-            Some(tz) if !tz.is_empty() => time::parse_zone(tz.rsplit_once("zoneinfo/").map_or(tz.as_str(), |(_, n)| n))
-                .map_err(|e| {
+            // `TZ=:/etc/localtime` (a link into zoneinfo) names the zone the link points to.
+            Some(tz) if !tz.is_empty() => {
+                let path = tz.strip_prefix(':').unwrap_or(tz);
+                let linked = (path.starts_with('/') && !path.contains("zoneinfo/"))
+                    .then(|| std::fs::canonicalize(path).ok())
+                    .flatten()
+                    .and_then(|p| p.to_str().map(str::to_string));
+                let tz = linked.as_deref().filter(|p| p.contains("zoneinfo/")).unwrap_or(tz);
+                time::parse_zone(tz.rsplit_once("zoneinfo/").map_or(tz, |(_, n)| n)).map_err(|e| {
                     Error::usage(format!("TZ: {e}"))
                         .hint("set TZ to an IANA zone name, e.g. TZ=Europe/Berlin, or unset it")
-                }),
+                })
+            }
             _ => Ok(iana_time_zone::get_timezone().ok().and_then(|n| n.parse().ok()).unwrap_or(chrono_tz::UTC)),
         }
     }

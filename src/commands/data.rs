@@ -51,9 +51,20 @@ const MAX_IMPORT_BYTES: u64 = 512 << 20;
 fn read_capped(path: &std::path::Path) -> Result<Vec<u8>> {
     use std::io::Read;
     let name = crate::domain::time::printable(&path.display().to_string());
-    let unreadable = |e: std::io::Error| Error::usage(format!("could not read {name}: {e}"));
+    let unreadable = |e: std::io::Error| {
+        Error::usage(format!("could not read {name}: {e}"))
+            .hint("give the file `troth export` wrote (`-` reads standard input); nothing was imported")
+    };
     let mut bytes = Vec::new();
-    std::fs::File::open(path).and_then(|f| f.take(MAX_IMPORT_BYTES + 1).read_to_end(&mut bytes)).map_err(unreadable)?;
+    // `-` is standard input, as `export -o -` is standard output:
+    // `troth export | troth --db other.db import -`.
+    if super::is_stdout(path) {
+        std::io::stdin().lock().take(MAX_IMPORT_BYTES + 1).read_to_end(&mut bytes).map_err(unreadable)?;
+    } else {
+        std::fs::File::open(path)
+            .and_then(|f| f.take(MAX_IMPORT_BYTES + 1).read_to_end(&mut bytes))
+            .map_err(unreadable)?;
+    }
     if bytes.len() as u64 > MAX_IMPORT_BYTES {
         return Err(Error::usage(format!(
             "{name} is larger than any troth export (more than {} MiB)",

@@ -18,7 +18,8 @@ use std::io::Write;
 /// Refuse entries a promise cannot take.
 pub(super) fn check_open(x: &Agreement, at: Instant, now: Instant) -> Result<()> {
     if x.is_void() {
-        return Err(Error::usage(format!("{} was voided as entered by mistake; it takes no entries", x.slug)));
+        return Err(Error::usage(format!("{} was voided as entered by mistake; it takes no entries", x.slug))
+            .hint("make it again with `troth promise` if it was meant"));
     }
     if at < x.starts {
         return Err(Error::usage(format!(

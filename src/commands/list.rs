@@ -68,8 +68,11 @@ pub fn list(ctx: &Ctx, ledger: &Ledger, a: ListArgs, out: &mut dyn Write) -> Res
             };
             let status = match crate::domain::standing::pending(x, ctx.now) {
                 Some((t, s, from)) if !x.is_void() => {
+                    // Both at once (amended, and paused or retired from the
+                    // same boundary) are both named, as `show` does.
                     let what = match (t, s) {
-                        (Some(t), _) => t.to_string(),
+                        (Some(t), Some(s)) => format!("{t}, {}", s.name()),
+                        (Some(t), None) => t.to_string(),
                         (None, Some(s)) => s.name().to_string(),
                         _ => String::new(),
                     };

@@ -83,6 +83,16 @@ pub fn run(env: &Env, command: Command, real_out: &mut dyn Write) -> Result<()> 
         Command::Sync(_) | Command::Verify => None,
         _ => crate::sync::folder_of(&ledger).unwrap_or(None),
     };
+    // What the folder brings and what the command does land together: a
+    // refused command leaves the ledger as it was, the partner's facts too
+    // (the next command applies them). Not around a command that waits on a
+    // person or runs on: it would hold the ledger's write lock meanwhile.
+    if let Some(f) = &synced
+        && !waits_or_runs_on(&command, env)
+        && sync::folder_changed(&ledger, f)
+    {
+        ledger.begin_outer()?;
+    }
     let warned = synced.as_ref().is_some_and(|f| sync::auto_apply(&mut ledger, f, env.now));
     let mut settings = ledger.settings()?;
     // `init` and `config` name the two of you; everything else may act as one.
@@ -105,8 +115,10 @@ pub fn run(env: &Env, command: Command, real_out: &mut dyn Write) -> Result<()> 
         let hook = sync::publish_on_commit(&ledger, f, env.now, warned.clone())?;
         ledger.set_pre_commit(Some(hook));
     }
-    dispatch(&ctx, &mut ledger, command, if new { &mut held } else { &mut *real_out })?;
+    let done = dispatch(&ctx, &mut ledger, command, if new { &mut held } else { &mut *real_out });
     ledger.set_pre_commit(None);
+    ledger.end_outer(!matches!(&done, Err(e) if e.exit_code() == 2))?;
+    done?;
     if new {
         ledger.persist()?;
         real_out.write_all(&held)?;
@@ -152,6 +164,16 @@ fn access(command: &Command, exists: bool) -> Access {
         Command::Remind(a) if !a.dry_run && exists => Access::Write,
         Command::Config(a) if a.value.is_some() => Access::Write,
         _ => Access::Read,
+    }
+}
+
+/// Commands that wait for a person's answers (`review`, `repair` on a
+/// terminal) or run on (`remind`): not run inside one transaction.
+fn waits_or_runs_on(command: &Command, env: &Env) -> bool {
+    match command {
+        Command::Review | Command::Remind(_) => true,
+        Command::Repair(_) => env.interactive,
+        _ => false,
     }
 }
 

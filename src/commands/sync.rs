@@ -205,7 +205,7 @@ fn join(ctx: &Ctx, ledger: &mut Ledger, dir: &Path, out: &mut dyn Write) -> Resu
     let mut ledger_uuid = None;
     for l in listing.iter().filter(|l| folder::kind(&l.name) == folder::Kind::File) {
         any = true;
-        let Ok(bytes) = std::fs::read(dir.join(&l.name)) else { continue };
+        let Ok(bytes) = folder::read(&dir, l) else { continue };
         if let Ok(plain) = crypto::open(&key, &bytes)
             && let Ok(env) = serde_json::from_slice::<sync::Envelope>(&plain)
         {
@@ -519,6 +519,14 @@ pub fn verify(ctx: &Ctx, ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
+/// Whether the folder's listing differs from the one last settled here:
+/// there may be something to apply (an unreadable folder counts as changed;
+/// the apply names it).
+pub fn folder_changed(ledger: &Ledger, f: &Folder) -> bool {
+    let Ok(listing) = folder::list(&f.path) else { return true };
+    crate::ledger::sync::listing(ledger).ok().flatten().as_deref() != Some(folder::digest(&listing).as_str())
+}
+
 /// Before a command: apply what is new in the folder. One warning line when
 /// that fails or some file could not be applied; the command goes on.
 /// Returns whether it warned, so that the publish after the command does not
@@ -586,7 +594,8 @@ fn warn_clock_behind(behind: Option<i64>) {
     if let Some(w) = behind {
         eprintln!(
             "warning: sync: this device's clock is more than 10 minutes behind its previous sync file (written {}); \
-             the other device will refuse what it wrote now — set the clock right",
+             the other device will refuse this file and every later one from here — if the clock is right now, \
+             it was ahead when that file was written",
             rfc3339(from_ts(w), chrono_tz::UTC)
         );
     }

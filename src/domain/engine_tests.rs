@@ -408,3 +408,22 @@ fn a_reminder_comes_a_lead_before_and_never_late_for_quiet_hours() {
     assert_eq!(at(Some((hm(17, 0), hm(18, 30)))).as_deref(), Some("2026-11-27T18:30:00+01:00"));
     assert_eq!(at(Some((hm(17, 0), hm(20, 0)))).as_deref(), Some("2026-11-27T16:59:00+01:00"));
 }
+
+/// Quiet hours that begin in the spring-forward gap (Berlin, Sun 29 Mar
+/// 2026, 02:00 +01:00 → 03:00 +02:00): "every sun 07:30" reminds an hour
+/// before, 06:30, inside quiet 02:30–08:00, whose end comes after the due
+/// time; so it goes out just before they began. The wall clock first read
+/// "02:30 or later" at the jump, 03:00 +02:00, so that is 01:59 +01:00 —
+/// not 03:29 +02:00, which is already half an hour into them.
+#[test]
+fn quiet_hours_that_begin_in_the_gap_begin_at_the_jump() {
+    use super::remind::notify_time;
+    use chrono::NaiveTime;
+    let a = agreement(1, "every sun 07:30", Berlin, "2026-03-23T00:00:00+01:00");
+    let now = t("2026-03-23T12:00:00+01:00");
+    let an = trust::analyze(&a, &[], now, t("2026-03-30T00:00:00+02:00"));
+    let sun = an.slots.iter().find(|s| rfc3339(s.slot.due, Berlin) == "2026-03-29T07:30:00+02:00").expect("Sunday");
+    let hm = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+    let at = notify_time(&a, sun, Berlin, Some((hm(2, 30), hm(8, 0)))).map(|i| rfc3339(i, Berlin));
+    assert_eq!(at.as_deref(), Some("2026-03-29T01:59:00+01:00"));
+}

@@ -53,8 +53,31 @@ pub fn out_of_quiet(t: Instant, home: Tz, quiet: Option<(NaiveTime, NaiveTime)>)
             let (first, second) = (a.to_utc().min(b.to_utc()), a.to_utc().max(b.to_utc()));
             if first >= t { first } else { second }
         }
-        _ => resolve_local(home, end).max(t),
+        _ => wall_reaches(home, end).max(t),
     }
+}
+
+/// The first instant at which the wall clock reads `naive` or later. Quiet
+/// hours are wall-clock hours (`in_quiet`): where `naive` falls in the
+/// spring-forward gap they start or end when the clocks jump past it (03:00
+/// summer time for 02:30), not at the 03:30 that §2's rule reads a typed
+/// 02:30 as — by then the wall clock has read "after 02:30" for half an hour.
+fn wall_reaches(home: Tz, naive: chrono::NaiveDateTime) -> Instant {
+    let t = resolve_local(home, naive);
+    if !matches!(home.from_local_datetime(&naive), LocalResult::None) {
+        return t;
+    }
+    // Walk back to the jump: the earliest minute whose wall clock is still
+    // at or after `naive` (gaps are at most a few hours).
+    let mut first = t;
+    for _ in 0..(4 * 60) {
+        let earlier = first - Duration::minutes(1);
+        if local(home, earlier) < naive {
+            break;
+        }
+        first = earlier;
+    }
+    first
 }
 
 /// When a slot's reminder is due: lead before its due time (a quota's end),
@@ -77,7 +100,7 @@ pub fn notify_time(a: &Agreement, s: &SlotTally, home: Tz, quiet: Option<(NaiveT
             if begin > l {
                 begin -= Duration::days(1);
             }
-            Some(resolve_local(home, begin) - Duration::minutes(1))
+            Some(wall_reaches(home, begin) - Duration::minutes(1))
         }
         _ => Some(after_quiet),
     }
@@ -115,5 +138,22 @@ mod tests {
         assert_eq!(show(out_of_quiet(at("2026-10-25T02:00:00+01:00"), z, Some(q))), "2026-10-25T02:30:00+01:00");
         // 01:30 +02:00 (23:30Z, the first pass) ends at the first 02:30.
         assert_eq!(show(out_of_quiet(at("2026-10-25T01:30:00+02:00"), z, Some(q))), "2026-10-25T02:30:00+02:00");
+    }
+
+    #[test]
+    fn quiet_hours_ending_in_the_spring_forward_gap_end_at_the_jump() {
+        // Berlin, Sun 29 Mar 2026: 02:00 +01:00 jumps to 03:00 +02:00. Quiet
+        // 22:00–02:30: at 01:30 +01:00 it is quiet; the wall clock next reads
+        // "02:30 or later" at the jump, 03:00 +02:00 — not 03:30.
+        let z: Tz = "Europe/Berlin".parse().unwrap();
+        let q = (NaiveTime::from_hms_opt(22, 0, 0).unwrap(), NaiveTime::from_hms_opt(2, 30, 0).unwrap());
+        let t = crate::domain::time::parse_rfc3339("2026-03-29T01:30:00+01:00").unwrap();
+        assert_eq!(crate::domain::time::rfc3339(out_of_quiet(t, z, Some(q)), z), "2026-03-29T03:00:00+02:00");
+        // Lord Howe's half-hour jump, 02:00 → 02:30 on Sun 4 Oct 2026: quiet
+        // until 02:15 ends at 02:30 +11:00, the jump.
+        let lh: Tz = "Australia/Lord_Howe".parse().unwrap();
+        let q = (NaiveTime::from_hms_opt(22, 0, 0).unwrap(), NaiveTime::from_hms_opt(2, 15, 0).unwrap());
+        let t = crate::domain::time::parse_rfc3339("2026-10-04T01:00:00+10:30").unwrap();
+        assert_eq!(crate::domain::time::rfc3339(out_of_quiet(t, lh, Some(q)), lh), "2026-10-04T02:30:00+11:00");
     }
 }

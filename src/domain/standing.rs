@@ -40,11 +40,19 @@ pub fn pending(a: &Agreement, now: Instant) -> Option<(Option<Terms>, Option<Sta
     // a resume before it took effect leaves the promise simply active.
     let v = v.filter(|v| v.terms != current.terms || v.unit != current.unit);
     let in_force = a.plan.status_at(now);
+    // Retirement is final: an amend agreed for later never takes effect.
+    if in_force == Status::Retired {
+        return None;
+    }
     let s = a.plan.statuses_in_force().into_iter().find(|s| s.effective > now).filter(|s| s.status != in_force);
     match (v, s) {
         (None, None) => None,
         (Some(v), None) => Some((Some(v.terms), None, v.effective)),
         (None, Some(s)) => Some((None, Some(s.status), s.effective)),
+        // Terms agreed for after a retirement never apply: the retirement is what is ahead.
+        (Some(v), Some(s)) if s.status == Status::Retired && s.effective < v.effective => {
+            Some((None, Some(s.status), s.effective))
+        }
         (Some(v), Some(s)) if v.effective == s.effective => Some((Some(v.terms), Some(s.status), v.effective)),
         (Some(v), Some(s)) if v.effective < s.effective => Some((Some(v.terms), None, v.effective)),
         (Some(_), Some(s)) => Some((None, Some(s.status), s.effective)),

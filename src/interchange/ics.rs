@@ -236,7 +236,11 @@ impl Writer<'_> {
         let summary = match slot.terms {
             Terms::Quota { count, period } => {
                 let versions = self.a.plan.versions_in_force();
-                let unit = versions.get(slot.version).and_then(|v| v.unit.clone()).unwrap_or_else(|| "times".into());
+                // "1 time today", "2 times this week", "2 weekends this month".
+                let unit = versions
+                    .get(slot.version)
+                    .and_then(|v| v.unit.clone())
+                    .unwrap_or_else(|| if count == 1 { "time" } else { "times" }.into());
                 let this = match period {
                     Period::Day => "today",
                     Period::Week => "this week",

@@ -150,7 +150,10 @@ pub fn write_output(ledger: &Path, out: &Path, bytes: &[u8]) -> Result<()> {
             std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
                 "choose a file in a folder you can write to, e.g. your home folder"
             }
-            _ => "nothing else was changed; free some space or choose another file",
+            std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => {
+                "the disk is full: free some space, or give a file on another disk"
+            }
+            _ => "choose another file name",
         };
         Error::failure(format!("could not write {shown}: {e}")).hint(hint)
     };

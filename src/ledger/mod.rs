@@ -139,7 +139,27 @@ impl Ledger {
     /// instead of failing halfway. A command's writes land together or not at all.
     pub fn write(&mut self) -> Result<Tx<'_>> {
         let hook = self.pre_commit.clone();
-        Ok(Tx::new(self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?, hook))
+        if !self.conn.is_autocommit() {
+            return Ok(Tx::new(write::Inner::Savepoint(self.conn.savepoint()?), hook));
+        }
+        Ok(Tx::new(write::Inner::Tx(self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?), hook))
+    }
+
+    /// Open one IMMEDIATE transaction that every `write` joins (as a
+    /// savepoint) until `end_outer`: a synced command applies the folder and
+    /// does its work in it, so that a refused command leaves the ledger as
+    /// it was, the partner's facts included (docs/design.md §9, §8).
+    pub fn begin_outer(&mut self) -> Result<()> {
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        Ok(())
+    }
+
+    /// Commit (`keep`) or roll back the transaction `begin_outer` opened.
+    pub fn end_outer(&mut self, keep: bool) -> Result<()> {
+        if !self.conn.is_autocommit() {
+            self.conn.execute_batch(if keep { "COMMIT" } else { "ROLLBACK" })?;
+        }
+        Ok(())
     }
 
     /// Run `hook` in every transaction of this ledger just before it

@@ -9,18 +9,35 @@ use crate::domain::slots::Status;
 use crate::domain::time::Instant;
 use crate::error::Result;
 use chrono_tz::Tz;
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Savepoint, Transaction, params};
 
 /// An open IMMEDIATE transaction on the ledger (see `Ledger::write`).
 pub struct Tx<'c> {
     // The partner's voice appends through these too (ledger/voice.rs).
-    pub(super) tx: Transaction<'c>,
+    pub(super) tx: Inner<'c>,
     /// The device recorded as the maker of facts appended from here on:
     /// None is this device (every command); another device's uuid for facts
     /// that came from it (a sync folder, an import).
     pub(super) origin: Option<String>,
     /// Run just before the commit (`Ledger::set_pre_commit`).
     pre_commit: Option<super::PreCommit>,
+}
+
+/// A transaction of its own, or — inside the one a synced command runs in
+/// (`Ledger::begin_outer`) — a savepoint of that one.
+pub(super) enum Inner<'c> {
+    Tx(Transaction<'c>),
+    Savepoint(Savepoint<'c>),
+}
+
+impl std::ops::Deref for Inner<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        match self {
+            Inner::Tx(t) => t,
+            Inner::Savepoint(s) => s,
+        }
+    }
 }
 
 /// The device column's value: the origin given, else this ledger's device.
@@ -47,7 +64,7 @@ pub struct NewAgreement<'a> {
 }
 
 impl<'c> Tx<'c> {
-    pub(super) fn new(tx: Transaction<'c>, pre_commit: Option<super::PreCommit>) -> Tx<'c> {
+    pub(super) fn new(tx: Inner<'c>, pre_commit: Option<super::PreCommit>) -> Tx<'c> {
         Tx { tx, origin: None, pre_commit }
     }
 
@@ -70,7 +87,11 @@ impl<'c> Tx<'c> {
         if let Some(hook) = self.pre_commit.take() {
             hook(&self);
         }
-        Ok(self.tx.commit()?)
+        match self.tx {
+            Inner::Tx(t) => t.commit()?,
+            Inner::Savepoint(s) => s.commit()?,
+        }
+        Ok(())
     }
 
     pub fn add_agreement(&self, a: &NewAgreement<'_>) -> Result<i64> {
@@ -195,7 +216,7 @@ impl<'c> Tx<'c> {
         Ok(())
     }
 
-    pub(super) fn raw(&self) -> &Transaction<'c> {
+    pub(super) fn raw(&self) -> &Connection {
         &self.tx
     }
 }

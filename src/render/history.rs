@@ -71,13 +71,21 @@ fn quoted(note: &str, max: usize) -> String {
 fn terms_rows(src: &Source, rows: &mut Vec<(Instant, u8, Row)>) {
     let (x, now) = (src.x, src.now);
     let in_force: HashSet<i64> = x.plan.versions_in_force().iter().map(|v| v.id).collect();
+    let retired = x.plan.statuses_in_force().into_iter().find(|s| s.status == Status::Retired).map(|s| s.effective);
     for (i, v) in x.plan.versions.iter().enumerate() {
         let mut terms = (src.terms_words)(&v.terms, v.unit.as_deref());
         if terms != v.terms.to_string() {
             terms.push_str(&format!(" ({})", v.terms));
         }
+        // Retirement is final: terms agreed for after it never apply.
+        // (At the same instant, terms that took effect as they were agreed did apply.)
+        let moot = i > 0
+            && in_force.contains(&v.id)
+            && retired.is_some_and(|r| r < v.effective || (r == v.effective && v.effective > v.created));
         let mut what = if i == 0 {
             format!("promised: {terms}")
+        } else if moot {
+            format!("terms were to become {terms}")
         } else if v.effective > now {
             format!("terms will become {terms}")
         } else {
@@ -88,6 +96,8 @@ fn terms_rows(src: &Source, rows: &mut Vec<(Instant, u8, Row)>) {
         }
         if !in_force.contains(&v.id) {
             what.push_str(" — replaced before it took effect");
+        } else if moot {
+            what.push_str(" — never in effect: retired first");
         }
         if let Some(n) = src.notes.get(&v.id) {
             what.push_str(&format!(" {}", quoted(n, 60)));

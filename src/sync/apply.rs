@@ -106,7 +106,7 @@ pub(super) fn read_new(
         let hash = match memo.get(&l.name) {
             Some((size, hash)) if *size == l.size => hash.clone(),
             _ => {
-                let b = match std::fs::read(f.path.join(&l.name)) {
+                let b = match folder::read(&f.path, l) {
                     Ok(b) => b,
                     Err(e) => {
                         report.unreadable.push(Named { device: None, file: l.name.clone(), why: e.to_string() });
@@ -124,7 +124,7 @@ pub(super) fn read_new(
         }
         let bytes = match bytes {
             Some(b) => b,
-            None => match std::fs::read(f.path.join(&l.name)) {
+            None => match folder::read(&f.path, l) {
                 Ok(b) => b,
                 Err(e) => {
                     report.unreadable.push(Named { device: None, file: l.name.clone(), why: e.to_string() });

@@ -11,6 +11,19 @@ use std::process::Command;
 /// the SHA-256 of its bytes: it says nothing about what is inside.
 pub const SUFFIX: &str = ".troth";
 
+/// The largest file troth reads from the folder. Ten years of fifty
+/// promises (a `sync setup` of a long ledger) make one file of about 28 MB;
+/// a file far beyond that is not troth's, and is not read into memory.
+pub const MAX_FILE: i64 = 256 * 1024 * 1024;
+
+/// A folder file's bytes, unless it is larger than any troth file.
+pub fn read(dir: &Path, l: &Listed) -> std::io::Result<Vec<u8>> {
+    if l.size > MAX_FILE {
+        return Err(std::io::Error::other(format!("{} MB, larger than any troth file (not read)", l.size / 1_000_000)));
+    }
+    std::fs::read(dir.join(&l.name))
+}
+
 /// One entry of the folder listing.
 #[derive(Clone, Debug)]
 pub struct Listed {

@@ -206,7 +206,7 @@ fn read_all(
         if folder::kind(&l.name) != folder::Kind::File {
             continue;
         }
-        let bytes = match std::fs::read(f.path.join(&l.name)) {
+        let bytes = match folder::read(&f.path, l) {
             Ok(b) => b,
             Err(e) => {
                 v.problems.push(problem(None, Some(&l.name), format!("cannot be read: {e}")));

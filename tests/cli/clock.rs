@@ -4,13 +4,17 @@
 //! ISO week 53 and New Year, a ledger made in Berlin and read in New York,
 //! and the leap day of 2028 in UTC. Each expectation is worked out from the
 //! rules (§2 slots, §3 trust, §4 over-promising, §5 report), with the
-//! arithmetic beside it — never read back from troth.
+//! arithmetic beside it — never read back from troth. Beside it: the
+//! calendar export read back in those zones (`calendar`), how times and
+//! figures read on the screens (`screens`), and trust against an
+//! independent fold for random entries (`prop`).
 
-use crate::calendar::{Occurrence, calendar_occurrences, utc};
+mod calendar;
+mod prop;
+mod screens;
+
 use crate::support::{TestEnv, num};
-use chrono::DateTime;
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 /// The trust model of docs/design.md §3 with the defaults, event by event
 /// ('k' kept, anything else broken or missed), from 0.5.
@@ -402,176 +406,42 @@ fn overpromising_suggestions_for_every_kind_of_terms() {
 }
 
 #[test]
-fn show_gives_an_entry_at_midnight_its_time() {
-    // A miss is shown on the last day of its slot (24:00 is that day); an
-    // entry at 00:00 is the start of the next day, and says so.
-    let mut env = TestEnv::new("Pacific/Auckland", "2026-04-01T12:00:00+13:00");
+fn lord_howe_week_of_the_half_hour_gap_report() {
+    // Week 40 of 2026 in Lord Howe: Mon 28 Sep 00:00 +10:30 to Mon 5 Oct
+    // 00:00 +11:00 — 167½ hours, the clocks going 02:00 → 02:30 on Sunday.
+    let mut env = TestEnv::new("Australia/Lord_Howe", "2026-09-28T09:00:00+10:30");
     env.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
-    env.ok(&["promise", "Walk", "--terms", "daily", "--slug", "walk", "--starts", "2026-04-01"]);
-    env.set_now("2026-04-06T12:00:00+12:00");
-    env.ok(&["broke", "walk", "--at", "2026-04-03 00:00"]);
-    env.ok(&["kept", "walk", "--at", "2026-04-03 00:00"]);
-    let show = env.ok(&["show", "walk"]);
-    assert!(show.contains("Thu 2 Apr   ") && show.contains("missed"), "{show}");
-    assert!(show.contains("Fri 3 Apr 00:00   broken"), "{show}");
-    assert!(show.contains("Fri 3 Apr 00:00   kept"), "{show}");
-    // m m (b k in one slot: delivered, not missed) m m:
-    // 0.5 → 0.4 → 0.32 → 0.256 → 0.2932 → 0.23456 → 0.18765; 1 of 6.
-    let list = env.json(&["list"]);
-    assert_eq!(num(&by_slug(&list, "walk")["trust"]), r4(trust("mmbkmm")));
-    assert_eq!(num(&by_slug(&list, "walk")["rate"]), r4(1.0 / 6.0));
-}
-
-/// Every slot `show --json` lists, due by `until`, as the calendar test
-/// reads occurrences: (uuid, "event"|"todo", wall clock, UTC).
-fn slots_as_occurrences(env: &TestEnv, until: &str) -> (Vec<Occurrence>, BTreeMap<String, chrono_tz::Tz>) {
-    let until = DateTime::parse_from_rfc3339(until).unwrap();
-    let (mut out, mut zones) = (Vec::new(), BTreeMap::new());
-    for a in env.json(&["list", "--all"]).as_array().unwrap() {
-        let uuid = s(&a["uuid"]).to_string();
-        zones.insert(uuid.clone(), s(&a["zone"]).parse().unwrap());
-        for x in env.json(&["show", &a["id"].to_string()])["slots"].as_array().unwrap() {
-            let due = DateTime::parse_from_rfc3339(s(&x["due"])).unwrap();
-            if due > until {
-                continue;
-            }
-            let terms = s(&x["terms"]);
-            let event = terms.starts_with("every") || terms.starts_with("monthly");
-            let wall = s(&x["due"])[..19].to_string();
-            out.push(match (event, terms.contains(':')) {
-                (true, true) => (uuid.clone(), "event", wall, utc(due.to_utc())),
-                (true, false) => (uuid.clone(), "event", s(&x["start"])[..10].to_string(), "-".into()),
-                _ => (uuid.clone(), "todo", wall, utc(due.to_utc())),
-            });
-        }
+    env.ok(&["promise", "Walk", "--terms", "daily", "--slug", "walk", "--starts", "2026-09-28"]);
+    env.ok(&["promise", "Swim", "--terms", "every sun 02:15", "--slug", "swim", "--starts", "2026-09-28"]);
+    env.ok(&["promise", "Dinners", "--terms", "2/week", "--slug", "wk", "--starts", "2026-09-28"]);
+    env.set_now("2026-10-05T08:00:00+11:00");
+    for d in ["09-28", "09-29", "09-30", "10-01", "10-02", "10-03", "10-04"] {
+        env.ok(&["kept", "walk", "--at", &format!("2026-{d} 20:00")]);
     }
-    out.sort();
-    (out, zones)
-}
-
-#[test]
-fn the_calendar_reads_back_as_the_slots_in_lord_howe_and_auckland() {
-    // A year of Lord Howe's half-hour changes (02:15 falls in the October
-    // gap, 01:45 twice in April) beside Auckland's, each read back by the
-    // icalendar and rrule crates, must be exactly troth's slots.
-    let mut env = TestEnv::new("Australia/Lord_Howe", "2026-01-05T10:00:00+11:00");
-    env.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
-    let p = |env: &TestEnv, slug: &str, terms: &str, zone: &str| {
-        env.ok(&[
-            "promise",
-            slug,
-            "--slug",
-            slug,
-            "--terms",
-            terms,
-            "--zone",
-            zone,
-            "--starts",
-            "2026-01-05",
-            "--anyway",
-        ]);
-    };
-    p(&env, "gap", "every sun 02:15", "Australia/Lord_Howe");
-    p(&env, "twice", "every sun 01:45", "Australia/Lord_Howe");
-    p(&env, "daily", "every day 02:40", "Australia/Lord_Howe");
-    p(&env, "nz", "every sun 02:30", "Pacific/Auckland");
-    p(&env, "nzback", "every sun 02:30", "Pacific/Auckland");
-    p(&env, "rent", "monthly on 31 09:00", "Pacific/Auckland");
-    p(&env, "fort", "every other sat 10:00", "Australia/Lord_Howe");
-    p(&env, "weekends", "2 weekends a month", "Pacific/Auckland");
-    p(&env, "market", "every sat", "Australia/Lord_Howe");
-    env.set_now("2026-06-10T12:00:00+10:30");
-    env.ok(&["amend", "nzback", "--terms", "every sat 02:30", "--anyway"]);
-    env.ok(&["pause", "market"]);
-    let until_day = "2026-12-31";
-    let text = env.ok(&["export", "--format", "ics", "--until", until_day]);
-    env.set_now("2027-01-02T12:00:00+11:00");
-    let (want, zones) = slots_as_occurrences(&env, "2027-01-01T00:00:00+11:00");
-    let got = calendar_occurrences(&text, &zones);
-    let missing: Vec<&Occurrence> = want.iter().filter(|w| !got.contains(w)).collect();
-    let extra: Vec<&Occurrence> = got.iter().filter(|g| !want.contains(g)).collect();
-    assert!(missing.is_empty() && extra.is_empty(), "missing {missing:#?}\nextra {extra:#?}");
-    // The gap Sunday: 02:15 +10:30 = 02:45 +11:00 (15:45Z on the 3rd);
-    // the overlap Sunday: the first 01:45 (+11:00, 14:45Z on the 4th).
-    assert!(got.iter().any(|o| o.2 == "2026-10-04T02:45:00" && o.3 == "2026-10-03T15:45:00Z"), "{got:#?}");
-    assert!(got.iter().any(|o| o.2 == "2026-04-05T01:45:00" && o.3 == "2026-04-04T14:45:00Z"));
-    // Auckland's gap (27 Sep, 02:00 → 03:00): 02:30 is 03:30 NZDT.
-    assert!(got.iter().any(|o| o.2 == "2026-09-27T03:30:00" && o.3 == "2026-09-26T14:30:00Z"));
-}
-
-#[test]
-fn quiet_hours_that_end_in_the_fall_back_overlap() {
-    // Berlin, Sun 25 Oct 2026, quiet 01:00–02:30. "every sun 04:00" with a
-    // 2h lead is due to remind at 04:00 +01:00 − 2h = 02:00 +01:00 (01:00Z):
-    // the wall clock's second pass through 02:00, inside the quiet hours.
-    // They end when the wall clock next reads 02:30: 02:30 +01:00 (01:30Z),
-    // before the 04:00 due time, so that is when it is sent.
-    let mut env = TestEnv::new("Europe/Berlin", "2026-10-20T12:00:00+02:00");
-    env.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
-    env.ok(&["config", "remind.quiet", "01:00-02:30"]);
-    let out = env.ok(&["promise", "Early run", "--slug", "run", "--terms", "every sun 04:00", "--remind", "2h"]);
-    assert!(out.contains("first reminder Sunday 02:30 +01:00, after the quiet hours"), "{out}");
-    env.set_now("2026-10-25T02:29:00+01:00");
-    let out = env.ok(&["remind", "--dry-run"]);
-    assert!(out.contains("the next reminder is due Sun 25 Oct 02:30 +01:00"), "{out}");
-    env.set_now("2026-10-25T02:30:00+01:00");
-    assert!(env.ok(&["remind", "--dry-run"]).contains("would remind  Early run"));
-}
-
-#[test]
-fn an_exact_half_is_rounded_up_on_every_screen() {
-    // trust.gain 0.25: one kept from 0.5 is 0.5 + 0.25 × 0.5 = 0.625
-    // exactly; trust.loss 0.25: two broken is 0.5 × 0.75² = 0.28125
-    // exactly. Rounded as a person rounds (and as JSON's 4 places and the
-    // percentages are): 0.63 and 0.2813 — not the "0.62" / "0.2812" of
-    // rounding an exact half to even.
-    let mut env = TestEnv::new("UTC", "2026-01-01T09:00:00+00:00");
-    env.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
-    env.ok(&["config", "trust.gain", "0.25"]);
-    env.ok(&["config", "trust.loss", "0.25"]);
-    env.ok(&["promise", "Call if late", "--slug", "up"]);
-    env.ok(&["promise", "Tell me first", "--slug", "down"]);
-    env.set_now("2026-01-08T09:00:00+00:00");
-    env.ok(&["kept", "up", "--at", "2026-01-02 10:00"]);
-    env.ok(&["broke", "down", "--at", "2026-01-02 10:00"]);
-    env.ok(&["broke", "down", "--at", "2026-01-03 10:00"]);
-    let list = env.json(&["list"]);
-    assert_eq!(num(&by_slug(&list, "up")["trust"]), 0.625);
-    assert_eq!(num(&by_slug(&list, "down")["trust"]), 0.2813);
-    let text = env.ok(&["list"]);
-    assert!(text.lines().any(|l| l.contains(" up ") && l.contains("0.63")), "{text}");
-    assert!(env.ok(&["show", "up"]).contains("0.50 → 0.63"));
-    let trend = env.ok(&["trend", "down", "--weeks", "2"]);
-    assert!(trend.contains("0.2813"), "{trend}");
-    // Overall: (0.625 + 0.28125) / 2 = 0.453125 → 0.4531.
-    let one = env.ok(&["trend", "--weeks", "1"]);
-    assert!(one.contains("0.4531"), "{one}");
-    // One week is named as one: "week 2", not "weeks 2–2".
-    assert!(one.starts_with("overall trust, week 2:"), "{one}");
-}
-
-#[test]
-fn kept_at_a_time_the_clocks_skip_or_repeat_says_how_it_was_read() {
-    // New York: Sun 8 Mar 2026 02:00 → 03:00 (02:30 is read with the offset
-    // before the gap, -05:00: 07:30Z = 03:30 EDT); Sun 1 Nov 02:00 → 01:00
-    // (01:30 happens twice: the first is 01:30 -04:00, the second 06:30Z).
-    let mut env = TestEnv::new("America/New_York", "2026-03-01T12:00:00-05:00");
-    env.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
-    env.ok(&["promise", "Call if late", "--slug", "late"]);
-    env.set_now("2026-11-02T12:00:00-05:00");
-    let out = env.ok(&["kept", "late", "--at", "2026-03-08 02:30"]);
-    assert!(
-        out.contains("note: Sun 8 Mar 02:30 does not exist in America/New_York (the clocks go forward); read as 03:30"),
-        "{out}"
+    env.ok(&["kept", "swim", "--at", "2026-10-04 02:50"]);
+    env.ok(&["kept", "wk", "--at", "2026-10-04 23:45"]);
+    let r = env.json(&["report"]);
+    assert_eq!(
+        (s(&r["week"]), s(&r["start"]), s(&r["end"])),
+        ("2026-W40", "2026-09-28T00:00:00+10:30", "2026-10-05T00:00:00+11:00")
     );
-    let out = env.ok(&["kept", "late", "--at", "2026-11-01 01:30"]);
-    assert!(out.contains("read as the first, 01:30 -04:00"), "{out}");
-    assert!(out.contains("for the second, give its offset: 2026-11-01T01:30:00-05:00"), "{out}");
-    // With the offset, or as JSON, nothing more is said: the time is exact.
-    assert!(!env.ok(&["kept", "late", "--at", "2026-11-01T01:30:00-05:00"]).contains("note:"));
-    let json = env.json(&["kept", "late", "--at", "2026-03-08 02:30"]);
-    assert_eq!(json["at"], "2026-03-08T03:30:00-04:00");
-    // The log tells the two 01:30s apart.
-    let log = env.ok(&["log", "late"]);
-    assert!(log.contains("Sun 1 Nov 01:30 -04:00") && log.contains("Sun 1 Nov 01:30 -05:00"), "{log}");
+    // walk: seven kept, 1 − 0.5 × 0.95⁷ = 0.65083; swim 0.525; wk one kept
+    // then one missed at the week's end: 0.525 × 0.8 = 0.42.
+    let walk = 1.0 - 0.5 * 0.95f64.powi(7);
+    assert_eq!(num(&by_slug(&r["agreements"], "walk")["trust"]), r4(walk));
+    let wk = by_slug(&r["agreements"], "wk");
+    assert_eq!((wk["promised"].as_u64(), wk["kept"].as_u64(), wk["missed"].as_u64()), (Some(2), Some(1), Some(1)));
+    assert_eq!(num(&wk["trust"]), r4(trust("km")));
+    // Alex: (0.65083 + 0.525 + 0.42) / 3 = 0.53194; 9 of 10 kept.
+    let alex = (walk + 0.525 + trust("km")) / 3.0;
+    assert_eq!(num(&r["overall"]["trust"]), r4(alex));
+    assert_eq!(num(&r["overall"]["trust_change"]), r4(alex - 0.5));
+    assert_eq!(num(&r["overall"]["rate"]), 0.9);
+    // What falls due in the next 7 days names every promise, not just the
+    // first six days of the daily walk.
+    let text = env.ok(&["report"]);
+    let coming = text.lines().find(|l| l.contains("Coming up:")).unwrap();
+    assert!(coming.contains("walk 1 of 1 time left, the day ends tonight (then 6 more)"), "{coming}");
+    assert!(coming.contains("swim due Sunday 02:15"), "{coming}");
+    assert!(coming.contains("wk 2 of 2 times left, the week ends Sun 11 Oct"), "{coming}");
 }

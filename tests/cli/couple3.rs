@@ -240,3 +240,42 @@ fn a_file_gone_from_the_folder_is_sent_again_and_the_partner_catches_up() {
         assert_eq!(p.sam.run(&["verify"]).code, 1);
     }
 }
+
+/// §8 on a synced ledger: a refused command leaves the ledger as it was even
+/// when the partner's new file was waiting in the folder — what it would
+/// have applied is applied by the next command instead — and the refusal
+/// may name what that file brought.
+#[test]
+fn a_refused_command_with_the_partners_file_waiting_leaves_the_ledger_as_it_was() {
+    let p = pair_with(None);
+    let kept = p.alex.json(&["kept", "date-night", "--note", "pasta"]);
+    // Sam's device has not read Alex's file yet.
+    p.sam.fails(2, &["confirm", "99"]);
+    p.sam.fails(2, &["kept", "date-nite"]);
+    p.sam.fails(2, &["dispute", "1", "--note", ""]);
+    // Entry 1 on Sam's device is the one Alex just logged.
+    let log = p.sam.json(&["log"]);
+    assert_eq!(log[0]["uuid"], kept["uuid"], "{log}");
+    p.sam.ok(&["confirm", "1"]);
+}
+
+/// A hostile folder: a file far larger than any troth file (here sparse,
+/// 300 MB) is named as unreadable without being read into memory; the rest
+/// applies, and `verify` names it too.
+#[test]
+fn a_huge_file_in_the_folder_is_named_not_read() {
+    let p = pair_with(None);
+    let huge = std::fs::File::create(p.folder.join("0123456789abcdef0123456789abcdef.troth")).unwrap();
+    huge.set_len(300 * 1024 * 1024).unwrap();
+    drop(huge);
+    p.alex.ok(&["kept", "date-night", "--note", "pasta"]);
+    let r = p.sam.run(&["sync", "--json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    let why = v["refused"][0]["why"].as_str().unwrap_or_default().to_string();
+    assert!(why.contains("larger than any troth file"), "{v}");
+    assert_eq!(p.sam.json(&["log"]).as_array().unwrap().len(), 1);
+    let r = p.sam.run(&["verify"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("larger than any troth file"), "{}", r.stdout);
+}

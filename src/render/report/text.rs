@@ -57,13 +57,27 @@ pub fn write_text(m: &ReportModel, out: &mut dyn Write) -> Result<()> {
         }
     }
     if !m.upcoming.is_empty() {
-        let parts: Vec<String> = m
-            .upcoming
+        // One phrase per promise — its next slot, then how many more fall
+        // due in the 7 days — so a daily walk cannot push Sunday's swim off
+        // the line (docs/design.md §5: what falls due in the next 7 days).
+        let mut first: Vec<&crate::domain::report::Due> = Vec::new();
+        let mut more: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
+        for d in &m.upcoming {
+            let n = more.entry(d.agreement_id).or_insert(0);
+            if *n == 0 {
+                first.push(d);
+            }
+            *n += 1;
+        }
+        let parts: Vec<String> = first
             .iter()
-            .take(6)
             .map(|d| {
                 let a = m.by_id[&d.agreement_id];
-                format!("{} {}", a.slug, due_words(d, a, m.now))
+                let then = match more[&d.agreement_id] - 1 {
+                    0 => String::new(),
+                    n => format!(" (then {n} more)"),
+                };
+                format!("{} {}{then}", a.slug, due_words(d, a, m.now))
             })
             .collect();
         writeln!(out, "\n  Coming up: {}", parts.join(" · "))?;

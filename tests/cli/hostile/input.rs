@@ -251,6 +251,11 @@ fn output_to_a_missing_folder_says_what_would_work() {
         let err = env.fails(1, &args);
         assert!(err.contains("hint: its folder does not exist"), "{args:?}: {err}");
     }
+    let err = env.fails(1, &["export", "-o", "/dev/full"]);
+    assert!(err.contains("hint: the disk is full"), "{err}");
+    let long = env.path(&"n".repeat(300));
+    let err = env.fails(1, &["export", "-o", long.to_str().unwrap()]);
+    assert!(err.contains("hint: choose another file name"), "{err}");
 }
 
 /// /tmp is open to all on purpose: the advice is a folder of one's own,
@@ -344,4 +349,89 @@ fn a_read_only_ledger_is_not_written_even_by_root() {
     assert!(r.stderr.contains("troth.db-shm'") && !r.stderr.contains("troth.db',"), "{}", r.stderr);
     std::fs::remove_file(&shm).unwrap();
     env.ok(&["kept", "walk"]);
+}
+
+/// Retirement is final: terms agreed for a time after it never apply, so
+/// they are not shown as a change ahead (list, show, JSON).
+#[test]
+fn an_amend_overtaken_by_retirement_is_not_ahead() {
+    let env = TestEnv::berlin();
+    env.ok(&["promise", "Weekends", "--terms", "2/month", "--slug", "weekends", "--starts", "2026-11-01"]);
+    env.ok(&["amend", "weekends", "--terms", "3/month"]);
+    env.ok(&["retire", "weekends"]);
+    // Both agreed for the same boundary: both are the change ahead, in the
+    // list's words too (it used to name the terms alone).
+    let a = &env.json(&["list"])[0];
+    assert_eq!(
+        a["pending"],
+        serde_json::json!({"terms": "3/month", "status": "retired", "from": "2026-12-01T00:00:00+01:00"})
+    );
+    assert!(env.ok(&["list"]).contains("active (3/month, retired from Tue 1 Dec)"));
+    assert!(env.ok(&["show", "weekends"]).contains("never in effect: retired first"));
+    // Terms agreed for after a retirement that comes first are not ahead.
+    env.ok(&["promise", "Swim", "--terms", "1/week", "--slug", "swim", "--starts", "2026-11-01"]);
+    env.ok(&["amend", "swim", "--terms", "every sat", "--from", "2026-12-14"]);
+    env.ok(&["retire", "swim"]);
+    let all = env.json(&["list"]);
+    let swim = all.as_array().unwrap().iter().find(|a| a["slug"] == "swim").unwrap();
+    assert_eq!(
+        swim["pending"],
+        serde_json::json!({"terms": null, "status": "retired", "from": "2026-11-30T00:00:00+01:00"})
+    );
+    // A deadline retired now, with new terms agreed for next week.
+    env.ok(&["promise", "Tax", "--terms", "by 2026-11-25", "--slug", "tax"]);
+    env.ok(&["amend", "tax", "--terms", "2/week"]);
+    env.ok(&["retire", "tax"]);
+    let all = env.json(&["list", "--all"]);
+    let tax = all.as_array().unwrap().iter().find(|a| a["slug"] == "tax").unwrap();
+    assert_eq!(tax["status"], "retired");
+    assert_eq!(tax["pending"], serde_json::Value::Null, "{tax}");
+    let show = env.ok(&["show", "tax"]);
+    assert!(!show.contains("change ahead") && !show.contains("will become"), "{show}");
+}
+
+/// `import -` reads standard input, as `export -o -` writes standard output.
+#[test]
+fn import_dash_reads_standard_input() {
+    let env = TestEnv::berlin();
+    env.ok(&["promise", "Walk together", "--slug", "walk"]);
+    let export = env.ok(&["export", "-o", "-"]);
+    let other = TestEnv::berlin();
+    let r = other.piped(&["import", "-"], export.as_bytes());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(other.json(&["list"])[0]["slug"], "walk");
+    let r = other.piped(&["import", "-"], b"");
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.starts_with("error: the import file is not a valid troth export"), "{}", r.stderr);
+}
+
+/// Refusals that used to stop at what was wrong now say what would be right.
+#[test]
+fn refusals_name_the_next_step() {
+    let env = TestEnv::berlin();
+    env.ok(&["promise", "Walk together", "--slug", "walk"]);
+    env.ok(&["void", "--agreement", "walk"]);
+    let err = env.fails(2, &["kept", "walk"]);
+    assert!(err.contains("hint: make it again with `troth promise`"), "{err}");
+    let missing = env.path("nowhere.json");
+    let err = env.fails(2, &["import", missing.to_str().unwrap()]);
+    assert!(err.contains("hint: give the file `troth export` wrote"), "{err}");
+}
+
+/// `TZ=:/etc/localtime` (glibc's "the system zone, without a stat each
+/// time", common in containers) names the zone its link points to.
+#[test]
+fn tz_naming_the_localtime_link_is_its_zone() {
+    let Some(zone) = std::fs::canonicalize("/etc/localtime")
+        .ok()
+        .and_then(|p| p.to_str().and_then(|p| p.rsplit_once("zoneinfo/").map(|(_, z)| z.to_string())))
+    else {
+        return; // no link into zoneinfo on this machine: nothing to name
+    };
+    for tz in ["/etc/localtime", ":/etc/localtime"] {
+        let mut env = TestEnv::berlin();
+        env.tz = tz.into();
+        let out = env.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
+        assert!(out.contains(&format!("home zone {zone}")), "{tz}: {out}");
+    }
 }
