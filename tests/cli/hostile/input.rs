@@ -435,3 +435,34 @@ fn tz_naming_the_localtime_link_is_its_zone() {
         assert!(out.contains(&format!("home zone {zone}")), "{tz}: {out}");
     }
 }
+
+/// A slug that begins with `-` would read as an option (`troth kept -walk`).
+#[test]
+fn a_new_slug_cannot_begin_with_a_dash() {
+    let env = TestEnv::berlin();
+    for slug in ["--slug=-walk", "--slug=-", "--slug=---"] {
+        let err = env.fails(2, &["promise", "Walk together", slug]);
+        assert!(err.contains("it would read as an option"), "{slug}: {err}");
+    }
+    assert_eq!(env.json(&["promise", "Walk together", "--slug", "walk-"])["slug"], "walk-");
+}
+
+/// Words left without their flag or quotes get a hint at what was meant —
+/// and a word that is not UTF-8 elsewhere on the line does not crash it.
+#[test]
+fn stray_words_are_told_where_they_go() {
+    let env = TestEnv::berlin();
+    env.ok(&["promise", "Date night", "--terms", "every fri 19:00", "--starts", "2026-11-01"]);
+    let err = env.fails(2, &["promise", "Date", "night"]);
+    assert!(err.contains("hint: put the promise's words in quotes"), "{err}");
+    let err = env.fails(2, &["--json", "kept", "date-night", "yesterday"]);
+    assert!(err.contains("hint: a time goes in --at and words in --note"), "{err}");
+    let out = env
+        .command()
+        .args([OsStr::new("promise"), OsStr::new("a"), OsStr::new("b"), OsStr::from_bytes(b"\xff")])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.starts_with("error: ") && !err.contains("panicked"), "{err}");
+}
