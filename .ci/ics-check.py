@@ -37,8 +37,12 @@ p.add_argument("--libical", required=True)
 p.add_argument("--icaljs", required=True)
 p.add_argument("--dir", required=True)
 args = p.parse_args()
-env = dict(os.environ, TROTH_DB=os.path.join(args.dir, "ledger.db"), TZ="Europe/Berlin", TROTH_NOW=NOW)
-env.pop("TROTH_ME", None)
+# troth's environment is the check's own: no TROTH_* setting, XDG dir or home
+# of the caller (its list cache would land in the real ~/.cache).
+home = os.path.join(args.dir, "home")
+os.makedirs(home, exist_ok=True)
+env = dict(PATH=os.environ.get("PATH", "/usr/bin:/bin"), HOME=home, XDG_DATA_HOME=os.path.join(home, "data"),
+           TROTH_DB=os.path.join(args.dir, "ledger.db"), TZ="Europe/Berlin", TROTH_NOW=NOW)
 
 
 def troth(*argv, now=NOW):

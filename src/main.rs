@@ -93,6 +93,11 @@ fn exit_usage(e: clap::Error) -> ! {
             hints.push(l.to_string());
         }
     }
+    if e.kind() == ErrorKind::UnknownArgument
+        && let Some(h) = stray_word_hint(&e)
+    {
+        hints.insert(0, h.to_string());
+    }
     let message = message.join(" ");
     let message = if message.is_empty() { "bad arguments" } else { &message };
     let _ = writeln!(err, "error: {}", time::scrub(&shorten_words(message)));
@@ -100,6 +105,39 @@ fn exit_usage(e: clap::Error) -> ! {
         let _ = writeln!(err, "hint: {}", time::scrub(&shorten_words(&h)));
     }
     std::process::exit(2);
+}
+
+/// A word with no flag before it, after a command that takes one: the
+/// usual slips are unquoted words (`troth promise Date night`) and a time or
+/// a note without its flag (`troth kept walk yesterday`).
+fn stray_word_hint(e: &clap::Error) -> Option<&'static str> {
+    use clap::error::{ContextKind, ContextValue};
+    let Some(ContextValue::String(stray)) = e.get(ContextKind::InvalidArg) else { return None };
+    if stray.starts_with('-') {
+        return None;
+    }
+    // The command is the first word that is neither a global flag nor its value.
+    // (`args_os`: `args` would panic on a word that is not UTF-8.)
+    let mut words = std::env::args_os().skip(1).map(|w| w.to_string_lossy().into_owned());
+    let command = loop {
+        let w = words.next()?;
+        match w.as_str() {
+            "--db" | "--as" => {
+                words.next();
+            }
+            w if w.starts_with('-') => {}
+            w => break w.to_string(),
+        }
+    };
+    match command.as_str() {
+        "promise" => Some(
+            "put the promise's words in quotes, and its terms in --terms: troth promise \"date night\" --terms \"every fri 19:00\"",
+        ),
+        "kept" | "broke" | "broken" | "excuse" => {
+            Some("a time goes in --at and words in --note: troth kept date-night --at yesterday --note \"…\"")
+        }
+        _ => None,
+    }
 }
 
 /// Clap quotes what was typed whole: a 10,000-character argument would be
@@ -187,6 +225,11 @@ fn run(cli: cli::Cli) -> Result<()> {
         (Some(p), _) | (None, Some(p)) => not_a_uri(p),
         (None, None) => default_db()?,
     };
+    // Elsewhere `-` is standard input or output; a ledger must be a file.
+    if db.as_os_str() == "-" {
+        return Err(Error::usage("--db -: a ledger is a file, not standard input or output")
+            .hint("give a path, e.g. --db ./troth.db"));
+    }
     let demo_db = data_dir.unwrap_or_else(std::env::temp_dir).join("demo.db");
     let env = Env {
         now,

@@ -244,6 +244,12 @@ fn choose_slug(asked: Option<&str>, text: &str, agreements: &[Agreement], now: I
     Ok(match asked {
         Some(s) => {
             let s = validate_slug(s)?;
+            // `troth kept -walk` would read as flags: a new slug begins with
+            // a letter or a digit (one from an import or a partner is kept).
+            if s.starts_with('-') {
+                return Err(Error::usage(format!("\"{s}\" cannot be a slug: it would read as an option"))
+                    .hint("begin it with a letter or a digit, e.g. date-night"));
+            }
             if agreements.iter().any(|x| x.slug == s && x.is_live(now)) {
                 return Err(Error::usage(format!("the slug \"{s}\" is already taken by a promise in force"))
                     .hint("choose another with --slug"));

@@ -400,7 +400,7 @@ fn sync_now(ctx: &Ctx, ledger: &mut Ledger, out: &mut dyn Write) -> Result<()> {
         let mut parts = vec![format!("sent {} fact{}", report.published, if report.published == 1 { "" } else { "s" })];
         if let Some((file, facts)) = resent {
             parts.push(format!(
-                "sent again all {facts} fact{} made here: this device's file {file} is gone from the folder",
+                "sent again all {facts} fact{} made here: this device's file {file} is gone from the folder or refused",
                 if facts == 1 { "" } else { "s" }
             ));
         }
@@ -594,7 +594,8 @@ fn warn_clock_behind(behind: Option<i64>) {
     if let Some(w) = behind {
         eprintln!(
             "warning: sync: this device's clock is more than 10 minutes behind its previous sync file (written {}); \
-             the other device will refuse what it wrote now — set the clock right",
+             the other device will refuse this file and every later one from here — if the clock is right now, \
+             it was ahead when that file was written, and `troth sync` sends it all again once it has passed that time",
             rfc3339(from_ts(w), chrono_tz::UTC)
         );
     }

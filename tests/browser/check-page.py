@@ -44,14 +44,25 @@ if not shutil.which("pdfinfo"):
 HOSTILE_TEXT = '<script>alert("x")</script> "quotes" & \'single\' \u202eRTL\u202c 🎉'
 HOSTILE_NOTE = '</p><img src=x onerror=alert(1)> \u200f\u05e9\u05dc\u05d5\u05dd "hi" 💛 <b>bold</b>'
 
+# troth and the browser get a home of their own under WORK: the caller's
+# ~/.cache, XDG dirs, TROTH_* settings, locale, session bus or display are
+# not the check's (the browser would write its NSS database and font cache
+# into the real home).
+OWN = {k: os.environ[k] for k in ("PATH", "TMPDIR") if k in os.environ}
+OWN.update(
+    HOME=os.path.join(WORK, "home"),
+    XDG_CONFIG_HOME=os.path.join(WORK, "home", ".config"),
+    XDG_CACHE_HOME=os.path.join(WORK, "home", ".cache"),
+    XDG_DATA_HOME=os.path.join(WORK, "home", ".local", "share"),
+)
+os.makedirs(OWN["HOME"])
 ENV = dict(
-    os.environ,
+    OWN,
     TZ="Europe/Berlin",
     TROTH_NOW="2026-11-23T18:00:00+01:00",
     TROTH_DB=os.path.join(WORK, "ledger", "troth.db"),
     NO_COLOR="1",
 )
-ENV.pop("RUST_BACKTRACE", None)
 
 
 def fail(msg):
@@ -94,7 +105,7 @@ for f in (week, weeks):
 # ---------- the browser ----------
 
 
-def chromium(*args, timeout=90):
+def chromium(*args, timeout=300):
     profile = tempfile.mkdtemp(prefix="chromium-", dir=WORK)
     cmd = [
         CHROMIUM,
@@ -118,7 +129,10 @@ def chromium(*args, timeout=90):
         "--proxy-bypass-list=<-loopback>",
         *args,
     ]
-    r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    try:
+        r = subprocess.run(cmd, env=dict(OWN, LANG="C.UTF-8"), capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired as e:
+        fail(f"chromium {' '.join(args)} did not finish in {timeout} s: {str(e.stderr or '')[-2000:]}")
     if r.returncode != 0:
         fail(f"chromium {' '.join(args)} exited {r.returncode}: {r.stderr[-2000:]}")
     return r.stdout

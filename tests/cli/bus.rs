@@ -20,20 +20,58 @@ pub struct Received {
 pub struct Bus {
     daemon: Child,
     pub address: String,
+    /// Where the bus's socket and its log live (removed when the bus is).
+    _dir: tempfile::TempDir,
 }
 
 impl Bus {
+    /// A dbus-daemon of the test's own, with a cleared environment,
+    /// listening in a temp dir of its own (not the machine's /tmp) — or, where
+    /// that dir's path cannot be a socket's (too long, or with bytes a D-Bus
+    /// address must escape, such as a space in TMPDIR, which zbus does not
+    /// unescape), on an abstract socket of a random name. Says what went
+    /// wrong if it did not start.
     pub fn start() -> Bus {
-        let conf = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cli/session.conf");
+        let dir = tempfile::Builder::new().prefix("troth-bus").tempdir().expect("temp dir for the bus");
+        let template = include_str!("session.conf");
+        let conf = dir.path().join("session.conf");
+        std::fs::write(&conf, template.replace("@LISTEN@", &listen_address(dir.path()))).expect("bus config");
+        let log = dir.path().join("dbus-daemon.log");
         let mut daemon = Command::new("dbus-daemon")
-            .args(["--config-file", conf, "--nofork", "--nopidfile", "--print-address=1"])
+            .arg("--config-file")
+            .arg(&conf)
+            .args(["--nofork", "--nopidfile", "--print-address=1"])
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(std::fs::File::create(&log).expect("bus log"))
             .spawn()
             .expect("dbus-daemon must be installed for the reminder tests: apt-get install dbus-daemon");
         let mut line = String::new();
-        BufReader::new(daemon.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        Bus { daemon, address: line.trim().to_string() }
+        BufReader::new(daemon.stdout.take().unwrap()).read_line(&mut line).expect("read the bus address");
+        let address = line.trim().to_string();
+        if address.is_empty() {
+            let _ = daemon.kill();
+            let status = daemon.wait();
+            panic!(
+                "dbus-daemon printed no address ({status:?}); its log:\n{}",
+                std::fs::read_to_string(&log).unwrap_or_default()
+            );
+        }
+        Bus { daemon, address, _dir: dir }
+    }
+}
+
+/// Where a test's bus listens: see `Bus::start`.
+fn listen_address(dir: &std::path::Path) -> String {
+    let plain = dir.to_str().filter(|p| {
+        // A socket's path holds 107 bytes; dbus-daemon adds `/dbus-` and 10 more.
+        p.len() < 90 && p.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_/.".contains(&b))
+    });
+    match plain {
+        Some(p) => format!("unix:dir={p}"),
+        None => format!("unix:abstract=troth-test-{}", uuid::Uuid::new_v4().simple()),
     }
 }
 
@@ -115,7 +153,9 @@ impl NotificationServer {
                 drop(conn);
             })
         });
-        ready_rx.recv_timeout(std::time::Duration::from_secs(10)).expect("server ready");
+        ready_rx
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("the notification server did not take its name on the bus in 60 s");
         NotificationServer { received, fail_next, stop, thread: Some(thread) }
     }
 

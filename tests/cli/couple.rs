@@ -399,15 +399,18 @@ fn two_repairs_of_one_entry_accepted_offline_count_once_everywhere() {
 fn a_setup_that_cannot_write_the_folder_leaves_the_ledger_as_it_was() {
     use std::os::unix::fs::PermissionsExt;
     if !crate::support::is_root() {
-        eprintln!("skipped: needs root to switch users");
+        crate::support::skip("switching users needs root");
         return;
     }
     let base = tempfile::Builder::new().prefix("troth-couple").tempdir().unwrap();
     std::fs::set_permissions(base.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     let home = base.path().join("home");
     let theirs = base.path().join("theirs");
-    std::fs::create_dir(&home).unwrap();
+    // Modes set, not left to the caller's umask: under umask 000 `theirs`
+    // would be open to all, nobody included.
+    crate::support::private_dir(&home);
     std::fs::create_dir(&theirs).unwrap();
+    std::fs::set_permissions(&theirs, std::fs::Permissions::from_mode(0o755)).unwrap();
     std::os::unix::fs::chown(&home, Some(65534), Some(65534)).unwrap();
     let db = home.join("troth").join("troth.db");
     let run = |args: &[&str]| crate::support::as_nobody(&home, &db, args);

@@ -60,7 +60,7 @@ fn sigkill_while_a_ledger_is_created_leaves_all_or_nothing() {
 }
 
 fn v1(env: &TestEnv) {
-    std::fs::create_dir_all(env.db.parent().unwrap()).unwrap();
+    crate::support::private_dir(env.db.parent().unwrap());
     let c = rusqlite::Connection::open(&env.db).unwrap();
     c.execute_batch(&std::fs::read_to_string(format!("{FIXTURES}/v1.sql")).unwrap()).unwrap();
     drop(c);

@@ -167,8 +167,16 @@ fn completions_pass_bash_syntax_and_the_man_page_renders() {
     }
     let page = env.path("troth.1");
     std::fs::write(&page, env.ok(&["man"])).unwrap();
-    let out =
-        std::process::Command::new("man").arg("-l").arg(&page).env("MANPAGER", "cat").env("PAGER", "cat").output();
+    // A cleared environment: the caller's MANOPT, MANWIDTH or locale are not the test's.
+    let out = std::process::Command::new("man")
+        .arg("-l")
+        .arg(&page)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", env.path("home"))
+        .env("MANPAGER", "cat")
+        .env("PAGER", "cat")
+        .output();
     match out {
         Ok(o) => {
             assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -195,7 +203,8 @@ fn huge_import_files_are_refused_without_exhausting_memory() {
     let before = env.dump();
     // 1 GB of address space: the binary and its threads need a few dozen MB.
     let mut sh = std::process::Command::new("sh");
-    sh.arg("-c").arg(r#"ulimit -v 1000000 && exec "$TROTH" import "$BIG""#);
+    // troth's environment only (as TestEnv gives it), not the caller's.
+    sh.arg("-c").arg(r#"ulimit -v 1000000 && exec "$TROTH" import "$BIG""#).env_clear();
     for (k, v) in env.command().get_envs() {
         if let Some(v) = v {
             sh.env(k, v);

@@ -128,21 +128,23 @@ fn is_root() -> bool {
     Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0").unwrap_or(false)
 }
 
-/// A small tmpfs of our own (root only: mounting needs it; skipped otherwise, and says so).
+/// A small tmpfs of our own (root only: mounting needs it; skipped otherwise,
+/// and says so — but not under CI, see `support::skip`).
 struct Tmpfs(std::path::PathBuf);
 impl Tmpfs {
     fn new(dir: &std::path::Path, size: &str) -> Option<Tmpfs> {
         if !is_root() {
-            eprintln!("skipped: mounting a small tmpfs needs root");
+            crate::support::skip("mounting a small tmpfs needs root");
             return None;
         }
         std::fs::create_dir_all(dir).unwrap();
         let ok = Command::new("mount")
             .args(["-t", "tmpfs", "-o", &format!("size={size},mode=0700"), "tmpfs"])
             .arg(dir)
-            .status();
-        if !ok.map(|s| s.success()).unwrap_or(false) {
-            eprintln!("skipped: could not mount a tmpfs here");
+            .output();
+        if !ok.as_ref().is_ok_and(|o| o.status.success()) {
+            let said = ok.map(|o| String::from_utf8_lossy(&o.stderr).into_owned()).unwrap_or_else(|e| e.to_string());
+            crate::support::skip(&format!("could not mount a tmpfs here: {}", said.trim()));
             return None;
         }
         Some(Tmpfs(dir.to_path_buf()))

@@ -34,18 +34,52 @@ fn promise_date_night(env: &TestEnv) {
 
 /// `remind --watch` running in the background with `cmd`'s environment; it
 /// is stopped however the test ends (a failed assertion must not leave it
-/// running, holding the test harness's output open).
-struct Watcher(std::process::Child);
+/// running, holding the test harness's output open). What it says goes to a
+/// log file the failure messages quote.
+struct Watcher(std::process::Child, std::path::PathBuf);
 
 impl Watcher {
     fn start(cmd: &mut std::process::Command) -> Watcher {
-        let child = cmd
-            .args(["remind", "--watch"])
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        Watcher(child)
+        let log = tempfile::Builder::new().prefix("troth-watch").suffix(".log").tempfile().unwrap();
+        let (file, path) = log.keep().unwrap();
+        let child = cmd.args(["remind", "--watch"]).stdout(file.try_clone().unwrap()).stderr(file).spawn().unwrap();
+        Watcher(child, path)
+    }
+
+    /// What the watch printed so far, and whether it is still running.
+    fn said(&mut self) -> String {
+        let state = match self.0.try_wait() {
+            Ok(Some(status)) => format!("exited: {status}"),
+            _ => "still running".to_string(),
+        };
+        format!("the watch ({state}) said:\n{}", std::fs::read_to_string(&self.1).unwrap_or_default())
+    }
+
+    /// Wait (60 s at most: a loaded machine is slow to start a process)
+    /// until the watch has its inotify watch on the ledger's folder, so it
+    /// has read its clock and will see what is written from now on.
+    #[cfg(target_os = "linux")]
+    fn wait_until_watching(&mut self) {
+        let fds = std::path::PathBuf::from(format!("/proc/{}/fd", self.0.id()));
+        let watching = || {
+            std::fs::read_dir(&fds)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .any(|fd| std::fs::read_link(fd.path()).is_ok_and(|l| l.to_string_lossy().contains("inotify")))
+        };
+        let t = std::time::Instant::now();
+        while !watching() {
+            if t.elapsed() > std::time::Duration::from_secs(60) || self.0.try_wait().ok().flatten().is_some() {
+                panic!("the watch did not start watching the ledger in {:?}; {}", t.elapsed(), self.said());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn wait_until_watching(&mut self) {
+        std::thread::sleep(std::time::Duration::from_secs(2));
     }
 }
 
@@ -55,21 +89,29 @@ impl Drop for Watcher {
             let _ = self.0.kill();
             let _ = self.0.wait();
         }
+        let _ = std::fs::remove_file(&self.1);
     }
 }
 
 /// Berlin at `now`, with a session bus address where there is no bus.
+/// (A path in the test's own folder that is not there: a root process could
+/// have made any fixed one.)
 fn without_a_bus(now: &str) -> TestEnv {
     let mut env = TestEnv::new("Europe/Berlin", now);
-    env.extra.push(("DBUS_SESSION_BUS_ADDRESS".into(), "unix:path=/nonexistent/troth-test-bus".into()));
+    let gone = env.path("no-bus-here").join("bus");
+    env.extra.push(("DBUS_SESSION_BUS_ADDRESS".into(), format!("unix:path={}", gone.display())));
     env
 }
 
-/// How many notifications `server` holds once it has `n`, or after `secs`.
+/// How many notifications `server` holds once it has `n`, or after `secs`
+/// (a deadline for a loaded machine: a wait that succeeds ends at once).
 fn wait_for(server: &NotificationServer, n: usize, secs: u64) -> usize {
     let t = std::time::Instant::now();
     while server.count() < n && t.elapsed() < std::time::Duration::from_secs(secs) {
         std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    if server.count() < n {
+        eprintln!("waited {:?} for {n} notifications, have {}: {:?}", t.elapsed(), server.count(), server.all());
     }
     server.count()
 }
@@ -271,10 +313,10 @@ fn watch_wakes_for_a_reminder_and_for_a_new_promise() {
     let s = setup("2026-11-27T17:59:57+01:00");
     promise_date_night(&s.env);
     let mut watcher = Watcher::start(&mut s.env.command());
-    assert_eq!(wait_for(&s.server, 1, 15), 1, "woke for the reminder");
+    assert_eq!(wait_for(&s.server, 1, 60), 1, "woke for the reminder; {}", watcher.said());
     // A promise added while it sleeps, already due: picked up promptly.
     s.env.ok(&["promise", "Fix the sink", "--terms", "by 2026-11-28 12:00"]);
-    assert_eq!(wait_for(&s.server, 2, 15), 2, "picked up the new promise");
+    assert_eq!(wait_for(&s.server, 2, 60), 2, "picked up the new promise; {}", watcher.said());
     let _ = std::process::Command::new("kill").args(["-TERM", &watcher.0.id().to_string()]).status();
     let status = watcher.0.wait().unwrap();
     assert!(status.success(), "stops cleanly on SIGTERM: {status:?}");
@@ -369,7 +411,7 @@ fn watch_catches_up_after_a_suspend() {
     promise_date_night(&s.env);
     let offset = s.env.path("faketime");
     std::fs::write(&offset, "+0\n").unwrap();
-    let _watcher = Watcher::start(
+    let mut watcher = Watcher::start(
         s.env
             .command()
             .env("LD_PRELOAD", libfaketime())
@@ -377,12 +419,15 @@ fn watch_catches_up_after_a_suspend() {
             .env("FAKETIME_NO_CACHE", "1")
             .env("FAKETIME_DONT_FAKE_MONOTONIC", "1"),
     );
+    // Its clock read before the jump (a watch started after it would take
+    // 18:00 for the start of its own run), then a while at 12:00.
+    watcher.wait_until_watching();
     std::thread::sleep(std::time::Duration::from_millis(1500));
     assert_eq!(s.server.count(), 0, "nothing is due at 12:00");
     // Suspend: six hours pass on the wall clock only. Then something wakes it.
     std::fs::write(&offset, "+6h\n").unwrap();
     s.env.ok(&["promise", "Call if I'm running late"]);
-    assert_eq!(wait_for(&s.server, 1, 10), 1, "the watch saw that it is 18:00 now");
+    assert_eq!(wait_for(&s.server, 1, 60), 1, "the watch saw that it is 18:00 now; {}", watcher.said());
     assert_eq!(s.server.all()[0].body, "date-night — due today 19:00");
 }
 
@@ -392,11 +437,11 @@ fn watch_catches_up_after_a_suspend() {
 #[test]
 fn watch_started_before_the_ledger_exists_picks_it_up() {
     let s = on_a_bus("2026-11-27T18:00:00+01:00");
-    let _watcher = Watcher::start(&mut s.env.command());
+    let mut watcher = Watcher::start(&mut s.env.command());
     std::thread::sleep(std::time::Duration::from_millis(1200));
-    assert!(!s.env.db.exists(), "the watch creates no ledger");
+    assert!(!s.env.db.exists(), "the watch creates no ledger; {}", watcher.said());
     promise_date_night(&s.env);
-    assert_eq!(wait_for(&s.server, 1, 10), 1, "the reminder of the new ledger's promise came");
+    assert_eq!(wait_for(&s.server, 1, 60), 1, "the reminder of the new ledger's promise came; {}", watcher.said());
 }
 
 /// `remind --dry-run --json` gives each slot's start with the offset of the

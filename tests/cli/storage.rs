@@ -89,7 +89,7 @@ fn a_newer_ledger_is_refused_untouched() {
 #[test]
 fn a_file_that_is_not_a_database_is_refused_untouched() {
     let env = TestEnv::berlin();
-    std::fs::create_dir_all(env.db.parent().unwrap()).unwrap();
+    crate::support::private_dir(env.db.parent().unwrap());
     std::fs::write(&env.db, b"these are my private notes, not a database at all, and long enough to have a header....")
         .unwrap();
     std::fs::set_permissions(&env.db, std::fs::Permissions::from_mode(0o600)).unwrap();
@@ -103,7 +103,7 @@ fn a_file_that_is_not_a_database_is_refused_untouched() {
 #[test]
 fn another_programs_sqlite_file_is_refused() {
     let env = TestEnv::berlin();
-    std::fs::create_dir_all(env.db.parent().unwrap()).unwrap();
+    crate::support::private_dir(env.db.parent().unwrap());
     {
         let c = rusqlite::Connection::open(&env.db).unwrap();
         c.execute_batch("CREATE TABLE recipes (name TEXT); INSERT INTO recipes VALUES ('soup');").unwrap();

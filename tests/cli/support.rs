@@ -34,10 +34,13 @@ impl From<Output> for Run {
 impl TestEnv {
     pub fn new(tz: &str, now: &str) -> TestEnv {
         let dir = tempfile::Builder::new().prefix("troth-test").tempdir_in(env_tmp()).expect("temp dir");
+        // Private whatever the caller's umask (under umask 000 a new folder
+        // is open to all, and troth rightly refuses a ledger there).
+        std::fs::set_permissions(dir.path(), std::os::unix::fs::PermissionsExt::from_mode(0o700)).expect("chmod");
         let db = dir.path().join("ledger").join("troth.db");
         // A person has a home folder (the list cache lives under it; troth
         // never creates a missing one).
-        std::fs::create_dir(dir.path().join("home")).expect("home");
+        private_dir(&dir.path().join("home"));
         TestEnv { dir, db, tz: tz.into(), now: now.into(), extra: Vec::new() }
     }
 
@@ -202,6 +205,13 @@ pub fn dump(db: &Path) -> String {
     out
 }
 
+/// Make the folder `path` (and any missing parents), private to the user
+/// whatever the caller's umask: the folders a person keeps a ledger in are.
+pub fn private_dir(path: &Path) {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(path).expect("create a private folder");
+}
+
 /// Tests run on a real disk where possible (TMPDIR may be tmpfs).
 fn env_tmp() -> PathBuf {
     std::env::temp_dir()
@@ -217,12 +227,16 @@ pub fn num(v: &Value) -> f64 {
 }
 
 /// Who commits in the tests' git folders (a cleared environment has no
-/// git identity, and git refuses to commit without one).
-const GIT_IDENT: [(&str, &str); 4] = [
+/// git identity, and git refuses to commit without one), and no git
+/// configuration but the repository's own: the machine's /etc/gitconfig (or
+/// a person's ~/.gitconfig, say with commit.gpgsign) is not the test's.
+const GIT_IDENT: [(&str, &str); 6] = [
     ("GIT_AUTHOR_NAME", "t"),
     ("GIT_AUTHOR_EMAIL", "t@example.invalid"),
     ("GIT_COMMITTER_NAME", "t"),
     ("GIT_COMMITTER_EMAIL", "t@example.invalid"),
+    ("GIT_CONFIG_NOSYSTEM", "1"),
+    ("GIT_CONFIG_GLOBAL", "/dev/null"),
 ];
 
 impl TestEnv {
@@ -233,9 +247,19 @@ impl TestEnv {
     }
 }
 
-/// Run git in `dir`; it must succeed.
+/// Run git in `dir`; it must succeed. Its environment is cleared (a
+/// GIT_DIR, GIT_WORK_TREE or HOME of whoever runs the tests is not the
+/// test's) but for PATH, which git needs to find its own helpers.
 pub fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git").args(args).current_dir(dir).envs(GIT_IDENT).output().expect("run git");
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", dir)
+        .envs(GIT_IDENT)
+        .output()
+        .expect("git must be installed for the git sync tests (apt-get install git)");
     assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
@@ -247,6 +271,15 @@ pub fn git_clones(dir: &Path) -> (PathBuf, PathBuf) {
     git(dir, &["clone", "-q", remote.to_str().unwrap(), "a"]);
     git(dir, &["clone", "-q", remote.to_str().unwrap(), "b"]);
     (dir.join("a"), dir.join("b"))
+}
+
+/// A check that cannot run on this machine (no root, no tool) says so and
+/// is skipped — except under CI (`CI` set; .ci/run sets it), where the
+/// machine is made to have what every test needs, and a skip would hide a
+/// check that never ran.
+pub fn skip(why: &str) {
+    assert!(std::env::var_os("CI").is_none(), "under CI every check runs, but: {why}");
+    eprintln!("skipped: {why}");
 }
 
 /// Whether the tests run as root, who alone can switch to another user.

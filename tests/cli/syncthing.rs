@@ -41,21 +41,27 @@ fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-fn syncthing() -> Command {
+/// Syncthing with a cleared environment: a proxy, an STGUIADDRESS or
+/// STGUIAPIKEY (which override its config), or the HOME of whoever runs the
+/// tests is not the test's.
+fn syncthing(home: &Path) -> Command {
     let mut c = Command::new("syncthing");
-    for v in
-        ["ALL_PROXY", "all_proxy", "HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy"]
-    {
-        c.env_remove(v);
-    }
-    c.env("STNODEFAULTFOLDER", "1").env("STNOUPGRADE", "1").env("STNORESTART", "1");
+    c.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("STNODEFAULTFOLDER", "1")
+        .env("STNOUPGRADE", "1")
+        .env("STNORESTART", "1");
     c
 }
 
 impl Instance {
     fn rest(&self, method: &str, path: &str, body: Option<&str>) -> Option<String> {
         let mut c = Command::new("curl");
-        c.args(["-sS", "--fail", "--noproxy", "*", "--max-time", "5", "-X", method, "-H"])
+        // -q first: no ~/.curlrc; and no proxy from the environment.
+        c.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .args(["-q", "-sS", "--fail", "--noproxy", "*", "--max-time", "10", "-X", method, "-H"])
             .arg(format!("X-API-Key: {}", self.key));
         if let Some(b) = body {
             c.args(["-H", "Content-Type: application/json", "-d", b]);
@@ -65,8 +71,15 @@ impl Instance {
     }
 
     /// Keys, a config that listens on loopback only, and a running instance.
+    /// The ports are free when chosen but another process may take one
+    /// before Syncthing binds it: an instance that stops (or never answers)
+    /// is started again on new ports, three times at most.
     fn start(home: &Path) -> Instance {
-        let ok = syncthing()
+        Command::new("curl")
+            .arg("--version")
+            .output()
+            .expect("curl must be installed for this test (apt-get install curl)");
+        let ok = syncthing(home)
             .args(["generate", "--home"])
             .arg(home)
             .args(["--no-default-folder", "--skip-port-probing"])
@@ -76,23 +89,45 @@ impl Instance {
             .expect("Debian's `syncthing` package must be installed for this test (apt-get install syncthing)");
         assert!(ok.success());
         let id = String::from_utf8(
-            syncthing().args(["serve", "--home"]).arg(home).arg("--device-id").output().unwrap().stdout,
+            syncthing(home).args(["serve", "--home"]).arg(home).arg("--device-id").output().unwrap().stdout,
         )
         .unwrap()
         .trim()
         .to_string();
         assert_eq!(id.len(), 63, "device id {id}");
+        let generated = std::fs::read_to_string(home.join("config.xml")).unwrap();
+        for attempt in 1.. {
+            let mut me = Instance::spawn(home, &generated, id.clone());
+            let deadline = Instant::now() + Duration::from_secs(90);
+            loop {
+                if me.rest("GET", "/rest/system/ping", None).is_some() {
+                    return me;
+                }
+                let stopped = me.child.as_mut().is_some_and(|c| c.try_wait().ok().flatten().is_some());
+                if stopped || Instant::now() > deadline {
+                    let log = std::fs::read_to_string(home.join("syncthing.log")).unwrap_or_default();
+                    assert!(attempt < 3, "syncthing in {} did not answer on {}; log:\n{log}", home.display(), me.api);
+                    eprintln!("syncthing in {} did not answer on {}; again on other ports", home.display(), me.api);
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        }
+        unreachable!()
+    }
+
+    /// Its config with free loopback ports and a fresh API key, and the
+    /// instance started on it.
+    fn spawn(home: &Path, generated: &str, id: String) -> Instance {
         let (gui, sync_port) = (free_port(), free_port());
         let key: String = uuid::Uuid::new_v4().simple().to_string();
-        let cfg_path = home.join("config.xml");
-        let cfg = std::fs::read_to_string(&cfg_path).unwrap();
         let replace = |text: &str, open: &str, close: &str, with: &str| -> String {
             let a = text.find(open).expect(open);
             let b = text[a..].find(close).expect(close) + a + close.len();
             format!("{}{with}{}", &text[..a], &text[b..])
         };
         let cfg = replace(
-            &cfg,
+            generated,
             "<gui ",
             "</gui>",
             &format!(
@@ -115,11 +150,11 @@ impl Instance {
                  <reconnectionIntervalS>1</reconnectionIntervalS></options>"
             ),
         );
-        std::fs::write(&cfg_path, cfg).unwrap();
+        std::fs::write(home.join("config.xml"), cfg).unwrap();
         let folder = home.join("Sync");
         std::fs::create_dir_all(folder.join(".stfolder")).unwrap();
         let log = std::fs::File::create(home.join("syncthing.log")).unwrap();
-        let child = syncthing()
+        let child = syncthing(home)
             .args(["serve", "--home"])
             .arg(home)
             .args(["--no-browser", "--no-restart", "--no-upgrade"])
@@ -128,7 +163,7 @@ impl Instance {
             .stderr(log)
             .spawn()
             .unwrap();
-        let me = Instance {
+        Instance {
             home: home.to_path_buf(),
             folder,
             api: format!("http://127.0.0.1:{gui}"),
@@ -136,9 +171,7 @@ impl Instance {
             id,
             sync_port,
             child: Some(child),
-        };
-        me.wait_for(60, "its REST API", || me.rest("GET", "/rest/system/ping", None).is_some());
-        me
+        }
     }
 
     fn wait_for(&self, secs: u64, what: &str, mut f: impl FnMut() -> bool) {
@@ -185,7 +218,7 @@ fn a_kept_promise_shows_on_the_other_device_through_syncthing_without_running_sy
     let b = Instance::start(&dir.path().join("b"));
     a.share_with(&b);
     b.share_with(&a);
-    a.wait_for(60, "a connection", || a.connected_to(&b) && b.connected_to(&a));
+    a.wait_for(120, "a connection", || a.connected_to(&b) && b.connected_to(&a));
 
     let alex = TestEnv::berlin();
     let mut sam = TestEnv::berlin();
@@ -198,7 +231,7 @@ fn a_kept_promise_shows_on_the_other_device_through_syncthing_without_running_sy
             .filter_map(|e| e.ok())
             .any(|e| e.file_name().to_string_lossy().ends_with(".troth"))
     };
-    b.wait_for(60, "the first file", || arrived(&b.folder));
+    b.wait_for(120, "the first file", || arrived(&b.folder));
     sam.ok(&["init", "--me", "Sam", "--partner", "Alex"]);
     sam.extra.push(("TROTH_SYNC_CODE".into(), code));
     sam.ok(&["sync", "join", b.folder.to_str().unwrap()]);
@@ -213,7 +246,7 @@ fn a_kept_promise_shows_on_the_other_device_through_syncthing_without_running_sy
     assert!(started.elapsed() < Duration::from_secs(60));
     // And the other way.
     sam.ok(&["promise", "Call if I'm running late", "--terms", "standing", "--slug", "call"]);
-    a.wait_for(60, "Sam's promise on Alex's screen", || {
+    a.wait_for(120, "Sam's promise on Alex's screen", || {
         alex.json(&["list"]).as_array().is_some_and(|l| l.iter().any(|x| x["slug"] == "call"))
     });
     assert_eq!(alex.json(&["verify"])["ok"], true);

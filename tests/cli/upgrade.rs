@@ -70,7 +70,7 @@ fn there_is_one_fixture_per_older_version() {
 fn every_older_ledger_upgrades_with_nothing_lost() {
     for v in 1..latest_version() {
         let env = TestEnv::berlin();
-        std::fs::create_dir_all(env.db.parent().unwrap()).unwrap();
+        crate::support::private_dir(env.db.parent().unwrap());
         let sql = std::fs::read_to_string(std::path::Path::new(FIXTURES).join(format!("v{v}.sql"))).unwrap();
         {
             let c = rusqlite::Connection::open(&env.db).unwrap();
@@ -107,7 +107,7 @@ fn every_older_ledger_upgrades_with_nothing_lost() {
 #[test]
 fn an_upgraded_ledger_knows_its_device_and_owns_its_facts() {
     let env = TestEnv::berlin();
-    std::fs::create_dir_all(env.db.parent().unwrap()).unwrap();
+    crate::support::private_dir(env.db.parent().unwrap());
     let sql = std::fs::read_to_string(std::path::Path::new(FIXTURES).join("v2.sql")).unwrap();
     rusqlite::Connection::open(&env.db).unwrap().execute_batch(&sql).unwrap();
     std::fs::set_permissions(&env.db, std::fs::Permissions::from_mode(0o600)).unwrap();

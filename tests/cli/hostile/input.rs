@@ -435,3 +435,59 @@ fn tz_naming_the_localtime_link_is_its_zone() {
         assert!(out.contains(&format!("home zone {zone}")), "{tz}: {out}");
     }
 }
+
+/// A slug that begins with `-` would read as an option (`troth kept -walk`).
+#[test]
+fn a_new_slug_cannot_begin_with_a_dash() {
+    let env = TestEnv::berlin();
+    for slug in ["--slug=-walk", "--slug=-", "--slug=---"] {
+        let err = env.fails(2, &["promise", "Walk together", slug]);
+        assert!(err.contains("it would read as an option"), "{slug}: {err}");
+    }
+    assert_eq!(env.json(&["promise", "Walk together", "--slug", "walk-"])["slug"], "walk-");
+}
+
+/// Words left without their flag or quotes get a hint at what was meant —
+/// and a word that is not UTF-8 elsewhere on the line does not crash it.
+#[test]
+fn stray_words_are_told_where_they_go() {
+    let env = TestEnv::berlin();
+    env.ok(&["promise", "Date night", "--terms", "every fri 19:00", "--starts", "2026-11-01"]);
+    let err = env.fails(2, &["promise", "Date", "night"]);
+    assert!(err.contains("hint: put the promise's words in quotes"), "{err}");
+    let err = env.fails(2, &["--json", "kept", "date-night", "yesterday"]);
+    assert!(err.contains("hint: a time goes in --at and words in --note"), "{err}");
+    let out = env
+        .command()
+        .args([OsStr::new("promise"), OsStr::new("a"), OsStr::new("b"), OsStr::from_bytes(b"\xff")])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.starts_with("error: ") && !err.contains("panicked"), "{err}");
+}
+
+/// `trend --svg -` puts the chart on standard output, as `export -o -` does,
+/// instead of a file named `-` beside the table.
+#[test]
+fn trend_svg_dash_is_standard_output() {
+    let env = TestEnv::berlin();
+    env.ok(&["promise", "Date night", "--terms", "every fri 19:00", "--starts", "2026-11-01"]);
+    let dir = env.path("here");
+    std::fs::create_dir(&dir).unwrap();
+    let out = env.command().current_dir(&dir).args(["trend", "--svg", "-"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let svg = String::from_utf8_lossy(&out.stdout);
+    assert!(svg.trim_start().starts_with("<svg") || svg.trim_start().starts_with("<?xml"), "{svg}");
+    assert!(svg.trim_end().ends_with("</svg>"), "{svg}");
+    assert!(names_in(&dir).is_empty());
+    env.fails(2, &["trend", "--svg", "-", "--json"]);
+    // And a ledger is never `-`.
+    for args in [vec!["--db", "-", "list"], vec!["promise", "Walk", "--db", "-"]] {
+        let out = env.command().current_dir(&dir).args(&args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.starts_with("error: --db -: a ledger is a file"), "{err}");
+    }
+    assert!(names_in(&dir).is_empty());
+}
