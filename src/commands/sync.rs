@@ -427,6 +427,15 @@ fn sync_now(ctx: &Ctx, ledger: &mut Ledger, out: &mut dyn Write) -> Result<()> {
 }
 
 fn status(ctx: &Ctx, ledger: &mut Ledger, out: &mut dyn Write) -> Result<()> {
+    if ledger.path.is_none() {
+        // No ledger yet: the stand-in's made-up uuids would change each call.
+        if ctx.env.json {
+            return write_json(out, &json!({"ledger": null, "device": null, "folder": null, "devices": []}));
+        }
+        writeln!(out, "ledger   none yet at {}", shown(&ctx.env.db))?;
+        writeln!(out, "         troth init starts one; troth sync join DIR joins your partner's")?;
+        return Ok(());
+    }
     let id = ledger.identity()?;
     let f = sync::folder_of(ledger)?;
     let devices = sync::devices(ledger, ctx.settings.me.as_deref())?;
