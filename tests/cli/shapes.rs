@@ -426,6 +426,12 @@ fn entries_verdicts_repairs_and_the_inbox_have_their_documented_shape() {
 fn promises_list_show_and_the_changes_to_them_have_their_documented_shape() {
     let env = ledger();
     let list = j(&env, &["list"]);
+    // The list cache changes nothing (docs/cli.md, TROTH_NO_CACHE).
+    assert_eq!(j(&env, &["list"]), list, "list --json from its cache");
+    let mut nocache = TestEnv::new("Europe/Berlin", NOW);
+    nocache.db = env.db.clone();
+    nocache.extra.push(("TROTH_NO_CACHE".into(), "1".into()));
+    assert_eq!(j(&nocache, &["list"]), list, "list --json with TROTH_NO_CACHE=1");
     for p in arr(&list) {
         promise(p, "list --json");
     }
@@ -751,6 +757,33 @@ fn sync_and_verify_have_their_documented_shape_in_utc() {
         assert_eq!((&v["ok"], &v["devices"]), (&true.into(), &2.into()), "{v}");
         assert!(!env.run(&["sync", "--json"]).stdout.contains(&code));
     }
+    // A file that cannot be applied: sync still prints its JSON, names the
+    // file in `refused`, and exits 1; verify says the same as a problem.
+    let junk = folder.join("0123456789abcdef0123456789abcdef.troth");
+    std::fs::write(&junk, "junk").unwrap();
+    std::fs::set_permissions(&junk, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    let r = alex.run(&["sync", "--json"]);
+    assert_eq!(r.code, 1, "sync with a junk file: {}", r.stderr);
+    let y: Value =
+        serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("sync --json printed no JSON ({e}): {}", r.stdout));
+    let refused = arr(&y["refused"]);
+    assert!(
+        refused.iter().any(|f| f["file"] == "0123456789abcdef0123456789abcdef.troth" && f["device"].is_null()),
+        "{y}"
+    );
+    refused.iter().for_each(|f| has(f, "sync refused", &[("device", T::UuidN), ("file", T::Str), ("why", T::Str)]));
+    assert!(r.stderr.starts_with("error: "), "{}", r.stderr);
+    let r = alex.run(&["verify", "--json"]);
+    assert_eq!(r.code, 1, "verify with a junk file: {}", r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["ok"], false);
+    assert!(!arr(&v["problems"]).is_empty(), "{v}");
+    for p in arr(&v["problems"]) {
+        has(p, "verify problems", &[("device", T::UuidN), ("file", T::StrN), ("problem", T::Str)]);
+    }
+    let st = j(&alex, &["sync", "status"]);
+    arr(&st["devices"]).iter().for_each(|d| has(d, "sync status devices", &[("refused", T::Count)]));
+
     let log = j(&alex, &["log"]);
     assert_eq!(arr(&log).len(), 1);
     entry(&arr(&log)[0], "log on the first device");
@@ -788,5 +821,17 @@ fn bad_input_with_json_is_one_error_line_and_exit_2_with_nothing_on_stdout() {
     ];
     for args in bad {
         env.fails(2, args);
+    }
+    // Any other failure (here a ledger that is not one): exit 1, the same way.
+    let mut junk = TestEnv::berlin();
+    junk.db = junk.path("junk.db");
+    std::fs::write(&junk.db, "not a ledger at all, not even close to one").unwrap();
+    std::fs::set_permissions(&junk.db, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    for args in [&["list", "--json"][..], &["report", "--json"][..], &["kept", "weekends", "--json"][..]] {
+        let r = junk.run(args);
+        assert_eq!(r.code, 1, "troth {args:?} on a file that is no ledger: {}", r.stderr);
+        assert!(r.stdout.is_empty(), "troth {args:?}: stdout {}", r.stdout);
+        assert_eq!(r.stderr.lines().filter(|l| l.starts_with("error: ")).count(), 1, "{}", r.stderr);
+        assert!(r.stderr.starts_with("error: "), "{}", r.stderr);
     }
 }
