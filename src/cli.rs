@@ -323,7 +323,7 @@ pub struct TrendArgs {
     /// How many weeks, the current one included
     #[arg(long, value_name = "N", default_value_t = 12)]
     pub weeks: u32,
-    /// Also draw an SVG chart into FILE
+    /// Also draw an SVG chart into FILE (`-`: the chart alone on standard output)
     #[arg(long, value_name = "FILE")]
     pub svg: Option<PathBuf>,
 }

@@ -225,6 +225,11 @@ fn run(cli: cli::Cli) -> Result<()> {
         (Some(p), _) | (None, Some(p)) => not_a_uri(p),
         (None, None) => default_db()?,
     };
+    // Elsewhere `-` is standard input or output; a ledger must be a file.
+    if db.as_os_str() == "-" {
+        return Err(Error::usage("--db -: a ledger is a file, not standard input or output")
+            .hint("give a path, e.g. --db ./troth.db"));
+    }
     let demo_db = data_dir.unwrap_or_else(std::env::temp_dir).join("demo.db");
     let env = Env {
         now,

@@ -70,5 +70,9 @@ pub fn excuse(ctx: &Ctx, ledger: &mut Ledger, a: LogArgs, out: &mut dyn Write) -
         if ctx.env.verbose { format!(" #{id}") } else { String::new() },
         words::due(s.slot.due, x.zone, ctx.now)
     )?;
+    // A typed time the clocks skip or repeat: say how it was read, as kept does.
+    if let Some(o) = a.at.as_deref().and_then(|s| crate::domain::time::odd_wall_clock(s, ctx.now, x.zone)) {
+        writeln!(out, "note: {}", words::odd_wall_clock(o, at, x.zone, ctx.now))?;
+    }
     Ok(())
 }

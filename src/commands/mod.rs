@@ -87,10 +87,8 @@ pub fn run(env: &Env, command: Command, real_out: &mut dyn Write) -> Result<()> 
     // refused command leaves the ledger as it was, the partner's facts too
     // (the next command applies them). Not around a command that waits on a
     // person or runs on: it would hold the ledger's write lock meanwhile.
-    if let Some(f) = &synced
-        && !waits_or_runs_on(&command, env)
-        && sync::folder_changed(&ledger, f)
-    {
+    let outer = synced.as_ref().is_some_and(|f| !waits_or_runs_on(&command, env) && sync::folder_changed(&ledger, f));
+    if outer {
         ledger.begin_outer()?;
     }
     let warned = synced.as_ref().is_some_and(|f| sync::auto_apply(&mut ledger, f, env.now));
@@ -103,8 +101,11 @@ pub fn run(env: &Env, command: Command, real_out: &mut dyn Write) -> Result<()> 
     }
     let ctx = Ctx { env, settings, now: env.now };
     // A new ledger reaches the disk only when its first command succeeds,
-    // and that command's output only once it has.
+    // and that command's output only once it has. Inside the one
+    // transaction the output waits too: a pipe nobody reads yet (`| less`)
+    // must not hold the ledger's write lock.
     let new = ledger.is_new();
+    let hold = new || outer;
     let mut held: Vec<u8> = Vec::new();
     // A command that makes its facts in one transaction publishes them in it.
     let warned = std::rc::Rc::new(std::cell::Cell::new(warned));
@@ -115,12 +116,14 @@ pub fn run(env: &Env, command: Command, real_out: &mut dyn Write) -> Result<()> 
         let hook = sync::publish_on_commit(&ledger, f, env.now, warned.clone())?;
         ledger.set_pre_commit(Some(hook));
     }
-    let done = dispatch(&ctx, &mut ledger, command, if new { &mut held } else { &mut *real_out });
+    let done = dispatch(&ctx, &mut ledger, command, if hold { &mut held } else { &mut *real_out });
     ledger.set_pre_commit(None);
     ledger.end_outer(!matches!(&done, Err(e) if e.exit_code() == 2))?;
     done?;
     if new {
         ledger.persist()?;
+    }
+    if hold {
         real_out.write_all(&held)?;
     }
     if access == Access::Write
@@ -168,10 +171,12 @@ fn access(command: &Command, exists: bool) -> Access {
 }
 
 /// Commands that wait for a person's answers (`review`, `repair` on a
-/// terminal) or run on (`remind`): not run inside one transaction.
+/// terminal), for standard input (`import -`) or run on (`remind`): not run
+/// inside one transaction.
 fn waits_or_runs_on(command: &Command, env: &Env) -> bool {
     match command {
         Command::Review | Command::Remind(_) => true,
+        Command::Import(a) => is_stdout(&a.file),
         Command::Repair(_) => env.interactive,
         _ => false,
     }

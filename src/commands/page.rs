@@ -80,6 +80,7 @@ pub fn report_html(ctx: &Ctx, ledger: &Ledger, a: &ReportArgs, week: &Week, out:
         upcoming_words,
         standing,
         texts,
+        zones: items.iter().map(|i| (i.agreement.slug.clone(), i.agreement.zone)).collect(),
         chart,
         trust_start: ctx.settings.trust.start,
     };

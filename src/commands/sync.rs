@@ -400,7 +400,7 @@ fn sync_now(ctx: &Ctx, ledger: &mut Ledger, out: &mut dyn Write) -> Result<()> {
         let mut parts = vec![format!("sent {} fact{}", report.published, if report.published == 1 { "" } else { "s" })];
         if let Some((file, facts)) = resent {
             parts.push(format!(
-                "sent again all {facts} fact{} made here: this device's file {file} is gone from the folder",
+                "sent again all {facts} fact{} made here: this device's file {file} is gone from the folder or refused",
                 if facts == 1 { "" } else { "s" }
             ));
         }
@@ -427,6 +427,15 @@ fn sync_now(ctx: &Ctx, ledger: &mut Ledger, out: &mut dyn Write) -> Result<()> {
 }
 
 fn status(ctx: &Ctx, ledger: &mut Ledger, out: &mut dyn Write) -> Result<()> {
+    if ledger.path.is_none() {
+        // No ledger yet: the stand-in's made-up uuids would change each call.
+        if ctx.env.json {
+            return write_json(out, &json!({"ledger": null, "device": null, "folder": null, "devices": []}));
+        }
+        writeln!(out, "ledger   none yet at {}", shown(&ctx.env.db))?;
+        writeln!(out, "         troth init starts one; troth sync join DIR joins your partner's")?;
+        return Ok(());
+    }
     let id = ledger.identity()?;
     let f = sync::folder_of(ledger)?;
     let devices = sync::devices(ledger, ctx.settings.me.as_deref())?;
@@ -595,7 +604,7 @@ fn warn_clock_behind(behind: Option<i64>) {
         eprintln!(
             "warning: sync: this device's clock is more than 10 minutes behind its previous sync file (written {}); \
              the other device will refuse this file and every later one from here — if the clock is right now, \
-             it was ahead when that file was written",
+             it was ahead when that file was written, and `troth sync` sends it all again once it has passed that time",
             rfc3339(from_ts(w), chrono_tz::UTC)
         );
     }

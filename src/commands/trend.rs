@@ -37,6 +37,15 @@ pub fn trend(ctx: &Ctx, ledger: &Ledger, a: TrendArgs, out: &mut dyn Write) -> R
     let points = report::trend(&items, p, ctx.now, ctx.settings.zone, a.weeks);
     if let Some(path) = &a.svg {
         let chart = super::page::chart(ctx, &items, format!("{subject} trust"), &points);
+        // `--svg -` is standard output, as `export -o -` is: the chart alone.
+        if super::is_stdout(path) {
+            if ctx.env.json {
+                return Err(Error::usage("--svg - and --json both want standard output")
+                    .hint("write the chart to a file: --svg trend.svg"));
+            }
+            out.write_all(chart.document().as_bytes())?;
+            return Ok(());
+        }
         crate::ledger::files::write_output(&ctx.env.db, path, chart.document().as_bytes())?;
     }
     if ctx.env.json {

@@ -207,13 +207,33 @@ pub fn trust_legend(start: f64) -> String {
     )
 }
 
-/// Words for a quota's unit: "weekends" / "times".
+/// Words for a quota's unit: "weekends" / "times"; one unit (excuses can
+/// bring "2 weekends a month" down to one) is "1 of 1 weekend".
 pub fn unit_word(unit: Option<&str>, n: u32) -> String {
     match unit {
+        Some(u) if n == 1 => singular(u),
         Some(u) => u.to_string(),
         None if n == 1 => "time".into(),
         None => "times".into(),
     }
+}
+
+/// The singular of a typed unit noun where English forms its plural
+/// regularly ("weekends", "date nights", "lunches", "boxes"); any other noun
+/// ("parties", "nights out", "weekend") stays as typed rather than be
+/// misspelt.
+fn singular(unit: &str) -> String {
+    let (head, last) = unit.rsplit_once(' ').map_or(("", unit), |(h, l)| (h, l));
+    let lower = last.to_lowercase();
+    let cut = if ["ches", "shes", "sses", "xes", "zes"].iter().any(|e| lower.ends_with(e)) {
+        2
+    } else if lower.ends_with('s') && !["ss", "us", "is", "ies"].iter().any(|e| lower.ends_with(e)) {
+        1
+    } else {
+        0
+    };
+    let one = last.get(..last.len() - cut).unwrap_or(last);
+    if head.is_empty() { one.to_string() } else { format!("{head} {one}") }
 }
 
 /// Terms in words: "2 weekends a month", "every fri 19:00".

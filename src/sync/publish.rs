@@ -226,8 +226,10 @@ fn write_file(
 
 /// This device's own files that are gone from the folder — removed, or
 /// replaced by other bytes — leave its partner waiting for them, and for
-/// every file after them, for good. So `troth sync` sends again, after the
-/// last of its files still there, every fact this device made: the partner
+/// every file after them, for good; so does a file the partner refuses
+/// because this clock read earlier than when the file before it was
+/// written. So `troth sync` sends again, after the last good file still
+/// there, every fact this device made: the partner
 /// skips what it has and applies the rest (docs/design.md §9: nothing is
 /// lost; `verify` still names the file that went). Returns the seq of the
 /// first file missing and the facts sent again, when one was.
@@ -251,7 +253,18 @@ pub fn republish_lost(ledger: &mut Ledger, f: &Folder, now: Instant) -> Result<O
         at = r.prev.as_deref().and_then(|p| mine.get(p).copied());
     }
     chain.reverse();
-    let Some(gone) = chain.iter().position(|r| !present.contains(r.hash.as_str())) else { return Ok(None) };
+    // A file the partner refuses is as good as gone: one written more than
+    // the allowed skew before the file before it (this clock ran ahead, or
+    // was set back), with every later one (docs/design.md §9).
+    let early = |i: usize| i > 0 && chain[i].written < chain[i - 1].written - super::SKEW_SECS;
+    let Some(gone) = (0..chain.len()).find(|&i| !present.contains(chain[i].hash.as_str()) || early(i)) else {
+        return Ok(None);
+    };
+    // A new file after the last good one must not be early itself: after a
+    // clock that ran ahead, wait until this one has caught up.
+    if gone > 0 && ts(now) < chain[gone - 1].written - super::SKEW_SECS {
+        return Ok(None);
+    }
     let seq = chain[gone].seq;
     let base = gone.checked_sub(1).map(|i| chain[i].hash.clone());
     let person = ledger.settings()?.me;

@@ -279,3 +279,43 @@ fn a_huge_file_in_the_folder_is_named_not_read() {
     assert_eq!(r.code, 1);
     assert!(r.stdout.contains("larger than any troth file"), "{}", r.stdout);
 }
+
+/// Alex's clock ran three hours ahead, then was put right. Sam's device
+/// waits for what Alex wrote "in the future", then — by the rule — refuses
+/// the files Alex wrote after the clock was put right, with every later one.
+/// Once Alex's clock has passed the time of that last good file, Alex's
+/// `troth sync` sends everything again after it, and Sam's device catches
+/// up: nothing is lost, nothing counted twice.
+#[test]
+fn a_clock_that_ran_ahead_and_was_put_right_loses_nothing_once_it_catches_up() {
+    let mut p = pair_with(None);
+    p.alex.set_now("2026-11-23T21:00:00+01:00");
+    p.alex.ok(&["kept", "date-night", "--note", "ahead"]);
+    p.alex.set_now("2026-11-23T18:05:00+01:00");
+    let r = p.alex.run(&["kept", "date-night", "--note", "put right"]);
+    assert!(r.stderr.contains("sends it all again"), "{}", r.stderr);
+    p.sam.set_now("2026-11-23T18:06:00+01:00");
+    let v: Value = serde_json::from_str(&p.sam.run(&["sync", "--json"]).stdout).unwrap();
+    assert_eq!(v["waiting"].as_array().unwrap().len(), 2, "{v}");
+    // Too early for Alex to send again: the new file would be refused too.
+    let early: Value = serde_json::from_str(&p.alex.run(&["sync", "--json"]).stdout).unwrap();
+    assert_eq!(early["resent"], Value::Null, "{early}");
+    // Three hours on.
+    p.sam.set_now("2026-11-23T21:01:00+01:00");
+    let r = p.sam.run(&["sync", "--json"]);
+    assert_eq!(r.code, 1, "the file written after the clock was put right is refused: {}", r.stdout);
+    assert_eq!(p.sam.json(&["log"]).as_array().unwrap().len(), 1);
+    p.alex.set_now("2026-11-23T21:02:00+01:00");
+    let v: Value = serde_json::from_str(&p.alex.run(&["sync", "--json"]).stdout).unwrap();
+    assert!(v["resent"]["facts"].as_u64().unwrap() >= 2, "{v}");
+    p.sam.set_now("2026-11-23T21:03:00+01:00");
+    p.sam.run(&["sync"]);
+    let (alex, sam) = both_logs(&p);
+    assert_eq!(alex, sam);
+    assert_eq!(sam.as_array().unwrap().len(), 2, "{sam}");
+    // The chain goes on.
+    p.alex.set_now("2026-11-23T21:04:00+01:00");
+    p.alex.ok(&["kept", "date-night", "--note", "later"]);
+    p.sam.set_now("2026-11-23T21:05:00+01:00");
+    assert_eq!(p.sam.json(&["log"]).as_array().unwrap().len(), 3);
+}

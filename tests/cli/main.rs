@@ -22,6 +22,7 @@ mod errors;
 mod history;
 mod hostile;
 mod html;
+mod mend;
 mod numbers;
 mod people;
 mod ranges;

@@ -462,3 +462,17 @@ fn a_device_restored_from_an_old_backup_forks_its_chain_and_both_branches_count(
         .collect();
     assert!(notes.contains(&"before the restore".to_string()), "{notes:?}");
 }
+
+/// `sync status` where no ledger exists yet says so, the same every time:
+/// no ledger or device uuid made up for a ledger that is not there (each
+/// call used to print fresh ones), and nothing is created.
+#[test]
+fn sync_status_without_a_ledger_invents_no_uuids() {
+    let env = TestEnv::berlin();
+    let json = env.json(&["sync", "status"]);
+    assert_eq!(json, serde_json::json!({"ledger": null, "device": null, "folder": null, "devices": []}));
+    let text = env.ok(&["sync", "status"]);
+    assert!(text.starts_with("ledger   none yet at "), "{text}");
+    assert!(text.contains("troth init"), "{text}");
+    assert!(!env.db.exists(), "a reading command creates no ledger");
+}

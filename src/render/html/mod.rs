@@ -66,15 +66,23 @@ fn change_words(x: f64) -> (String, &'static str) {
 }
 
 /// An RFC 3339 time as people read it: "Fri 27 Nov 19:00"; an end of day
-/// (00:00 of the next) is shown as that day.
-pub fn when(rfc: &str) -> String {
-    match chrono::DateTime::parse_from_rfc3339(rfc) {
-        Ok(t) if t.time() == chrono::NaiveTime::MIN => {
+/// (00:00 of the next, or where that midnight is skipped the first time the
+/// next day has, in `zone`) is shown as that day.
+pub fn when(rfc: &str, zone: Option<chrono_tz::Tz>) -> String {
+    use super::words::{end_date, is_day_end};
+    match (chrono::DateTime::parse_from_rfc3339(rfc), zone) {
+        (Ok(t), Some(z)) if is_day_end(t.to_utc(), z) => end_date(t.to_utc(), z).format("%a %-d %b").to_string(),
+        (Ok(t), None) if t.time() == chrono::NaiveTime::MIN => {
             (t - chrono::Duration::seconds(1)).format("%a %-d %b").to_string()
         }
-        Ok(t) => t.format("%a %-d %b %H:%M").to_string(),
-        Err(_) => clean(rfc),
+        (Ok(t), _) => t.format("%a %-d %b %H:%M").to_string(),
+        (Err(_), _) => clean(rfc),
     }
+}
+
+/// The zone of the promise called `slug` on this page.
+fn zone_of(p: &Page, slug: &str) -> Option<chrono_tz::Tz> {
+    p.zones.iter().find(|(s, _)| s == slug).map(|(_, z)| *z)
 }
 
 /// An RFC 3339 time something happened at: always with its time — an entry
@@ -119,7 +127,7 @@ fn gauge(v: f64) -> Markup {
     }
 }
 
-fn progress(r: &Row, standing: bool) -> Markup {
+fn progress(r: &Row, standing: bool, zone: Option<chrono_tz::Tz>) -> Markup {
     let nothing_due = !standing && r.promised == 0 && r.missed == 0 && r.excused == 0 && r.open.is_none();
     let mut parts: Vec<String> = Vec::new();
     if r.broken > 0 {
@@ -150,7 +158,7 @@ fn progress(r: &Row, standing: bool) -> Markup {
                 (gauge(r.kept.min(r.promised) as f64 / r.promised as f64))
             }
             @if let Some(o) = r.open.as_ref().filter(|o| o.kept < o.promised) {
-                span class="muted" { (o.kept) " of " (o.promised) " so far · due " (when(&o.due)) }
+                span class="muted" { (o.kept) " of " (o.promised) " so far · due " (when(&o.due, zone)) }
             }
             @if !parts.is_empty() { span class="muted" { (parts.join(" · ")) } }
         }
@@ -319,7 +327,7 @@ fn coming(p: &Page, m: &Model) -> Markup {
                         li {
                             span class="slug" { (user(&d.slug)) } " — "
                             (user(p.upcoming_words.get(i).map(String::as_str).unwrap_or(&d.kind)))
-                            span class="sr" { " (" (d.remaining) " remaining, due " (when(&d.due)) ")" }
+                            span class="sr" { " (" (d.remaining) " remaining, due " (when(&d.due, zone_of(p, &d.slug))) ")" }
                         }
                     }
                 }
@@ -334,8 +342,8 @@ mod tests {
 
     #[test]
     fn end_of_day_is_that_day() {
-        assert_eq!(when("2026-11-30T00:00:00+01:00"), "Sun 29 Nov");
-        assert_eq!(when("2026-11-27T19:00:00+01:00"), "Fri 27 Nov 19:00");
+        assert_eq!(when("2026-11-30T00:00:00+01:00", None), "Sun 29 Nov");
+        assert_eq!(when("2026-11-27T19:00:00+01:00", None), "Fri 27 Nov 19:00");
     }
 
     #[test]

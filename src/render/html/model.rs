@@ -138,6 +138,9 @@ pub struct Page {
     pub standing: Vec<String>,
     /// Promise texts by slug, as they were said.
     pub texts: Vec<(String, String)>,
+    /// Each promise's zone by slug: a day's end where midnight is skipped
+    /// (America/Santiago's spring) reads 01:00 of the next day.
+    pub zones: Vec<(String, chrono_tz::Tz)>,
     pub chart: Chart,
     pub trust_start: f64,
 }

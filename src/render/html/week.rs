@@ -44,7 +44,7 @@ pub(super) fn week_part(page: &Page, w: &WeekPart, k: usize, multi: bool) -> Mar
                                     @if let Some(t) = text_of(&r.slug) { span class="said" { "“" (user(t)) "”" } }
                                 }
                                 td data-label="Who" class="who" { (user(&r.by)) " → " (user(&r.to)) }
-                                td data-label="Progress" class="prog" { (progress(r, page.standing.contains(&r.slug))) }
+                                td data-label="Progress" class="prog" { (progress(r, page.standing.contains(&r.slug), super::zone_of(page, &r.slug))) }
                                 td data-label="Trust" class="num" {
                                     data value=(exact(r.trust)) { (trust2(r.trust)) }
                                     " " span class={ "chg chg-" (dir) } { data value=(exact(r.trust_change)) { (arrow) } }

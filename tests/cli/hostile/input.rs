@@ -466,3 +466,28 @@ fn stray_words_are_told_where_they_go() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.starts_with("error: ") && !err.contains("panicked"), "{err}");
 }
+
+/// `trend --svg -` puts the chart on standard output, as `export -o -` does,
+/// instead of a file named `-` beside the table.
+#[test]
+fn trend_svg_dash_is_standard_output() {
+    let env = TestEnv::berlin();
+    env.ok(&["promise", "Date night", "--terms", "every fri 19:00", "--starts", "2026-11-01"]);
+    let dir = env.path("here");
+    std::fs::create_dir(&dir).unwrap();
+    let out = env.command().current_dir(&dir).args(["trend", "--svg", "-"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let svg = String::from_utf8_lossy(&out.stdout);
+    assert!(svg.trim_start().starts_with("<svg") || svg.trim_start().starts_with("<?xml"), "{svg}");
+    assert!(svg.trim_end().ends_with("</svg>"), "{svg}");
+    assert!(names_in(&dir).is_empty());
+    env.fails(2, &["trend", "--svg", "-", "--json"]);
+    // And a ledger is never `-`.
+    for args in [vec!["--db", "-", "list"], vec!["promise", "Walk", "--db", "-"]] {
+        let out = env.command().current_dir(&dir).args(&args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.starts_with("error: --db -: a ledger is a file"), "{err}");
+    }
+    assert!(names_in(&dir).is_empty());
+}
