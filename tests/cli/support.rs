@@ -158,7 +158,7 @@ pub fn on_terminal(base: &Command, args: &[&str], answers: &[&str]) -> String {
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
-        .expect("script(1) from util-linux gives troth a terminal");
+        .expect("script(1) gives troth a terminal: apt-get install bsdutils");
     let mut stdin = child.stdin.take().unwrap();
     for answer in answers {
         pause();
@@ -285,6 +285,15 @@ pub fn skip(why: &str) {
 /// Whether the tests run as root, who alone can switch to another user.
 pub fn is_root() -> bool {
     Command::new("id").arg("-u").output().map(|o| o.stdout.starts_with(b"0")).unwrap_or(false)
+}
+
+/// Whether another user (`nobody`) can reach `path`: every folder above it
+/// searchable by others. A private TMPDIR (made under umask 077, say) is not.
+pub fn others_can_reach(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    path.ancestors()
+        .skip(1)
+        .all(|p| p.as_os_str().is_empty() || std::fs::metadata(p).is_ok_and(|m| m.permissions().mode() & 0o001 != 0))
 }
 
 /// troth run as the unprivileged user `nobody` (65534), with HOME and the
