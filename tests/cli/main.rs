@@ -32,6 +32,7 @@ mod remind;
 mod report_model;
 mod retired;
 mod screens;
+mod shapes;
 mod slots;
 mod startup;
 mod storage;
