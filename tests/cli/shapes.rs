@@ -368,6 +368,13 @@ fn entries_verdicts_repairs_and_the_inbox_have_their_documented_shape() {
     repair(&a, "accept --json");
     assert_eq!(a["accepted"], serde_json::json!({"by": "Sam", "note": "thank you", "at": NOW}));
 
+    // A repair is the same object in accept, show and inbox.
+    let shown = j(&env, &["show", "date-night"]);
+    let find = |list: &Value, id: &Value| arr(list).iter().find(|r| &r["id"] == id).cloned();
+    assert_eq!(find(&shown["repairs"], &a["id"]).as_ref(), Some(&a), "accept --json and show repairs");
+    assert_eq!(find(&shown["repairs"], &s["id"]).as_ref(), Some(&s), "repair --json and show repairs");
+    assert_eq!(find(&j(&env, &["inbox"])["repairs_waiting"], &s["id"]).as_ref(), Some(&s), "repair --json and inbox");
+
     let v = j(&env, &["void", "10", "--reason", "typed twice"]);
     entry(&v, "void --json");
     assert_eq!((&v["void"], &v["counts"], &v["why"]), (&true.into(), &false.into(), &"void".into()));
@@ -474,6 +481,8 @@ fn promises_list_show_and_the_changes_to_them_have_their_documented_shape() {
         a["pending"],
         serde_json::json!({"terms": "3/month", "status": null, "from": "2026-12-01T00:00:00+01:00"})
     );
+    let listed = j(&env, &["list"]);
+    assert_eq!(arr(&listed).iter().find(|p| p["slug"] == "weekends"), Some(&a), "amend --json and list --json");
     let p = j(&env, &["pause", "mum", "--note", "travel"]);
     promise(&p, "pause --json");
     let now_or_pending = |p: &Value, s: &str| p["status"] == s || p["pending"]["status"] == s;
@@ -749,6 +758,7 @@ fn sync_and_verify_have_their_documented_shape_in_utc() {
         &["promise", "Date night", "--terms", "every fri 19:00", "--slug", "date-night", "--starts", "2026-11-01"],
     );
     assert_eq!(p["starts"], "2026-11-01T00:00:00+00:00", "UTC is +00:00");
+    assert_eq!(j(&alex, &["list"]), Value::Array(vec![p.clone()]), "promise --json is one element of list --json");
     let s = j(&alex, &["sync", "setup", f]);
     has(&s, "sync setup --json", &[("ledger", T::Uuid), ("device", T::Uuid), ("folder", T::Str), ("code", T::Str)]);
     assert_eq!(s["folder"], f);
