@@ -747,6 +747,10 @@ fn sync_and_verify_have_their_documented_shape_in_utc() {
     let alex = TestEnv::new("UTC", "2026-11-23T18:00:00+00:00");
     let empty = j(&alex, &["sync", "status"]);
     assert_eq!(empty, serde_json::json!({"ledger": null, "device": null, "folder": null, "devices": []}));
+    // Nor is there a device to count before any ledger exists.
+    let none = j(&alex, &["verify"]);
+    assert_eq!(none, serde_json::json!({"ok": true, "devices": 0, "files": 0, "problems": []}));
+    assert!(!alex.db.exists(), "verify made a ledger");
     alex.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
     // A ledger that does not sync yet: no folder, one device (this one).
     let alone = j(&alex, &["sync", "status"]);
