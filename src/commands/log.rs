@@ -198,7 +198,7 @@ fn row(e: &Entry, x: &Agreement, analysis: Option<&crate::domain::trust::Analysi
     };
     vec![
         e.id.to_string(),
-        human_datetime(e.at, x.zone, now),
+        render::words::moment(e.at, x.zone, now),
         x.slug.clone(),
         e.outcome.name().to_string(),
         e.logged_by.clone(),

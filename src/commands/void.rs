@@ -3,7 +3,7 @@
 
 use super::{Ctx, find_one};
 use crate::cli::VoidArgs;
-use crate::domain::time::{self, human_datetime};
+use crate::domain::time;
 use crate::domain::validate::validate_note;
 use crate::error::{Error, Result};
 use crate::ledger::{Ledger, new_uuid};
@@ -68,7 +68,7 @@ pub fn void(ctx: &Ctx, ledger: &mut Ledger, a: VoidArgs, out: &mut dyn Write) ->
         paint(render::CALM, "voided"),
         x.slug,
         entry.outcome.name(),
-        human_datetime(entry.at, x.zone, ctx.now)
+        render::words::moment(entry.at, x.zone, ctx.now)
     )?;
     Ok(())
 }

@@ -220,7 +220,7 @@ fn entry_rows(src: &Source, rows: &mut Vec<(Instant, u8, Row)>) {
             }
         }
         if let Some(v) = &e.void {
-            let mut what = format!("voided #{}, {} {}{note}", e.id, e.outcome.name(), words::start(e.at, x.zone, now));
+            let mut what = format!("voided #{}, {} {}{note}", e.id, e.outcome.name(), words::moment(e.at, x.zone, now));
             if let Some(r) = &v.reason {
                 what.push_str(&format!(" — {}", quoted(r, 60)));
             }

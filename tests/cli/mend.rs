@@ -169,3 +169,26 @@ fn the_page_shows_a_day_end_at_a_skipped_midnight_as_that_day() {
     assert!(page.contains("so far · due Sat 5 Sep"), "{page}");
     assert!(!page.contains("Sun 6 Sep 01:00"), "{page}");
 }
+
+/// An entry is a moment, not a day (docs/design.md §7): one logged at 00:00
+/// is shown with its time on every screen that names it — the log, the void
+/// line, show's history, the Markdown report and the inbox — never as the
+/// bare day a miss at the end of the day before would be.
+#[test]
+fn an_entry_at_midnight_is_shown_with_its_time_everywhere() {
+    let env = crate::support::TestEnv::berlin();
+    env.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
+    env.ok(&["promise", "Call if late", "--slug", "late", "--starts", "2026-11-01"]);
+    env.ok(&["kept", "late", "--at", "2026-11-20 00:00"]);
+    env.ok(&["kept", "late", "--at", "2026-11-20 00:00", "--as", "Sam"]);
+    let log = env.ok(&["log"]);
+    assert!(log.contains("Fri 20 Nov 00:00"), "{log}");
+    let md = env.ok(&["report", "--format", "markdown", "--week", "2026-W47"]);
+    assert!(md.contains("- Fri 20 Nov 00:00 · late · kept"), "{md}");
+    let inbox = env.ok(&["inbox"]);
+    assert!(inbox.contains("late  kept  Fri 20 Nov 00:00"), "{inbox}");
+    let void = env.ok(&["void", "1"]);
+    assert!(void.contains("(late kept Fri 20 Nov 00:00)"), "{void}");
+    let show = env.ok(&["show", "late"]);
+    assert!(show.contains("voided #1, kept Fri 20 Nov 00:00"), "{show}");
+}

@@ -3,7 +3,7 @@
 
 use crate::commands::Ctx;
 use crate::domain::report::Item;
-use crate::domain::time::{Instant, human_date, human_datetime};
+use crate::domain::time::{Instant, human_date};
 use crate::domain::trust::Analysis;
 use crate::domain::voice::{Repair, VerdictKind, deciding, latest_by, other_parties};
 use crate::domain::{Agreement, Entry, Fact, Outcome};
@@ -209,7 +209,7 @@ pub fn inbox(ctx: &Ctx, ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
 fn write_entries(out: &mut dyn Write, inbox: &Inbox, me: &str, now: Instant) -> Result<bool> {
     let quote = |s: &Option<String>| s.as_deref().map(|n| format!("  \"{}\"", short(n, 60))).unwrap_or_default();
     let line = |e: &Entry, x: &Agreement| {
-        format!("#{:<4} {}  {}  {}", e.id, x.slug, e.outcome.name(), human_datetime(e.at, x.zone, now))
+        format!("#{:<4} {}  {}  {}", e.id, x.slug, e.outcome.name(), crate::render::words::moment(e.at, x.zone, now))
     };
     let mut any = false;
     if !inbox.to_confirm.is_empty() {

@@ -2,7 +2,6 @@
 //! words as the terminal's, as headings, a table and lists.
 
 use super::{HEADERS, averages_words, table, title};
-use crate::domain::time::human_datetime;
 use crate::domain::weekly::ReportModel;
 use crate::error::Result;
 use crate::render::due::due_words;
@@ -78,7 +77,13 @@ pub fn write_markdown(m: &ReportModel, out: &mut dyn Write) -> Result<()> {
         writeln!(out, "### What happened\n")?;
         for (e, a) in &m.entries {
             let note = e.note.as_deref().map(|n| format!(" — {}", md(n))).unwrap_or_default();
-            writeln!(out, "- {} · {} · {}{note}", human_datetime(e.at, a.zone, m.now), a.slug, e.outcome.name())?;
+            writeln!(
+                out,
+                "- {} · {} · {}{note}",
+                crate::render::words::moment(e.at, a.zone, m.now),
+                a.slug,
+                e.outcome.name()
+            )?;
         }
         writeln!(out)?;
     }
