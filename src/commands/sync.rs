@@ -487,7 +487,10 @@ fn status(ctx: &Ctx, ledger: &mut Ledger, out: &mut dyn Write) -> Result<()> {
 pub fn verify(ctx: &Ctx, ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
     let Some(f) = sync::folder_of(ledger)? else {
         if ctx.env.json {
-            return write_json(out, &json!({"ok": true, "devices": 1, "files": 0, "problems": []}));
+            // One device, this one, once a ledger exists; before, none (as
+            // `sync status` says: no ledger, no device).
+            let devices = usize::from(ledger.path.is_some());
+            return write_json(out, &json!({"ok": true, "devices": devices, "files": 0, "problems": []}));
         }
         writeln!(out, "ok  this ledger does not sync through a folder; nothing to check")?;
         return Ok(());

@@ -368,6 +368,13 @@ fn entries_verdicts_repairs_and_the_inbox_have_their_documented_shape() {
     repair(&a, "accept --json");
     assert_eq!(a["accepted"], serde_json::json!({"by": "Sam", "note": "thank you", "at": NOW}));
 
+    // A repair is the same object in accept, show and inbox.
+    let shown = j(&env, &["show", "date-night"]);
+    let find = |list: &Value, id: &Value| arr(list).iter().find(|r| &r["id"] == id).cloned();
+    assert_eq!(find(&shown["repairs"], &a["id"]).as_ref(), Some(&a), "accept --json and show repairs");
+    assert_eq!(find(&shown["repairs"], &s["id"]).as_ref(), Some(&s), "repair --json and show repairs");
+    assert_eq!(find(&j(&env, &["inbox"])["repairs_waiting"], &s["id"]).as_ref(), Some(&s), "repair --json and inbox");
+
     let v = j(&env, &["void", "10", "--reason", "typed twice"]);
     entry(&v, "void --json");
     assert_eq!((&v["void"], &v["counts"], &v["why"]), (&true.into(), &false.into(), &"void".into()));
@@ -414,6 +421,25 @@ fn entries_verdicts_repairs_and_the_inbox_have_their_documented_shape() {
         }
         assert_eq!(arr(&inbox["disputes"]).len(), 1, "inbox --as {who}: {inbox}");
     }
+    // An entry is the same object wherever it is printed.
+    for who in ["me", "partner"] {
+        let inbox = j(&env, &["inbox", "--as", who]);
+        for k in ["to_confirm", "disputes", "late_excuses"] {
+            for e in arr(&inbox[k]) {
+                let same = arr(&all).iter().find(|l| l["uuid"] == e["uuid"]).unwrap();
+                assert_eq!(e, same, "inbox {k} and log --all --json");
+            }
+        }
+    }
+    let shown = j(&env, &["show", "date-night"]);
+    for e in arr(&shown["entries"]) {
+        let same = arr(&all).iter().find(|l| l["uuid"] == e["uuid"]).unwrap();
+        assert_eq!(e, same, "show entries and log --all --json");
+    }
+    let voided = arr(&all).iter().find(|l| l["id"] == 10).unwrap();
+    for (k, val) in voided.as_object().unwrap() {
+        assert_eq!(&v[k], val, "void --json and log --all --json disagree on `{k}`");
+    }
     let sam = j(&env, &["inbox", "--as", "partner"]);
     assert_eq!(arr(&sam["late_excuses"]).len(), 1, "{sam}");
     assert_eq!(arr(&sam["repairs_offered"]).len(), 1, "the slot repair, not yet accepted: {sam}");
@@ -455,6 +481,8 @@ fn promises_list_show_and_the_changes_to_them_have_their_documented_shape() {
         a["pending"],
         serde_json::json!({"terms": "3/month", "status": null, "from": "2026-12-01T00:00:00+01:00"})
     );
+    let listed = j(&env, &["list"]);
+    assert_eq!(arr(&listed).iter().find(|p| p["slug"] == "weekends"), Some(&a), "amend --json and list --json");
     let p = j(&env, &["pause", "mum", "--note", "travel"]);
     promise(&p, "pause --json");
     let now_or_pending = |p: &Value, s: &str| p["status"] == s || p["pending"]["status"] == s;
@@ -562,6 +590,15 @@ fn an_accepted_repair_is_an_event_of_show_and_talk_in_the_report() {
 fn reports_trends_overpromising_due_and_review_have_their_documented_shape() {
     let env = ledger();
     let rep = j(&env, &["report", "--week", "2026-W47"]);
+    // Its parts are "as in" the commands that print them alone.
+    assert_eq!(rep["upcoming"], j(&env, &["due"]), "report upcoming and due --json (7 days)");
+    assert_eq!(rep["overpromising"], j(&env, &["overpromising"]), "report overpromising and overpromising --json");
+    let log = j(&env, &["log", "--all"]);
+    for e in arr(&rep["entries"]) {
+        let same = arr(&log).iter().find(|l| l["uuid"] == e["uuid"]).unwrap_or_else(|| panic!("not in log --all: {e}"));
+        assert_eq!(e, same, "a report entry and the same entry in log --json");
+    }
+    assert!(!arr(&rep["entries"]).is_empty());
     has(
         &rep,
         "report --json",
@@ -646,6 +683,16 @@ fn reports_trends_overpromising_due_and_review_have_their_documented_shape() {
         }
     }
 
+    // A week's trust in trend is the report's figure for that week.
+    let week47 = |t: &Value| arr(&t["weeks"]).iter().find(|w| w["week"] == "2026-W47").unwrap()["trust"].clone();
+    assert_eq!(week47(&j(&env, &["trend"])), rep["overall"]["trust"], "trend and report, overall");
+    let alex = arr(&rep["people"]).iter().find(|p| p["name"] == "Alex").unwrap();
+    assert_eq!(week47(&j(&env, &["trend", "--by", "Alex"])), alex["trust"], "trend and report, Alex");
+    for a in arr(&rep["agreements"]) {
+        let slug = a["slug"].as_str().unwrap();
+        assert_eq!(week47(&j(&env, &["trend", slug])), a["trust"], "trend and report, {slug}");
+    }
+
     let o = j(&env, &["overpromising"]);
     over(&o, "overpromising --json");
     assert!(!arr(&o["agreements"]).is_empty() && !arr(&o["people"]).is_empty(), "{o}");
@@ -700,12 +747,22 @@ fn sync_and_verify_have_their_documented_shape_in_utc() {
     let alex = TestEnv::new("UTC", "2026-11-23T18:00:00+00:00");
     let empty = j(&alex, &["sync", "status"]);
     assert_eq!(empty, serde_json::json!({"ledger": null, "device": null, "folder": null, "devices": []}));
+    // Nor is there a device to count before any ledger exists.
+    let none = j(&alex, &["verify"]);
+    assert_eq!(none, serde_json::json!({"ok": true, "devices": 0, "files": 0, "problems": []}));
+    assert!(!alex.db.exists(), "verify made a ledger");
     alex.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
+    // A ledger that does not sync yet: no folder, one device (this one).
+    let alone = j(&alex, &["sync", "status"]);
+    has(&alone, "sync status --json", &[("ledger", T::Uuid), ("device", T::Uuid), ("devices", T::Arr)]);
+    assert_eq!((&alone["folder"], arr(&alone["devices"]).len()), (&Value::Null, 1), "{alone}");
+    alex.fails(2, &["sync", "--json"]);
     let p = j(
         &alex,
         &["promise", "Date night", "--terms", "every fri 19:00", "--slug", "date-night", "--starts", "2026-11-01"],
     );
     assert_eq!(p["starts"], "2026-11-01T00:00:00+00:00", "UTC is +00:00");
+    assert_eq!(j(&alex, &["list"]), Value::Array(vec![p.clone()]), "promise --json is one element of list --json");
     let s = j(&alex, &["sync", "setup", f]);
     has(&s, "sync setup --json", &[("ledger", T::Uuid), ("device", T::Uuid), ("folder", T::Str), ("code", T::Str)]);
     assert_eq!(s["folder"], f);
@@ -834,4 +891,20 @@ fn bad_input_with_json_is_one_error_line_and_exit_2_with_nothing_on_stdout() {
         assert_eq!(r.stderr.lines().filter(|l| l.starts_with("error: ")).count(), 1, "{}", r.stderr);
         assert!(r.stderr.starts_with("error: "), "{}", r.stderr);
     }
+}
+
+/// The checks above can fail: what they refuse.
+#[test]
+fn the_shape_checks_refuse_what_the_contract_forbids() {
+    assert!(time_ok("2026-11-23T18:00:00+00:00") && time_ok("2026-11-20T21:00:00-05:00"));
+    for bad in ["2026-11-23T18:00:00Z", "2026-11-23T18:00:00.5+00:00", "2026-11-23 18:00:00+00:00", "2026-11-23"] {
+        assert!(!time_ok(bad), "{bad}");
+    }
+    assert!(type_ok(&0.4512.into(), T::Frac) && type_ok(&1.into(), T::Frac));
+    for bad in [0.45125, 1.5, -0.1] {
+        assert!(!type_ok(&bad.into(), T::Frac), "{bad}");
+    }
+    assert!(!type_ok(&"0.5".into(), T::Frac) && !type_ok(&Value::Null, T::Frac));
+    assert!(!type_ok(&"Kept".into(), T::OneOf(OUTCOMES)) && !type_ok(&1.5.into(), T::Int));
+    assert!(!type_ok(&Value::Null, T::Str) && type_ok(&Value::Null, T::StrN));
 }
