@@ -846,6 +846,17 @@ fn sync_and_verify_have_their_documented_shape_in_utc() {
     entry(&arr(&log)[0], "log on the first device");
     assert_eq!(arr(&log)[0]["at"], "2026-11-20T19:00:00+00:00");
     assert_ne!(arr(&log)[0]["device"], s["device"], "logged on Sam's device");
+    // The same slot logged on both devices: a pair of entries in the inbox.
+    std::fs::remove_file(&junk).unwrap();
+    alex.ok(&["kept", "date-night", "--at", "2026-11-20 19:30"]);
+    j(&sam, &["sync"]);
+    for env in [&alex, &sam] {
+        let inbox = j(env, &["inbox"]);
+        let dups = arr(&inbox["duplicates"]);
+        assert_eq!(dups.len(), 1, "{inbox}");
+        assert_eq!(arr(&dups[0]).len(), 2, "a duplicate is a pair: {inbox}");
+        arr(&dups[0]).iter().for_each(|e| entry(e, "inbox duplicates"));
+    }
 }
 
 /// With `--json`, bad input is still one `error:` line on stderr, exit 2,
