@@ -21,9 +21,17 @@ pub fn excuse(ctx: &Ctx, ledger: &mut Ledger, a: LogArgs, out: &mut dyn Write) -
     check_open(x, probe.max(x.starts), ctx.now)?;
     let horizon = probe.max(ctx.now) + chrono::Duration::days(400);
     let (_, analysis) = analyse_one(ledger, x, ctx.now, horizon)?;
-    let nothing_due = || {
-        Error::usage(format!("{} has no slot to excuse: it is a standing rule, or nothing is due then", x.slug))
-            .hint("excuse releases one unit of a slot before it is due; standing rules have nothing to release")
+    let nothing_due = || match (given, analysis.slots.first()) {
+        // Before the first slot (a quota starts at the next week or month):
+        // say when it starts rather than suggest a standing rule.
+        (Some(at), Some(first)) if at < first.slot.start => Error::usage(format!(
+            "nothing of {} is due then: its first slot starts {}",
+            x.slug,
+            words::start(first.slot.start, x.zone, ctx.now)
+        ))
+        .hint("name a time from then on with --at, or leave --at out for the next slot due"),
+        _ => Error::usage(format!("{} has no slot to excuse: it is a standing rule, or nothing is due then", x.slug))
+            .hint("excuse releases one unit of a slot before it is due; standing rules have nothing to release"),
     };
     let (index, at) = match given {
         Some(at) => {

@@ -212,3 +212,20 @@ fn a_day_that_starts_at_one_is_named_by_the_day() {
     // JSON keeps the exact instant.
     assert_eq!(env.json(&["show", "swim"])["starts"], "2026-09-06T01:00:00-03:00");
 }
+
+/// `excuse --at` a time before a quota's first slot (a weekly quota made on
+/// a Monday evening starts the next Monday) says when the first slot starts,
+/// instead of suggesting the promise is a standing rule; nothing is written.
+#[test]
+fn excuse_before_the_first_slot_says_when_it_starts() {
+    let env = crate::support::TestEnv::berlin();
+    env.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
+    env.ok(&["promise", "Swim together", "--terms", "2 swims a week", "--slug", "swim"]);
+    let err = env.fails(2, &["excuse", "swim", "--at", "tomorrow"]);
+    assert!(err.starts_with("error: nothing of swim is due then: its first slot starts Mon 30 Nov\n"), "{err}");
+    assert!(!err.contains("standing"), "{err}");
+    // A standing rule still says so.
+    env.ok(&["promise", "Call if late", "--slug", "late"]);
+    let err = env.fails(2, &["excuse", "late", "--at", "tomorrow"]);
+    assert!(err.contains("standing rule"), "{err}");
+}
