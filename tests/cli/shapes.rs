@@ -148,7 +148,12 @@ fn entries_verdicts_repairs_and_the_inbox_have_their_documented_shape() {
     let v = j(&env, &["void", "10", "--reason", "typed twice"]);
     entry(&v, "void --json");
     assert_eq!((&v["void"], &v["counts"], &v["why"]), (&true.into(), &false.into(), &"void".into()));
+    log_and_inbox(&env, &v);
+}
 
+/// `log` and `inbox` on the ledger of the test above, after its verdicts,
+/// repairs and the void of entry 10 (`voided`: what `void --json` printed).
+fn log_and_inbox(env: &TestEnv, v: &Value) {
     // log: void entries only with --all; each element an entry.
     let log = j(&env, &["log"]);
     assert!(arr(&log).iter().all(|e| e["void"] == false), "log without --all shows a void entry");

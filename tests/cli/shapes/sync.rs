@@ -81,6 +81,12 @@ fn sync_and_verify_have_their_documented_shape_in_utc() {
         assert_eq!((&v["ok"], &v["devices"]), (&true.into(), &2.into()), "{v}");
         assert!(!env.run(&["sync", "--json"]).stdout.contains(&code));
     }
+    refused_then_duplicates(&alex, &sam, &folder, &s);
+}
+
+/// After the pairing above: a junk file in the folder, then the same slot
+/// logged on both devices.
+fn refused_then_duplicates(alex: &TestEnv, sam: &TestEnv, folder: &std::path::Path, s: &Value) {
     // A file that cannot be applied: sync still prints its JSON, names the
     // file in `refused`, and exits 1; verify says the same as a problem.
     let junk = folder.join("0123456789abcdef0123456789abcdef.troth");
