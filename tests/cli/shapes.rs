@@ -155,9 +155,9 @@ fn entries_verdicts_repairs_and_the_inbox_have_their_documented_shape() {
 /// repairs and the void of entry 10 (`voided`: what `void --json` printed).
 fn log_and_inbox(env: &TestEnv, v: &Value) {
     // log: void entries only with --all; each element an entry.
-    let log = j(&env, &["log"]);
+    let log = j(env, &["log"]);
     assert!(arr(&log).iter().all(|e| e["void"] == false), "log without --all shows a void entry");
-    let all = j(&env, &["log", "--all"]);
+    let all = j(env, &["log", "--all"]);
     assert_eq!(arr(&all).len(), arr(&log).len() + 1);
     for e in arr(&all) {
         entry(e, "log --all --json");
@@ -169,7 +169,7 @@ fn log_and_inbox(env: &TestEnv, v: &Value) {
         (&late["agreement"], &late["outcome"], &late["counts"]),
         (&"mum".into(), &"excused".into(), &false.into())
     );
-    let since = j(&env, &["log", "--since", "2026-11-20", "--until", "2026-11-21"]);
+    let since = j(env, &["log", "--since", "2026-11-20", "--until", "2026-11-21"]);
     assert!(arr(&since).iter().all(|e| e["at"].as_str().unwrap() >= "2026-11-20"), "{since}");
 
     // inbox, for each of the two.
@@ -182,7 +182,7 @@ fn log_and_inbox(env: &TestEnv, v: &Value) {
         ("duplicates", T::Arr),
     ];
     for who in ["me", "partner"] {
-        let inbox = j(&env, &["inbox", "--as", who]);
+        let inbox = j(env, &["inbox", "--as", who]);
         has(&inbox, "inbox --json", &keys);
         for k in ["to_confirm", "disputes", "late_excuses"] {
             arr(&inbox[k]).iter().for_each(|e| entry(e, &format!("inbox {k}")));
@@ -198,7 +198,7 @@ fn log_and_inbox(env: &TestEnv, v: &Value) {
     }
     // An entry is the same object wherever it is printed.
     for who in ["me", "partner"] {
-        let inbox = j(&env, &["inbox", "--as", who]);
+        let inbox = j(env, &["inbox", "--as", who]);
         for k in ["to_confirm", "disputes", "late_excuses"] {
             for e in arr(&inbox[k]) {
                 let same = arr(&all).iter().find(|l| l["uuid"] == e["uuid"]).unwrap();
@@ -206,7 +206,7 @@ fn log_and_inbox(env: &TestEnv, v: &Value) {
             }
         }
     }
-    let shown = j(&env, &["show", "date-night"]);
+    let shown = j(env, &["show", "date-night"]);
     for e in arr(&shown["entries"]) {
         let same = arr(&all).iter().find(|l| l["uuid"] == e["uuid"]).unwrap();
         assert_eq!(e, same, "show entries and log --all --json");
@@ -215,10 +215,10 @@ fn log_and_inbox(env: &TestEnv, v: &Value) {
     for (k, val) in voided.as_object().unwrap() {
         assert_eq!(&v[k], val, "void --json and log --all --json disagree on `{k}`");
     }
-    let sam = j(&env, &["inbox", "--as", "partner"]);
+    let sam = j(env, &["inbox", "--as", "partner"]);
     assert_eq!(arr(&sam["late_excuses"]).len(), 1, "{sam}");
     assert_eq!(arr(&sam["repairs_offered"]).len(), 1, "the slot repair, not yet accepted: {sam}");
-    let alex = j(&env, &["inbox"]);
+    let alex = j(env, &["inbox"]);
     assert_eq!(arr(&alex["repairs_waiting"]).len(), 1, "{alex}");
     assert!(arr(&alex["to_confirm"]).iter().all(|e| e["by"] == "Sam"), "{alex}");
 }

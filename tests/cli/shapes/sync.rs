@@ -111,10 +111,10 @@ fn refused_then_duplicates(alex: &TestEnv, sam: &TestEnv, folder: &std::path::Pa
     for p in arr(&v["problems"]) {
         has(p, "verify problems", &[("device", T::UuidN), ("file", T::StrN), ("problem", T::Str)]);
     }
-    let st = j(&alex, &["sync", "status"]);
+    let st = j(alex, &["sync", "status"]);
     arr(&st["devices"]).iter().for_each(|d| has(d, "sync status devices", &[("refused", T::Count)]));
 
-    let log = j(&alex, &["log"]);
+    let log = j(alex, &["log"]);
     assert_eq!(arr(&log).len(), 1);
     entry(&arr(&log)[0], "log on the first device");
     assert_eq!(arr(&log)[0]["at"], "2026-11-20T19:00:00+00:00");
@@ -122,8 +122,8 @@ fn refused_then_duplicates(alex: &TestEnv, sam: &TestEnv, folder: &std::path::Pa
     // The same slot logged on both devices: a pair of entries in the inbox.
     std::fs::remove_file(&junk).unwrap();
     alex.ok(&["kept", "date-night", "--at", "2026-11-20 19:30"]);
-    j(&sam, &["sync"]);
-    for env in [&alex, &sam] {
+    j(sam, &["sync"]);
+    for env in [alex, sam] {
         let inbox = j(env, &["inbox"]);
         let dups = arr(&inbox["duplicates"]);
         assert_eq!(dups.len(), 1, "{inbox}");
