@@ -9,8 +9,8 @@
 
 use crate::domain::terms::Period;
 use crate::domain::terms::Terms;
-use crate::domain::time::{Instant, OddWallClock, day_end, local_date, rfc3339, week_monday};
-use chrono::{Datelike, NaiveDate, NaiveTime};
+use crate::domain::time::{Instant, OddWallClock, day_end, day_start, local_date, rfc3339, week_monday};
+use chrono::{Datelike, NaiveDate};
 use chrono_tz::Tz;
 
 /// The day an instant that *ends* something belongs to: 24:00 is the day
@@ -38,11 +38,12 @@ pub fn date(d: NaiveDate, tz: Tz, now: Instant) -> String {
 }
 
 /// An instant that begins something ("from", "since", an entry's time):
-/// "Fri 27 Nov" at midnight, else "Fri 27 Nov 19:00".
+/// "Fri 27 Nov" at the first instant of the day (00:00, or 01:00 where the
+/// clocks skip midnight), else "Fri 27 Nov 19:00".
 pub fn start(t: Instant, tz: Tz, now: Instant) -> String {
-    let l = t.with_timezone(&tz);
-    let d = date(l.date_naive(), tz, now);
-    if l.time() == NaiveTime::MIN { d } else { format!("{d} {}", hm(t, tz)) }
+    let day = local_date(tz, t);
+    let d = date(day, tz, now);
+    if t == day_start(tz, day) { d } else { format!("{d} {}", hm(t, tz)) }
 }
 
 /// A moment something happened: always with its time ("Fri 27 Nov 00:00"

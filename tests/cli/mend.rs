@@ -194,3 +194,21 @@ fn an_entry_at_midnight_is_shown_with_its_time_everywhere() {
     let show = env.ok(&["show", "late"]);
     assert!(show.contains("voided #1, kept Fri 20 Nov 00:00"), "{show}");
 }
+
+/// Where the clocks skip midnight (America/Santiago, 6 Sep 2026: the day
+/// starts at 01:00) a promise starting that day, or a pause from it, is
+/// named by the day, as at any other day's 00:00 — not "Sun 6 Sep 01:00".
+#[test]
+fn a_day_that_starts_at_one_is_named_by_the_day() {
+    let env = crate::support::TestEnv::new("America/Santiago", "2026-09-05T12:00:00-04:00");
+    env.ok(&["init", "--me", "Alex", "--partner", "Sam"]);
+    env.ok(&["promise", "Swim together", "--terms", "2 swims a week", "--slug", "swim", "--starts", "2026-09-06"]);
+    env.ok(&["promise", "Walk together", "--terms", "every day 09:00", "--slug", "walk", "--starts", "2026-09-01"]);
+    let paused = env.ok(&["pause", "walk"]);
+    assert!(paused.contains("paused  walk from Sun 6 Sep (the slot under way still counts)"), "{paused}");
+    let show = env.ok(&["show", "swim"]);
+    assert!(show.contains(" Sun 6 Sep   promised: 2 swims a week"), "{show}");
+    assert!(!show.contains("01:00"), "{show}");
+    // JSON keeps the exact instant.
+    assert_eq!(env.json(&["show", "swim"])["starts"], "2026-09-06T01:00:00-03:00");
+}

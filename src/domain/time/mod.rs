@@ -418,11 +418,11 @@ pub fn human_date(t: Instant, tz: Tz, now: Instant) -> String {
     }
 }
 
-/// "Fri 27 Nov 19:00", omitting midnight.
+/// "Fri 27 Nov 19:00", omitting the time at the first instant of a day
+/// (midnight, or 01:00 where the clocks skip midnight).
 pub fn human_datetime(t: Instant, tz: Tz, now: Instant) -> String {
-    let l = t.with_timezone(&tz);
     let date = human_date(t, tz, now);
-    if l.time() == NaiveTime::MIN { date } else { format!("{date} {}", clock(t, tz)) }
+    if t == day_start(tz, local_date(tz, t)) { date } else { format!("{date} {}", clock(t, tz)) }
 }
 
 /// "19:00" — and "02:30 +02:00" where that wall-clock time happens twice
