@@ -342,6 +342,8 @@ fn an_unprivileged_user_is_protected_from_a_planted_wal() {
 fn refused_and_reading_commands_create_nothing() {
     let env = TestEnv::berlin();
     let folder = env.db.parent().unwrap().to_path_buf();
+    // A file that is not there, inside the test's own folder (root could make /nonexistent).
+    let missing = env.path("missing.json").display().to_string();
     for args in [
         vec!["list"],
         vec!["log"],
@@ -356,7 +358,7 @@ fn refused_and_reading_commands_create_nothing() {
         vec!["kept", "nothing"],
         vec!["config", "trust.gain", "7"],
         vec!["init", "--zone", "Mars/Base"],
-        vec!["import", "/nonexistent.json"],
+        vec!["import", missing.as_str()],
     ] {
         let r = env.run(&args);
         assert!(r.code == 0 || r.code == 2, "{args:?}: {}", r.stderr);
@@ -473,7 +475,7 @@ fn escape_sequences_never_reach_the_terminal() {
         vec!["report".into(), "--week".into(), esc.into()],
         vec!["report".into(), "--by".into(), esc.into()],
         vec!["import".into(), esc.into()],
-        vec!["export".into(), "-o".into(), format!("/nonexistent/{esc}")],
+        vec!["export".into(), "-o".into(), format!("{}/{esc}", env.path("missing").display())],
     ];
     for args in cases {
         let r = env.run(&args.iter().map(String::as_str).collect::<Vec<_>>());

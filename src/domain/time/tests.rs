@@ -107,7 +107,9 @@ proptest! {
     }
 
     #[test]
-    fn when_reads_back_what_troth_prints(secs in 0i64..32_000_000_000, zone in prop::sample::select(vec![
+    // From 1970-01-02 UTC: the first hours of 1970 in UTC are still 1969 in
+    // New York, outside the years troth reads (docs/cli.md limits).
+    fn when_reads_back_what_troth_prints(secs in 86_400i64..32_000_000_000, zone in prop::sample::select(vec![
         "Europe/Berlin", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe", "UTC"])) {
         let z = tz(zone);
         let t = chrono::DateTime::from_timestamp(secs, 0).unwrap();
