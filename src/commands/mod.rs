@@ -109,16 +109,24 @@ pub fn run(env: &Env, command: Command, real_out: &mut dyn Write) -> Result<()> 
     let mut held: Vec<u8> = Vec::new();
     // A command that makes its facts in one transaction publishes them in it.
     let warned = std::rc::Rc::new(std::cell::Cell::new(warned));
+    let published = std::rc::Rc::new(std::cell::Cell::new(false));
     if access == Access::Write
         && publishes_in_its_transaction(&command)
         && let Some(f) = &synced
     {
         let hook = sync::publish_on_commit(&ledger, f, env.now, warned.clone())?;
-        ledger.set_pre_commit(Some(hook));
+        let seen = published.clone();
+        ledger.set_pre_commit(Some(std::rc::Rc::new(move |tx: &crate::ledger::Tx<'_>| {
+            seen.set(true);
+            hook(tx)
+        })));
     }
     let done = dispatch(&ctx, &mut ledger, command, if hold { &mut held } else { &mut *real_out });
     ledger.set_pre_commit(None);
-    ledger.end_outer(!matches!(&done, Err(e) if e.exit_code() == 2))?;
+    // Facts a command has committed, and so published, stay even if it then
+    // fails: rolling them back would leave a file in the folder that this
+    // ledger lacks. (Every command checks before it writes; this keeps it so.)
+    ledger.end_outer(published.get() || !matches!(&done, Err(e) if e.exit_code() == 2))?;
     done?;
     if new {
         ledger.persist()?;
