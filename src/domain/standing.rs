@@ -14,11 +14,12 @@ pub fn done(a: &Agreement, analysis: Option<&Analysis>, now: Instant) -> Option<
     let Terms::Deadline { .. } = version.terms else { return None };
     let analysis = analysis?;
     let slot = analysis.slots.iter().rev().find(|s| matches!(s.slot.terms, Terms::Deadline { .. }))?;
-    // Kept on time is done at once; otherwise it is done when its slot closes.
-    let kept = slot.kept >= slot.promised.max(1);
-    if !slot.closed && !kept {
+    // Done when its slot closes (at the due time), even if kept before: until
+    // then the slot is open and shows its progress, "1 of 1 kept".
+    if !slot.closed {
         return None;
     }
+    let kept = slot.kept >= slot.promised.max(1);
     Some(if kept || slot.delivered > 0 {
         "kept"
     } else if !analysis.late.is_empty() {

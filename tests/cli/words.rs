@@ -257,11 +257,19 @@ fn terms_people_type_and_specific_hints() {
 }
 
 #[test]
-fn a_deadline_kept_on_time_is_done_kept() {
+fn a_deadline_kept_before_it_is_due_is_done_once_its_slot_closes() {
+    // DESIGN §2: a deadline is done once its slot has closed, at the due time
+    // (Sat 28 Nov 24:00); kept on Wednesday it is active, 1 of 1 kept, until then.
     let mut env = couple("Europe/Berlin", "2026-11-23T18:00:00+01:00");
     env.ok(&["promise", "Fix the sink", "--terms", "by saturday"]);
     env.set_now("2026-11-25T18:00:00+01:00");
     env.ok(&["kept", "fix-sink"]);
+    let list = env.ok(&["list"]);
+    assert!(!list.contains("done"), "{list}");
+    assert_eq!(env.json(&["list"])[0]["done"], false);
+    env.set_now("2026-11-28T23:59:00+01:00");
+    assert_eq!(env.json(&["list"])[0]["done"], false, "the slot is open until Saturday ends");
+    env.set_now("2026-11-29T00:00:00+01:00");
     let list = env.ok(&["list"]);
     assert!(list.contains("done: kept"), "{list}");
     assert_eq!(env.json(&["list"])[0]["done"], true);
