@@ -34,7 +34,7 @@ pub fn export(ctx: &Ctx, ledger: &Ledger, a: ExportArgs, out: &mut dyn Write) ->
             crate::interchange::ics::write(&ledger.agreements()?, range, ctx.now, &mut buf)?
         }
     }
-    match a.output.as_deref().filter(|p| !super::is_stdout(p)) {
+    match a.output.as_deref().filter(|p| !super::is_dash(p)) {
         Some(path) => crate::ledger::files::write_output(&ctx.env.db, path, &buf)?,
         None => out.write_all(&buf)?,
     }
@@ -58,7 +58,7 @@ fn read_capped(path: &std::path::Path) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
     // `-` is standard input, as `export -o -` is standard output:
     // `troth export | troth --db other.db import -`.
-    if super::is_stdout(path) {
+    if super::is_dash(path) {
         std::io::stdin().lock().take(MAX_IMPORT_BYTES + 1).read_to_end(&mut bytes).map_err(unreadable)?;
     } else {
         std::fs::File::open(path)

@@ -87,11 +87,16 @@ pub fn run(env: &Env, command: Command, real_out: &mut dyn Write) -> Result<()> 
     // refused command leaves the ledger as it was, the partner's facts too
     // (the next command applies them). Not around a command that waits on a
     // person or runs on: it would hold the ledger's write lock meanwhile.
-    let outer = synced.as_ref().is_some_and(|f| !waits_or_runs_on(&command, env) && sync::folder_changed(&ledger, f));
+    // The folder is listed once: whether it changed, and what to apply.
+    let listing = synced.as_ref().map(|f| crate::sync::folder::list(&f.path));
+    let outer = listing.as_ref().is_some_and(|l| !waits_or_runs_on(&command, env) && sync::folder_changed(&ledger, l));
     if outer {
         ledger.begin_outer()?;
     }
-    let warned = synced.as_ref().is_some_and(|f| sync::auto_apply(&mut ledger, f, env.now));
+    let warned = match (&synced, listing) {
+        (Some(f), Some(l)) => sync::auto_apply_listed(&mut ledger, f, env.now, l),
+        _ => false,
+    };
     let mut settings = ledger.settings()?;
     // `init` and `config` name the two of you; everything else may act as one.
     if let Some((name, source)) = &env.acting_as
@@ -184,7 +189,7 @@ fn access(command: &Command, exists: bool) -> Access {
 fn waits_or_runs_on(command: &Command, env: &Env) -> bool {
     match command {
         Command::Review | Command::Remind(_) => true,
-        Command::Import(a) => is_stdout(&a.file),
+        Command::Import(a) => is_dash(&a.file),
         Command::Repair(_) => env.interactive,
         _ => false,
     }
@@ -374,8 +379,9 @@ pub fn check_person(agreements: &[Agreement], by: Option<&str>) -> Result<()> {
     Ok(())
 }
 
-/// `-o -` is standard output, as for most tools that write a file.
-fn is_stdout(path: &std::path::Path) -> bool {
+/// `-` names standard output where troth writes a file (`-o -`, `--svg -`)
+/// and standard input where it reads one (`import -`), as most tools do.
+fn is_dash(path: &std::path::Path) -> bool {
     path.as_os_str() == "-"
 }
 

@@ -17,7 +17,7 @@ use chrono::Duration;
 use std::io::Write;
 
 pub fn report(ctx: &Ctx, ledger: &Ledger, a: ReportArgs, out: &mut dyn Write) -> Result<()> {
-    if let Some(path) = a.output.clone().filter(|p| !super::is_stdout(p)) {
+    if let Some(path) = a.output.clone().filter(|p| !super::is_dash(p)) {
         // Render whole, then write the file in one go: private, renamed
         // into place, never onto the ledger. Colour is for terminals only.
         let mut buf = Vec::new();

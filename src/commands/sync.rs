@@ -534,9 +534,9 @@ pub fn verify(ctx: &Ctx, ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
 /// Whether the folder's listing differs from the one last settled here:
 /// there may be something to apply (an unreadable folder counts as changed;
 /// the apply names it).
-pub fn folder_changed(ledger: &Ledger, f: &Folder) -> bool {
-    let Ok(listing) = folder::list(&f.path) else { return true };
-    crate::ledger::sync::listing(ledger).ok().flatten().as_deref() != Some(folder::digest(&listing).as_str())
+pub fn folder_changed(ledger: &Ledger, listing: &std::io::Result<Vec<folder::Listed>>) -> bool {
+    let Ok(listing) = listing else { return true };
+    crate::ledger::sync::listing(ledger).ok().flatten().as_deref() != Some(folder::digest(listing).as_str())
 }
 
 /// Before a command: apply what is new in the folder. One warning line when
@@ -544,7 +544,17 @@ pub fn folder_changed(ledger: &Ledger, f: &Folder) -> bool {
 /// Returns whether it warned, so that the publish after the command does not
 /// add a second line (docs/design.md §9: a failure is one `warning:` line).
 pub fn auto_apply(ledger: &mut Ledger, f: &Folder, now: crate::domain::time::Instant) -> bool {
-    match sync::apply(ledger, f, now, false) {
+    auto_apply_listed(ledger, f, now, folder::list(&f.path))
+}
+
+/// `auto_apply`, given the folder's listing already read for the command.
+pub fn auto_apply_listed(
+    ledger: &mut Ledger,
+    f: &Folder,
+    now: crate::domain::time::Instant,
+    listing: std::io::Result<Vec<folder::Listed>>,
+) -> bool {
+    match sync::apply_listed(ledger, f, now, false, listing) {
         Ok(r) if r.failed() => {
             let n = r.refused.len() + r.unreadable.len();
             eprintln!(

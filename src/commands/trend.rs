@@ -38,7 +38,7 @@ pub fn trend(ctx: &Ctx, ledger: &Ledger, a: TrendArgs, out: &mut dyn Write) -> R
     if let Some(path) = &a.svg {
         let chart = super::page::chart(ctx, &items, format!("{subject} trust"), &points);
         // `--svg -` is standard output, as `export -o -` is: the chart alone.
-        if super::is_stdout(path) {
+        if super::is_dash(path) {
             if ctx.env.json {
                 return Err(Error::usage("--svg - and --json both want standard output")
                     .hint("write the chart to a file: --svg trend.svg"));

@@ -239,8 +239,19 @@ pub(super) fn apply_file(ledger: &mut Ledger, d: &Decoded, now: Instant) -> Resu
 /// Apply what is new in the folder. With `full` false (the automatic pass
 /// before every command) an unchanged listing is the whole cost.
 pub fn apply(ledger: &mut Ledger, f: &Folder, now: Instant, full: bool) -> Result<Report> {
+    apply_listed(ledger, f, now, full, folder::list(&f.path))
+}
+
+/// `apply`, given the folder's listing already read (once per command).
+pub fn apply_listed(
+    ledger: &mut Ledger,
+    f: &Folder,
+    now: Instant,
+    full: bool,
+    listing: std::io::Result<Vec<folder::Listed>>,
+) -> Result<Report> {
     let mut report = Report::default();
-    let listing = folder::list(&f.path).map_err(|e| folder_error(&f.path, "read", e))?;
+    let listing = listing.map_err(|e| folder_error(&f.path, "read", e))?;
     let digest = folder::digest(&listing);
     if !full && store::listing(&*ledger)?.as_deref() == Some(digest.as_str()) {
         return Ok(report);

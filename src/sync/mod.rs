@@ -20,7 +20,7 @@ mod apply;
 mod publish;
 mod verify;
 
-pub use apply::apply;
+pub use apply::{apply, apply_listed};
 pub use publish::{publish, publish_in, publish_noting_clock, republish_lost};
 pub use verify::{DeviceStatus, Problem, Verified, devices, verify, warn};
 
